@@ -1,0 +1,359 @@
+"""The data package: `data/datapackage.yaml` + CSV files -> validated, typed pandas tables."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from .errors import DataError, Problem
+
+log = logging.getLogger("site_builder")
+
+# Shown in hints: what a valid cell of each Table Schema type looks like.
+_TYPE_EXAMPLES = {
+    "number": "a number such as 90 or 4.5 (no %, no thousands separator)",
+    "integer": "a whole number such as 2024",
+    "boolean": "TRUE or FALSE",
+    "date": "a date as YYYY-MM-DD, e.g. 2025-12-12",
+    "datetime": "a date and time as YYYY-MM-DDTHH:MM:SS",
+    "year": "a four-digit year such as 2025",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    title: str
+    description: str = ""
+    unit: str = ""
+
+    @property
+    def label(self) -> str:
+        """Column heading for readers: title plus unit."""
+        return f"{self.title} ({self.unit})" if self.unit else self.title
+
+
+@dataclass
+class Dataset:
+    """One validated table and what readers need to know about it."""
+
+    name: str
+    path: str  # as the writer sees it, relative to the project root
+    title: str
+    description: str
+    sources: list[Source]
+    licenses: list[dict[str, str]]
+    fields: list[Field]
+    primary_key: list[str]
+    frame: pd.DataFrame
+    digest: str  # hash of the file and its schema: changes when either does
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+@dataclass
+class Catalog:
+    descriptor_path: str
+    title: str
+    datasets: dict[str, Dataset] = field(default_factory=dict)
+
+    def names(self) -> list[str]:
+        return sorted(self.datasets)
+
+
+def load_catalog(data_dir: Path, root: Path) -> Catalog:
+    """Read and validate every resource of `data_dir/datapackage.yaml`; all problems at once."""
+    descriptor_file = data_dir / "datapackage.yaml"
+    shown = _shown_path(descriptor_file, root)
+    descriptor = _read_descriptor(descriptor_file, shown)
+
+    import frictionless  # slow to import: only when there is data to load
+
+    problems: list[Problem] = []
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list) or not resources:
+        raise DataError(
+            Problem(shown, "no resources are described", "add one entry under 'resources:' per CSV")
+        )
+    package_licenses = descriptor.get("licenses") or []
+    catalog = Catalog(descriptor_path=shown, title=str(descriptor.get("title", "")))
+    for index, res in enumerate(resources, start=1):
+        name = res.get("name") if isinstance(res, dict) else None
+        where = f"resource '{name}'" if name else f"resource #{index}"
+        if not isinstance(res, dict) or not name:
+            problems.append(Problem(shown, f"{where} has no name", "give every resource a 'name:'"))
+            continue
+        if name in catalog.datasets:
+            problems.append(
+                Problem(shown, f"{where} is described twice", "give each resource a unique name")
+            )
+            continue
+        problems.extend(_check_metadata(res, package_licenses, shown, where))
+        _require_primary_key_fields(res)
+        res.setdefault("encoding", "utf-8")
+        try:
+            resource = frictionless.Resource(res, basepath=str(data_dir))
+        except frictionless.FrictionlessException as exc:
+            problems.append(
+                Problem(shown, f"{where}: {exc.error.note or exc.error.message}", _SCHEMA_HINT)
+            )
+            continue
+        csv_path = data_dir / str(res.get("path", ""))
+        csv_shown = _shown_path(csv_path, root)
+        if not csv_path.is_file():
+            problems.append(
+                Problem(
+                    shown,
+                    f"{where}: file '{csv_shown}' does not exist",
+                    "check the resource's 'path:' (relative to the data folder)",
+                )
+            )
+            continue
+        found = _validate_resource(resource, csv_shown)
+        if found:
+            problems.extend(found)
+            continue
+        catalog.datasets[name] = _load_dataset(resource, res, package_licenses, csv_path, csv_shown)
+    if problems:
+        raise DataError(problems)
+    log.debug("catalogue: %d datasets", len(catalog.datasets))
+    return catalog
+
+
+_SCHEMA_HINT = (
+    "see the Table Schema reference: field types are string, number, integer, boolean, "
+    "date, datetime, year"
+)
+
+
+def _shown_path(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _read_descriptor(path: Path, shown: str) -> dict[str, Any]:
+    if not path.is_file():
+        raise DataError(
+            Problem(shown, "the data package descriptor is missing", "create it (see WRITING.md)")
+        )
+    try:
+        descriptor = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataError(
+            Problem(
+                shown,
+                f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                "check indentation and quotes around values that contain ':'",
+                line=mark.line + 1 if mark else None,
+                column=mark.column + 1 if mark else None,
+            )
+        ) from None
+    except UnicodeDecodeError:
+        raise DataError(Problem(shown, "not UTF-8 text", "save the file as UTF-8")) from None
+    if not isinstance(descriptor, dict):
+        raise DataError(Problem(shown, "expected a mapping with 'resources:'", _SCHEMA_HINT))
+    return descriptor
+
+
+def _check_metadata(
+    res: dict[str, Any], package_licenses: list[Any], shown: str, where: str
+) -> list[Problem]:
+    """Readers must be told what a table is and where it comes from."""
+    problems = []
+    for key in ("title", "description"):
+        if not str(res.get(key) or "").strip():
+            problems.append(
+                Problem(shown, f"{where} has no {key}", f"add '{key}:' to the resource")
+            )
+    sources = res.get("sources") or []
+    if not sources:
+        problems.append(
+            Problem(
+                shown,
+                f"{where} has no sources",
+                "add 'sources:' with a title and a path (https URL) for each source",
+            )
+        )
+    for source in sources:
+        url = str(source.get("path") or source.get("url") or "") if isinstance(source, dict) else ""
+        if not url.startswith(("https://", "http://")):
+            problems.append(
+                Problem(
+                    shown,
+                    f"{where}: source {source!r} has no http(s) URL",
+                    "give each source a 'title:' and a 'path:' starting with https://",
+                )
+            )
+    if not (res.get("licenses") or package_licenses):
+        problems.append(
+            Problem(shown, f"{where} has no licence", "add 'licenses:' to the package or resource")
+        )
+    return problems
+
+
+def _require_primary_key_fields(res: dict[str, Any]) -> None:
+    """A key with an empty part identifies nothing: make key fields required."""
+    schema = res.get("schema")
+    if not isinstance(schema, dict):
+        return
+    key = schema.get("primaryKey") or []
+    key = [key] if isinstance(key, str) else key
+    for fld in schema.get("fields") or []:
+        if isinstance(fld, dict) and fld.get("name") in key:
+            fld.setdefault("constraints", {}).setdefault("required", True)
+
+
+def _validate_resource(resource: Any, csv_shown: str) -> list[Problem]:
+    report = resource.validate(limit_errors=1000)
+    problems = []
+    blank_rows = set()
+    for task in report.tasks:
+        for error in task.errors:
+            row = getattr(error, "row_number", None)
+            if error.type == "blank-row":
+                blank_rows.add(row)
+            elif error.type == "primary-key" and row in blank_rows:
+                continue  # the blank row already says it all
+            problems.append(_problem_from(error, resource, csv_shown))
+    return problems
+
+
+def _problem_from(error: Any, resource: Any, csv_shown: str) -> Problem:
+    kind = error.type
+    row = getattr(error, "row_number", None)
+    col = getattr(error, "field_number", None)
+    name = getattr(error, "field_name", None) or getattr(error, "label", None)
+    cell = getattr(error, "cell", None)
+    note = error.note or ""
+    if kind == "type-error":
+        ftype = resource.schema.get_field(name).type if name else "value"
+        return Problem(
+            csv_shown,
+            f"column '{name}': {cell!r} is not a valid {ftype}",
+            f"expected {_TYPE_EXAMPLES.get(ftype, 'a ' + ftype)}; fix the cell, or change the "
+            f"field's type in the data package",
+            row,
+            col,
+        )
+    if kind == "constraint-error":
+        return Problem(
+            csv_shown,
+            f"column '{name}': {cell!r} breaks the rule {note}",
+            "fix the cell, or the field's constraints in the data package",
+            row,
+            col,
+        )
+    if kind == "primary-key":
+        key = ", ".join(resource.schema.primary_key)
+        return Problem(
+            csv_shown,
+            f"duplicate key ({key}): {note}",
+            f"each row needs a unique combination of {key}",
+            row,
+        )
+    if kind == "extra-cell":
+        return Problem(
+            csv_shown,
+            f"row has more cells than the header ({cell!r} at position {col})",
+            "quote cells that contain a comma, or add the missing column to the header",
+            row,
+            col,
+        )
+    if kind == "missing-cell":
+        return Problem(
+            csv_shown,
+            f"row has fewer cells than the header: column '{name}' is missing",
+            "add the missing cells (leave them empty between commas if unknown)",
+            row,
+            col,
+        )
+    if kind == "blank-row":
+        return Problem(csv_shown, "blank row", "delete the empty line", row)
+    if kind in ("duplicate-label", "blank-label", "incorrect-label", "missing-label", "extra-label"):
+        return Problem(
+            csv_shown,
+            f"header: {error.message}",
+            "the header must list the schema's fields, in order, each once",
+            1,
+            col,
+        )
+    return Problem(csv_shown, f"{kind}: {error.message}", "fix the file and build again", row, col)
+
+
+def _load_dataset(
+    resource: Any,
+    res: dict[str, Any],
+    package_licenses: list[Any],
+    csv_path: Path,
+    csv_shown: str,
+) -> Dataset:
+    fields = [
+        Field(
+            name=f.name,
+            type=f.type,
+            title=f.title or f.name,
+            description=f.description or "",
+            unit=str(f.custom.get("unit", "")),
+        )
+        for f in resource.schema.fields
+    ]
+    columns: dict[str, list[Any]] = {f.name: [] for f in fields}
+    with resource:
+        for row in resource.row_stream:
+            for f in fields:
+                columns[f.name].append(row[f.name])
+    frame = pd.DataFrame({f.name: _to_series(columns[f.name], f.type) for f in fields})
+    digest = hashlib.sha256(csv_path.read_bytes())
+    digest.update(json.dumps(res, sort_keys=True, default=str).encode())
+    sources = [
+        Source(title=str(s.get("title") or s.get("path") or s.get("url")),
+               url=str(s.get("path") or s.get("url")))
+        for s in res.get("sources") or []
+    ]
+    return Dataset(
+        name=res["name"],
+        path=csv_shown,
+        title=str(res.get("title", "")),
+        description=str(res.get("description", "")),
+        sources=sources,
+        licenses=list(res.get("licenses") or package_licenses),
+        fields=fields,
+        primary_key=list(resource.schema.primary_key),
+        frame=frame,
+        digest=digest.hexdigest(),
+    )
+
+
+def _to_series(values: list[Any], ftype: str) -> pd.Series:
+    """Typed column: floats for numbers, nullable ints and booleans, datetimes for dates."""
+    has_null = any(v is None for v in values)
+    if ftype == "number":
+        return pd.Series([None if v is None else float(v) for v in values], dtype="float64")
+    if ftype in ("integer", "year"):
+        return pd.Series(values, dtype="Int64" if has_null else "int64")
+    if ftype == "boolean":
+        return pd.Series(values, dtype="boolean" if has_null else "bool")
+    if ftype in ("date", "datetime"):
+        return pd.to_datetime(pd.Series(values, dtype="object"))
+    if ftype == "string":
+        return pd.Series(values, dtype="str")
+    return pd.Series([float(v) if isinstance(v, Decimal) else v for v in values], dtype="object")

@@ -1,0 +1,286 @@
+"""Chart definitions: the decorator writers use, discovery of `charts/*.py`, building specs."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .catalog import Catalog, Source
+from .errors import ChartError, Problem, nearest
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass
+class ChartDef:
+    """What a writer declared with `@chart`."""
+
+    id: str
+    func: Callable[..., Any]
+    data: list[str]
+    title: str
+    subtitle: str = ""
+    description: str = ""
+    notes: list[str] = field(default_factory=list)
+    sources: list[Source] | None = None
+    path: str = ""
+    line: int = 0
+
+    def where(self) -> tuple[str, int]:
+        return self.path, self.line
+
+
+@dataclass
+class Declarations:
+    """Everything registered while the chart modules were imported."""
+
+    charts: list[ChartDef] = field(default_factory=list)
+    facts: list[Any] = field(default_factory=list)  # facts.FactDef, registered by @fact
+
+
+# Filled while discover() imports the writer's modules; the decorators append here.
+_collecting: Declarations | None = None
+
+
+def collector() -> Declarations:
+    """The declarations being collected (or a throwaway one when a module is imported directly)."""
+    global _collecting
+    if _collecting is None:
+        _collecting = Declarations()
+    return _collecting
+
+
+def chart(
+    id: str,
+    *,
+    data: str | Sequence[str],
+    title: str,
+    subtitle: str = "",
+    description: str = "",
+    notes: str | Sequence[str] = (),
+    sources: Sequence[dict[str, str] | tuple[str, str]] | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a chart function under a stable id.
+
+    The function receives the named datasets as pandas tables, in the order of `data`, and
+    returns an Altair chart. `description` is the alt text read by screen readers.
+    """
+
+    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        code = func.__code__
+        collector().charts.append(
+            ChartDef(
+                id=id,
+                func=func,
+                data=[data] if isinstance(data, str) else list(data),
+                title=title,
+                subtitle=subtitle,
+                description=description,
+                notes=[notes] if isinstance(notes, str) else list(notes),
+                sources=None if sources is None else [_as_source(s) for s in sources],
+                path=code.co_filename,
+                line=code.co_firstlineno,
+            )
+        )
+        return func
+
+    return register
+
+
+def _as_source(value: dict[str, str] | tuple[str, str]) -> Source:
+    if isinstance(value, dict):
+        return Source(title=value.get("title", ""), url=value.get("path") or value.get("url", ""))
+    return Source(title=value[0], url=value[1])
+
+
+def discover(charts_dir: Path, root: Path) -> Declarations:
+    """Import every `charts/*.py` (files starting with `_` are helpers) and collect declarations."""
+    global _collecting
+    found = Declarations()
+    problems: list[Problem] = []
+    if not charts_dir.is_dir():
+        return found
+    _collecting = found
+    sys.path.insert(0, str(charts_dir))
+    before = set(sys.modules)
+    try:
+        for path in sorted(charts_dir.glob("*.py")):
+            if path.name.startswith("_"):
+                continue
+            problem = _import_module(path, root)
+            if problem:
+                problems.append(problem)
+    finally:
+        _collecting = None
+        sys.path.remove(str(charts_dir))
+        # Forget helper modules so the next build (e.g. during serve) sees their edits.
+        for name in set(sys.modules) - before:
+            module_file = getattr(sys.modules[name], "__file__", None) or ""
+            if module_file.startswith(str(charts_dir)):
+                del sys.modules[name]
+    for item in found.charts + found.facts:
+        item.path = shown_path(item.path, root)
+    problems += _check_declarations(found)
+    if problems:
+        raise ChartError(problems)
+    return found
+
+
+def shown_path(path: str, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path
+
+
+def _import_module(path: Path, root: Path) -> Problem | None:
+    shown = shown_path(str(path), root)
+    spec = importlib.util.spec_from_file_location(f"site_builder_charts.{path.stem}", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as exc:
+        return Problem(
+            shown,
+            f"Python syntax error: {exc.msg}",
+            "fix the line shown",
+            exc.lineno,
+            exc.offset,
+        )
+    except Exception as exc:
+        line = _line_in(exc, path)
+        return Problem(
+            shown,
+            f"the module failed to load: {type(exc).__name__}: {exc}",
+            "fix the line shown; a chart module runs when the site builds",
+            line,
+        )
+    return None
+
+
+def _line_in(exc: BaseException, path: Path) -> int | None:
+    """The last line of `path` in the exception's traceback: where the writer's code failed."""
+    line = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if Path(frame.filename).resolve() == path.resolve():
+            line = frame.lineno
+    return line
+
+
+def _check_declarations(found: Declarations) -> list[Problem]:
+    problems = []
+    seen: dict[str, ChartDef] = {}
+    for c in found.charts:
+        if not SLUG.match(c.id):
+            problems.append(
+                Problem(
+                    c.path,
+                    f"chart id '{c.id}' is not a slug",
+                    "use lowercase letters, digits and single hyphens, e.g. 'rare-earth-refining'",
+                    c.line,
+                )
+            )
+        if c.id in seen:
+            first = seen[c.id]
+            problems.append(
+                Problem(
+                    c.path,
+                    f"chart id '{c.id}' is already used at {first.path}:{first.line}",
+                    "give each chart a unique id",
+                    c.line,
+                )
+            )
+        seen.setdefault(c.id, c)
+        if not c.title.strip():
+            problems.append(
+                Problem(c.path, f"chart '{c.id}' has no title", "add title='...'", c.line)
+            )
+    return problems
+
+
+def check_data_names(found: Declarations, catalog_names: list[str]) -> list[Problem]:
+    """Every dataset a chart or fact names must exist in the catalogue."""
+    problems = []
+    for item in found.charts + found.facts:
+        for name in item.data:
+            if name not in catalog_names:
+                kind = "chart" if isinstance(item, ChartDef) else "fact"
+                problems.append(
+                    Problem(
+                        item.path,
+                        f"{kind} '{item.id}' uses unknown dataset '{name}'",
+                        nearest(name, catalog_names),
+                        item.line,
+                    )
+                )
+    return problems
+
+
+@dataclass
+class BuiltChart:
+    """A chart definition with its Vega-Lite spec, ready to render."""
+
+    definition: ChartDef
+    spec: dict[str, Any]
+    datasets: list[str]  # names of the catalogue tables it was built from
+
+    @property
+    def id(self) -> str:
+        return self.definition.id
+
+
+def build_chart(definition: ChartDef, catalog: Catalog) -> BuiltChart:
+    """Call the writer's function with its tables; check what comes back."""
+    import altair as alt
+
+    from .specs import check_spec
+
+    tables = [catalog.datasets[name].frame.copy() for name in definition.data]
+    path, line = definition.where()
+    try:
+        result = definition.func(*tables)
+    except Exception as exc:
+        raise ChartError(
+            Problem(
+                path,
+                f"chart '{definition.id}' raised {type(exc).__name__}: {exc}",
+                "fix the chart function; it gets the tables "
+                + ", ".join(definition.data)
+                + " as pandas DataFrames",
+                _line_in(exc, Path(path).resolve()) or line,
+            )
+        ) from None
+    if not isinstance(result, alt.TopLevelMixin):
+        raise ChartError(
+            Problem(
+                path,
+                f"chart '{definition.id}' returned {type(result).__name__}, not an Altair chart",
+                "end the function with 'return alt.Chart(...)...'",
+                line,
+            )
+        )
+    try:
+        spec = result.to_dict()
+    except Exception as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ChartError(
+            Problem(
+                path,
+                f"chart '{definition.id}' is not a valid Vega-Lite chart: {first}",
+                "check the encodings and mark options against the Altair documentation",
+                line,
+            )
+        ) from None
+    messages = check_spec(spec)
+    if messages:
+        raise ChartError(
+            [Problem(path, f"chart '{definition.id}': {m}", h, line) for m, h in messages]
+        )
+    return BuiltChart(definition=definition, spec=spec, datasets=list(definition.data))

@@ -1,0 +1,127 @@
+"""`site-builder`: build, serve, check, render."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+CONFIG_HELP = "The MkDocs configuration file."
+
+
+def _load(config_file: str) -> tuple[object, object]:
+    """MkDocs' config and our plugin's, or a clean error."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    try:
+        config = load_config(config_file=config_file)
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from None
+    plugin = config.plugins.get("site-builder")
+    if plugin is None:
+        raise click.ClickException(
+            f"{config_file}: the 'site-builder' plugin is not enabled; add it under 'plugins:'"
+        )
+    return config, plugin
+
+
+def _settings(config_file: str):  # type: ignore[no-untyped-def]
+    from .plugin import settings_from
+
+    config, plugin = _load(config_file)
+    return settings_from(config, plugin.config)  # type: ignore[attr-defined]
+
+
+def _mkdocs(args: list[str]) -> None:
+    from mkdocs.__main__ import cli as mkdocs_cli
+
+    mkdocs_cli.main(args, prog_name="site-builder", standalone_mode=True)
+
+
+@click.group()
+@click.version_option(package_name="site-builder")
+def main() -> None:
+    """Build data stories from CSV files, Altair charts and Markdown."""
+
+
+@main.command()
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
+@click.option("--strict/--no-strict", default=True, show_default=True,
+              help="Fail on warnings as well as errors.")
+def build(config_file: str, strict: bool) -> None:
+    """Build the site into site/ (swapped in only if the build succeeds)."""
+    _mkdocs(["build", "-f", config_file] + (["--strict"] if strict else []))
+
+
+@main.command()
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
+              help="Address to serve the preview on.")
+def serve(config_file: str, dev_addr: str) -> None:
+    """Preview the site with live reload on changes to content, data and charts."""
+    _mkdocs(["serve", "-f", config_file, "-a", dev_addr])
+
+
+@main.command()
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
+def check(config_file: str) -> None:
+    """Validate data, charts, chart references and facts without writing the site."""
+    from . import pipeline
+    from .errors import WriterError
+
+    start = time.perf_counter()
+    try:
+        project = pipeline.prepare(_settings(config_file))
+    except WriterError as exc:
+        click.echo(exc.report(), err=True)
+        sys.exit(1)
+    n_refs = sum(len(p.charts) for p in project.pages.values())
+    click.echo(
+        f"ok: {len(project.catalog.datasets)} datasets, {len(project.charts)} charts, "
+        f"{len(project.facts)} facts, {len(project.pages)} pages ({n_refs} chart blocks) "
+        f"checked in {time.perf_counter() - start:.2f} s"
+    )
+
+
+@main.command()
+@click.argument("chart_id")
+@click.option("--format", "fmt", type=click.Choice(["svg", "png", "json"]), default="svg",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: <chart-id>.<format>).")
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
+def render(chart_id: str, fmt: str, output: Path | None, config_file: str) -> None:
+    """Render one chart to a file."""
+    from . import pipeline
+    from .errors import WriterError, nearest
+    from .figure import accessible_svg
+    from .render import render_charts
+    from .specs import describe, plotted_rows
+
+    try:
+        project = pipeline.prepare(_settings(config_file))
+        if chart_id not in project.charts:
+            raise click.ClickException(
+                f"unknown chart '{chart_id}'; {nearest(chart_id, list(project.charts))}"
+            )
+        chart = project.charts[chart_id]
+        result = render_charts([chart], project.settings.cache_dir, workers=1)[chart_id]
+    except WriterError as exc:
+        click.echo(exc.report(), err=True)
+        sys.exit(1)
+    output = output or Path(f"{chart_id}.{fmt}")
+    d = chart.definition
+    if fmt == "svg":
+        alt = d.description or describe(chart.spec, plotted_rows(chart.spec))
+        output.write_text(accessible_svg(result.svg, chart_id, d.title, alt), encoding="utf-8")
+    elif fmt == "png":
+        output.write_bytes(result.png)
+    else:
+        output.write_text(result.spec_json + "\n", encoding="utf-8")
+    click.echo(f"wrote {output}")

@@ -1,0 +1,105 @@
+"""One error type for writer mistakes: where, what, and what to do about it."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake in a writer's file, located as precisely as we can."""
+
+    path: str
+    message: str
+    hint: str = ""
+    line: int | None = None
+    column: int | None = None
+
+    def location(self) -> str:
+        """`path:line:column`, leaving out what is unknown."""
+        parts = [self.path]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        text = f"{self.location()}: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class WriterError(Exception):
+    """One or more problems a writer can fix; never shown with a traceback."""
+
+    stage = "build"
+
+    def __init__(self, problems: Problem | Iterable[Problem]):
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        """All problems, one block each, with a count line first when there are several."""
+        body = "\n".join(str(p) for p in self.problems)
+        n = len(self.problems)
+        if n == 1:
+            return body
+        return f"{n} problems found:\n{body}"
+
+
+class DataError(WriterError):
+    stage = "data"
+
+
+class ChartError(WriterError):
+    stage = "charts"
+
+
+class FactError(WriterError):
+    stage = "facts"
+
+
+class MarkdownError(WriterError):
+    stage = "pages"
+
+
+class RenderError(WriterError):
+    stage = "render"
+
+
+class Problems:
+    """Collects problems from every stage so a build can stop once, showing all of them."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, problem: Problem) -> None:
+        self.items.append(problem)
+
+    def extend(self, error: WriterError) -> None:
+        self.items.extend(error.problems)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise WriterError(self.items)
+
+
+def nearest(name: str, choices: Iterable[str], limit: int = 3) -> str:
+    """A hint listing the valid names, nearest first."""
+    options = sorted(set(choices))
+    if not options:
+        return "none are defined yet"
+    close = difflib.get_close_matches(name, options, n=limit, cutoff=0.5)
+    rest = [o for o in options if o not in close]
+    ordered = close + rest
+    shown = ", ".join(f"'{o}'" for o in ordered[:8])
+    more = f" (and {len(ordered) - 8} more)" if len(ordered) > 8 else ""
+    lead = f"did you mean '{close[0]}'? " if close else ""
+    return f"{lead}known: {shown}{more}"

@@ -1,0 +1,207 @@
+"""Facts: named values computed from the data, written into prose with their formatting."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .catalog import Catalog
+from .charts import SLUG, collector
+from .errors import FactError, Problem, nearest
+
+
+@dataclass
+class FactDef:
+    """A fact as declared: in `data/facts.yaml` (one cell) or with `@fact` (computed)."""
+
+    id: str
+    data: list[str]
+    compute: Callable[..., Any] | None = None  # @fact functions
+    cell: tuple[Any, str] | None = None  # facts.yaml entries: (primary key, column)
+    format: str = "{value}"
+    description: str = ""
+    path: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A computed fact: its value and the text that goes into the page."""
+
+    id: str
+    value: Any
+    text: str
+    datasets: tuple[str, ...] = field(default=())
+
+
+def fact(
+    id: str, *, data: str | Sequence[str], format: str = "{value}", description: str = ""
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a computed fact; the function gets the named tables and returns one value."""
+
+    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        collector().facts.append(
+            FactDef(
+                id=id,
+                data=[data] if isinstance(data, str) else list(data),
+                compute=func,
+                format=format,
+                description=description,
+                path=func.__code__.co_filename,
+                line=func.__code__.co_firstlineno,
+            )
+        )
+        return func
+
+    return register
+
+
+def read_fact_file(path: Path, shown: str) -> list[FactDef]:
+    """Facts that name one cell: `id: {dataset, row, column, format}` in a YAML file."""
+    if not path.is_file():
+        return []
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise FactError(
+            Problem(
+                shown,
+                f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                "check indentation and quote formats that contain ':' or '{'",
+                mark.line + 1 if mark else None,
+                mark.column + 1 if mark else None,
+            )
+        ) from None
+    if node is None:
+        return []
+    if not isinstance(node, yaml.MappingNode):
+        raise FactError(Problem(shown, "expected one entry per fact", _FACT_HINT, 1))
+    defs, problems = [], []
+    for key_node, value_node in node.value:
+        line = key_node.start_mark.line + 1
+        entry = yaml.safe_load(yaml.serialize(value_node))
+        fid = str(key_node.value)
+        missing = [k for k in ("dataset", "row", "column") if not isinstance(entry, dict)
+                   or k not in entry]
+        if missing:
+            problems.append(
+                Problem(shown, f"fact '{fid}' has no {', '.join(missing)}", _FACT_HINT, line)
+            )
+            continue
+        defs.append(
+            FactDef(
+                id=fid,
+                data=[str(entry["dataset"])],
+                cell=(entry["row"], str(entry["column"])),
+                format=str(entry.get("format", "{value}")),
+                description=str(entry.get("description", "")),
+                path=shown,
+                line=line,
+            )
+        )
+    if problems:
+        raise FactError(problems)
+    return defs
+
+
+_FACT_HINT = (
+    "write each fact as: name: {dataset: <table>, row: <primary key>, column: <column>, "
+    "format: 'over {value:.0f}%'}"
+)
+
+
+def check_fact_names(defs: list[FactDef]) -> list[Problem]:
+    problems, seen = [], {}
+    for d in defs:
+        if not SLUG.match(d.id):
+            problems.append(
+                Problem(d.path, f"fact name '{d.id}' is not a slug",
+                        "use lowercase letters, digits and hyphens", d.line)
+            )
+        if d.id in seen:
+            first = seen[d.id]
+            problems.append(
+                Problem(d.path, f"fact '{d.id}' is already defined at {first.path}:{first.line}",
+                        "give each fact a unique name", d.line)
+            )
+        seen.setdefault(d.id, d)
+    return problems
+
+
+def compute_facts(defs: list[FactDef], catalog: Catalog) -> dict[str, Fact]:
+    """Every fact's value and text; all problems at once."""
+    facts: dict[str, Fact] = {}
+    problems = []
+    for d in defs:
+        try:
+            value = _compute(d, catalog)
+            text = d.format.format(value=value)
+        except _FactProblem as exc:
+            problems.append(Problem(d.path, f"fact '{d.id}': {exc.message}", exc.hint, d.line))
+            continue
+        except Exception as exc:
+            problems.append(
+                Problem(
+                    d.path,
+                    f"fact '{d.id}' failed: {type(exc).__name__}: {exc}",
+                    "check the fact's format (e.g. '{value:.0f}%') and its function",
+                    d.line,
+                )
+            )
+            continue
+        facts[d.id] = Fact(id=d.id, value=value, text=text, datasets=tuple(d.data))
+    if problems:
+        raise FactError(problems)
+    return facts
+
+
+class _FactProblem(Exception):
+    def __init__(self, message: str, hint: str):
+        self.message, self.hint = message, hint
+
+
+def _compute(d: FactDef, catalog: Catalog) -> Any:
+    if d.cell is not None:
+        result = _lookup_cell(catalog, d.data[0], *d.cell)
+    else:
+        assert d.compute is not None
+        result = d.compute(*[catalog.datasets[n].frame.copy() for n in d.data])
+    return result.item() if hasattr(result, "item") else result
+
+
+def _lookup_cell(catalog: Catalog, name: str, row: Any, column: str) -> Any:
+    ds = catalog.datasets[name]
+    frame = ds.frame
+    if column not in frame.columns:
+        raise _FactProblem(
+            f"dataset '{name}' has no column '{column}'", nearest(column, list(frame.columns))
+        )
+    if not ds.primary_key:
+        raise _FactProblem(
+            f"dataset '{name}' has no primary key to find row {row!r}",
+            "add 'primaryKey:' to its schema",
+        )
+    keys = row if isinstance(row, list) else [row]
+    if len(keys) != len(ds.primary_key):
+        raise _FactProblem(
+            f"row {row!r} does not match the primary key ({', '.join(ds.primary_key)})",
+            "give one value per key column, as a list",
+        )
+    mask = None
+    for col, key in zip(ds.primary_key, keys, strict=True):
+        match = frame[col].astype(str) == str(key)
+        mask = match if mask is None else mask & match
+    hits = frame[mask] if mask is not None else frame.iloc[0:0]
+    if hits.empty:
+        known = [str(v) for v in frame[ds.primary_key[0]].tolist()]
+        raise _FactProblem(f"dataset '{name}' has no row {row!r}", nearest(str(keys[0]), known))
+    return hits.iloc[0][column]
+
+
+FACT_REF = re.compile(r"\{\{\s*fact:\s*([^}\s]*)\s*\}\}")

@@ -1,0 +1,146 @@
+"""The HTML of one figure. Every string from data or metadata is escaped here."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from .catalog import Source
+
+MAX_TABLE_ROWS = 500
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class FigureLinks:
+    """Where the figure's files are, relative to the page that shows it."""
+
+    png: str
+    csv: str
+    spec: str
+
+
+def caption_html(
+    chart_id: str, title: str, subtitle: str, notes: Sequence[str], sources: Sequence[Source]
+) -> str:
+    """`<figcaption>` with title, subtitle, notes and source links."""
+    parts = [f'<p class="sb-figure__title" id="{escape(chart_id)}-title">{escape(title)}</p>']
+    if subtitle:
+        parts.append(f'<p class="sb-figure__subtitle">{escape(subtitle)}</p>')
+    for note in notes:
+        parts.append(f'<p class="sb-figure__note">Note: {escape(note)}</p>')
+    if sources:
+        links = "; ".join(
+            f'<a href="{escape(s.url)}" rel="noopener">{escape(s.title)}</a>' for s in sources
+        )
+        label = "Source" if len(sources) == 1 else "Sources"
+        parts.append(f'<p class="sb-figure__source">{label}: {links}</p>')
+    return f'<figcaption class="sb-figure__caption">{"".join(parts)}</figcaption>'
+
+
+def body_html(
+    chart_id: str,
+    title: str,
+    description: str,
+    svg: str,
+    rows: list[dict[str, Any]],
+    columns: list[tuple[str, str]],
+    links: FigureLinks,
+) -> str:
+    """The chart itself, its data table and its download links."""
+    table = table_html(rows, columns, f"Data: {title}")
+    return (
+        f'<div class="sb-figure__chart" data-sb-spec="{escape(links.spec)}">'
+        f"{accessible_svg(svg, chart_id, title, description)}</div>"
+        f'<details class="sb-figure__data"><summary>Show the data</summary>{table}</details>'
+        f'<p class="sb-figure__downloads">Download: '
+        f'<a href="{escape(links.csv)}" download>data (CSV)</a> · '
+        f'<a href="{escape(links.png)}" download>image (PNG)</a></p>'
+    )
+
+
+def figure_html(caption: str, body: str, chart_id: str) -> str:
+    return f'<figure class="sb-figure" id="{escape(chart_id)}">{caption}{body}</figure>'
+
+
+_SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+_SVG_ID = re.compile(r'\bid="([^"]+)"')
+_SVG_REF = re.compile(r'(url\(#|href="#)([^)"]+)')
+
+
+def accessible_svg(svg: str, chart_id: str, title: str, description: str) -> str:
+    """Give the SVG a name and description, and make its internal ids unique on the page."""
+    prefix = f"{chart_id}-"
+    svg = _SVG_ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', svg)
+    svg = _SVG_REF.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", svg)
+    open_tag = _SVG_OPEN.search(svg)
+    if not open_tag:
+        return svg
+    t_id, d_id = f"{prefix}svg-title", f"{prefix}svg-desc"
+    tag = open_tag.group(0)[:-1] + f' role="img" aria-labelledby="{t_id} {d_id}" focusable="false">'
+    inner = (
+        f'<title id="{t_id}">{escape(title)}</title><desc id="{d_id}">{escape(description)}</desc>'
+    )
+    return svg[: open_tag.start()] + tag + inner + svg[open_tag.end() :]
+
+
+def table_html(rows: list[dict[str, Any]], columns: list[tuple[str, str]], label: str) -> str:
+    """A scrollable, keyboard-reachable table of the rows plotted."""
+    head = "".join(f'<th scope="col">{escape(label_)}</th>' for _, label_ in columns)
+    shown = rows[:MAX_TABLE_ROWS]
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(format_cell(r.get(name)))}</td>" for name, _ in columns)
+        + "</tr>"
+        for r in shown
+    )
+    more = ""
+    if len(rows) > len(shown):
+        more = (
+            f'<p class="sb-figure__more">First {len(shown)} of {len(rows)} rows; '
+            "download the CSV for all of them.</p>"
+        )
+    return (
+        f'<div class="sb-figure__table" tabindex="0" role="region" aria-label="{escape(label)}">'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>{more}"
+    )
+
+
+def format_cell(value: Any) -> str:
+    """How a value reads in a table: no trailing .0, no midnight times, blank for missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:,.6g}".replace(",", "")
+    text = str(value)
+    if re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00(\.0+)?", text):
+        return text[:10]
+    return text
+
+
+def data_csv(rows: list[dict[str, Any]], columns: Iterable[str]) -> str:
+    """The rows plotted as CSV; text that a spreadsheet would run as a formula is quoted."""
+    names = list(columns)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(names)
+    for r in rows:
+        writer.writerow([_safe_cell(r.get(n)) for n in names])
+    return out.getvalue()
+
+
+def _safe_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

@@ -1,0 +1,198 @@
+"""Markdown: `/// chart | <id>` blocks and `{{ fact: <name> }}` in prose.
+
+`scan_page` finds every reference with its line before anything is built, so that all
+mistakes in all pages are reported at once. The extension then does the conversion.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown import Markdown
+from markdown.inlinepatterns import InlineProcessor
+from pymdownx.blocks import BlocksExtension
+from pymdownx.blocks.block import Block
+
+from .errors import Problem, nearest
+from .facts import FACT_REF
+
+_BLOCK_OPEN = re.compile(r"^ {0,3}(/{3,})\s*chart\b\s*(?:\|\s*(.*?))?\s*$")
+_BLOCK_ANY_OPEN = re.compile(r"^ {0,3}(/{3,})\s*[A-Za-z]")
+_BLOCK_CLOSE = re.compile(r"^ {0,3}(/{3,})\s*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+
+
+@dataclass
+class PageRefs:
+    """What one page refers to, by line."""
+
+    charts: list[tuple[str, int]] = field(default_factory=list)
+    facts: list[tuple[str, int, int]] = field(default_factory=list)
+
+
+def scan_page(text: str, shown: str) -> tuple[PageRefs, list[Problem]]:
+    """Chart blocks and fact references of one page, and mistakes in their syntax."""
+    refs, problems = PageRefs(), []
+    lines = text.splitlines()
+    start = _after_front_matter(lines)
+    fence: str | None = None
+    open_block: tuple[str, int, str] | None = None  # (slashes, line, id)
+    for number, line in enumerate(lines[start:], start=start + 1):
+        if fence:
+            if line.strip().startswith(fence):
+                fence = None
+            continue
+        match = _FENCE.match(line)
+        if match:
+            fence = match.group(1)
+            continue
+        if open_block:
+            if _BLOCK_CLOSE.match(line) and _BLOCK_CLOSE.match(line).group(1) == open_block[0]:
+                open_block = None
+            elif line.strip():
+                problems.append(
+                    Problem(
+                        shown,
+                        f"chart block '{open_block[2]}' (line {open_block[1]}) has content",
+                        "close it with a line '///' right after the opening line; write notes "
+                        "in the chart's notes=... or as a paragraph below",
+                        number,
+                    )
+                )
+                open_block = None
+            continue
+        match = _BLOCK_OPEN.match(line)
+        if match:
+            chart_id = (match.group(2) or "").strip()
+            if not chart_id:
+                problems.append(
+                    Problem(shown, "chart block without a chart id",
+                            "write '/// chart | <chart-id>'", number, 1)
+                )
+            else:
+                refs.charts.append((chart_id, number))
+            open_block = (match.group(1), number, chart_id)
+            continue
+        for m in FACT_REF.finditer(_CODE_SPAN.sub(lambda c: " " * len(c.group(0)), line)):
+            refs.facts.append((m.group(1), number, m.start() + 1))
+    if open_block:
+        problems.append(
+            Problem(
+                shown,
+                f"chart block '{open_block[2]}' is never closed",
+                f"add a line '{open_block[0]}' after it",
+                open_block[1],
+            )
+        )
+    return refs, problems
+
+
+def check_page_refs(
+    refs: PageRefs, shown: str, chart_ids: list[str], fact_ids: list[str]
+) -> list[Problem]:
+    """Unknown chart ids and fact names, and charts shown twice on one page."""
+    problems = []
+    seen: dict[str, int] = {}
+    for chart_id, line in refs.charts:
+        if chart_id not in chart_ids:
+            problems.append(
+                Problem(shown, f"unknown chart '{chart_id}'", nearest(chart_id, chart_ids), line, 1)
+            )
+        elif chart_id in seen:
+            problems.append(
+                Problem(
+                    shown,
+                    f"chart '{chart_id}' is already shown on this page (line {seen[chart_id]})",
+                    "show each chart once per page; link to it with [text](#" + chart_id + ")",
+                    line,
+                    1,
+                )
+            )
+        seen.setdefault(chart_id, line)
+    for name, line, column in refs.facts:
+        if not name:
+            problems.append(
+                Problem(shown, "fact reference without a name",
+                        "write {{ fact: <name> }}", line, column)
+            )
+        elif name not in fact_ids:
+            problems.append(
+                Problem(shown, f"unknown fact '{name}'", nearest(name, fact_ids), line, column)
+            )
+    return problems
+
+
+def _after_front_matter(lines: list[str]) -> int:
+    """Index of the first line after a YAML front matter block, if any."""
+    if lines and lines[0].strip() == "---":
+        for i, line in enumerate(lines[1:], start=1):
+            if line.strip() in ("---", "..."):
+                return i + 1
+    return 0
+
+
+def body_marker(chart_id: str) -> str:
+    """Stands in for the chart's SVG and table until the page HTML is final."""
+    return f"<!--sb-figure-body:{chart_id}-->"
+
+
+class ChartBlock(Block):
+    """`/// chart | <id>` becomes the figure's caption and a marker for its body."""
+
+    NAME = "chart"
+    ARGUMENT = True
+    OPTIONS: dict[str, tuple[Any, Callable[[Any], Any]]] = {}
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        figure_for: Callable[[str], str] = self.config["figure_for"]
+        holder = etree.SubElement(parent, "p")
+        holder.text = self.md.htmlStash.store(figure_for(self.argument.strip()))
+        return holder
+
+
+class FactPattern(InlineProcessor):
+    def __init__(self, pattern: str, extension: StoryExtension):
+        super().__init__(pattern)
+        self.extension = extension
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int, int]:  # noqa: N802
+        text = self.extension.fact_text(m.group(1))
+        if text is None:
+            return None, m.start(0), m.end(0)
+        el = etree.Element("span", {"class": "sb-fact", "data-fact": m.group(1)})
+        el.text = text
+        return el, m.start(0), m.end(0)
+
+
+class StoryExtension(BlocksExtension):
+    """The Markdown extension: chart blocks and inline facts.
+
+    `figure_for(chart_id)` returns the figure HTML for a block; `facts()` the fact texts.
+    """
+
+    def __init__(
+        self,
+        figure_for: Callable[[str], str],
+        facts: Callable[[], dict[str, str]],
+        **kwargs: Any,
+    ):
+        self.figure_for = figure_for
+        self.facts = facts
+        self.unknown: list[str] = []
+        super().__init__(**kwargs)
+
+    def fact_text(self, name: str) -> str | None:
+        text = self.facts().get(name)
+        if text is None:
+            self.unknown.append(name)
+        return text
+
+    def extendMarkdownBlocks(self, md: Markdown, block_mgr: Any) -> None:  # noqa: N802
+        block_mgr.register(ChartBlock, {"figure_for": self.figure_for})
+        # Above backticks (190) would replace facts inside code; just below it keeps them literal.
+        md.inlinePatterns.register(FactPattern(FACT_REF.pattern, self), "sb-fact", 185)

@@ -1,0 +1,151 @@
+"""The build, top to bottom: data -> charts and facts -> page references -> rendered charts.
+
+Free of any site compiler: the MkDocs plugin and the CLI both drive it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalog import Catalog, Dataset, Field, Source, load_catalog
+from .charts import BuiltChart, ChartDef, build_chart, check_data_names, discover, shown_path
+from .errors import Problem, Problems, WriterError
+from .facts import Fact, FactDef, check_fact_names, compute_facts, read_fact_file
+from .markdown import PageRefs, check_page_refs, scan_page
+from .render import Rendered, render_charts
+
+log = logging.getLogger("site_builder")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things are; every path absolute."""
+
+    root: Path
+    docs_dir: Path
+    data_dir: Path
+    charts_dir: Path
+    cache_dir: Path
+    workers: int = 0
+
+    @property
+    def facts_file(self) -> Path:
+        return self.data_dir / "facts.yaml"
+
+
+@dataclass
+class Project:
+    """Everything the pages need: tables, built charts, facts and, once rendered, the images."""
+
+    settings: Settings
+    catalog: Catalog
+    charts: dict[str, BuiltChart]
+    facts: dict[str, Fact]
+    pages: dict[str, PageRefs]
+    rendered: dict[str, Rendered] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def sources_of(self, chart: BuiltChart) -> list[Source]:
+        """The chart's own sources, or those of its datasets, each once."""
+        if chart.definition.sources is not None:
+            return chart.definition.sources
+        seen: dict[tuple[str, str], Source] = {}
+        for name in chart.datasets:
+            for s in self.catalog.datasets[name].sources:
+                seen.setdefault((s.title, s.url), s)
+        return list(seen.values())
+
+    def fields_of(self, chart: BuiltChart) -> dict[str, Field]:
+        out: dict[str, Field] = {}
+        for name in chart.datasets:
+            ds: Dataset = self.catalog.datasets[name]
+            for f in ds.fields:
+                out.setdefault(f.name, f)
+        return out
+
+
+def prepare(settings: Settings) -> Project:
+    """Load, check and build everything short of rendering; stop once with every problem."""
+    timings: dict[str, float] = {}
+    problems = Problems()
+    clock = time.perf_counter()
+
+    catalog: Catalog | None = None
+    try:
+        catalog = load_catalog(settings.data_dir, settings.root)
+    except WriterError as exc:
+        problems.extend(exc)
+    timings["load"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    chart_defs: list[ChartDef] = []
+    fact_defs: list[FactDef] = []
+    try:
+        found = discover(settings.charts_dir, settings.root)
+        chart_defs, fact_defs = found.charts, found.facts
+    except WriterError as exc:
+        problems.extend(exc)
+    try:
+        shown = shown_path(str(settings.facts_file), settings.root)
+        fact_defs = read_fact_file(settings.facts_file, shown) + fact_defs
+    except WriterError as exc:
+        problems.extend(exc)
+    for p in check_fact_names(fact_defs):
+        problems.add(p)
+    if catalog is not None:
+        from .charts import Declarations
+
+        for p in check_data_names(Declarations(chart_defs, fact_defs), catalog.names()):
+            problems.add(p)
+
+    pages = _scan_pages(settings, [c.id for c in chart_defs], [f.id for f in fact_defs], problems)
+    problems.raise_if_any()
+    assert catalog is not None
+
+    charts: dict[str, BuiltChart] = {}
+    for definition in chart_defs:
+        try:
+            charts[definition.id] = build_chart(definition, catalog)
+        except WriterError as exc:
+            problems.extend(exc)
+    facts: dict[str, Fact] = {}
+    try:
+        facts = compute_facts(fact_defs, catalog)
+    except WriterError as exc:
+        problems.extend(exc)
+    problems.raise_if_any()
+    timings["chart"] = time.perf_counter() - clock
+    return Project(settings, catalog, charts, facts, pages, timings=timings)
+
+
+def render(project: Project) -> None:
+    """Render every chart (or take it from the cache)."""
+    clock = time.perf_counter()
+    project.rendered = render_charts(
+        list(project.charts.values()), project.settings.cache_dir, project.settings.workers
+    )
+    project.timings["render"] = time.perf_counter() - clock
+
+
+def _scan_pages(
+    settings: Settings, chart_ids: list[str], fact_ids: list[str], problems: Problems
+) -> dict[str, PageRefs]:
+    pages: dict[str, PageRefs] = {}
+    if not settings.docs_dir.is_dir():
+        return pages
+    for path in sorted(settings.docs_dir.rglob("*.md")):
+        shown = shown_path(str(path), settings.root)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            problems.add(Problem(shown, f"not UTF-8 text ({exc.reason})", "save it as UTF-8"))
+            continue
+        refs, found = scan_page(text, shown)
+        found += check_page_refs(refs, shown, chart_ids, fact_ids)
+        for p in found:
+            problems.add(p)
+        pages[path.relative_to(settings.docs_dir).as_posix()] = refs
+    return pages

@@ -1,0 +1,210 @@
+"""The MkDocs plugin: a thin adapter between MkDocs' build events and the pipeline."""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+import shutil
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import CountHandler
+
+from . import figure, pipeline
+from .errors import WriterError
+from .markdown import StoryExtension, body_marker
+from .specs import describe, encoded_fields, plotted_rows
+
+ASSETS = Path(__file__).parent / "assets"
+CSS_URI = "assets/site-builder/site-builder.css"
+CHART_DIR = "assets/charts"
+
+
+class SiteBuilderConfig(Config):
+    enabled = c.Type(bool, default=True)
+    """Turn the plugin off; chart blocks and facts are then left as written."""
+    data_dir = c.Type(str, default="data")
+    """Folder holding `datapackage.yaml`, its CSV files and `facts.yaml`, relative to mkdocs.yml."""
+    charts_dir = c.Type(str, default="charts")
+    """Folder of chart modules (`*.py`), relative to mkdocs.yml."""
+    cache_dir = c.Type(str, default=".cache")
+    """Where rendered charts are kept between builds, relative to mkdocs.yml."""
+    render_workers = c.Type(int, default=0)
+    """Processes that render charts; 0 means one per core (at most 4)."""
+    atomic = c.Type(bool, default=True)
+    """Build into a staging folder and swap it in only when the build succeeds."""
+
+
+def settings_from(config: Any, plugin_config: SiteBuilderConfig) -> pipeline.Settings:
+    """Absolute paths for the pipeline, from MkDocs' config and ours."""
+    root = Path(config.config_file_path).resolve().parent
+    return pipeline.Settings(
+        root=root,
+        docs_dir=Path(config.docs_dir).resolve(),
+        data_dir=(root / plugin_config.data_dir).resolve(),
+        charts_dir=(root / plugin_config.charts_dir).resolve(),
+        cache_dir=(root / plugin_config.cache_dir / "site-builder").resolve(),
+        workers=plugin_config.render_workers,
+    )
+
+
+class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command: str | None = None
+        self.project: pipeline.Project | None = None
+        self.final_site: Path | None = None
+        self.staging: Path | None = None
+        self.warnings: CountHandler | None = None
+        self.extension: StoryExtension | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    @event_priority(100)  # first: other plugins must see the staging site_dir
+    def on_config(self, config: Any) -> Any:
+        if not self.config.enabled:
+            return config
+        logging.getLogger("site_builder").parent = logging.getLogger("mkdocs")
+        self.settings = settings_from(config, self.config)
+        self.extension = StoryExtension(figure_for=self._figure_for, facts=self._fact_texts)
+        config.markdown_extensions.append(self.extension)
+        config.extra_css.append(CSS_URI)
+        if self.command == "build" and self.config.atomic:
+            self.final_site = Path(config.site_dir).resolve()
+            self.staging = self.final_site.with_name(f".{self.final_site.name}.staging")
+            shutil.rmtree(self.staging, ignore_errors=True)
+            config.site_dir = str(self.staging)
+        if config.strict and self.warnings is None:
+            self.warnings = CountHandler()
+            self.warnings.setLevel(logging.WARNING)
+            logging.getLogger("mkdocs").addHandler(self.warnings)
+        return config
+
+    def on_pre_build(self, *, config: Any) -> None:
+        if not self.config.enabled:
+            return
+        try:
+            self.project = pipeline.prepare(self.settings)
+            pipeline.render(self.project)
+        except WriterError as exc:
+            raise PluginError(exc.report()) from None
+
+    def on_files(self, files: Files, *, config: Any) -> Files:
+        if not self.config.enabled or self.project is None:
+            return files
+        files.append(File.generated(config, CSS_URI, abs_src_path=str(ASSETS / "site-builder.css")))
+        for chart in self.project.charts.values():
+            r = self.project.rendered[chart.id]
+            rows, columns = self._table(chart.id)
+            base = f"{CHART_DIR}/{r.stem}"
+            files.append(File.generated(config, f"{base}.png", content=r.png))
+            files.append(File.generated(config, f"{base}.vl.json", content=r.spec_json))
+            files.append(
+                File.generated(config, f"{base}.csv", content=figure.data_csv(rows, columns))
+            )
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: Any, files: Files) -> str:
+        if self.extension is not None:
+            self.extension.unknown.clear()
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: Any, files: Files) -> str:
+        if self.extension is not None and self.extension.unknown:
+            names = ", ".join(sorted(set(self.extension.unknown)))
+            raise PluginError(f"{page.file.src_uri}: unknown fact(s) {names}")
+        return html
+
+    def on_post_page(self, output: str, *, page: Page, config: Any) -> str:
+        """Put each chart's SVG and table in, now that search has indexed the page text."""
+        if self.project is None:
+            return output
+        refs = self.project.pages.get(page.file.src_uri)
+        for chart_id, _ in refs.charts if refs else []:
+            output = output.replace(body_marker(chart_id), self._body_for(chart_id, page.url))
+        return output
+
+    @event_priority(-100)  # last: every other plugin has written its files
+    def on_post_build(self, *, config: Any) -> None:
+        if self.staging is None or self.final_site is None:
+            return
+        if self.warnings is not None and self.warnings.get_counts():
+            return  # strict mode aborts next; on_build_error removes the staging folder
+        old = self.final_site.with_name(f".{self.final_site.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.final_site.exists():
+            self.final_site.rename(old)
+        self.staging.rename(self.final_site)
+        shutil.rmtree(old, ignore_errors=True)
+        config.site_dir = str(self.final_site)
+        self.staging = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+    def on_shutdown(self) -> None:
+        if self.warnings is not None:
+            logging.getLogger("mkdocs").removeHandler(self.warnings)
+            self.warnings = None
+
+    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        for folder in (self.settings.data_dir, self.settings.charts_dir):
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server
+
+    # -- figures ---------------------------------------------------------------------------
+
+    def _fact_texts(self) -> dict[str, str]:
+        return {k: f.text for k, f in self.project.facts.items()} if self.project else {}
+
+    def _figure_for(self, chart_id: str) -> str:
+        assert self.project is not None
+        chart = self.project.charts[chart_id]
+        d = chart.definition
+        caption = figure.caption_html(
+            chart_id, d.title, d.subtitle, d.notes, self.project.sources_of(chart)
+        )
+        return figure.figure_html(caption, body_marker(chart_id), chart_id)
+
+    def _table(self, chart_id: str) -> tuple[list[dict[str, Any]], list[str]]:
+        assert self.project is not None
+        chart = self.project.charts[chart_id]
+        rows = plotted_rows(chart.spec)
+        present = list(rows[0]) if rows else []
+        columns = [f for f in encoded_fields(chart.spec) if f in present] or present
+        return rows, columns
+
+    def _body_for(self, chart_id: str, page_url: str) -> str:
+        assert self.project is not None
+        chart = self.project.charts[chart_id]
+        r = self.project.rendered[chart_id]
+        rows, columns = self._table(chart_id)
+        fields = self.project.fields_of(chart)
+        labelled = [(n, fields[n].label if n in fields else n) for n in columns]
+        page_dir = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(
+            page_url
+        )
+
+        def link(ext: str) -> str:
+            return posixpath.relpath(f"{CHART_DIR}/{r.stem}.{ext}", page_dir or ".")
+
+        d = chart.definition
+        return figure.body_html(
+            chart_id,
+            d.title,
+            d.description or describe(chart.spec, rows),
+            r.svg,
+            rows,
+            labelled,
+            figure.FigureLinks(png=link("png"), csv=link("csv"), spec=link("vl.json")),
+        )

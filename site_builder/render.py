@@ -1,0 +1,224 @@
+"""Vega-Lite -> static SVG and 2x PNG with vl-convert: themed, offline, cached, in parallel."""
+
+from __future__ import annotations
+
+import atexit
+import copy
+import hashlib
+import json
+import logging
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import Problem, RenderError
+
+if TYPE_CHECKING:
+    from .charts import BuiltChart
+
+log = logging.getLogger("site_builder")
+
+# Bump when the rendering itself changes, so old cache entries are not reused.
+RENDER_VERSION = "1"
+PNG_SCALE = 2
+
+FONT = "Helvetica, Arial, 'Liberation Sans', sans-serif"
+THEME: dict[str, Any] = {
+    "font": FONT,
+    "background": "white",
+    "padding": 4,
+    "view": {"stroke": None},
+    "axis": {
+        "labelFontSize": 12,
+        "titleFontSize": 12,
+        "titleFontWeight": "normal",
+        "labelColor": "#333333",
+        "titleColor": "#333333",
+        "gridColor": "#e6e6e6",
+        "domainColor": "#888888",
+        "tickColor": "#888888",
+    },
+    "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#333333"},
+    "header": {"labelFontSize": 12, "titleFontSize": 12},
+    "text": {"fontSize": 12, "color": "#333333"},
+    "title": {
+        "anchor": "start",
+        "fontSize": 16,
+        "subtitleFontSize": 13,
+        "subtitleColor": "#555555",
+        "color": "#111111",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The static forms of one chart, named by a hash of everything that made them."""
+
+    chart_id: str
+    key: str
+    spec_json: str
+    svg: str
+    png: bytes
+    from_cache: bool
+
+    @property
+    def stem(self) -> str:
+        """File name stem for built assets: `<chart-id>.<hash8>`."""
+        return f"{self.chart_id}.{self.key[:8]}"
+
+
+def themed_specs(chart: BuiltChart) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The spec for the page (title in HTML) and for the PNG (title drawn into the image)."""
+    page = copy.deepcopy(chart.spec)
+    page["config"] = _merge(THEME, page.get("config", {}))
+    image = copy.deepcopy(page)
+    if "title" not in image:
+        d = chart.definition
+        image["title"] = {"text": d.title, **({"subtitle": d.subtitle} if d.subtitle else {})}
+    return page, image
+
+
+def render_charts(
+    charts: list[BuiltChart], cache_dir: Path, workers: int = 0
+) -> dict[str, Rendered]:
+    """Render every chart, reusing the cache; all failures reported together."""
+    import vl_convert as vlc
+
+    versions = {"vl_convert": vlc.__version__, "render": RENDER_VERSION, "scale": PNG_SCALE}
+    cache = cache_dir / "charts"
+    results: dict[str, Rendered] = {}
+    jobs = []
+    for chart in charts:
+        page, image = themed_specs(chart)
+        page_json = _dumps(page)
+        image_json = _dumps(image)
+        key = _hash(page_json, image_json, _dumps(versions))
+        svg_file, png_file = cache / f"{key}.svg", cache / f"{key}.png"
+        if svg_file.is_file() and png_file.is_file():
+            results[chart.id] = Rendered(
+                chart.id, key, page_json, svg_file.read_text("utf-8"), png_file.read_bytes(), True
+            )
+        else:
+            jobs.append((chart, key, page_json, image_json))
+
+    problems = []
+    if jobs:
+        cache.mkdir(parents=True, exist_ok=True)
+        outcomes = _run_jobs([(page_json, image_json) for _, _, page_json, image_json in jobs],
+                             workers)
+        for (chart, key, page_json, _), outcome in zip(jobs, outcomes, strict=True):
+            if isinstance(outcome, str):
+                d = chart.definition
+                problems.append(
+                    Problem(
+                        d.path,
+                        f"chart '{chart.id}' could not be rendered: {outcome}",
+                        "simplify the chart or check its spec with "
+                        f"'site-builder render {chart.id} --format json'",
+                        d.line,
+                    )
+                )
+                continue
+            svg, png = outcome
+            _write_atomic(cache / f"{key}.svg", svg.encode("utf-8"))
+            _write_atomic(cache / f"{key}.png", png)
+            results[chart.id] = Rendered(chart.id, key, page_json, svg, png, False)
+    if problems:
+        raise RenderError(problems)
+    fresh = len(jobs)
+    log.info("charts: %d rendered, %d from cache", fresh, len(charts) - fresh)
+    return results
+
+
+def render_one(spec_json: str, image_json: str) -> tuple[str, bytes] | str:
+    """Render one chart in this process; an error comes back as its message."""
+    import vl_convert as vlc
+
+    try:
+        spec = json.loads(spec_json)
+        version = _vl_version(spec)
+        svg = vlc.vegalite_to_svg(spec, vl_version=version, allowed_base_urls=[])
+        png = vlc.vegalite_to_png(
+            json.loads(image_json), vl_version=version, scale=PNG_SCALE, allowed_base_urls=[]
+        )
+    except Exception as exc:
+        # The renderer's message, without its JavaScript stack trace.
+        lines = [ln.strip() for ln in str(exc).splitlines() if not ln.strip().startswith("at ")]
+        return " ".join(ln for ln in lines if ln) or type(exc).__name__
+    return svg, png
+
+
+def _render_job(job: tuple[str, str]) -> tuple[str, bytes] | str:
+    return render_one(*job)
+
+
+# Kept alive across builds (and `serve` rebuilds): the renderer's start-up costs ~1 s.
+_pool: ProcessPoolExecutor | None = None
+_pool_size = 0
+
+
+def _run_jobs(jobs: list[tuple[str, str]], workers: int) -> list[tuple[str, bytes] | str]:
+    global _pool, _pool_size
+    size = workers or min(os.cpu_count() or 1, 4)
+    if size <= 1 or len(jobs) == 1 and _pool is None:
+        return [render_one(*job) for job in jobs]
+    if _pool is None or _pool_size != size:
+        import multiprocessing
+
+        shutdown_pool()
+        # spawn: forking a process that has threads (serve, the renderer) can deadlock.
+        _pool = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("spawn"))
+        _pool_size = size
+    try:
+        return list(_pool.map(_render_job, jobs))
+    except BrokenProcessPool:
+        shutdown_pool()
+        return [render_one(*job) for job in jobs]
+
+
+def shutdown_pool() -> None:
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(cancel_futures=True)
+        _pool = None
+
+
+atexit.register(shutdown_pool)
+
+
+def _vl_version(spec: dict[str, Any]) -> str | None:
+    match = re.search(r"/v(\d+\.\d+)", str(spec.get("$schema", "")))
+    return match.group(1) if match else None
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _hash(*parts: str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)

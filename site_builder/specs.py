@@ -1,0 +1,176 @@
+"""Reading a Vega-Lite spec: which data it uses, which fields it encodes, what it plots."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+# Keys whose value is a sub-view that inherits its parent's data.
+_VIEW_LISTS = ("layer", "hconcat", "vconcat", "concat")
+_VIEW_ONE = ("spec",)
+
+
+def check_spec(spec: dict[str, Any]) -> list[tuple[str, str]]:
+    """Problems a renderer would hide: data from URLs, encodings of columns that do not exist."""
+    problems: list[tuple[str, str]] = []
+    datasets = spec.get("datasets", {})
+    for view, data, made in _views(spec, None, frozenset()):
+        if isinstance(data, dict) and "url" in data:
+            problems.append(
+                (
+                    f"loads data from a URL ({data['url']!r}); the build never fetches data",
+                    "pass a table from data/ to alt.Chart(...) instead",
+                )
+            )
+            continue
+        columns = _columns(data, datasets)
+        if columns is None:
+            continue
+        for name in sorted(_encoded_fields(view.get("encoding", {}))):
+            if name not in columns and name not in made and "*" not in made:
+                available = ", ".join(f"'{c}'" for c in sorted(columns)) or "(none)"
+                problems.append(
+                    (
+                        f"encodes column '{name}', which its table does not have",
+                        f"available columns: {available}",
+                    )
+                )
+    return problems
+
+
+def plotted_rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of the chart's main table (the largest inline dataset)."""
+    datasets = spec.get("datasets", {})
+    top = spec.get("data")
+    if isinstance(top, dict) and top.get("name") in datasets:
+        return list(datasets[top["name"]])
+    if isinstance(top, dict) and isinstance(top.get("values"), list):
+        return list(top["values"])
+    tables = [rows for rows in datasets.values() if isinstance(rows, list)]
+    return max(tables, key=len) if tables else []
+
+
+def encoded_fields(spec: dict[str, Any]) -> list[str]:
+    """Every field any view encodes, in first-seen order."""
+    seen: dict[str, None] = {}
+    for view, _, _ in _views(spec, None, frozenset()):
+        for name in _encoded_fields(view.get("encoding", {})):
+            seen.setdefault(name, None)
+    return list(seen)
+
+
+def _views(
+    view: dict[str, Any], inherited: Any, made: frozenset[str]
+) -> Iterator[tuple[dict[str, Any], Any, frozenset[str]]]:
+    """Each view with the data it sees and the fields its own and its parents' transforms make."""
+    data = view.get("data", inherited)
+    if "data" in view:
+        made = frozenset()
+    made = made | _derived_fields(view)
+    yield view, data, made
+    for key in _VIEW_LISTS:
+        for sub in view.get(key, []) or []:
+            if isinstance(sub, dict):
+                yield from _views(sub, data, made)
+    for key in _VIEW_ONE:
+        if isinstance(view.get(key), dict):
+            yield from _views(view[key], data, made)
+
+
+def _columns(data: Any, datasets: dict[str, Any]) -> set[str] | None:
+    """Column names of inline data, or None when they cannot be known (sequences, graticules)."""
+    if not isinstance(data, dict):
+        return None
+    rows = None
+    if "name" in data and data["name"] in datasets:
+        rows = datasets[data["name"]]
+    elif isinstance(data.get("values"), list):
+        rows = data["values"]
+    if rows is None or data.get("format", {}).get("type") in ("topojson", "json"):
+        return None
+    columns: set[str] = set()
+    for row in rows:
+        if isinstance(row, dict):
+            columns.update(row)
+    return columns if rows else None
+
+
+def _encoded_fields(encoding: dict[str, Any]) -> Iterator[str]:
+    for channel in encoding.values():
+        for item in channel if isinstance(channel, list) else [channel]:
+            if isinstance(item, dict):
+                name = item.get("field")
+                if isinstance(name, str):
+                    yield _unescape(name)
+                # Conditions carry their own fields.
+                cond = item.get("condition")
+                if isinstance(cond, (dict, list)):
+                    yield from _encoded_fields({"c": cond})
+
+
+def _derived_fields(view: dict[str, Any]) -> set[str]:
+    """Fields a view's transforms create (`as`), which the table need not have."""
+    made: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "as":
+                    for v in value if isinstance(value, list) else [value]:
+                        if isinstance(v, str):
+                            made.add(v)
+                walk(value)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    transforms = view.get("transform", [])
+    walk(transforms)
+    for t in transforms if isinstance(transforms, list) else []:
+        if isinstance(t, dict) and "fold" in t and "as" not in t:
+            made.update(("key", "value"))  # Vega-Lite's default names
+        if isinstance(t, dict) and "pivot" in t:
+            return made | {"*"}  # pivot makes columns from values: cannot be known here
+    # Parameters and repeat/facet references are resolved by Vega-Lite itself.
+    return made
+
+
+def _unescape(name: str) -> str:
+    return name.replace("\\.", ".").replace("\\[", "[").replace("\\]", "]")
+
+
+def describe(spec: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+    """A plain-language description for screen readers when the writer gave none."""
+    marks, quantity, label = [], None, None
+    for view, _, _ in _views(spec, None, frozenset()):
+        mark = view.get("mark")
+        name = mark.get("type") if isinstance(mark, dict) else mark
+        if isinstance(name, str) and name not in marks:
+            marks.append(name)
+        for channel in ("x", "y", "theta", "size"):
+            enc = view.get("encoding", {}).get(channel)
+            if isinstance(enc, dict) and enc.get("type") == "quantitative" and "field" in enc:
+                quantity = quantity or _unescape(enc["field"])
+        for channel in ("y", "x", "color", "text"):
+            enc = view.get("encoding", {}).get(channel)
+            if isinstance(enc, dict) and enc.get("type") in ("nominal", "ordinal") and "field" in enc:
+                label = label or _unescape(enc["field"])
+    kind = " and ".join(marks) if marks else "data"
+    text = f"A {kind} chart of {len(rows)} rows"
+    if quantity:
+        text += f" showing {quantity}"
+        if label:
+            text += f" by {label}"
+        values = [
+            (r[quantity], r.get(label, "")) for r in rows
+            if isinstance(r.get(quantity), (int, float)) and not isinstance(r.get(quantity), bool)
+        ]
+        if values:
+            hi, lo = max(values, key=lambda v: v[0]), min(values, key=lambda v: v[0])
+            text += f". Largest: {_num(hi[0])}" + (f" ({hi[1]})" if label else "")
+            text += f"; smallest: {_num(lo[0])}" + (f" ({lo[1]})" if label else "")
+    return text + "."
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.3g}"
