@@ -136,6 +136,15 @@ def load_catalog(data_dir: Path, root: Path) -> Catalog:
     return catalog
 
 
+def resource_names(data_dir: Path) -> list[str]:
+    """The names the descriptor declares, even when its tables do not validate."""
+    try:
+        descriptor = yaml.safe_load((data_dir / "datapackage.yaml").read_text(encoding="utf-8"))
+        return [str(r["name"]) for r in descriptor["resources"] if r.get("name")]
+    except Exception:
+        return []
+
+
 _SCHEMA_HINT = (
     "see the Table Schema reference: field types are string, number, integer, boolean, "
     "date, datetime, year"
@@ -194,12 +203,13 @@ def _check_metadata(
             )
         )
     for source in sources:
-        url = str(source.get("path") or source.get("url") or "") if isinstance(source, dict) else ""
+        source = source if isinstance(source, dict) else {"title": str(source)}
+        url = str(source.get("path") or source.get("url") or "")
         if not url.startswith(("https://", "http://")):
             problems.append(
                 Problem(
                     shown,
-                    f"{where}: source {source!r} has no http(s) URL",
+                    f"{where}: source '{source.get('title', '')}' has no http(s) URL ({url!r})",
                     "give each source a 'title:' and a 'path:' starting with https://",
                 )
             )
@@ -251,6 +261,14 @@ def _problem_from(error: Any, resource: Any, csv_shown: str) -> Problem:
             f"column '{name}': {cell!r} is not a valid {ftype}",
             f"expected {_TYPE_EXAMPLES.get(ftype, 'a ' + ftype)}; fix the cell, or change the "
             f"field's type in the data package",
+            row,
+            col,
+        )
+    if kind == "constraint-error" and '"required"' in note:
+        return Problem(
+            csv_shown,
+            f"column '{name}' is empty, but a value is required",
+            "fill in the cell (key columns and required fields cannot be empty)",
             row,
             col,
         )

@@ -29,11 +29,9 @@ class ChartDef:
     description: str = ""
     notes: list[str] = field(default_factory=list)
     sources: list[Source] | None = None
-    path: str = ""
+    path: str = ""  # as the writer sees it
     line: int = 0
-
-    def where(self) -> tuple[str, int]:
-        return self.path, self.line
+    file: str = ""  # absolute, to find the writer's lines in a traceback
 
 
 @dataclass
@@ -42,6 +40,8 @@ class Declarations:
 
     charts: list[ChartDef] = field(default_factory=list)
     facts: list[Any] = field(default_factory=list)  # facts.FactDef, registered by @fact
+    problems: list[Problem] = field(default_factory=list)
+    complete: bool = True  # False when a module failed to load: its charts are unknown
 
 
 # Filled while discover() imports the writer's modules; the decorators append here.
@@ -86,6 +86,7 @@ def chart(
                 sources=None if sources is None else [_as_source(s) for s in sources],
                 path=code.co_filename,
                 line=code.co_firstlineno,
+                file=code.co_filename,
             )
         )
         return func
@@ -100,10 +101,13 @@ def _as_source(value: dict[str, str] | tuple[str, str]) -> Source:
 
 
 def discover(charts_dir: Path, root: Path) -> Declarations:
-    """Import every `charts/*.py` (files starting with `_` are helpers) and collect declarations."""
+    """Import every `charts/*.py` (files starting with `_` are helpers) and collect declarations.
+
+    Problems are returned with what was found, so that the rest can still be checked.
+    """
     global _collecting
     found = Declarations()
-    problems: list[Problem] = []
+    problems = found.problems
     if not charts_dir.is_dir():
         return found
     _collecting = found
@@ -116,6 +120,7 @@ def discover(charts_dir: Path, root: Path) -> Declarations:
             problem = _import_module(path, root)
             if problem:
                 problems.append(problem)
+                found.complete = False
     finally:
         _collecting = None
         sys.path.remove(str(charts_dir))
@@ -127,8 +132,6 @@ def discover(charts_dir: Path, root: Path) -> Declarations:
     for item in found.charts + found.facts:
         item.path = shown_path(item.path, root)
     problems += _check_declarations(found)
-    if problems:
-        raise ChartError(problems)
     return found
 
 
@@ -205,10 +208,10 @@ def _check_declarations(found: Declarations) -> list[Problem]:
     return problems
 
 
-def check_data_names(found: Declarations, catalog_names: list[str]) -> list[Problem]:
+def check_data_names(items: Sequence[Any], catalog_names: list[str]) -> list[Problem]:
     """Every dataset a chart or fact names must exist in the catalogue."""
     problems = []
-    for item in found.charts + found.facts:
+    for item in items:
         for name in item.data:
             if name not in catalog_names:
                 kind = "chart" if isinstance(item, ChartDef) else "fact"
@@ -243,7 +246,7 @@ def build_chart(definition: ChartDef, catalog: Catalog) -> BuiltChart:
     from .specs import check_spec
 
     tables = [catalog.datasets[name].frame.copy() for name in definition.data]
-    path, line = definition.where()
+    path, line = definition.path, definition.line
     try:
         result = definition.func(*tables)
     except Exception as exc:
@@ -254,7 +257,7 @@ def build_chart(definition: ChartDef, catalog: Catalog) -> BuiltChart:
                 "fix the chart function; it gets the tables "
                 + ", ".join(definition.data)
                 + " as pandas DataFrames",
-                _line_in(exc, Path(path).resolve()) or line,
+                _line_in(exc, Path(definition.file)) or line,
             )
         ) from None
     if not isinstance(result, alt.TopLevelMixin):

@@ -93,13 +93,13 @@ def scan_page(text: str, shown: str) -> tuple[PageRefs, list[Problem]]:
 
 
 def check_page_refs(
-    refs: PageRefs, shown: str, chart_ids: list[str], fact_ids: list[str]
+    refs: PageRefs, shown: str, chart_ids: list[str] | None, fact_ids: list[str] | None
 ) -> list[Problem]:
-    """Unknown chart ids and fact names, and charts shown twice on one page."""
+    """Unknown chart ids and fact names (None: not known, skip), charts shown twice on a page."""
     problems = []
     seen: dict[str, int] = {}
     for chart_id, line in refs.charts:
-        if chart_id not in chart_ids:
+        if chart_ids is not None and chart_id not in chart_ids:
             problems.append(
                 Problem(shown, f"unknown chart '{chart_id}'", nearest(chart_id, chart_ids), line, 1)
             )
@@ -120,7 +120,7 @@ def check_page_refs(
                 Problem(shown, "fact reference without a name",
                         "write {{ fact: <name> }}", line, column)
             )
-        elif name not in fact_ids:
+        elif fact_ids is not None and name not in fact_ids:
             problems.append(
                 Problem(shown, f"unknown fact '{name}'", nearest(name, fact_ids), line, column)
             )

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalog import Catalog, Dataset, Field, Source, load_catalog
+from .catalog import Catalog, Dataset, Field, Source, load_catalog, resource_names
 from .charts import BuiltChart, ChartDef, build_chart, check_data_names, discover, shown_path
 from .errors import Problem, Problems, WriterError
 from .facts import Fact, FactDef, check_fact_names, compute_facts, read_fact_file
@@ -81,13 +81,11 @@ def prepare(settings: Settings) -> Project:
     timings["load"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    chart_defs: list[ChartDef] = []
-    fact_defs: list[FactDef] = []
-    try:
-        found = discover(settings.charts_dir, settings.root)
-        chart_defs, fact_defs = found.charts, found.facts
-    except WriterError as exc:
-        problems.extend(exc)
+    found = discover(settings.charts_dir, settings.root)
+    chart_defs: list[ChartDef] = found.charts
+    fact_defs: list[FactDef] = found.facts
+    for p in found.problems:
+        problems.add(p)
     try:
         shown = shown_path(str(settings.facts_file), settings.root)
         fact_defs = read_fact_file(settings.facts_file, shown) + fact_defs
@@ -95,13 +93,18 @@ def prepare(settings: Settings) -> Project:
         problems.extend(exc)
     for p in check_fact_names(fact_defs):
         problems.add(p)
-    if catalog is not None:
-        from .charts import Declarations
+    names = catalog.names() if catalog else resource_names(settings.data_dir)
+    for p in check_data_names(chart_defs + fact_defs, names):
+        problems.add(p)
 
-        for p in check_data_names(Declarations(chart_defs, fact_defs), catalog.names()):
-            problems.add(p)
-
-    pages = _scan_pages(settings, [c.id for c in chart_defs], [f.id for f in fact_defs], problems)
+    # A module that failed to load leaves its charts and facts unknown: do not report every
+    # page that uses them as well.
+    pages = _scan_pages(
+        settings,
+        [c.id for c in chart_defs] if found.complete else None,
+        [f.id for f in fact_defs] if found.complete else None,
+        problems,
+    )
     problems.raise_if_any()
     assert catalog is not None
 
@@ -131,7 +134,10 @@ def render(project: Project) -> None:
 
 
 def _scan_pages(
-    settings: Settings, chart_ids: list[str], fact_ids: list[str], problems: Problems
+    settings: Settings,
+    chart_ids: list[str] | None,
+    fact_ids: list[str] | None,
+    problems: Problems,
 ) -> dict[str, PageRefs]:
     pages: dict[str, PageRefs] = {}
     if not settings.docs_dir.is_dir():

@@ -1,0 +1,52 @@
+# make site: build site/ · make test: every test · make serve: live preview
+# Each target creates .venv and installs the pinned versions first.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+export TZ := UTC
+# Dates in the site (sitemap) come from the last commit, so rebuilds are byte-identical.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+export SOURCE_DATE_EPOCH
+
+.PHONY: site test serve check lint format lock clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade "pip>=24"
+
+$(VENV)/.installed: $(BIN)/activate pyproject.toml requirements.lock
+	$(BIN)/pip install -q -c requirements.lock -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install -q -c requirements.lock -e '.[test]'
+	touch $@
+
+site: $(VENV)/.installed
+	$(BIN)/site-builder build
+
+serve: $(VENV)/.installed
+	$(BIN)/site-builder serve
+
+check: $(VENV)/.installed
+	$(BIN)/site-builder check
+
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check site_builder charts tests
+	$(BIN)/ruff format --check site_builder charts tests
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format site_builder charts tests
+	$(BIN)/ruff check --fix site_builder charts tests
+
+# Refresh the pinned versions from the current .venv.
+lock: $(VENV)/.installed-test
+	{ echo "# Exact versions tested; pip installs with -c requirements.lock. Refresh with: make lock"; \
+	  $(BIN)/pip freeze --exclude-editable | grep -v '^site-builder'; } > requirements.lock
+
+clean:
+	rm -rf site .cache .site.staging .site.old

@@ -1,0 +1,74 @@
+"""Shared fixtures: mini projects copied to a temporary folder, built with the real tools."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).parent
+ROOT = TESTS.parent
+PROJECTS = TESTS / "projects"
+BIN = Path(sys.executable).parent
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+os.environ["TZ"] = "UTC"
+os.environ["SOURCE_DATE_EPOCH"] = "1764547200"  # 2025-12-01: fixed dates in sitemaps
+
+
+def copy_project(src: Path, dest: Path) -> Path:
+    """A writable copy of a project (content, data, charts, mkdocs.yml), without build output."""
+    shutil.copytree(
+        src,
+        dest,
+        ignore=shutil.ignore_patterns("site", ".cache", ".site.*", "__pycache__", ".venv", ".git"),
+    )
+    return dest
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """The `basic` mini project in a temporary folder."""
+    return copy_project(PROJECTS / "basic", tmp_path / "mini")
+
+
+@pytest.fixture
+def story(tmp_path: Path) -> Path:
+    """The sample story (the repository's own project) in a temporary folder."""
+    dest = tmp_path / "story"
+    dest.mkdir()
+    for name in ("content", "data", "charts"):
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`site-builder ARGS` in `project`, as a writer runs it."""
+    return subprocess.run(
+        [str(BIN / "site-builder"), *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def build() -> Callable[..., subprocess.CompletedProcess[str]]:
+    return lambda project, *args: run_cli(project, "build", *args)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file's hash, by path: equal digests mean byte-identical trees."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }

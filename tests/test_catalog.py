@@ -1,0 +1,161 @@
+"""Catalogue: typed loading and every data problem reported as path:row:column + hint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from site_builder.catalog import load_catalog
+from site_builder.errors import DataError
+
+SCHEMA = {
+    "primaryKey": ["country", "year"],
+    "fields": [
+        {"name": "country", "type": "string"},
+        {"name": "year", "type": "integer"},
+        {"name": "value", "type": "number", "constraints": {"maximum": 100}},
+    ],
+}
+
+
+def write_package(root: Path, csv_text: str, **resource_overrides: object) -> Path:
+    data = root / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    (data / "t.csv").write_text(csv_text, encoding="utf-8")
+    resource = {
+        "name": "t",
+        "path": "t.csv",
+        "title": "T",
+        "description": "A test table.",
+        "sources": [{"title": "Example", "path": "https://example.org"}],
+        "licenses": [{"name": "CC0-1.0"}],
+        "schema": SCHEMA,
+        **resource_overrides,
+    }
+    (data / "datapackage.yaml").write_text(yaml.safe_dump({"resources": [resource]}))
+    return data
+
+
+def problems(tmp_path: Path, csv_text: str, **overrides: object) -> list[str]:
+    data = write_package(tmp_path, csv_text, **overrides)
+    with pytest.raises(DataError) as info:
+        load_catalog(data, tmp_path)
+    return [str(p) for p in info.value.problems]
+
+
+def test_loads_declared_types(tmp_path: Path) -> None:
+    data = write_package(tmp_path, "country,year,value\nNA,2023,92\nMalaysia,2023,4.5\n")
+    frame = load_catalog(data, tmp_path).datasets["t"].frame
+    assert frame["country"].tolist() == ["NA", "Malaysia"]  # Namibia's code is not a null
+    assert frame["year"].dtype == "int64"
+    assert frame["value"].dtype == "float64"
+    assert frame["value"].tolist() == [92.0, 4.5]
+
+
+def test_dates_booleans_and_nulls(tmp_path: Path) -> None:
+    schema = {
+        "fields": [
+            {"name": "when", "type": "date"},
+            {"name": "flag", "type": "boolean"},
+            {"name": "n", "type": "integer"},
+        ]
+    }
+    data = write_package(
+        tmp_path, "when,flag,n\n2025-12-12,TRUE,1\n2026-01-14,,\n", schema=schema
+    )
+    frame = load_catalog(data, tmp_path).datasets["t"].frame
+    assert str(frame["when"].iloc[1].date()) == "2026-01-14"
+    assert frame["flag"].tolist()[0] is True
+    assert frame["flag"].isna().tolist() == [False, True]
+    assert frame["n"].dtype == "Int64"
+
+
+def test_type_error_names_file_row_column_and_hint(tmp_path: Path) -> None:
+    found = problems(tmp_path, "country,year,value\nChina,2023,90\nMalaysia,2023,9O\n")
+    assert found == [
+        "data/t.csv:3:3: column 'value': '9O' is not a valid number\n"
+        "  hint: expected a number such as 90 or 4.5 (no %, no thousands separator); fix the "
+        "cell, or change the field's type in the data package"
+    ]
+
+
+def test_all_problems_are_collected(tmp_path: Path) -> None:
+    csv_text = (
+        "country,year,value\n"
+        "China,2023,90\n"
+        "China,2023,91\n"  # duplicate key
+        "Malaysia,,140\n"  # missing key part, out of range
+        "Japan,2024,5,7\n"  # extra cell
+        "\n"  # blank row
+        "Korea,2024\n"  # missing cell
+    )
+    found = problems(tmp_path, csv_text)
+    firsts = [p.splitlines()[0] for p in found]
+    assert firsts == [
+        "data/t.csv:3: duplicate key (country, year): the same as in the row at position 2",
+        "data/t.csv:4:2: column 'year' is empty, but a value is required",
+        "data/t.csv:4:3: column 'value': '140' breaks the rule constraint \"maximum\" is \"100\"",
+        "data/t.csv:5:4: row has more cells than the header ('7' at position 4)",
+        "data/t.csv:6: blank row",
+        "data/t.csv:7:3: row has fewer cells than the header: column 'value' is missing",
+    ]
+    assert all("\n  hint: " in p for p in found)
+
+
+def test_header_problems(tmp_path: Path) -> None:
+    found = problems(tmp_path, "country,year,Value\nChina,2023,90\n")
+    assert found[0].startswith("data/t.csv:1:3: header: ")
+    assert "the header must list the schema's fields" in found[0]
+
+
+def test_missing_sources_title_and_licence(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        "country,year,value\nChina,2023,90\n",
+        sources=[{"title": "Bad", "path": "javascript:alert(1)"}],
+        title="",
+        licenses=[],
+    )
+    assert found == [
+        "data/datapackage.yaml: resource 't' has no title\n  hint: add 'title:' to the resource",
+        "data/datapackage.yaml: resource 't': source 'Bad' has no http(s) URL "
+        "('javascript:alert(1)')\n"
+        "  hint: give each source a 'title:' and a 'path:' starting with https://",
+        "data/datapackage.yaml: resource 't' has no licence\n"
+        "  hint: add 'licenses:' to the package or resource",
+    ]
+
+
+def test_unknown_field_type(tmp_path: Path) -> None:
+    schema = {"fields": [{"name": "country", "type": "text"}]}
+    found = problems(tmp_path, "country\nChina\n", schema=schema)
+    assert found[0].startswith(
+        "data/datapackage.yaml: resource 't': field type \"text\" is not supported"
+    )
+    assert "field types are string, number" in found[0]
+
+
+def test_missing_csv_file(tmp_path: Path) -> None:
+    found = problems(tmp_path, "x\n", path="nope.csv")
+    assert found == [
+        "data/datapackage.yaml: resource 't': file 'data/nope.csv' does not exist\n"
+        "  hint: check the resource's 'path:' (relative to the data folder)"
+    ]
+
+
+def test_bad_yaml_has_line_and_column(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "datapackage.yaml").write_text("resources:\n  - name: t\n    path: [oops\n")
+    with pytest.raises(DataError) as info:
+        load_catalog(data, tmp_path)
+    assert str(info.value).startswith("data/datapackage.yaml:4:1: not valid YAML")
+
+
+def test_digest_changes_with_the_file(tmp_path: Path) -> None:
+    data = write_package(tmp_path, "country,year,value\nChina,2023,90\n")
+    first = load_catalog(data, tmp_path).datasets["t"].digest
+    (data / "t.csv").write_text("country,year,value\nChina,2023,91\n")
+    assert load_catalog(data, tmp_path).datasets["t"].digest != first

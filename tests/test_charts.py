@@ -1,0 +1,130 @@
+"""Chart discovery and building: every writer mistake named with file, line and a hint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import edit, prepare, report
+
+from site_builder.specs import check_spec, encoded_fields, plotted_rows
+
+
+def test_discovers_and_builds_charts(mini: Path) -> None:
+    project = prepare(mini)
+    assert sorted(project.charts) == ["city-population", "region-scores"]
+    chart = project.charts["city-population"]
+    assert chart.definition.path == "charts/cities.py"
+    assert chart.definition.line == 6
+    assert chart.spec["mark"] == {"type": "bar"}
+    assert [r["city"] for r in plotted_rows(chart.spec)][0] == "Windhoek"
+    assert encoded_fields(chart.spec) == ["population", "city"]
+
+
+def test_helper_modules_are_importable(mini: Path) -> None:
+    (mini / "charts" / "_colours.py").write_text('MAIN = "#123456"\n')
+    edit(mini / "charts" / "cities.py", "import altair as alt\n",
+         "import altair as alt\nfrom _colours import MAIN\n")
+    edit(mini / "charts" / "cities.py", 'mark_bar()', "mark_bar(color=MAIN)")
+    chart = prepare(mini).charts["city-population"]
+    assert chart.spec["mark"] == {"type": "bar", "color": "#123456"}
+
+
+def test_duplicate_id(mini: Path) -> None:
+    edit(mini / "charts" / "cities.py", '"region-scores"', '"city-population"')
+    assert report(mini).startswith(
+        "2 problems found:\n"
+        "charts/cities.py:18: chart id 'city-population' is already used at "
+        "charts/cities.py:6\n  hint: give each chart a unique id\n"
+        "content/second.md:3:1: unknown chart 'region-scores'\n  hint: known: 'city-population'"
+    )
+
+
+def test_unknown_dataset_lists_nearest(mini: Path) -> None:
+    edit(mini / "charts" / "cities.py", 'data="regions"', 'data="region"')
+    assert report(mini) == (
+        "charts/cities.py:18: chart 'region-scores' uses unknown dataset 'region'\n"
+        "  hint: did you mean 'regions'? known: 'regions', 'cities'"
+    )
+
+
+def test_chart_that_raises_points_at_the_failing_line(mini: Path) -> None:
+    edit(mini / "charts" / "cities.py", "    return alt.Chart(regions)",
+         "    regions = regions['nope']\n    return alt.Chart(regions)")
+    text = report(mini)
+    assert text.startswith(
+        "charts/cities.py:20: chart 'region-scores' raised KeyError: 'nope'\n"
+        "  hint: fix the chart function; it gets the tables regions as pandas DataFrames"
+    )
+
+
+def test_wrong_return_type(mini: Path) -> None:
+    edit(mini / "charts" / "cities.py", "    return alt.Chart(regions)", "    return regions\n    alt.Chart(regions)")
+    assert report(mini) == (
+        "charts/cities.py:18: chart 'region-scores' returned DataFrame, not an Altair chart\n"
+        "  hint: end the function with 'return alt.Chart(...)...'"
+    )
+
+
+def test_encoding_a_missing_column(mini: Path) -> None:
+    edit(mini / "charts" / "cities.py", 'x="score:Q"', 'x="scor:Q"')
+    assert report(mini) == (
+        "charts/cities.py:18: chart 'region-scores': encodes column 'scor', which its table "
+        "does not have\n  hint: available columns: 'region', 'score'"
+    )
+
+
+def test_syntax_error_in_chart_module(mini: Path) -> None:
+    (mini / "charts" / "broken.py").write_text("import altair as alt\n\ndef f(:\n    pass\n")
+    assert report(mini).startswith(
+        "charts/broken.py:3:7: Python syntax error: invalid syntax\n  hint: fix the line shown"
+    )
+
+
+def test_module_import_failure(mini: Path) -> None:
+    (mini / "charts" / "broken.py").write_text("x = 1\nimport not_a_module_here\n")
+    assert report(mini) == (
+        "charts/broken.py:2: the module failed to load: ModuleNotFoundError: No module named "
+        "'not_a_module_here'\n"
+        "  hint: fix the line shown; a chart module runs when the site builds"
+    )
+
+
+def test_bad_chart_id(mini: Path) -> None:
+    edit(mini / "charts" / "cities.py", '"region-scores"', '"Region Scores"')
+    assert "chart id 'Region Scores' is not a slug" in report(mini)
+
+
+def test_problems_from_every_stage_are_reported_together(mini: Path) -> None:
+    edit(mini / "charts" / "cities.py", 'data="regions"', 'data="region"')
+    edit(mini / "data" / "regions.csv", "North,3", "North,three")
+    edit(mini / "content" / "index.md", "/// chart | city-population", "/// chart | city-pop")
+    text = report(mini)
+    assert text.startswith("3 problems found:\n")
+    assert "data/regions.csv:2:2: column 'score': 'three' is not a valid number" in text
+    assert "charts/cities.py:18: chart 'region-scores' uses unknown dataset 'region'" in text
+    assert "content/index.md:6:1: unknown chart 'city-pop'" in text
+
+
+def test_check_spec_rejects_url_data() -> None:
+    spec = {"data": {"url": "file:///etc/passwd"}, "mark": "point",
+            "encoding": {"x": {"field": "a", "type": "quantitative"}}}
+    assert check_spec(spec) == [
+        ("loads data from a URL ('file:///etc/passwd'); the build never fetches data",
+         "pass a table from data/ to alt.Chart(...) instead")
+    ]
+
+
+def test_check_spec_knows_derived_fields() -> None:
+    spec = {
+        "datasets": {"d": [{"a": 1, "b": "x"}]},
+        "data": {"name": "d"},
+        "transform": [{"calculate": "datum.a * 2", "as": "twice"}, {"fold": ["a"]}],
+        "layer": [
+            {"mark": "bar", "encoding": {"x": {"field": "twice"}, "y": {"field": "b"}}},
+            {"mark": "text", "encoding": {"text": {"field": "value"},
+                                          "tooltip": [{"field": "key"}, {"field": "c"}]}},
+        ],
+    }
+    assert [m for m, _ in check_spec(spec)] == [
+        "encodes column 'c', which its table does not have"
+    ]
