@@ -21,7 +21,7 @@ def _short_role(text: str) -> str:
     "alliance-members",
     data="alliance_members",
     title="Six of the eight countries the article names signed the declaration on 12 December",
-    subtitle="Named in the article; attended the 12 Dec 2025 summit; signed the declaration that day",
+    subtitle="Named in the article; attended the 12 Dec 2025 summit; signed that day",
     description=(
         "A grid of the eight countries the article names as alliance members: all eight were "
         "named and attended the 12 December summit; Japan, South Korea, Singapore, the United "
@@ -43,21 +43,32 @@ def alliance_members(members):
         id_vars=["country", "role"], value_vars=STEPS, var_name="step", value_name="yes"
     )
     long["status"] = long["yes"].map({True: "yes", False: "no"})
-    order = list(named.sort_values(["signed_declaration_dec12", "country"],
-                                   ascending=[False, True])["country"])
+    order = list(
+        named.sort_values(["signed_declaration_dec12", "country"], ascending=[False, True])[
+            "country"
+        ]
+    )
     y = alt.Y("country:N", sort=order, title=None)
     grid = (
         alt.Chart(long)
         .mark_point(size=160, strokeWidth=2)
         .encode(
             y=y,
-            x=alt.X("step:N", sort=STEPS, title=None,
-                    axis=alt.Axis(orient="top", labelAngle=0, labelLimit=90)),
+            x=alt.X(
+                "step:N",
+                sort=STEPS,
+                title=None,
+                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=90),
+            ),
             shape=alt.value("circle"),
-            color=alt.Color("status:N", scale=alt.Scale(domain=["yes", "no"],
-                            range=[ALLY, OTHER]), legend=None),
-            fill=alt.Fill("status:N", scale=alt.Scale(domain=["yes", "no"],
-                          range=[ALLY, "transparent"]), legend=None),
+            color=alt.Color(
+                "status:N", scale=alt.Scale(domain=["yes", "no"], range=[ALLY, OTHER]), legend=None
+            ),
+            fill=alt.Fill(
+                "status:N",
+                scale=alt.Scale(domain=["yes", "no"], range=[ALLY, "transparent"]),
+                legend=None,
+            ),
             tooltip=["country:N", "step:N", "status:N"],
         )
         .properties(width=150)
@@ -67,8 +78,12 @@ def alliance_members(members):
         alt.Chart(roles)
         .mark_text(align="left", fontSize=12)
         .encode(y=alt.Y("country:N", sort=order, axis=None), x=alt.value(0), text="role:N")
-        .properties(width=230, title=alt.TitleParams("Main contribution", fontSize=12,
-                                                      fontWeight="normal", anchor="start"))
+        .properties(
+            width=230,
+            title=alt.TitleParams(
+                "Main contribution", fontSize=12, fontWeight="normal", anchor="start"
+            ),
+        )
     )
     return alt.hconcat(grid, text, spacing=10)
 

@@ -32,8 +32,11 @@ def chip_deals(deals):
     rows = rows[["label", "us_gov_take_pct", "take", "in the article", "take_mechanism"]]
     base = alt.Chart(rows).encode(
         y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
-        x=alt.X("us_gov_take_pct:Q", title="% of revenue to the U.S. government",
-                scale=alt.Scale(domain=[0, 30])),
+        x=alt.X(
+            "us_gov_take_pct:Q",
+            title="% of revenue to the U.S. government",
+            scale=alt.Scale(domain=[0, 30]),
+        ),
     )
     rules = (
         base.transform_calculate(zero="0")
@@ -41,11 +44,16 @@ def chip_deals(deals):
         .encode(x="zero:Q", x2="us_gov_take_pct:Q")
     )
     dots = base.mark_circle(size=140, opacity=1).encode(
-        color=alt.Color("in the article:N", scale=alt.Scale(domain=["in the article", "later"],
-                        range=[CHINA, "#e08e7a"]), legend=alt.Legend(title=None, orient="bottom")),
-        tooltip=[alt.Tooltip("label:N", title="Deal"),
-                 alt.Tooltip("us_gov_take_pct:Q", title="Take (%)"),
-                 alt.Tooltip("take_mechanism:N", title="How")],
+        color=alt.Color(
+            "in the article:N",
+            scale=alt.Scale(domain=["in the article", "later"], range=[CHINA, "#e08e7a"]),
+            legend=alt.Legend(title=None, orient="bottom"),
+        ),
+        tooltip=[
+            alt.Tooltip("label:N", title="Deal"),
+            alt.Tooltip("us_gov_take_pct:Q", title="Take (%)"),
+            alt.Tooltip("take_mechanism:N", title="How"),
+        ],
     )
     text = base.mark_text(align="left", dx=10, fontSize=12).encode(text="take:N")
     return (rules + dots + text).properties(width=300)

@@ -52,7 +52,9 @@ def rare_earth_refining(shares):
         "floor" if floor else country
         for floor, country in zip(rows["value_is_lower_bound"], rows["country_or_group"])
     ]
-    rows = rows[["country_or_group", "source", "value_pct", "value_is_lower_bound", "kind", "label"]]
+    rows = rows[
+        ["country_or_group", "source", "value_pct", "value_is_lower_bound", "kind", "label"]
+    ]
     y = alt.Y("source:N", title=None, sort=None, axis=alt.Axis(labelLimit=220))
     base = alt.Chart(rows).encode(
         y=y,

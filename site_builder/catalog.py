@@ -306,7 +306,13 @@ def _problem_from(error: Any, resource: Any, csv_shown: str) -> Problem:
         )
     if kind == "blank-row":
         return Problem(csv_shown, "blank row", "delete the empty line", row)
-    if kind in ("duplicate-label", "blank-label", "incorrect-label", "missing-label", "extra-label"):
+    if kind in (
+        "duplicate-label",
+        "blank-label",
+        "incorrect-label",
+        "missing-label",
+        "extra-label",
+    ):
         return Problem(
             csv_shown,
             f"header: {error.message}",
@@ -343,8 +349,10 @@ def _load_dataset(
     digest = hashlib.sha256(csv_path.read_bytes())
     digest.update(json.dumps(res, sort_keys=True, default=str).encode())
     sources = [
-        Source(title=str(s.get("title") or s.get("path") or s.get("url")),
-               url=str(s.get("path") or s.get("url")))
+        Source(
+            title=str(s.get("title") or s.get("path") or s.get("url")),
+            url=str(s.get("path") or s.get("url")),
+        )
         for s in res.get("sources") or []
     ]
     return Dataset(

@@ -52,8 +52,12 @@ def main() -> None:
 
 @main.command()
 @click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
-@click.option("--strict/--no-strict", default=True, show_default=True,
-              help="Fail on warnings as well as errors.")
+@click.option(
+    "--strict/--no-strict",
+    default=True,
+    show_default=True,
+    help="Fail on warnings as well as errors.",
+)
 def build(config_file: str, strict: bool) -> None:
     """Build the site into site/ (swapped in only if the build succeeds)."""
     _mkdocs(["build", "-f", config_file] + (["--strict"] if strict else []))
@@ -61,8 +65,13 @@ def build(config_file: str, strict: bool) -> None:
 
 @main.command()
 @click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
-@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
-              help="Address to serve the preview on.")
+@click.option(
+    "-a",
+    "--dev-addr",
+    default="127.0.0.1:8000",
+    show_default=True,
+    help="Address to serve the preview on.",
+)
 def serve(config_file: str, dev_addr: str) -> None:
     """Preview the site with live reload on changes to content, data and charts."""
     _mkdocs(["serve", "-f", config_file, "-a", dev_addr])
@@ -91,10 +100,15 @@ def check(config_file: str) -> None:
 
 @main.command()
 @click.argument("chart_id")
-@click.option("--format", "fmt", type=click.Choice(["svg", "png", "json"]), default="svg",
-              show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (default: <chart-id>.<format>).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["svg", "png", "json"]), default="svg", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: <chart-id>.<format>).",
+)
 @click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
 def render(chart_id: str, fmt: str, output: Path | None, config_file: str) -> None:
     """Render one chart to a file."""

@@ -87,8 +87,9 @@ def read_fact_file(path: Path, shown: str) -> list[FactDef]:
         line = key_node.start_mark.line + 1
         entry = yaml.safe_load(yaml.serialize(value_node))
         fid = str(key_node.value)
-        missing = [k for k in ("dataset", "row", "column") if not isinstance(entry, dict)
-                   or k not in entry]
+        missing = [
+            k for k in ("dataset", "row", "column") if not isinstance(entry, dict) or k not in entry
+        ]
         if missing:
             problems.append(
                 Problem(shown, f"fact '{fid}' has no {', '.join(missing)}", _FACT_HINT, line)
@@ -117,18 +118,27 @@ _FACT_HINT = (
 
 
 def check_fact_names(defs: list[FactDef]) -> list[Problem]:
-    problems, seen = [], {}
+    problems: list[Problem] = []
+    seen: dict[str, FactDef] = {}
     for d in defs:
         if not SLUG.match(d.id):
             problems.append(
-                Problem(d.path, f"fact name '{d.id}' is not a slug",
-                        "use lowercase letters, digits and hyphens", d.line)
+                Problem(
+                    d.path,
+                    f"fact name '{d.id}' is not a slug",
+                    "use lowercase letters, digits and hyphens",
+                    d.line,
+                )
             )
         if d.id in seen:
             first = seen[d.id]
             problems.append(
-                Problem(d.path, f"fact '{d.id}' is already defined at {first.path}:{first.line}",
-                        "give each fact a unique name", d.line)
+                Problem(
+                    d.path,
+                    f"fact '{d.id}' is already defined at {first.path}:{first.line}",
+                    "give each fact a unique name",
+                    d.line,
+                )
             )
         seen.setdefault(d.id, d)
     return problems

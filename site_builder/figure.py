@@ -95,7 +95,8 @@ def table_html(rows: list[dict[str, Any]], columns: list[tuple[str, str]], label
     head = "".join(f'<th scope="col">{escape(label_)}</th>' for _, label_ in columns)
     shown = rows[:MAX_TABLE_ROWS]
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape(format_cell(r.get(name)))}</td>" for name, _ in columns)
+        "<tr>"
+        + "".join(f"<td>{escape(format_cell(r.get(name)))}</td>" for name, _ in columns)
         + "</tr>"
         for r in shown
     )

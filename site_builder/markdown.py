@@ -10,10 +10,11 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from markdown import Markdown
 from markdown.inlinepatterns import InlineProcessor
+from markdown.util import AtomicString
 from pymdownx.blocks import BlocksExtension
 from pymdownx.blocks.block import Block
 
@@ -52,7 +53,8 @@ def scan_page(text: str, shown: str) -> tuple[PageRefs, list[Problem]]:
             fence = match.group(1)
             continue
         if open_block:
-            if _BLOCK_CLOSE.match(line) and _BLOCK_CLOSE.match(line).group(1) == open_block[0]:
+            closing = _BLOCK_CLOSE.match(line)
+            if closing and closing.group(1) == open_block[0]:
                 open_block = None
             elif line.strip():
                 problems.append(
@@ -71,8 +73,13 @@ def scan_page(text: str, shown: str) -> tuple[PageRefs, list[Problem]]:
             chart_id = (match.group(2) or "").strip()
             if not chart_id:
                 problems.append(
-                    Problem(shown, "chart block without a chart id",
-                            "write '/// chart | <chart-id>'", number, 1)
+                    Problem(
+                        shown,
+                        "chart block without a chart id",
+                        "write '/// chart | <chart-id>'",
+                        number,
+                        1,
+                    )
                 )
             else:
                 refs.charts.append((chart_id, number))
@@ -117,8 +124,9 @@ def check_page_refs(
     for name, line, column in refs.facts:
         if not name:
             problems.append(
-                Problem(shown, "fact reference without a name",
-                        "write {{ fact: <name> }}", line, column)
+                Problem(
+                    shown, "fact reference without a name", "write {{ fact: <name> }}", line, column
+                )
             )
         elif fact_ids is not None and name not in fact_ids:
             problems.append(
@@ -146,7 +154,7 @@ class ChartBlock(Block):
 
     NAME = "chart"
     ARGUMENT = True
-    OPTIONS: dict[str, tuple[Any, Callable[[Any], Any]]] = {}
+    OPTIONS: ClassVar[dict[str, tuple[Any, Callable[[Any], Any]]]] = {}
 
     def on_create(self, parent: etree.Element) -> etree.Element:
         figure_for: Callable[[str], str] = self.config["figure_for"]
@@ -160,12 +168,12 @@ class FactPattern(InlineProcessor):
         super().__init__(pattern)
         self.extension = extension
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int, int]:  # noqa: N802
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int, int]:
         text = self.extension.fact_text(m.group(1))
         if text is None:
             return None, m.start(0), m.end(0)
         el = etree.Element("span", {"class": "sb-fact", "data-fact": m.group(1)})
-        el.text = text
+        el.text = AtomicString(text)  # no further Markdown or raw HTML inside a value
         return el, m.start(0), m.end(0)
 
 
@@ -192,7 +200,7 @@ class StoryExtension(BlocksExtension):
             self.unknown.append(name)
         return text
 
-    def extendMarkdownBlocks(self, md: Markdown, block_mgr: Any) -> None:  # noqa: N802
+    def extendMarkdownBlocks(self, md: Markdown, block_mgr: Any) -> None:
         block_mgr.register(ChartBlock, {"figure_for": self.figure_for})
         # Above backticks (190) would replace facts inside code; just below it keeps them literal.
         md.inlinePatterns.register(FactPattern(FACT_REF.pattern, self), "sb-fact", 185)

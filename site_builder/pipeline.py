@@ -86,11 +86,13 @@ def prepare(settings: Settings) -> Project:
     fact_defs: list[FactDef] = found.facts
     for p in found.problems:
         problems.add(p)
+    facts_known = found.complete
     try:
         shown = shown_path(str(settings.facts_file), settings.root)
         fact_defs = read_fact_file(settings.facts_file, shown) + fact_defs
     except WriterError as exc:
         problems.extend(exc)
+        facts_known = False
     for p in check_fact_names(fact_defs):
         problems.add(p)
     names = catalog.names() if catalog else resource_names(settings.data_dir)
@@ -102,7 +104,7 @@ def prepare(settings: Settings) -> Project:
     pages = _scan_pages(
         settings,
         [c.id for c in chart_defs] if found.complete else None,
-        [f.id for f in fact_defs] if found.complete else None,
+        [f.id for f in fact_defs] if facts_known else None,
         problems,
     )
     problems.raise_if_any()

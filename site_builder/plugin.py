@@ -191,8 +191,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         rows, columns = self._table(chart_id)
         fields = self.project.fields_of(chart)
         labelled = [(n, fields[n].label if n in fields else n) for n in columns]
-        page_dir = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(
-            page_url
+        page_dir = (
+            page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url)
         )
 
         def link(ext: str) -> str:

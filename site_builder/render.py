@@ -89,7 +89,12 @@ def render_charts(
     """Render every chart, reusing the cache; all failures reported together."""
     import vl_convert as vlc
 
-    versions = {"vl_convert": vlc.__version__, "render": RENDER_VERSION, "scale": PNG_SCALE}
+    versions = {
+        "vl_convert": getattr(vlc, "__version__", ""),
+        "vega": vlc.get_vega_version(),
+        "render": RENDER_VERSION,
+        "scale": PNG_SCALE,
+    }
     cache = cache_dir / "charts"
     results: dict[str, Rendered] = {}
     jobs = []
@@ -109,8 +114,9 @@ def render_charts(
     problems = []
     if jobs:
         cache.mkdir(parents=True, exist_ok=True)
-        outcomes = _run_jobs([(page_json, image_json) for _, _, page_json, image_json in jobs],
-                             workers)
+        outcomes = _run_jobs(
+            [(page_json, image_json) for _, _, page_json, image_json in jobs], workers
+        )
         for (chart, key, page_json, _), outcome in zip(jobs, outcomes, strict=True):
             if isinstance(outcome, str):
                 d = chart.definition
@@ -165,7 +171,7 @@ _pool_size = 0
 def _run_jobs(jobs: list[tuple[str, str]], workers: int) -> list[tuple[str, bytes] | str]:
     global _pool, _pool_size
     size = workers or min(os.cpu_count() or 1, 4)
-    if size <= 1 or len(jobs) == 1 and _pool is None:
+    if size <= 1 or (len(jobs) == 1 and _pool is None):
         return [render_one(*job) for job in jobs]
     if _pool is None or _pool_size != size:
         import multiprocessing

@@ -153,7 +153,11 @@ def describe(spec: dict[str, Any], rows: list[dict[str, Any]]) -> str:
                 quantity = quantity or _unescape(enc["field"])
         for channel in ("y", "x", "color", "text"):
             enc = view.get("encoding", {}).get(channel)
-            if isinstance(enc, dict) and enc.get("type") in ("nominal", "ordinal") and "field" in enc:
+            if (
+                isinstance(enc, dict)
+                and enc.get("type") in ("nominal", "ordinal")
+                and "field" in enc
+            ):
                 label = label or _unescape(enc["field"])
     kind = " and ".join(marks) if marks else "data"
     text = f"A {kind} chart of {len(rows)} rows"
@@ -162,7 +166,8 @@ def describe(spec: dict[str, Any], rows: list[dict[str, Any]]) -> str:
         if label:
             text += f" by {label}"
         values = [
-            (r[quantity], r.get(label, "")) for r in rows
+            (r[quantity], r.get(label, "") if label else "")
+            for r in rows
             if isinstance(r.get(quantity), (int, float)) and not isinstance(r.get(quantity), bool)
         ]
         if values:

@@ -62,9 +62,7 @@ def test_dates_booleans_and_nulls(tmp_path: Path) -> None:
             {"name": "n", "type": "integer"},
         ]
     }
-    data = write_package(
-        tmp_path, "when,flag,n\n2025-12-12,TRUE,1\n2026-01-14,,\n", schema=schema
-    )
+    data = write_package(tmp_path, "when,flag,n\n2025-12-12,TRUE,1\n2026-01-14,,\n", schema=schema)
     frame = load_catalog(data, tmp_path).datasets["t"].frame
     assert str(frame["when"].iloc[1].date()) == "2026-01-14"
     assert frame["flag"].tolist()[0] is True

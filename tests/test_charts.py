@@ -16,15 +16,18 @@ def test_discovers_and_builds_charts(mini: Path) -> None:
     assert chart.definition.path == "charts/cities.py"
     assert chart.definition.line == 6
     assert chart.spec["mark"] == {"type": "bar"}
-    assert [r["city"] for r in plotted_rows(chart.spec)][0] == "Windhoek"
+    assert plotted_rows(chart.spec)[0]["city"] == "Windhoek"
     assert encoded_fields(chart.spec) == ["population", "city"]
 
 
 def test_helper_modules_are_importable(mini: Path) -> None:
     (mini / "charts" / "_colours.py").write_text('MAIN = "#123456"\n')
-    edit(mini / "charts" / "cities.py", "import altair as alt\n",
-         "import altair as alt\nfrom _colours import MAIN\n")
-    edit(mini / "charts" / "cities.py", 'mark_bar()', "mark_bar(color=MAIN)")
+    edit(
+        mini / "charts" / "cities.py",
+        "import altair as alt\n",
+        "import altair as alt\nfrom _colours import MAIN\n",
+    )
+    edit(mini / "charts" / "cities.py", "mark_bar()", "mark_bar(color=MAIN)")
     chart = prepare(mini).charts["city-population"]
     assert chart.spec["mark"] == {"type": "bar", "color": "#123456"}
 
@@ -48,8 +51,11 @@ def test_unknown_dataset_lists_nearest(mini: Path) -> None:
 
 
 def test_chart_that_raises_points_at_the_failing_line(mini: Path) -> None:
-    edit(mini / "charts" / "cities.py", "    return alt.Chart(regions)",
-         "    regions = regions['nope']\n    return alt.Chart(regions)")
+    edit(
+        mini / "charts" / "cities.py",
+        "    return alt.Chart(regions)",
+        "    regions = regions['nope']\n    return alt.Chart(regions)",
+    )
     text = report(mini)
     assert text.startswith(
         "charts/cities.py:20: chart 'region-scores' raised KeyError: 'nope'\n"
@@ -58,7 +64,11 @@ def test_chart_that_raises_points_at_the_failing_line(mini: Path) -> None:
 
 
 def test_wrong_return_type(mini: Path) -> None:
-    edit(mini / "charts" / "cities.py", "    return alt.Chart(regions)", "    return regions\n    alt.Chart(regions)")
+    edit(
+        mini / "charts" / "cities.py",
+        "    return alt.Chart(regions)",
+        "    return regions\n    alt.Chart(regions)",
+    )
     assert report(mini) == (
         "charts/cities.py:18: chart 'region-scores' returned DataFrame, not an Altair chart\n"
         "  hint: end the function with 'return alt.Chart(...)...'"
@@ -106,11 +116,16 @@ def test_problems_from_every_stage_are_reported_together(mini: Path) -> None:
 
 
 def test_check_spec_rejects_url_data() -> None:
-    spec = {"data": {"url": "file:///etc/passwd"}, "mark": "point",
-            "encoding": {"x": {"field": "a", "type": "quantitative"}}}
+    spec = {
+        "data": {"url": "file:///etc/passwd"},
+        "mark": "point",
+        "encoding": {"x": {"field": "a", "type": "quantitative"}},
+    }
     assert check_spec(spec) == [
-        ("loads data from a URL ('file:///etc/passwd'); the build never fetches data",
-         "pass a table from data/ to alt.Chart(...) instead")
+        (
+            "loads data from a URL ('file:///etc/passwd'); the build never fetches data",
+            "pass a table from data/ to alt.Chart(...) instead",
+        )
     ]
 
 
@@ -121,10 +136,13 @@ def test_check_spec_knows_derived_fields() -> None:
         "transform": [{"calculate": "datum.a * 2", "as": "twice"}, {"fold": ["a"]}],
         "layer": [
             {"mark": "bar", "encoding": {"x": {"field": "twice"}, "y": {"field": "b"}}},
-            {"mark": "text", "encoding": {"text": {"field": "value"},
-                                          "tooltip": [{"field": "key"}, {"field": "c"}]}},
+            {
+                "mark": "text",
+                "encoding": {
+                    "text": {"field": "value"},
+                    "tooltip": [{"field": "key"}, {"field": "c"}],
+                },
+            },
         ],
     }
-    assert [m for m, _ in check_spec(spec)] == [
-        "encodes column 'c', which its table does not have"
-    ]
+    assert [m for m, _ in check_spec(spec)] == ["encodes column 'c', which its table does not have"]

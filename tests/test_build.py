@@ -1,0 +1,185 @@
+"""End to end: real builds of mini projects with the CLI and MkDocs, checked with selectors."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import BIN, PROJECTS, copy_project, run_cli, tree_digest
+from helpers import edit
+
+
+@pytest.fixture(scope="module")
+def built(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    project = copy_project(PROJECTS / "basic", tmp_path_factory.mktemp("built") / "mini")
+    result = run_cli(project, "build")
+    assert result.returncode == 0, result.stderr
+    return project, result
+
+
+def page(project: Path, url: str) -> BeautifulSoup:
+    return BeautifulSoup((project / "site" / url).read_text(encoding="utf-8"), "html.parser")
+
+
+def test_figure_structure(built: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    project, _ = built
+    soup = page(project, "index.html")
+    fig = soup.select_one("figure#city-population")
+    assert fig is not None
+    caption = fig.select_one("figcaption")
+    assert caption.select_one(".sb-figure__title").get_text() == (
+        "Windhoek is the largest <b>city</b>"
+    )
+    assert caption.select_one(".sb-figure__note").get_text() == (
+        "Note: Made-up numbers & test values."
+    )
+    assert [(a.get_text(), a["href"]) for a in caption.select(".sb-figure__source a")] == [
+        ("Test source <one>", "https://example.org/cities?a=1&b=2")
+    ]
+    svg = fig.select_one(".sb-figure__chart > svg")
+    assert svg["role"] == "img"
+    assert svg.find("title").get_text() == "Windhoek is the largest <b>city</b>"
+    assert svg.find("desc").get_text() == "Bars of population by city."
+    assert [th.get_text() for th in fig.select("details thead th")] == [
+        "Population (people)",
+        "City",
+    ]
+    cells = [td.get_text() for td in fig.select("details tbody td")]
+    assert cells == [
+        "431000",
+        "Windhoek",
+        "1000",
+        "<script>alert(1)</script>",
+        "250",
+        "Town, with comma",
+    ]
+    assert not any("alert" in s.get_text() for s in soup.find_all("script"))
+
+
+def test_downloads_resolve_from_every_page(
+    built: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    project, _ = built
+    for url, base in (
+        ("index.html", project / "site"),
+        ("second/index.html", project / "site" / "second"),
+    ):
+        soup = page(project, url)
+        links = [a["href"] for a in soup.select(".sb-figure__downloads a")]
+        specs = [d["data-sb-spec"] for d in soup.select(".sb-figure__chart")]
+        assert links and specs
+        for href in links + specs:
+            assert (base / href).resolve().is_file(), (url, href)
+    csv_file = next((project / "site" / "assets" / "charts").glob("city-population.*.csv"))
+    assert csv_file.read_text().splitlines() == [
+        "population,city",
+        "431000,Windhoek",
+        "1000,<script>alert(1)</script>",
+        '250,"Town, with comma"',
+    ]
+    assert re.fullmatch(r"city-population\.[0-9a-f]{8}\.csv", csv_file.name)
+
+
+def test_facts_in_prose_and_code(built: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    project, _ = built
+    soup = page(project, "index.html")
+    assert [s.get_text() for s in soup.select(".sb-fact")] == ["3", "12.5%"]
+    assert "{{ fact: city-count }}" in soup.select_one("article code").get_text()
+
+
+def test_svg_is_not_in_the_search_index(
+    built: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    project, _ = built
+    index = json.loads((project / "site" / "search" / "search_index.json").read_text())
+    text = json.dumps(index)
+    assert "<svg" not in text and "mark-group" not in text
+    assert "Windhoek is the largest" in text  # the caption is searchable
+
+
+def test_build_logs_render_counts(built: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    _, result = built
+    assert "charts: 2 rendered, 0 from cache" in result.stderr
+
+
+def test_cache_then_one_csv(mini: Path) -> None:
+    assert "charts: 2 rendered, 0 from cache" in run_cli(mini, "build").stderr
+    assert "charts: 0 rendered, 2 from cache" in run_cli(mini, "build").stderr
+    edit(mini / "data" / "regions.csv", "South,5", "South,6")
+    assert "charts: 1 rendered, 1 from cache" in run_cli(mini, "build").stderr
+
+
+def test_builds_are_byte_identical(mini: Path) -> None:
+    assert run_cli(mini, "build").returncode == 0
+    first = tree_digest(mini / "site")
+    shutil.rmtree(mini / ".cache")
+    assert run_cli(mini, "build").returncode == 0
+    assert tree_digest(mini / "site") == first
+
+
+def test_failed_build_leaves_the_site_untouched(mini: Path) -> None:
+    assert run_cli(mini, "build").returncode == 0
+    before = tree_digest(mini / "site")
+    edit(mini / "data" / "regions.csv", "North,3", "North,three")
+    result = run_cli(mini, "build")
+    assert result.returncode != 0
+    assert "data/regions.csv:2:2: column 'score': 'three' is not a valid number" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(mini / "site") == before
+    assert not list(mini.glob(".site.*"))
+
+
+def test_strict_warning_leaves_the_site_untouched(mini: Path) -> None:
+    assert run_cli(mini, "build").returncode == 0
+    before = tree_digest(mini / "site")
+    edit(mini / "content" / "second.md", "# Second page", "# Second page\n\n[broken](nope.md)")
+    result = run_cli(mini, "build")
+    assert result.returncode != 0
+    assert "nope.md" in result.stderr
+    assert tree_digest(mini / "site") == before
+    assert not list(mini.glob(".site.*"))
+
+
+def test_plain_mkdocs_build_uses_the_plugin(mini: Path) -> None:
+    result = subprocess.run(
+        [str(BIN / "mkdocs"), "build", "--strict"], cwd=mini, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    soup = page(mini, "index.html")
+    assert soup.select_one("figure#city-population svg[role=img]") is not None
+
+
+def test_check_reports_without_writing(mini: Path) -> None:
+    result = run_cli(mini, "check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok: 2 datasets, 2 charts, 2 facts, 2 pages (3 chart blocks)")
+    assert not (mini / "site").exists()
+    edit(mini / "content" / "index.md", "/// chart | city-population", "/// chart | city-pop")
+    result = run_cli(mini, "check")
+    assert result.returncode == 1
+    assert result.stderr == (
+        "content/index.md:6:1: unknown chart 'city-pop'\n"
+        "  hint: did you mean 'city-population'? known: 'city-population', 'region-scores'\n"
+    )
+
+
+def test_render_command(mini: Path) -> None:
+    for fmt, check in (
+        ("svg", lambda b: b.startswith(b"<svg") and b'role="img"' in b),
+        ("png", lambda b: b.startswith(b"\x89PNG")),
+        ("json", lambda b: json.loads(b)["mark"] == {"type": "bar"}),
+    ):
+        out = mini / f"out.{fmt}"
+        result = run_cli(mini, "render", "city-population", "--format", fmt, "-o", str(out))
+        assert result.returncode == 0, result.stderr
+        assert check(out.read_bytes()), fmt
+    result = run_cli(mini, "render", "city-pop")
+    assert result.returncode == 1
+    assert "unknown chart 'city-pop'; did you mean 'city-population'?" in result.stderr

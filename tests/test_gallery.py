@@ -1,0 +1,52 @@
+"""The charts in charts/ are the gallery: each builds, validates, renders; the story builds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOT, run_cli
+from helpers import prepare
+
+from site_builder.render import render_charts
+from site_builder.specs import check_spec
+
+PROJECT = prepare(ROOT)
+
+
+@pytest.mark.parametrize("chart_id", sorted(PROJECT.charts))
+def test_chart_builds_validates_and_renders(chart_id: str, tmp_path: Path) -> None:
+    chart = PROJECT.charts[chart_id]
+    assert check_spec(chart.spec) == []
+    assert chart.definition.description, "every story chart has written alt text"
+    assert PROJECT.sources_of(chart), "every chart has sources"
+    result = render_charts([chart], tmp_path, workers=1)[chart_id]
+    assert result.svg.startswith("<svg") and "<text" in result.svg
+    assert result.png.startswith(b"\x89PNG")
+
+
+def test_story_floor_is_labelled_as_a_floor() -> None:
+    chart = PROJECT.charts["rare-earth-refining"]
+    rows = [
+        r for r in chart.spec["datasets"][chart.spec["data"]["name"]] if r["value_is_lower_bound"]
+    ]
+    assert rows and all(r["label"].startswith("over ") for r in rows)
+    assert PROJECT.facts["china-refining-floor"].text == "over 90%"
+
+
+def test_story_site(story: Path) -> None:
+    result = run_cli(story, "build")
+    assert result.returncode == 0, result.stderr
+    soup = BeautifulSoup((story / "site" / "index.html").read_text(), "html.parser")
+    figures = soup.select("figure.sb-figure")
+    assert [f["id"] for f in figures] == ["rare-earth-refining", "alliance-members", "chip-deals"]
+    for fig in figures:
+        assert fig.select_one("svg[role=img] title").get_text()
+        assert fig.select(".sb-figure__source a[href^='https://']")
+        assert fig.select("details table tbody tr")
+    facts = {s["data-fact"]: s.get_text() for s in soup.select(".sb-fact")}
+    assert facts["china-refining-floor"] == "over 90%"
+    assert facts["malaysia-refining-article"] == "4%"
+    assert facts["alliance-signed-dec12-count"] == "6"
+    assert facts["h20-revenue-share"] == "15%"

@@ -1,0 +1,75 @@
+"""Chart blocks and inline facts: the scan that finds mistakes, and the conversion."""
+
+from __future__ import annotations
+
+import markdown
+
+from site_builder.markdown import StoryExtension, body_marker, check_page_refs, scan_page
+
+PAGE = """---
+title: Front matter counts for line numbers
+---
+# Title
+
+Value: {{ fact: a-fact }} and `{{ fact: in-code }}`.
+
+/// chart | first-chart
+///
+
+```md
+/// chart | in-a-fence
+{{ fact: in-a-fence }}
+```
+"""
+
+
+def test_scan_finds_blocks_and_facts_with_lines() -> None:
+    refs, problems = scan_page(PAGE, "content/p.md")
+    assert problems == []
+    assert refs.charts == [("first-chart", 8)]
+    assert refs.facts == [("a-fact", 6, 8)]
+
+
+def test_unknown_chart_and_fact() -> None:
+    refs, _ = scan_page(PAGE, "content/p.md")
+    found = check_page_refs(refs, "content/p.md", ["first-chart2", "other"], ["b-fact"])
+    assert [str(p) for p in found] == [
+        "content/p.md:8:1: unknown chart 'first-chart'\n"
+        "  hint: did you mean 'first-chart2'? known: 'first-chart2', 'other'",
+        "content/p.md:6:8: unknown fact 'a-fact'\n  hint: did you mean 'b-fact'? known: 'b-fact'",
+    ]
+
+
+def test_block_mistakes() -> None:
+    text = "/// chart\n///\n\n/// chart | a\nsome text\n///\n\n/// chart | b\n"
+    _, problems = scan_page(text, "p.md")
+    assert [p.location() + " " + p.message for p in problems] == [
+        "p.md:1:1 chart block without a chart id",
+        "p.md:5 chart block 'a' (line 4) has content",
+        "p.md:8 chart block 'b' is never closed",
+    ]
+
+
+def test_chart_twice_on_a_page() -> None:
+    refs, _ = scan_page("/// chart | a\n///\n\n/// chart | a\n///\n", "p.md")
+    found = check_page_refs(refs, "p.md", ["a"], [])
+    assert [p.message for p in found] == ["chart 'a' is already shown on this page (line 1)"]
+
+
+def convert(text: str, facts: dict[str, str]) -> str:
+    ext = StoryExtension(
+        figure_for=lambda chart_id: f'<figure id="{chart_id}">{body_marker(chart_id)}</figure>',
+        facts=lambda: facts,
+    )
+    return markdown.markdown(text, extensions=[ext])
+
+
+def test_conversion() -> None:
+    html = convert(
+        "Share: {{ fact: share }}, literal `{{ fact: share }}`.\n\n/// chart | c1\n///\n",
+        {"share": "over 90% <b>"},
+    )
+    assert '<span class="sb-fact" data-fact="share">over 90% &lt;b&gt;</span>' in html
+    assert "<code>{{ fact: share }}</code>" in html
+    assert '<figure id="c1"><!--sb-figure-body:c1--></figure>' in html
+    assert "<p><figure" not in html
