@@ -34,14 +34,14 @@ check: $(VENV)/.installed
 	$(BIN)/site-builder check
 
 test: $(VENV)/.installed-test
-	$(BIN)/ruff check site_builder charts tests
-	$(BIN)/ruff format --check site_builder charts tests
+	$(BIN)/ruff check site_builder charts tests bench
+	$(BIN)/ruff format --check site_builder charts tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 format: $(VENV)/.installed-test
-	$(BIN)/ruff format site_builder charts tests
-	$(BIN)/ruff check --fix site_builder charts tests
+	$(BIN)/ruff format site_builder charts tests bench
+	$(BIN)/ruff check --fix site_builder charts tests bench
 
 # Refresh the pinned versions from the current .venv.
 lock: $(VENV)/.installed-test

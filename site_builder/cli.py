@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -38,6 +39,24 @@ def _settings(config_file: str):  # type: ignore[no-untyped-def]
     return settings_from(config, plugin.config)  # type: ignore[attr-defined]
 
 
+def _pin_build_date(config_file: str) -> None:
+    """Dates in the site come from the last commit unless SOURCE_DATE_EPOCH says otherwise."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        return
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=Path(config_file).resolve().parent,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return
+    if out.isdigit():
+        os.environ["SOURCE_DATE_EPOCH"] = out
+
+
 def _mkdocs(args: list[str]) -> None:
     from mkdocs.__main__ import cli as mkdocs_cli
 
@@ -60,6 +79,7 @@ def main() -> None:
 )
 def build(config_file: str, strict: bool) -> None:
     """Build the site into site/ (swapped in only if the build succeeds)."""
+    _pin_build_date(config_file)
     _mkdocs(["build", "-f", config_file] + (["--strict"] if strict else []))
 
 

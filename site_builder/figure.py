@@ -29,10 +29,15 @@ class FigureLinks:
 def caption_html(
     chart_id: str, title: str, subtitle: str, notes: Sequence[str], sources: Sequence[Source]
 ) -> str:
-    """`<figcaption>` with title, subtitle, notes and source links."""
-    parts = [f'<p class="sb-figure__title" id="{escape(chart_id)}-title">{escape(title)}</p>']
+    """`<figcaption>` with title, subtitle, notes and source links.
+
+    Head (title, subtitle) and foot (notes, sources) are separate blocks so that the
+    stylesheet can show the foot under the chart while the caption stays one element.
+    """
+    head = f'<p class="sb-figure__title" id="{escape(chart_id)}-title">{escape(title)}</p>'
     if subtitle:
-        parts.append(f'<p class="sb-figure__subtitle">{escape(subtitle)}</p>')
+        head += f'<p class="sb-figure__subtitle">{escape(subtitle)}</p>'
+    parts = []
     for note in notes:
         parts.append(f'<p class="sb-figure__note">Note: {escape(note)}</p>')
     if sources:
@@ -41,7 +46,11 @@ def caption_html(
         )
         label = "Source" if len(sources) == 1 else "Sources"
         parts.append(f'<p class="sb-figure__source">{label}: {links}</p>')
-    return f'<figcaption class="sb-figure__caption">{"".join(parts)}</figcaption>'
+    foot = f'<div class="sb-figure__foot">{"".join(parts)}</div>' if parts else ""
+    return (
+        f'<figcaption class="sb-figure__caption"><div class="sb-figure__head">{head}</div>'
+        f"{foot}</figcaption>"
+    )
 
 
 def body_html(
@@ -58,7 +67,8 @@ def body_html(
     return (
         f'<div class="sb-figure__chart" data-sb-spec="{escape(links.spec)}">'
         f"{accessible_svg(svg, chart_id, title, description)}</div>"
-        f'<details class="sb-figure__data"><summary>Show the data</summary>{table}</details>'
+        '<details class="sb-figure__data"><summary>Show the data as a table</summary>'
+        f"{table}</details>"
         f'<p class="sb-figure__downloads">Download: '
         f'<a href="{escape(links.csv)}" download>data (CSV)</a> · '
         f'<a href="{escape(links.png)}" download>image (PNG)</a></p>'
