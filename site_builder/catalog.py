@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import logging
@@ -62,6 +63,15 @@ class Dataset:
     primary_key: list[str]
     frame: pd.DataFrame
     digest: str  # hash of the file and its schema: changes when either does
+    document: Any = None  # parsed JSON, for JSON resources (map boundaries); None for tables
+
+    @property
+    def is_table(self) -> bool:
+        return self.document is None
+
+    def for_chart(self) -> Any:
+        """A fresh copy for a chart or fact function, so one cannot change another's data."""
+        return self.frame.copy() if self.is_table else copy.deepcopy(self.document)
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -105,6 +115,12 @@ def load_catalog(data_dir: Path, root: Path) -> Catalog:
             )
             continue
         problems.extend(_check_metadata(res, package_licenses, shown, where))
+        if _is_json(res):
+            try:
+                catalog.datasets[name] = _load_json(res, package_licenses, data_dir, root)
+            except DataError as exc:
+                problems.extend(exc.problems)
+            continue
         _require_primary_key_fields(res)
         res.setdefault("encoding", "utf-8")
         try:
@@ -134,6 +150,60 @@ def load_catalog(data_dir: Path, root: Path) -> Catalog:
         raise DataError(problems)
     log.debug("catalogue: %d datasets", len(catalog.datasets))
     return catalog
+
+
+def _is_json(res: dict[str, Any]) -> bool:
+    """JSON resources (e.g. TopoJSON boundaries for maps) are passed to charts as parsed JSON."""
+    fmt = str(res.get("format", "")).lower()
+    return fmt in ("json", "topojson", "geojson") or str(res.get("path", "")).endswith(
+        (".json", ".topojson", ".geojson")
+    )
+
+
+def _load_json(
+    res: dict[str, Any], package_licenses: list[Any], data_dir: Path, root: Path
+) -> Dataset:
+    path = data_dir / str(res.get("path", ""))
+    shown = _shown_path(path, root)
+    if not path.resolve().is_relative_to(data_dir.resolve()) or not path.is_file():
+        raise DataError(
+            Problem(shown, "file does not exist in the data folder", "check the resource's path")
+        )
+    raw = path.read_bytes()
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        column = getattr(exc, "colno", None)
+        raise DataError(
+            Problem(shown, f"not valid JSON: {exc}", "re-export the file", line, column)
+        ) from None
+    digest = hashlib.sha256(raw)
+    digest.update(json.dumps(res, sort_keys=True, default=str).encode())
+    return Dataset(
+        name=res["name"],
+        path=shown,
+        title=str(res.get("title", "")),
+        description=str(res.get("description", "")),
+        sources=_sources(res),
+        licenses=list(res.get("licenses") or package_licenses),
+        fields=[],
+        primary_key=[],
+        frame=pd.DataFrame(),
+        digest=digest.hexdigest(),
+        document=document,
+    )
+
+
+def _sources(res: dict[str, Any]) -> list[Source]:
+    return [
+        Source(
+            title=str(s.get("title") or s.get("path") or s.get("url")),
+            url=str(s.get("path") or s.get("url")),
+        )
+        for s in res.get("sources") or []
+        if isinstance(s, dict)
+    ]
 
 
 def resource_names(data_dir: Path) -> list[str]:
@@ -348,19 +418,12 @@ def _load_dataset(
     frame = pd.DataFrame({f.name: _to_series(columns[f.name], f.type) for f in fields})
     digest = hashlib.sha256(csv_path.read_bytes())
     digest.update(json.dumps(res, sort_keys=True, default=str).encode())
-    sources = [
-        Source(
-            title=str(s.get("title") or s.get("path") or s.get("url")),
-            url=str(s.get("path") or s.get("url")),
-        )
-        for s in res.get("sources") or []
-    ]
     return Dataset(
         name=res["name"],
         path=csv_shown,
         title=str(res.get("title", "")),
         description=str(res.get("description", "")),
-        sources=sources,
+        sources=_sources(res),
         licenses=list(res.get("licenses") or package_licenses),
         fields=fields,
         primary_key=list(resource.schema.primary_key),

@@ -245,7 +245,7 @@ def build_chart(definition: ChartDef, catalog: Catalog) -> BuiltChart:
 
     from .specs import check_spec
 
-    tables = [catalog.datasets[name].frame.copy() for name in definition.data]
+    tables = [catalog.datasets[name].for_chart() for name in definition.data]
     path, line = definition.path, definition.line
     try:
         result = definition.func(*tables)

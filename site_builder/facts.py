@@ -181,13 +181,15 @@ def _compute(d: FactDef, catalog: Catalog) -> Any:
         result = _lookup_cell(catalog, d.data[0], *d.cell)
     else:
         assert d.compute is not None
-        result = d.compute(*[catalog.datasets[n].frame.copy() for n in d.data])
+        result = d.compute(*[catalog.datasets[n].for_chart() for n in d.data])
     return result.item() if hasattr(result, "item") else result
 
 
 def _lookup_cell(catalog: Catalog, name: str, row: Any, column: str) -> Any:
     ds = catalog.datasets[name]
     frame = ds.frame
+    if not ds.is_table:
+        raise _FactProblem(f"dataset '{name}' is not a table", "name a CSV dataset")
     if column not in frame.columns:
         raise _FactProblem(
             f"dataset '{name}' has no column '{column}'", nearest(column, list(frame.columns))

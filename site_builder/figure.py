@@ -147,9 +147,19 @@ def data_csv(rows: list[dict[str, Any]], columns: Iterable[str]) -> str:
     return out.getvalue()
 
 
+def defuse_formula(text: str) -> str:
+    """Text a spreadsheet would run as a formula gets a leading quote; numbers stay as they are."""
+    if text.startswith(_FORMULA_START):
+        try:
+            float(text)
+        except ValueError:
+            return "'" + text
+    return text
+
+
 def _safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    if isinstance(value, str):
+        return defuse_formula(value)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -1,4 +1,4 @@
-"""Markdown: `/// chart | <id>` blocks and `{{ fact: <name> }}` in prose.
+"""Markdown: `/// chart | <id>` and `/// datasets` blocks, and `{{ fact: <name> }}` in prose.
 
 `scan_page` finds every reference with its line before anything is built, so that all
 mistakes in all pages are reported at once. The extension then does the conversion.
@@ -21,8 +21,7 @@ from pymdownx.blocks.block import Block
 from .errors import Problem, nearest
 from .facts import FACT_REF
 
-_BLOCK_OPEN = re.compile(r"^ {0,3}(/{3,})\s*chart\b\s*(?:\|\s*(.*?))?\s*$")
-_BLOCK_ANY_OPEN = re.compile(r"^ {0,3}(/{3,})\s*[A-Za-z]")
+_BLOCK_OPEN = re.compile(r"^ {0,3}(/{3,})\s*(chart|datasets)\b\s*(?:\|\s*(.*?))?\s*$")
 _BLOCK_CLOSE = re.compile(r"^ {0,3}(/{3,})\s*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
@@ -34,6 +33,7 @@ class PageRefs:
 
     charts: list[tuple[str, int]] = field(default_factory=list)
     facts: list[tuple[str, int, int]] = field(default_factory=list)
+    datasets: list[tuple[str, int]] = field(default_factory=list)  # "" means all of them
 
 
 def scan_page(text: str, shown: str) -> tuple[PageRefs, list[Problem]]:
@@ -42,7 +42,7 @@ def scan_page(text: str, shown: str) -> tuple[PageRefs, list[Problem]]:
     lines = text.splitlines()
     start = _after_front_matter(lines)
     fence: str | None = None
-    open_block: tuple[str, int, str] | None = None  # (slashes, line, id)
+    open_block: tuple[str, int, str, str] | None = None  # (slashes, line, kind, argument)
     for number, line in enumerate(lines[start:], start=start + 1):
         if fence:
             if line.strip().startswith(fence):
@@ -57,20 +57,26 @@ def scan_page(text: str, shown: str) -> tuple[PageRefs, list[Problem]]:
             if closing and closing.group(1) == open_block[0]:
                 open_block = None
             elif line.strip():
+                slashes, start_line, kind, arg = open_block
                 problems.append(
                     Problem(
                         shown,
-                        f"chart block '{open_block[2]}' (line {open_block[1]}) has content",
-                        "close it with a line '///' right after the opening line; write notes "
-                        "in the chart's notes=... or as a paragraph below",
+                        f"{kind} block '{arg}' (line {start_line}) has content",
+                        f"close it with a line '{slashes}' right after the opening line; write "
+                        "text as a paragraph below the block",
                         number,
                     )
                 )
                 open_block = None
             continue
         match = _BLOCK_OPEN.match(line)
+        if match and match.group(2) == "datasets":
+            name = (match.group(3) or "").strip()
+            refs.datasets.append((name, number))
+            open_block = (match.group(1), number, "datasets", name)
+            continue
         if match:
-            chart_id = (match.group(2) or "").strip()
+            chart_id = (match.group(3) or "").strip()
             if not chart_id:
                 problems.append(
                     Problem(
@@ -83,27 +89,37 @@ def scan_page(text: str, shown: str) -> tuple[PageRefs, list[Problem]]:
                 )
             else:
                 refs.charts.append((chart_id, number))
-            open_block = (match.group(1), number, chart_id)
+            open_block = (match.group(1), number, "chart", chart_id)
             continue
         for m in FACT_REF.finditer(_CODE_SPAN.sub(lambda c: " " * len(c.group(0)), line)):
             refs.facts.append((m.group(1), number, m.start() + 1))
     if open_block:
+        slashes, start_line, kind, arg = open_block
         problems.append(
             Problem(
                 shown,
-                f"chart block '{open_block[2]}' is never closed",
-                f"add a line '{open_block[0]}' after it",
-                open_block[1],
+                f"{kind} block '{arg}' is never closed",
+                f"add a line '{slashes}' after it",
+                start_line,
             )
         )
     return refs, problems
 
 
 def check_page_refs(
-    refs: PageRefs, shown: str, chart_ids: list[str] | None, fact_ids: list[str] | None
+    refs: PageRefs,
+    shown: str,
+    chart_ids: list[str] | None,
+    fact_ids: list[str] | None,
+    dataset_names: list[str] | None = None,
 ) -> list[Problem]:
-    """Unknown chart ids and fact names (None: not known, skip), charts shown twice on a page."""
+    """Unknown charts, facts and datasets (None: not known, skip); charts twice on a page."""
     problems = []
+    for name, line in refs.datasets:
+        if name and dataset_names is not None and name not in dataset_names:
+            problems.append(
+                Problem(shown, f"unknown dataset '{name}'", nearest(name, dataset_names), line, 1)
+            )
     seen: dict[str, int] = {}
     for chart_id, line in refs.charts:
         if chart_ids is not None and chart_id not in chart_ids:
@@ -149,6 +165,11 @@ def body_marker(chart_id: str) -> str:
     return f"<!--sb-figure-body:{chart_id}-->"
 
 
+def datasets_marker(name: str) -> str:
+    """Stands in for the description of one dataset (or all, for "") until the page is final."""
+    return f"<!--sb-datasets:{name}-->"
+
+
 class ChartBlock(Block):
     """`/// chart | <id>` becomes the figure's caption and a marker for its body."""
 
@@ -160,6 +181,19 @@ class ChartBlock(Block):
         figure_for: Callable[[str], str] = self.config["figure_for"]
         holder = etree.SubElement(parent, "p")
         holder.text = self.md.htmlStash.store(figure_for(self.argument.strip()))
+        return holder
+
+
+class DatasetsBlock(Block):
+    """`/// datasets` (all of them) or `/// datasets | <name>`: what each dataset is."""
+
+    NAME = "datasets"
+    ARGUMENT = None
+    OPTIONS: ClassVar[dict[str, tuple[Any, Callable[[Any], Any]]]] = {}
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        holder = etree.SubElement(parent, "div", {"class": "sb-datasets"})
+        holder.text = self.md.htmlStash.store(datasets_marker((self.argument or "").strip()))
         return holder
 
 
@@ -202,5 +236,6 @@ class StoryExtension(BlocksExtension):
 
     def extendMarkdownBlocks(self, md: Markdown, block_mgr: Any) -> None:
         block_mgr.register(ChartBlock, {"figure_for": self.figure_for})
+        block_mgr.register(DatasetsBlock, {})
         # Above backticks (190) would replace facts inside code; just below it keeps them literal.
         md.inlinePatterns.register(FactPattern(FACT_REF.pattern, self), "sb-fact", 185)

@@ -105,6 +105,7 @@ def prepare(settings: Settings) -> Project:
         settings,
         [c.id for c in chart_defs] if found.complete else None,
         [f.id for f in fact_defs] if facts_known else None,
+        names,
         problems,
     )
     problems.raise_if_any()
@@ -139,6 +140,7 @@ def _scan_pages(
     settings: Settings,
     chart_ids: list[str] | None,
     fact_ids: list[str] | None,
+    dataset_names: list[str],
     problems: Problems,
 ) -> dict[str, PageRefs]:
     pages: dict[str, PageRefs] = {}
@@ -152,7 +154,7 @@ def _scan_pages(
             problems.add(Problem(shown, f"not UTF-8 text ({exc.reason})", "save it as UTF-8"))
             continue
         refs, found = scan_page(text, shown)
-        found += check_page_refs(refs, shown, chart_ids, fact_ids)
+        found += check_page_refs(refs, shown, chart_ids, fact_ids, dataset_names)
         for p in found:
             problems.add(p)
         pages[path.relative_to(settings.docs_dir).as_posix()] = refs

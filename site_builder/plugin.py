@@ -16,14 +16,15 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
-from . import figure, pipeline
+from . import datasets, figure, pipeline
 from .errors import WriterError
-from .markdown import StoryExtension, body_marker
+from .markdown import StoryExtension, body_marker, datasets_marker
 from .specs import describe, encoded_fields, plotted_rows
 
 ASSETS = Path(__file__).parent / "assets"
 CSS_URI = "assets/site-builder/site-builder.css"
 CHART_DIR = "assets/charts"
+DATA_DIR = "assets/data"
 
 
 class SiteBuilderConfig(Config):
@@ -110,6 +111,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             files.append(
                 File.generated(config, f"{base}.csv", content=figure.data_csv(rows, columns))
             )
+        for ds in self.project.catalog.datasets.values():
+            content = datasets.download_bytes(ds, self.settings.root)
+            name = datasets.download_name(ds)
+            files.append(File.generated(config, f"{DATA_DIR}/{name}", content=content))
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: Any, files: Files) -> str:
@@ -130,6 +135,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         refs = self.project.pages.get(page.file.src_uri)
         for chart_id, _ in refs.charts if refs else []:
             output = output.replace(body_marker(chart_id), self._body_for(chart_id, page.url))
+        for name, _ in refs.datasets if refs else []:
+            output = output.replace(datasets_marker(name), self._datasets_for(name, page.url))
         return output
 
     @event_priority(-100)  # last: every other plugin has written its files
@@ -184,6 +191,17 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         columns = [f for f in encoded_fields(chart.spec) if f in present] or present
         return rows, columns
 
+    def _datasets_for(self, name: str, page_url: str) -> str:
+        assert self.project is not None
+        catalog = self.project.catalog
+        chosen = [catalog.datasets[name]] if name else list(catalog.datasets.values())
+        return "".join(
+            datasets.dataset_html(
+                ds, _relative(f"{DATA_DIR}/{datasets.download_name(ds)}", page_url)
+            )
+            for ds in chosen
+        )
+
     def _body_for(self, chart_id: str, page_url: str) -> str:
         assert self.project is not None
         chart = self.project.charts[chart_id]
@@ -208,3 +226,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             labelled,
             figure.FigureLinks(png=link("png"), csv=link("csv"), spec=link("vl.json")),
         )
+
+
+def _relative(target: str, page_url: str) -> str:
+    """A link from the page at `page_url` to a file at `target` (both from the site root)."""
+    page_dir = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url)
+    return posixpath.relpath(target, page_dir or ".")

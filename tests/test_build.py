@@ -87,6 +87,17 @@ def test_downloads_resolve_from_every_page(
     assert re.fullmatch(r"city-population\.[0-9a-f]{8}\.csv", csv_file.name)
 
 
+def test_datasets_block(built: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    project, _ = built
+    soup = page(project, "second/index.html")
+    assert [s["id"] for s in soup.select("section.sb-dataset")] == [
+        "dataset-cities",
+        "dataset-regions",
+    ]
+    for a in soup.select(".sb-dataset__meta a[download]"):
+        assert (project / "site" / "second" / a["href"]).resolve().is_file()
+
+
 def test_facts_in_prose_and_code(built: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     project, _ = built
     soup = page(project, "index.html")

@@ -1,0 +1,74 @@
+"""The HTML that tells readers what each dataset is, and the files they can download."""
+
+from __future__ import annotations
+
+import csv
+import io
+from html import escape
+from pathlib import Path
+
+from .catalog import Dataset
+from .figure import defuse_formula
+
+
+def download_name(ds: Dataset) -> str:
+    """`<name>.<hash8>.<ext>`: a new name whenever the data changes."""
+    ext = "json" if not ds.is_table else "csv"
+    return f"{ds.name}.{ds.digest[:8]}.{ext}"
+
+
+def download_bytes(ds: Dataset, root: Path) -> bytes:
+    """The file as readers get it: CSV cells that a spreadsheet would run are defused."""
+    raw = (root / ds.path).read_bytes()
+    if not ds.is_table:
+        return raw
+    rows = csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in rows:
+        writer.writerow([defuse_formula(cell) for cell in row])
+    return out.getvalue().encode("utf-8")
+
+
+def dataset_html(ds: Dataset, download: str) -> str:
+    """A section describing one dataset: description, sources, licence, columns, download."""
+    sources = "; ".join(
+        f'<a href="{escape(s.url)}" rel="noopener">{escape(s.title)}</a>' for s in ds.sources
+    )
+    licences = ", ".join(_licence(lic) for lic in ds.licenses) or "not stated"
+    size = f"{len(ds.frame)} rows" if ds.is_table else "JSON"
+    parts = [
+        f'<section class="sb-dataset" id="dataset-{escape(ds.name)}">',
+        f"<h2>{escape(ds.title or ds.name)}</h2>",
+        f"<p>{escape(ds.description)}</p>",
+        f'<p class="sb-dataset__meta">Download: <a href="{escape(download)}" download>'
+        f"{escape(Path(ds.path).name)}</a> ({size}) · Licence: {licences}</p>",
+        f'<p class="sb-dataset__sources">Sources: {sources}</p>',
+    ]
+    if ds.fields:
+        rows = "".join(
+            f"<tr><td><code>{escape(f.name)}</code></td><td>{escape(f.title)}</td>"
+            f"<td>{escape(f.type)}</td><td>{escape(f.unit)}</td>"
+            f"<td>{escape(f.description)}</td></tr>"
+            for f in ds.fields
+        )
+        parts.append(
+            '<details class="sb-dataset__fields"><summary>Columns</summary>'
+            '<div class="sb-figure__table" tabindex="0" role="region" '
+            f'aria-label="Columns of {escape(ds.title or ds.name)}"><table><thead><tr>'
+            '<th scope="col">Column</th><th scope="col">Title</th><th scope="col">Type</th>'
+            '<th scope="col">Unit</th><th scope="col">Description</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table></div></details>"
+        )
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _licence(lic: object) -> str:
+    if not isinstance(lic, dict):
+        return escape(str(lic))
+    name = escape(str(lic.get("title") or lic.get("name") or ""))
+    url = str(lic.get("path") or "")
+    if url.startswith(("https://", "http://")):
+        return f'<a href="{escape(url)}" rel="noopener">{name}</a>'
+    return name
