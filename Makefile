@@ -33,7 +33,12 @@ serve: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(BIN)/site-builder check
 
-test: $(VENV)/.installed-test
+# axe-core for the accessibility tests, at the version in package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the browser tests will be skipped (CI installs it)"; fi
+
+test: $(VENV)/.installed-test node_modules/.package-lock.json
 	$(BIN)/ruff check site_builder charts tests bench
 	$(BIN)/ruff format --check site_builder charts tests bench
 	$(BIN)/mypy
@@ -49,4 +54,4 @@ lock: $(VENV)/.installed-test
 	  $(BIN)/pip freeze --exclude-editable | grep -v '^site-builder'; } > requirements.lock
 
 clean:
-	rm -rf site .cache .site.staging .site.old
+	rm -rf site .cache .site.staging .site.old node_modules

@@ -12,6 +12,7 @@ from html import escape
 from typing import Any
 
 from .catalog import Source
+from .variants import MIN_SCALE, NARROW_ABOVE, svg_width
 
 MAX_TABLE_ROWS = 500
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -57,16 +58,34 @@ def body_html(
     chart_id: str,
     title: str,
     description: str,
-    svg: str,
+    svgs: tuple[str, str],
     rows: list[dict[str, Any]],
     columns: list[tuple[str, str]],
     links: FigureLinks,
+    fluid: bool = False,
 ) -> str:
-    """The chart itself, its data table and its download links."""
+    """The chart (wide SVG, and a narrow one for phones if any), its data table and downloads.
+
+    `fluid`: the interactive chart follows the width of its container.
+    """
+    wide, narrow = svgs
+    chart = accessible_svg(wide, chart_id, title, description, "wide")
+    classes = "sb-figure__chart"
+    smallest = svg_width(wide)
+    if narrow:
+        chart += accessible_svg(narrow, f"{chart_id}-narrow", title, description, "narrow")
+        classes += " sb-figure__chart--responsive"
+        smallest = svg_width(narrow)
+    extra = ""
+    if smallest * MIN_SCALE > NARROW_ABOVE:
+        # Too wide for a phone even when scaled: it scrolls sideways in its own box, which
+        # keyboard users must be able to reach.
+        extra = f' tabindex="0" role="group" aria-label="Chart (scrolls sideways): {escape(title)}"'
     table = table_html(rows, columns, f"Data: {title}")
     return (
-        f'<div class="sb-figure__chart" data-sb-spec="{escape(links.spec)}">'
-        f"{accessible_svg(svg, chart_id, title, description)}</div>"
+        f'<div class="{classes}" data-sb-spec="{escape(links.spec)}" '
+        f'data-sb-width="{svg_width(wide):g}"{" data-sb-fluid" if fluid else ""}{extra}>'
+        f"{chart}</div>"
         '<details class="sb-figure__data"><summary>Show the data as a table</summary>'
         f"{table}</details>"
         f'<p class="sb-figure__downloads">Download: '
@@ -82,18 +101,28 @@ def figure_html(caption: str, body: str, chart_id: str) -> str:
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
 _SVG_ID = re.compile(r'\bid="([^"]+)"')
 _SVG_REF = re.compile(r'(url\(#|href="#)([^)"]+)')
+# The renderer's own ARIA roles on marks and axes: the <svg> is one image with one name.
+_SVG_INNER_ARIA = re.compile(r'\s(?:role|aria-roledescription|aria-label)="[^"]*"')
 
 
-def accessible_svg(svg: str, chart_id: str, title: str, description: str) -> str:
+def accessible_svg(
+    svg: str, chart_id: str, title: str, description: str, variant: str = "wide"
+) -> str:
     """Give the SVG a name and description, and make its internal ids unique on the page."""
     prefix = f"{chart_id}-"
+    svg = _SVG_INNER_ARIA.sub("", svg)
     svg = _SVG_ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', svg)
     svg = _SVG_REF.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", svg)
     open_tag = _SVG_OPEN.search(svg)
     if not open_tag:
         return svg
     t_id, d_id = f"{prefix}svg-title", f"{prefix}svg-desc"
-    tag = open_tag.group(0)[:-1] + f' role="img" aria-labelledby="{t_id} {d_id}" focusable="false">'
+    tag = open_tag.group(0)[:-1].replace(
+        'class="marks"', f'class="marks sb-static sb-static--{variant}"'
+    )
+    # Scale down with the page, but not so far that its text gets smaller than 11 px.
+    tag += f' style="min-width: {round(svg_width(svg) * MIN_SCALE)}px"'
+    tag += f' role="img" aria-labelledby="{t_id} {d_id}" focusable="false">'
     inner = (
         f'<title id="{t_id}">{escape(title)}</title><desc id="{d_id}">{escape(description)}</desc>'
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,13 @@ from mkdocs.utils import CountHandler
 from . import datasets, figure, pipeline
 from .errors import WriterError
 from .markdown import StoryExtension, body_marker, datasets_marker
+from .render import runtime_bundle
 from .specs import describe, encoded_fields, plotted_rows
+from .variants import is_single_view
 
 ASSETS = Path(__file__).parent / "assets"
 CSS_URI = "assets/site-builder/site-builder.css"
+JS_URI = "assets/site-builder/site-builder.js"
 CHART_DIR = "assets/charts"
 DATA_DIR = "assets/data"
 
@@ -78,6 +82,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.extension = StoryExtension(figure_for=self._figure_for, facts=self._fact_texts)
         config.markdown_extensions.append(self.extension)
         config.extra_css.append(CSS_URI)
+        config.extra_javascript.append(JS_URI)
         if self.command == "build" and self.config.atomic:
             self.final_site = Path(config.site_dir).resolve()
             self.staging = self.final_site.with_name(f".{self.final_site.name}.staging")
@@ -102,6 +107,14 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if not self.config.enabled or self.project is None:
             return files
         files.append(File.generated(config, CSS_URI, abs_src_path=str(ASSETS / "site-builder.css")))
+        bundle = runtime_bundle(self.settings.cache_dir)
+        script = (ASSETS / "site-builder.js").read_text(encoding="utf-8")
+        files.append(
+            File.generated(config, JS_URI, content=script.replace("__SB_RUNTIME__", bundle.name))
+        )
+        files.append(
+            File.generated(config, f"assets/site-builder/{bundle.name}", abs_src_path=str(bundle))
+        )
         for chart in self.project.charts.values():
             r = self.project.rendered[chart.id]
             rows, columns = self._table(chart.id)
@@ -132,6 +145,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         """Put each chart's SVG and table in, now that search has indexed the page text."""
         if self.project is None:
             return output
+        output = _name_search_dialog(output)
         refs = self.project.pages.get(page.file.src_uri)
         for chart_id, _ in refs.charts if refs else []:
             output = output.replace(body_marker(chart_id), self._body_for(chart_id, page.url))
@@ -221,10 +235,11 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             chart_id,
             d.title,
             d.description or describe(chart.spec, rows),
-            r.svg,
+            (r.svg, r.narrow_svg),
             rows,
             labelled,
             figure.FigureLinks(png=link("png"), csv=link("csv"), spec=link("vl.json")),
+            fluid=is_single_view(chart.spec),
         )
 
 
@@ -232,3 +247,11 @@ def _relative(target: str, page_url: str) -> str:
     """A link from the page at `page_url` to a file at `target` (both from the site root)."""
     page_dir = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url)
     return posixpath.relpath(target, page_dir or ".")
+
+
+_SEARCH_DIALOG = re.compile(r'(<div class="md-search"[^>]*role="dialog")(?![^>]*aria-label)')
+
+
+def _name_search_dialog(html: str) -> str:
+    """Material's search dialog has no accessible name: give it one."""
+    return _SEARCH_DIALOG.sub(r'\1 aria-label="Search"', html, count=1)

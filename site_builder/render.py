@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, RenderError
+from .variants import NARROW_ABOVE, interactive_spec, narrow_spec, svg_width
 
 if TYPE_CHECKING:
     from .charts import BuiltChart
@@ -23,13 +24,17 @@ if TYPE_CHECKING:
 log = logging.getLogger("site_builder")
 
 # Bump when the rendering itself changes, so old cache entries are not reused.
-RENDER_VERSION = "1"
+RENDER_VERSION = "4"
 PNG_SCALE = 2
 
 FONT = "Helvetica, Arial, 'Liberation Sans', sans-serif"
 THEME: dict[str, Any] = {
     "font": FONT,
-    "background": "white",
+    # The <svg> itself is the accessible image (name and description from the writer);
+    # its marks and axes are hidden from screen readers rather than read one by one.
+    "aria": False,
+    # Transparent on the page, so charts sit on either palette; the PNG gets white.
+    "background": "transparent",
     "padding": 4,
     "view": {"stroke": None},
     "axis": {
@@ -42,8 +47,18 @@ THEME: dict[str, Any] = {
         "domainColor": "#888888",
         "tickColor": "#888888",
     },
-    "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#333333"},
-    "header": {"labelFontSize": 12, "titleFontSize": 12},
+    "legend": {
+        "labelFontSize": 12,
+        "titleFontSize": 12,
+        "labelColor": "#333333",
+        "titleColor": "#333333",
+    },
+    "header": {
+        "labelFontSize": 12,
+        "titleFontSize": 12,
+        "labelColor": "#333333",
+        "titleColor": "#333333",
+    },
     "text": {"fontSize": 12, "color": "#333333"},
     "title": {
         "anchor": "start",
@@ -61,8 +76,9 @@ class Rendered:
 
     chart_id: str
     key: str
-    spec_json: str
+    spec_json: str  # what the browser renders when the chart becomes interactive
     svg: str
+    narrow_svg: str  # the chart laid out for phones; "" when the wide one is narrow enough
     png: bytes
     from_cache: bool
 
@@ -77,6 +93,7 @@ def themed_specs(chart: BuiltChart) -> tuple[dict[str, Any], dict[str, Any]]:
     page = copy.deepcopy(chart.spec)
     page["config"] = _merge(THEME, page.get("config", {}))
     image = copy.deepcopy(page)
+    image["config"]["background"] = "white"
     if "title" not in image:
         d = chart.definition
         image["title"] = {"text": d.title, **({"subtitle": d.subtitle} if d.subtitle else {})}
@@ -103,21 +120,29 @@ def render_charts(
         page_json = _dumps(page)
         image_json = _dumps(image)
         key = _hash(page_json, image_json, _dumps(versions))
-        svg_file, png_file = cache / f"{key}.svg", cache / f"{key}.png"
-        if svg_file.is_file() and png_file.is_file():
+        live_json = _dumps(interactive_spec(page))
+        files = [cache / f"{key}{ext}" for ext in (".svg", ".narrow.svg", ".png")]
+        if all(f.is_file() for f in files):
+            svg_file, narrow_file, png_file = files
             results[chart.id] = Rendered(
-                chart.id, key, page_json, svg_file.read_text("utf-8"), png_file.read_bytes(), True
+                chart.id,
+                key,
+                live_json,
+                svg_file.read_text("utf-8"),
+                narrow_file.read_text("utf-8"),
+                png_file.read_bytes(),
+                True,
             )
         else:
-            jobs.append((chart, key, page_json, image_json))
+            jobs.append((chart, key, live_json, page_json, image_json))
 
     problems = []
     if jobs:
         cache.mkdir(parents=True, exist_ok=True)
         outcomes = _run_jobs(
-            [(page_json, image_json) for _, _, page_json, image_json in jobs], workers
+            [(page_json, image_json) for *_, page_json, image_json in jobs], workers
         )
-        for (chart, key, page_json, _), outcome in zip(jobs, outcomes, strict=True):
+        for (chart, key, live_json, *_), outcome in zip(jobs, outcomes, strict=True):
             if isinstance(outcome, str):
                 d = chart.definition
                 problems.append(
@@ -130,10 +155,11 @@ def render_charts(
                     )
                 )
                 continue
-            svg, png = outcome
+            svg, narrow, png = outcome
             _write_atomic(cache / f"{key}.svg", svg.encode("utf-8"))
+            _write_atomic(cache / f"{key}.narrow.svg", narrow.encode("utf-8"))
             _write_atomic(cache / f"{key}.png", png)
-            results[chart.id] = Rendered(chart.id, key, page_json, svg, png, False)
+            results[chart.id] = Rendered(chart.id, key, live_json, svg, narrow, png, False)
     if problems:
         raise RenderError(problems)
     fresh = len(jobs)
@@ -141,14 +167,20 @@ def render_charts(
     return results
 
 
-def render_one(spec_json: str, image_json: str) -> tuple[str, bytes] | str:
-    """Render one chart in this process; an error comes back as its message."""
+def render_one(spec_json: str, image_json: str) -> tuple[str, str, bytes] | str:
+    """Render one chart in this process (wide and narrow SVG, PNG); errors come back as text."""
     import vl_convert as vlc
 
     try:
         spec = json.loads(spec_json)
         version = _vl_version(spec)
         svg = vlc.vegalite_to_svg(spec, vl_version=version, allowed_base_urls=[])
+        narrow = ""
+        small = narrow_spec(spec, svg_width(svg))
+        if small is not None:
+            narrow = vlc.vegalite_to_svg(small, vl_version=version, allowed_base_urls=[])
+            if svg_width(narrow) > NARROW_ABOVE:
+                narrow = ""  # it would not get narrow enough: the wide one scrolls instead
         png = vlc.vegalite_to_png(
             json.loads(image_json), vl_version=version, scale=PNG_SCALE, allowed_base_urls=[]
         )
@@ -156,10 +188,10 @@ def render_one(spec_json: str, image_json: str) -> tuple[str, bytes] | str:
         # The renderer's message, without its JavaScript stack trace.
         lines = [ln.strip() for ln in str(exc).splitlines() if not ln.strip().startswith("at ")]
         return " ".join(ln for ln in lines if ln) or type(exc).__name__
-    return svg, png
+    return svg, narrow, png
 
 
-def _render_job(job: tuple[str, str]) -> tuple[str, bytes] | str:
+def _render_job(job: tuple[str, str]) -> tuple[str, str, bytes] | str:
     return render_one(*job)
 
 
@@ -168,7 +200,7 @@ _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
 
 
-def _run_jobs(jobs: list[tuple[str, str]], workers: int) -> list[tuple[str, bytes] | str]:
+def _run_jobs(jobs: list[tuple[str, str]], workers: int) -> list[tuple[str, str, bytes] | str]:
     global _pool, _pool_size
     size = workers or min(os.cpu_count() or 1, 4)
     if size <= 1 or (len(jobs) == 1 and _pool is None):
@@ -195,6 +227,25 @@ def shutdown_pool() -> None:
 
 
 atexit.register(shutdown_pool)
+
+
+def runtime_bundle(cache_dir: Path) -> Path:
+    """The Vega runtime for interactive charts (vega, vega-lite, vega-embed in one file).
+
+    Made once by vl-convert (about 2 s) and kept in the cache, named by its content.
+    """
+    import vl_convert as vlc
+
+    folder = cache_dir / "runtime"
+    marker = folder / f"vl-convert-{getattr(vlc, '__version__', 'x')}.name"
+    if marker.is_file() and (folder / marker.read_text()).is_file():
+        return folder / marker.read_text()
+    code = vlc.javascript_bundle("window.vegaEmbed = vegaEmbed;").encode("utf-8")
+    name = f"vega.{hashlib.sha256(code).hexdigest()[:8]}.js"
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_atomic(folder / name, code)
+    _write_atomic(marker, name.encode())
+    return folder / name
 
 
 def _vl_version(spec: dict[str, Any]) -> str | None:

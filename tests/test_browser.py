@@ -1,4 +1,8 @@
-"""What readers see, in a real headless Chromium: charts are there with JavaScript off."""
+"""What readers see, in a real headless Chromium, on the sample story served on 127.0.0.1.
+
+Static charts without JavaScript; interactive ones once in view; no third-party requests,
+no console errors; axe-core clean in both palettes; phones; print; a runtime that fails.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +12,20 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 CHROMIUM = next(
     (
         p
-        for p in ("/usr/lib/chromium/chromium", shutil.which("chromium") or "")
+        for p in ("/usr/lib/chromium/chromium", shutil.which("chromium"))
         if p and os.path.exists(p)
     ),
     None,
 )
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -31,34 +37,11 @@ ARGS = [
     "--disable-sync",
 ]
 
-if CHROMIUM is None:
+if CHROMIUM is None or not AXE.is_file():
+    missing = "chromium (apt-get install chromium)" if CHROMIUM is None else "axe-core (npm ci)"
     if os.environ.get("CI"):
-        pytest.fail(
-            "CI needs Debian's chromium for the browser tests (.ci/run installs it)", pytrace=False
-        )
-    pytest.skip(
-        "chromium is not installed: apt-get install chromium (CI runs these tests)",
-        allow_module_level=True,
-    )
-
-
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from conftest import ROOT
-
-    project = tmp_path_factory.mktemp("browser") / "story"
-    project.mkdir()
-    for name in ("content", "data", "charts"):
-        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    result = run_cli(project, "build")
-    assert result.returncode == 0, result.stderr
-    handler = functools.partial(QuietHandler, directory=str(project / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+        pytest.fail(f"CI needs {missing} for the browser tests", pytrace=False)
+    pytest.skip(f"{missing} is not installed; CI runs these tests", allow_module_level=True)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -66,25 +49,251 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def test_charts_visible_without_javascript(site_url: str) -> None:
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
+    """The sample story, built and served; with the URL of every page."""
+    project = tmp_path_factory.mktemp("browser") / "story"
+    project.mkdir()
+    for name in ("content", "data", "charts"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    result = run_cli(project, "build")
+    assert result.returncode == 0, result.stderr
+    root = project / "site"
+    pages = sorted(
+        "" if p.parent == root else p.parent.relative_to(root).as_posix() + "/"
+        for p in root.rglob("index.html")
+    )
+    handler = functools.partial(QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", pages
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(
-            java_script_enabled=False, viewport={"width": 1280, "height": 900}
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Watch:
+    """Console errors, page errors and requests that leave the site, for one page."""
+
+    def __init__(self, page: Any, base: str):
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.requests: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        page.on("request", self._request)
+        self.base = base
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error" and "favicon" not in message.text:
+            self.errors.append(message.text)
+
+    def _request(self, request: Any) -> None:
+        self.requests.append(request.url)
+        if not request.url.startswith(self.base) and not request.url.startswith("data:"):
+            self.outside.append(request.url)
+
+
+def open_page(browser: Any, url: str, base: str, **options: Any) -> tuple[Any, Watch]:
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
+    page = context.new_page()
+    watch = Watch(page, base)
+    page.goto(url)
+    return page, watch
+
+
+def scroll_all(page: Any, state: str = "interactive") -> list[str | None]:
+    """Bring each chart into view and wait for it to settle; the states it ends in."""
+    charts = page.locator(".sb-figure__chart")
+    for i in range(charts.count()):
+        charts.nth(i).scroll_into_view_if_needed()
+        page.wait_for_function(
+            "el => el.dataset.sbState === 'interactive' || el.dataset.sbState === 'static'",
+            arg=charts.nth(i).element_handle(),
+            timeout=15000,
         )
-        page = context.new_page()
-        outside: list[str] = []
-        page.on("request", lambda r: None if r.url.startswith(site_url) else outside.append(r.url))
-        page.goto(site_url)
-        figures = page.locator("figure.sb-figure")
-        assert figures.count() >= 1
-        for i in range(figures.count()):
-            svg = figures.nth(i).locator(".sb-figure__chart > svg")
-            svg.scroll_into_view_if_needed()
-            box = svg.bounding_box()
-            assert box and box["width"] > 200 and box["height"] > 80
-            assert svg.get_attribute("role") == "img"
-        assert outside == []
-        browser.close()
+    return [charts.nth(i).get_attribute("data-sb-state") for i in range(charts.count())]
+
+
+def test_charts_visible_without_javascript(site: tuple[str, list[str]], browser: Any) -> None:
+    base, pages = site
+    seen = 0
+    for url in pages:
+        page, watch = open_page(browser, base + url, base, java_script_enabled=False)
+        svgs = page.locator(".sb-figure__chart > svg.sb-static--wide")
+        for i in range(svgs.count()):
+            svgs.nth(i).scroll_into_view_if_needed()
+            box = svgs.nth(i).bounding_box()
+            assert box and box["width"] > 200 and box["height"] > 50, url
+            assert svgs.nth(i).get_attribute("role") == "img"
+            seen += 1
+        assert watch.outside == []
+        page.context.close()
+    assert seen >= 3
+
+
+def test_runtime_loads_when_a_chart_comes_into_view(
+    site: tuple[str, list[str]], browser: Any
+) -> None:
+    base, _ = site
+    page, watch = open_page(browser, base, base, viewport={"width": 1280, "height": 300})
+    first = page.locator(".sb-figure__chart").first
+    top = first.evaluate("el => el.getBoundingClientRect().top")
+    assert top > 300 + 100, "the first chart must start below the fold for this test"
+    page.wait_for_timeout(500)
+    assert not [u for u in watch.requests if "/vega." in u]
+    assert first.get_attribute("data-sb-state") is None
+    first.scroll_into_view_if_needed()
+    page.wait_for_function("el => el.dataset.sbState === 'interactive'", arg=first.element_handle())
+    assert len([u for u in watch.requests if "/vega." in u]) == 1
+    live = first.locator(".sb-live svg")
+    assert live.get_attribute("role") == "img"
+    assert first.locator(".sb-static--wide").is_hidden()
+    page.context.close()
+
+
+def test_every_chart_becomes_interactive_with_tooltips(
+    site: tuple[str, list[str]], browser: Any
+) -> None:
+    base, pages = site
+    tooltips = 0
+    for url in pages:
+        page, watch = open_page(browser, base + url, base)
+        states = scroll_all(page)
+        assert set(states) <= {"interactive"}, (url, states)
+        for i in range(len(states)):
+            mark = page.locator(".sb-live").nth(i).locator("g.role-mark path, g.role-mark circle")
+            if mark.count() and tooltips == 0:
+                mark.first.hover(force=True)
+                if page.locator("#vg-tooltip-element.visible").count():
+                    tooltips += 1
+        assert watch.errors == [], url
+        assert watch.outside == [], url
+        page.context.close()
+    assert tooltips >= 1, "hovering a mark shows its tooltip"
+
+
+def test_charts_follow_their_container(site: tuple[str, list[str]], browser: Any) -> None:
+    base, _ = site
+    page, _ = open_page(browser, base, base, viewport={"width": 900, "height": 900})
+    scroll_all(page)
+    fluid = page.locator(".sb-figure__chart[data-sb-fluid]").first
+    widths = []
+    for viewport in (900, 1400, 700):
+        page.set_viewport_size({"width": viewport, "height": 900})
+        page.wait_for_timeout(600)
+        chart = fluid.locator(".sb-live svg").bounding_box()["width"]
+        box = fluid.evaluate("el => el.clientWidth")
+        assert abs(chart - box) <= 2, (viewport, chart, box)
+        widths.append(chart)
+    assert len(set(widths)) == 3
+    page.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations(site: tuple[str, list[str]], browser: Any, scheme: str) -> None:
+    base, pages = site
+    for url in pages:
+        page, _ = open_page(browser, base + url, base, color_scheme=scheme)
+        scroll_all(page)
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            "async () => (await axe.run()).violations.map("
+            "v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | '))"
+        )
+        assert violations == [], (url, scheme)
+        page.context.close()
+
+
+def test_phone_width(site: tuple[str, list[str]], browser: Any) -> None:
+    base, pages = site
+    for url in pages:
+        page, _ = open_page(browser, base + url, base, viewport={"width": 375, "height": 800})
+        scroll_all(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, url
+        smallest = page.evaluate(
+            """() => Math.min(99, ...[...document.querySelectorAll('.sb-figure__chart svg text')]
+                .filter(t => t.getBoundingClientRect().width > 0)
+                .map(t => {
+                  const svg = t.ownerSVGElement, box = svg.viewBox.baseVal;
+                  const shown = svg.getBoundingClientRect().width;
+                  const scale = box && box.width ? shown / box.width : 1;
+                  return parseFloat(getComputedStyle(t).fontSize) * scale;
+                }))"""
+        )
+        assert smallest >= 10.9, (url, smallest)
+        page.context.close()
+
+
+def test_palette_toggle_recolours_charts(site: tuple[str, list[str]], browser: Any) -> None:
+    base, _ = site
+    page, _ = open_page(browser, base, base, color_scheme="light")
+    label = page.locator(".sb-figure__chart svg.sb-static--wide text").first
+
+    def colour() -> str:
+        return label.evaluate("el => getComputedStyle(el).fill")
+
+    light = colour()
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    dark = colour()
+    assert light != dark
+    page.context.close()
+
+
+def test_failed_runtime_keeps_static_charts(site: tuple[str, list[str]], browser: Any) -> None:
+    base, _ = site
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("**/vega.*.js", lambda route: route.abort())
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(base)
+    states = scroll_all(page)
+    assert set(states) == {"static"}
+    for svg in page.locator(".sb-static--wide").all():
+        assert svg.is_visible()
+    assert page.locator(".sb-live").count() == 0
+    assert errors == []
+    context.close()
+
+
+def test_print_shows_static_charts_with_captions(site: tuple[str, list[str]], browser: Any) -> None:
+    base, _ = site
+    page, _ = open_page(browser, base, base)
+    scroll_all(page)
+    page.emulate_media(media="print")
+    figure = page.locator("figure.sb-figure").first
+    assert figure.locator(".sb-static--wide").is_visible()
+    assert figure.locator(".sb-live").is_hidden()
+    assert figure.locator(".sb-figure__source a").first.is_visible()
+    assert figure.locator(".sb-figure__title").is_visible()
+    page.context.close()
+
+
+def test_instant_navigation_enhances_the_next_page(
+    site: tuple[str, list[str]], browser: Any
+) -> None:
+    base, pages = site
+    start = next((u for u in pages if u), None)
+    if start is None:
+        pytest.skip("needs a second page to navigate from")
+    page, watch = open_page(browser, base + start, base)
+    page.evaluate("window.__sameDocument = true")
+    page.locator("a.md-header__button.md-logo").click()
+    page.wait_for_url(base)
+    page.wait_for_selector(".sb-figure__chart")
+    assert page.evaluate("window.__sameDocument === true"), "navigation was instant"
+    states = scroll_all(page)
+    assert states and set(states) == {"interactive"}
+    assert watch.errors == []
+    page.context.close()

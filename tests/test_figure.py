@@ -50,7 +50,7 @@ def test_body_has_table_and_downloads() -> None:
         "c1",
         "T",
         "D",
-        SVG,
+        (SVG, ""),
         rows,
         [("country", "Country"), ("share", "Share (%)")],
         FigureLinks(png="../a/c1.png", csv="../a/c1.csv", spec="../a/c1.vl.json"),
@@ -66,6 +66,27 @@ def test_body_has_table_and_downloads() -> None:
         "../a/c1.csv",
         "../a/c1.png",
     ]
+
+
+def test_narrow_variant_and_minimum_scale() -> None:
+    wide = SVG.replace('width="100"', 'width="600"')
+    narrow = SVG.replace('width="100"', 'width="340"')
+    links = FigureLinks(png="p.png", csv="d.csv", spec="s.json")
+    soup = BeautifulSoup(
+        body_html("c1", "T", "D", (wide, narrow), [], [], links, fluid=True), "html.parser"
+    )
+    holder = soup.select_one(".sb-figure__chart")
+    assert holder["class"] == ["sb-figure__chart", "sb-figure__chart--responsive"]
+    assert holder["data-sb-width"] == "600"
+    assert holder.has_attr("data-sb-fluid") and not holder.has_attr("tabindex")
+    wide_svg, narrow_svg = soup.select("svg")
+    assert wide_svg["class"] == ["marks", "sb-static", "sb-static--wide"]
+    assert wide_svg["style"] == "min-width: 550px"
+    assert narrow_svg["aria-labelledby"] == "c1-narrow-svg-title c1-narrow-svg-desc"
+    # Without a narrow layout, a wide chart scrolls in a box keyboard users can reach.
+    soup = BeautifulSoup(body_html("c1", "T", "D", (wide, ""), [], [], links), "html.parser")
+    holder = soup.select_one(".sb-figure__chart")
+    assert holder["tabindex"] == "0" and not holder.has_attr("data-sb-fluid")
 
 
 def test_csv_download_defuses_formulas() -> None:

@@ -1,0 +1,116 @@
+/* site-builder: static charts become interactive when they come into view.
+   The Vega runtime is loaded from this site, once, on the first chart in view. If it
+   cannot load, the static charts stay as they are. */
+(function () {
+  "use strict";
+  var RUNTIME = "__SB_RUNTIME__"; // file name, next to this script; set at build time
+  var base = document.currentScript ? document.currentScript.src : document.baseURI;
+  var runtime = null;
+
+  function loadRuntime() {
+    if (!runtime) {
+      runtime = new Promise(function (resolve, reject) {
+        if (window.vegaEmbed) return resolve(window.vegaEmbed);
+        var tag = document.createElement("script");
+        tag.src = new URL(RUNTIME, base).href;
+        tag.async = true;
+        tag.onload = function () {
+          if (window.vegaEmbed) resolve(window.vegaEmbed);
+          else reject(new Error("runtime without vegaEmbed"));
+        };
+        tag.onerror = function () {
+          runtime = null; // a later chart may try again
+          reject(new Error("runtime failed to load"));
+        };
+        document.head.appendChild(tag);
+      });
+    }
+    return runtime;
+  }
+
+  function loadSpec(holder) {
+    var url = new URL(holder.getAttribute("data-sb-spec"), location.href).href;
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Error("spec: HTTP " + response.status);
+      return response.json();
+    });
+  }
+
+  function dark() {
+    return document.body.getAttribute("data-md-color-scheme") === "slate";
+  }
+
+  function enhance(holder) {
+    var width = parseFloat(holder.getAttribute("data-sb-width") || "0");
+    if (!holder.hasAttribute("data-sb-fluid") && width > holder.clientWidth) {
+      holder.setAttribute("data-sb-state", "static"); // too wide to draw live here
+      return;
+    }
+    holder.setAttribute("data-sb-state", "loading");
+    var live = document.createElement("div");
+    live.className = "sb-live";
+    Promise.all([loadRuntime(), loadSpec(holder)])
+      .then(function (loaded) {
+        holder.appendChild(live);
+        return loaded[0](live, loaded[1], {
+          renderer: "svg",
+          actions: false,
+          tooltip: { theme: dark() ? "dark" : "light" },
+        });
+      })
+      .then(function () {
+        var svg = live.querySelector("svg");
+        var still = holder.querySelector(".sb-static--wide");
+        // One image with one name: the static chart's name and description also describe
+        // the live one; the renderer's roles for each mark are dropped, as in the static one.
+        live.removeAttribute("role");
+        if (svg) {
+          Array.prototype.forEach.call(svg.querySelectorAll("[role]"), function (el) {
+            el.removeAttribute("role");
+            el.removeAttribute("aria-roledescription");
+            el.removeAttribute("aria-label");
+          });
+          svg.setAttribute("role", "img");
+          if (still) svg.setAttribute("aria-labelledby", still.getAttribute("aria-labelledby"));
+        }
+        holder.setAttribute("data-sb-state", "interactive");
+      })
+      .catch(function () {
+        if (live.parentNode) live.parentNode.removeChild(live);
+        holder.setAttribute("data-sb-state", "static");
+      });
+  }
+
+  var observer =
+    "IntersectionObserver" in window && "fetch" in window
+      ? new IntersectionObserver(
+          function (entries) {
+            entries.forEach(function (entry) {
+              if (entry.isIntersecting) {
+                observer.unobserve(entry.target);
+                enhance(entry.target);
+              }
+            });
+          },
+          { rootMargin: "100px 0px" }
+        )
+      : null;
+
+  function watch() {
+    if (!observer) return; // older browsers keep the static charts
+    var charts = document.querySelectorAll(".sb-figure__chart[data-sb-spec]:not([data-sb-state])");
+    Array.prototype.forEach.call(charts, function (el) {
+      observer.observe(el);
+    });
+  }
+
+  // Material's instant navigation swaps pages without reloading scripts: it announces each
+  // new page on document$.
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(watch);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", watch);
+  } else {
+    watch();
+  }
+})();
