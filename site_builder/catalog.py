@@ -14,6 +14,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from .cellcheck import check_cells
+from .csvcheck import RawCheck, check_raw
 from .errors import DataError, Problem
 
 log = logging.getLogger("site_builder")
@@ -141,11 +143,27 @@ def load_catalog(data_dir: Path, root: Path) -> Catalog:
                 )
             )
             continue
-        found = _validate_resource(resource, csv_shown)
+        dialect = res["dialect"] if isinstance(res.get("dialect"), dict) else {}
+        raw = check_raw(
+            csv_path,
+            csv_shown,
+            encoding=str(res["encoding"]),
+            delimiter=str(dialect.get("delimiter", ",")),
+            quote=str(dialect.get("quoteChar", '"')),
+        )
+        if raw.problems:
+            problems.extend(raw.problems)
+            continue
+        found = _validate_resource(resource, csv_shown, raw)
         if found:
             problems.extend(found)
             continue
-        catalog.datasets[name] = _load_dataset(resource, res, package_licenses, csv_path, csv_shown)
+        try:
+            catalog.datasets[name] = _load_dataset(
+                resource, res, package_licenses, csv_path, csv_shown, raw
+            )
+        except DataError as exc:
+            problems.extend(exc.problems)
     if problems:
         raise DataError(problems)
     log.debug("catalogue: %d datasets", len(catalog.datasets))
@@ -302,7 +320,7 @@ def _require_primary_key_fields(res: dict[str, Any]) -> None:
             fld.setdefault("constraints", {}).setdefault("required", True)
 
 
-def _validate_resource(resource: Any, csv_shown: str) -> list[Problem]:
+def _validate_resource(resource: Any, csv_shown: str, raw: RawCheck) -> list[Problem]:
     report = resource.validate(limit_errors=1000)
     problems = []
     blank_rows = set()
@@ -313,11 +331,24 @@ def _validate_resource(resource: Any, csv_shown: str) -> list[Problem]:
                 blank_rows.add(row)
             elif error.type == "primary-key" and row in blank_rows:
                 continue  # the blank row already says it all
-            problems.append(_problem_from(error, resource, csv_shown))
+            problems.append(_problem_from(error, resource, csv_shown, raw))
     return problems
 
 
-def _problem_from(error: Any, resource: Any, csv_shown: str) -> Problem:
+def _problem_from(error: Any, resource: Any, csv_shown: str, raw: RawCheck) -> Problem:
+    """Our message and hint for one of the validator's errors, at the physical line."""
+    problem = _describe_error(error, resource, csv_shown)
+    record = getattr(error, "row_number", None)
+    line = raw.line_of(record) if problem.line == record else problem.line
+    if line == problem.line:
+        return problem
+    # A quoted cell spans lines: name the line, and the record the validator counted.
+    return Problem(
+        problem.path, f"{problem.message} (record {record})", problem.hint, line, problem.column
+    )
+
+
+def _describe_error(error: Any, resource: Any, csv_shown: str) -> Problem:
     kind = error.type
     row = getattr(error, "row_number", None)
     col = getattr(error, "field_number", None)
@@ -399,6 +430,7 @@ def _load_dataset(
     package_licenses: list[Any],
     csv_path: Path,
     csv_shown: str,
+    raw: RawCheck,
 ) -> Dataset:
     fields = [
         Field(
@@ -411,10 +443,31 @@ def _load_dataset(
         for f in resource.schema.fields
     ]
     columns: dict[str, list[Any]] = {f.name: [] for f in fields}
+    row_numbers: list[int] = []
     with resource:
         for row in resource.row_stream:
+            row_numbers.append(row.row_number)
             for f in fields:
                 columns[f.name].append(row[f.name])
+    if not row_numbers and not res.get("allowEmpty"):
+        raise DataError(
+            Problem(
+                csv_shown,
+                "the file has a header but no rows",
+                "add rows, or set 'allowEmpty: true' on the resource if it is meant to be empty",
+                1,
+            )
+        )
+    problems = check_cells(
+        resource.schema.fields,
+        columns,
+        row_numbers,
+        resource.schema.primary_key,
+        csv_shown,
+        raw.line_of,
+    )
+    if problems:
+        raise DataError(problems)
     frame = pd.DataFrame({f.name: _to_series(columns[f.name], f.type) for f in fields})
     digest = hashlib.sha256(csv_path.read_bytes())
     digest.update(json.dumps(res, sort_keys=True, default=str).encode())

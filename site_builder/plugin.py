@@ -234,7 +234,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         return figure.body_html(
             chart_id,
             d.title,
-            d.description or describe(chart.spec, rows),
+            d.description or describe(chart.spec, rows, dict(labelled)),
             (r.svg, r.narrow_svg),
             rows,
             labelled,

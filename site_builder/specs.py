@@ -139,42 +139,55 @@ def _unescape(name: str) -> str:
     return name.replace("\\.", ".").replace("\\[", "[").replace("\\]", "]")
 
 
-def describe(spec: dict[str, Any], rows: list[dict[str, Any]]) -> str:
-    """A plain-language description for screen readers when the writer gave none."""
-    marks, quantity, label = [], None, None
+def describe(
+    spec: dict[str, Any], rows: list[dict[str, Any]], labels: dict[str, str] | None = None
+) -> str:
+    """A plain-language description for screen readers when the writer gave none.
+
+    What is plotted against what, how many rows, the range, the largest and smallest values.
+    `labels` gives readable names for columns (title and unit from the data package).
+    """
+    labels = labels or {}
+    marks: list[str] = []
+    quantity = category = None
     for view, _, _ in _views(spec, None, frozenset()):
         mark = view.get("mark")
         name = mark.get("type") if isinstance(mark, dict) else mark
         if isinstance(name, str) and name not in marks:
             marks.append(name)
+        encoding = view.get("encoding", {})
         for channel in ("x", "y", "theta", "size"):
-            enc = view.get("encoding", {}).get(channel)
+            enc = encoding.get(channel)
             if isinstance(enc, dict) and enc.get("type") == "quantitative" and "field" in enc:
                 quantity = quantity or _unescape(enc["field"])
         for channel in ("y", "x", "color", "text"):
-            enc = view.get("encoding", {}).get(channel)
-            if (
-                isinstance(enc, dict)
-                and enc.get("type") in ("nominal", "ordinal")
-                and "field" in enc
-            ):
-                label = label or _unescape(enc["field"])
-    kind = " and ".join(marks) if marks else "data"
-    text = f"A {kind} chart of {len(rows)} rows"
+            enc = encoding.get(channel)
+            if isinstance(enc, dict) and enc.get("type") in ("nominal", "ordinal", "temporal"):
+                category = category or _unescape(enc.get("field", "")) or None
+    kind = " and ".join(_MARK_NAMES.get(m, m) for m in marks) or "data"
+    text = f"A {kind} chart"
     if quantity:
-        text += f" showing {quantity}"
-        if label:
-            text += f" by {label}"
-        values = [
-            (r[quantity], r.get(label, "") if label else "")
-            for r in rows
-            if isinstance(r.get(quantity), (int, float)) and not isinstance(r.get(quantity), bool)
-        ]
-        if values:
-            hi, lo = max(values, key=lambda v: v[0]), min(values, key=lambda v: v[0])
-            text += f". Largest: {_num(hi[0])}" + (f" ({hi[1]})" if label else "")
-            text += f"; smallest: {_num(lo[0])}" + (f" ({lo[1]})" if label else "")
+        text += f" of {labels.get(quantity, quantity)}"
+        if category:
+            text += f" by {labels.get(category, category)}"
+    text += f", {len(rows)} rows"
+    values = [
+        (r[quantity], r.get(category) if category else None)
+        for r in rows
+        if quantity
+        and isinstance(r.get(quantity), (int, float))
+        and not isinstance(r.get(quantity), bool)
+    ]
+    if values:
+        hi = max(values, key=lambda v: v[0])
+        lo = min(values, key=lambda v: v[0])
+        text += f", from {_num(lo[0])} to {_num(hi[0])}"
+        if category:
+            text += f". Largest: {hi[1]} ({_num(hi[0])}); smallest: {lo[1]} ({_num(lo[0])})"
     return text + "."
+
+
+_MARK_NAMES = {"rect": "heatmap", "circle": "dot", "point": "dot", "tick": "strip", "rule": "line"}
 
 
 def _num(value: float) -> str:

@@ -146,3 +146,14 @@ def test_check_spec_knows_derived_fields() -> None:
         ],
     }
     assert [m for m, _ in check_spec(spec)] == ["encodes column 'c', which its table does not have"]
+
+
+def test_generated_description(mini: Path) -> None:
+    from site_builder.specs import describe
+
+    chart = prepare(mini).charts["city-population"]
+    rows = plotted_rows(chart.spec)
+    assert describe(chart.spec, rows, {"population": "Population (people)", "city": "City"}) == (
+        "A bar chart of Population (people) by City, 3 rows, from 250 to 431000. "
+        "Largest: Windhoek (431000); smallest: Town, with comma (250)."
+    )

@@ -1,0 +1,91 @@
+"""Checks on typed cells that a schema cannot express: values that parse but are wrong.
+
+NaN and infinity in number columns, IDs that Excel turned into scientific notation or dates,
+invisible text-direction controls, and links that are not http(s).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from .errors import Problem
+
+_SCI_ID = re.compile(r"^\d\.\d+E\+\d+$", re.IGNORECASE)
+_MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+_EXCEL_DATE = re.compile(rf"^(\d{{1,2}}-({_MONTHS})|({_MONTHS})-\d{{2}})$")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_URL_NAME = re.compile(r"(^|_)(url|urls|href|link|links|image|src)$")
+_ID_NAME = re.compile(r"(^|_)(id|code|key|fips|iso\w*)$")
+
+
+def check_cells(
+    fields: Sequence[Any],
+    columns: dict[str, list[Any]],
+    row_numbers: list[int],
+    primary_key: Sequence[str],
+    shown: str,
+    line_of: Callable[[int], int | None],
+) -> list[Problem]:
+    """Every suspicious cell, located; at most a few per column so a bad file stays readable."""
+    problems: list[Problem] = []
+    for position, f in enumerate(fields, start=1):
+        found = 0
+        for value, row in zip(columns[f.name], row_numbers, strict=True):
+            problem = _check(f, value, f.name in primary_key)
+            if problem is None:
+                continue
+            message, hint = problem
+            problems.append(
+                Problem(shown, f"column '{f.name}': {message}", hint, line_of(row), position)
+            )
+            found += 1
+            if found == 3:
+                break
+    return problems
+
+
+def _check(f: Any, value: Any, in_key: bool) -> tuple[str, str] | None:
+    if value is None:
+        return None
+    if f.type == "number" and not _finite(value):
+        return (
+            f"'{value}' is not a number a chart can draw",
+            "leave the cell empty for a missing value, or list the marker in the "
+            "schema's missingValues",
+        )
+    if f.type != "string" or not isinstance(value, str):
+        return None
+    if (in_key or _ID_NAME.search(f.name)) and _SCI_ID.match(value):
+        return (
+            f"'{value}' looks like an ID that Excel turned into scientific notation "
+            "(digits beyond the 15th are lost)",
+            "re-export from the source, with the column formatted as text",
+        )
+    if (in_key or _ID_NAME.search(f.name)) and _EXCEL_DATE.match(value):
+        return (
+            f"'{value}' looks like a code that Excel turned into a date",
+            "re-export from the source, with the column formatted as text",
+        )
+    if _BIDI.search(value):
+        char = _BIDI.search(value).group(0)  # type: ignore[union-attr]
+        return (
+            f"contains an invisible text-direction control (U+{ord(char):04X})",
+            "remove it: it can reverse how the label reads",
+        )
+    link = f.format == "uri" or _URL_NAME.search(f.name)
+    if link and value.strip() and not value.strip().lower().startswith(("https://", "http://")):
+        return (
+            f"'{value[:60]}' is not an http(s) URL",
+            "links must start with https:// (other schemes, like javascript:, are refused)",
+        )
+    return None
+
+
+def _finite(value: Any) -> bool:
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    return not isinstance(value, float) or math.isfinite(value)

@@ -1,0 +1,161 @@
+"""A CSV file's bytes, checked before it is parsed: size, encoding, NUL bytes, delimiter and
+quotes; and where each record starts, so that errors name the physical line."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Problem
+
+csv.field_size_limit(sys.maxsize)  # long cells are the data's business, not a parser limit
+
+# A story's chart data is small; a file this large is a mistake (or needs aggregating first).
+MAX_BYTES = 100 * 1024 * 1024
+
+
+@dataclass
+class RawCheck:
+    """What the bytes told us: problems, and the line each record starts on (1-based)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    record_lines: list[int] = field(default_factory=list)  # index 0 is record 1 (the header)
+
+    def line_of(self, record: int | None) -> int | None:
+        if record is None or not 0 < record <= len(self.record_lines):
+            return record
+        return self.record_lines[record - 1]
+
+
+def check_raw(
+    path: Path, shown: str, encoding: str = "utf-8", delimiter: str = ",", quote: str = '"'
+) -> RawCheck:
+    """Problems a parser would report badly or not at all; stops at the first fatal one."""
+    result = RawCheck()
+    size = path.stat().st_size
+    if size == 0:
+        result.problems.append(
+            Problem(shown, "the file is empty", "add a header row and data, or remove the file")
+        )
+        return result
+    if size > MAX_BYTES:
+        result.problems.append(
+            Problem(
+                shown,
+                f"the file is {size / 2**20:.0f} MB, over the limit of {MAX_BYTES // 2**20} MB",
+                "aggregate the data before charting it (a chart needs far fewer rows), or split "
+                "the file",
+            )
+        )
+        return result
+    raw = path.read_bytes()
+    text = _decode(raw, shown, encoding, result)
+    if text is None:
+        return result
+    _check_nul(text, shown, result)
+    _check_delimiter(text, shown, delimiter, result)
+    _scan_records(text, shown, delimiter, quote, result)
+    return result
+
+
+def _decode(raw: bytes, shown: str, encoding: str, result: RawCheck) -> str | None:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        encoding.lower().replace("-", "").startswith("utf8") and raw[1:200:2].count(0) > 20
+    ):
+        result.problems.append(
+            Problem(
+                shown,
+                "the file is UTF-16, which is not supported",
+                "re-export it as UTF-8 (in Excel: Save As > CSV UTF-8)",
+                1,
+            )
+        )
+        return None
+    try:
+        text = raw.decode(encoding)
+    except LookupError:
+        result.problems.append(
+            Problem(shown, f"unknown encoding '{encoding}'", "use utf-8 (or e.g. cp1252)")
+        )
+        return None
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        result.problems.append(
+            Problem(
+                shown,
+                f"not valid {encoding.upper()}: byte 0x{raw[exc.start]:02x} at byte offset "
+                f"{exc.start}",
+                "save the file as UTF-8, or declare its encoding on the resource "
+                "(e.g. encoding: cp1252)",
+                line,
+                column,
+            )
+        )
+        return None
+    return text.removeprefix("\ufeff")
+
+
+def _check_nul(text: str, shown: str, result: RawCheck) -> None:
+    at = text.find("\0")
+    if at >= 0:
+        line, column = _position(text, at)
+        result.problems.append(
+            Problem(shown, "the file contains a NUL character", "remove it", line, column)
+        )
+
+
+def _check_delimiter(text: str, shown: str, delimiter: str, result: RawCheck) -> None:
+    header = text.split("\n", 1)[0]
+    if delimiter in header:
+        return
+    for other, name in ((";", "';'"), ("\t", "a tab")):
+        if other in header:
+            result.problems.append(
+                Problem(
+                    shown,
+                    f"1 column detected: is the delimiter {name}?",
+                    f"add 'dialect: {{delimiter: \"{other.encode('unicode_escape').decode()}\"}}'"
+                    " to the resource (and decimalChar: ',' on number fields written 4,5)",
+                    1,
+                )
+            )
+            return
+
+
+def _scan_records(text: str, shown: str, delimiter: str, quote: str, result: RawCheck) -> None:
+    """Where each record starts; a quote never closed is reported on the line it opened."""
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quote, strict=True
+    )
+    start = 1
+    try:
+        for _ in reader:
+            result.record_lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        line_text = text.splitlines()[start - 1] if text.splitlines() else ""
+        column = line_text.find(quote) + 1 or None
+        if "unexpected end of data" in str(exc):
+            message, hint = (
+                "a quoted cell is never closed",
+                "add the closing quote, or remove the opening one",
+            )
+        else:
+            message, hint = (
+                f"badly quoted cell ({exc})",
+                f'quote the whole cell and double any {quote} inside it, e.g. "say ""hi"""',
+            )
+        result.problems.append(Problem(shown, message, hint, start, column))
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """Line and column (1-based) of a character."""
+    before = text[:index]
+    line = before.count("\n") + before.count("\r") - before.count("\r\n") + 1
+    last = max(before.rfind("\n"), before.rfind("\r"))
+    return line, index - last
