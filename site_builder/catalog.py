@@ -6,6 +6,7 @@ import copy
 import hashlib
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -105,17 +106,20 @@ def load_catalog(data_dir: Path, root: Path) -> Catalog:
         )
     package_licenses = descriptor.get("licenses") or []
     catalog = Catalog(descriptor_path=shown, title=str(descriptor.get("title", "")))
+    tables: list[tuple[dict[str, Any], Path, str, RawCheck]] = []
+    seen: set[str] = set()
     for index, res in enumerate(resources, start=1):
         name = res.get("name") if isinstance(res, dict) else None
         where = f"resource '{name}'" if name else f"resource #{index}"
         if not isinstance(res, dict) or not name:
             problems.append(Problem(shown, f"{where} has no name", "give every resource a 'name:'"))
             continue
-        if name in catalog.datasets:
+        if name in seen:
             problems.append(
                 Problem(shown, f"{where} is described twice", "give each resource a unique name")
             )
             continue
+        seen.add(name)
         problems.extend(_check_metadata(res, package_licenses, shown, where))
         if _is_json(res):
             try:
@@ -126,7 +130,7 @@ def load_catalog(data_dir: Path, root: Path) -> Catalog:
         _require_primary_key_fields(res)
         res.setdefault("encoding", "utf-8")
         try:
-            resource = frictionless.Resource(res, basepath=str(data_dir))
+            frictionless.Resource(res, basepath=str(data_dir))  # is the descriptor valid?
         except frictionless.FrictionlessException as exc:
             problems.append(
                 Problem(shown, f"{where}: {exc.error.note or exc.error.message}", _SCHEMA_HINT)
@@ -154,12 +158,18 @@ def load_catalog(data_dir: Path, root: Path) -> Catalog:
         if raw.problems:
             problems.extend(raw.problems)
             continue
+        tables.append((res, csv_path, csv_shown, raw))
+
+    # Validated as one package, so that foreign keys can refer to other tables.
+    package = frictionless.Package({"resources": [t[0] for t in tables]}, basepath=str(data_dir))
+    for res, csv_path, csv_shown, raw in tables:
+        resource = package.get_resource(res["name"])
         found = _validate_resource(resource, csv_shown, raw)
         if found:
             problems.extend(found)
             continue
         try:
-            catalog.datasets[name] = _load_dataset(
+            catalog.datasets[res["name"]] = _load_dataset(
                 resource, res, package_licenses, csv_path, csv_shown, raw
             )
         except DataError as exc:
@@ -232,6 +242,14 @@ def resource_names(data_dir: Path) -> list[str]:
     except Exception:
         return []
 
+
+_HEADER_MESSAGES = {
+    "duplicate-label": "column name '{label}' is used twice (again at position {column})",
+    "blank-label": "column {column} has no name",
+    "incorrect-label": "column {column} is named '{label}' but the schema says '{expected}'",
+    "missing-label": "the schema's field '{expected}' has no column",
+    "extra-label": "column {column} ('{label}') is not in the schema",
+}
 
 _SCHEMA_HINT = (
     "see the Table Schema reference: field types are string, number, integer, boolean, "
@@ -383,9 +401,10 @@ def _describe_error(error: Any, resource: Any, csv_shown: str) -> Problem:
         )
     if kind == "primary-key":
         key = ", ".join(resource.schema.primary_key)
+        first = re.search(r"position (\d+)", note)
         return Problem(
             csv_shown,
-            f"duplicate key ({key}): {note}",
+            f"duplicate key ({key}): the same as record {first.group(1)}" if first else note,
             f"each row needs a unique combination of {key}",
             row,
         )
@@ -405,23 +424,30 @@ def _describe_error(error: Any, resource: Any, csv_shown: str) -> Problem:
             row,
             col,
         )
-    if kind == "blank-row":
-        return Problem(csv_shown, "blank row", "delete the empty line", row)
-    if kind in (
-        "duplicate-label",
-        "blank-label",
-        "incorrect-label",
-        "missing-label",
-        "extra-label",
-    ):
+    if kind == "foreign-key":
         return Problem(
             csv_shown,
-            f"header: {error.message}",
-            "the header must list the schema's fields, in order, each once",
+            f"value not found in the table it refers to: {note}",
+            "add the value to the referenced table, or fix it here",
+            row,
+            col,
+        )
+    if kind == "blank-row":
+        return Problem(csv_shown, "blank row", "delete the empty line", row)
+    if kind in _HEADER_MESSAGES:
+        label = getattr(error, "label", "")
+        message = _HEADER_MESSAGES[kind].format(label=label, column=col, expected=name)
+        return Problem(
+            csv_shown,
+            f"header: {message}",
+            "the header must name the schema's fields, in order, each once",
             1,
             col,
         )
-    return Problem(csv_shown, f"{kind}: {error.message}", "fix the file and build again", row, col)
+    # Anything else: the validator's own words, located at the row (or the file's start).
+    return Problem(
+        csv_shown, f"{kind}: {error.message}", "fix the file and build again", row or 1, col
+    )
 
 
 def _load_dataset(

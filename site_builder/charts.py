@@ -272,6 +272,17 @@ def build_chart(definition: ChartDef, catalog: Catalog) -> BuiltChart:
     try:
         spec = result.to_dict()
     except Exception as exc:
+        if type(exc).__name__ == "MaxRowsError":
+            rows = max((len(t) for t in tables if hasattr(t, "__len__")), default=0)
+            raise ChartError(
+                Problem(
+                    path,
+                    f"chart '{definition.id}' has {rows} rows; a chart embeds at most 5000",
+                    "aggregate the table in the chart function (e.g. "
+                    "table.groupby(...).agg(...)) or filter it to the rows the chart shows",
+                    line,
+                )
+            ) from None
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ChartError(
             Problem(

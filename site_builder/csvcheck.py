@@ -56,6 +56,11 @@ def check_raw(
     text = _decode(raw, shown, encoding, result)
     if text is None:
         return result
+    if not text.strip():
+        result.problems.append(
+            Problem(shown, "the file has only blank lines", "add a header row and data", 1)
+        )
+        return result
     _check_nul(text, shown, result)
     _check_delimiter(text, shown, delimiter, result)
     _scan_records(text, shown, delimiter, quote, result)

@@ -18,16 +18,30 @@ def download_name(ds: Dataset) -> str:
 
 
 def download_bytes(ds: Dataset, root: Path) -> bytes:
-    """The file as readers get it: CSV cells that a spreadsheet would run are defused."""
+    """The file as readers get it: text cells that a spreadsheet would run are defused.
+
+    Cells of number columns (-5, +1) are numbers, not formulas, and stay as they are.
+    """
     raw = (root / ds.path).read_bytes()
     if not ds.is_table:
         return raw
+    text_columns = [f.type not in _NUMERIC for f in ds.fields]
     rows = csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    for row in rows:
-        writer.writerow([defuse_formula(cell) for cell in row])
+    for number, row in enumerate(rows):
+        writer.writerow(
+            [
+                defuse_formula(cell)
+                if number and i < len(text_columns) and text_columns[i]
+                else cell
+                for i, cell in enumerate(row)
+            ]
+        )
     return out.getvalue().encode("utf-8")
+
+
+_NUMERIC = ("number", "integer", "year")
 
 
 def dataset_html(ds: Dataset, download: str) -> str:

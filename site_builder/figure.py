@@ -177,13 +177,8 @@ def data_csv(rows: list[dict[str, Any]], columns: Iterable[str]) -> str:
 
 
 def defuse_formula(text: str) -> str:
-    """Text a spreadsheet would run as a formula gets a leading quote; numbers stay as they are."""
-    if text.startswith(_FORMULA_START):
-        try:
-            float(text)
-        except ValueError:
-            return "'" + text
-    return text
+    """Text a spreadsheet would run as a formula (=, +, -, @ first) gets a leading quote."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _safe_cell(value: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,8 +27,17 @@ def check_spec(spec: dict[str, Any]) -> list[tuple[str, str]]:
         columns = _columns(data, datasets)
         if columns is None:
             continue
-        for name in sorted(_encoded_fields(view.get("encoding", {}))):
-            if name not in columns and name not in made and "*" not in made:
+        for raw in sorted(_encoded_fields(view.get("encoding", {}), escaped=True)):
+            name = _unescape(raw)
+            if name in columns and _NESTED.search(raw):
+                problems.append(
+                    (
+                        f"encodes column '{name}', whose '.' or '[' Vega-Lite reads as a nested "
+                        "field (the chart would come out empty)",
+                        f"escape it in the chart as {_escape(name)!r}, or rename the column",
+                    )
+                )
+            elif name not in columns and name not in made and "*" not in made:
                 available = ", ".join(f"'{c}'" for c in sorted(columns)) or "(none)"
                 problems.append(
                     (
@@ -36,6 +46,13 @@ def check_spec(spec: dict[str, Any]) -> list[tuple[str, str]]:
                     )
                 )
     return problems
+
+
+_NESTED = re.compile(r"(?<!\\)[.\[]")
+
+
+def _escape(name: str) -> str:
+    return re.sub(r"([.\[\]])", r"\\\1", name)
 
 
 def plotted_rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -95,17 +112,17 @@ def _columns(data: Any, datasets: dict[str, Any]) -> set[str] | None:
     return columns if rows else None
 
 
-def _encoded_fields(encoding: dict[str, Any]) -> Iterator[str]:
+def _encoded_fields(encoding: dict[str, Any], escaped: bool = False) -> Iterator[str]:
     for channel in encoding.values():
         for item in channel if isinstance(channel, list) else [channel]:
             if isinstance(item, dict):
                 name = item.get("field")
                 if isinstance(name, str):
-                    yield _unescape(name)
+                    yield name if escaped else _unescape(name)
                 # Conditions carry their own fields.
                 cond = item.get("condition")
                 if isinstance(cond, (dict, list)):
-                    yield from _encoded_fields({"c": cond})
+                    yield from _encoded_fields({"c": cond}, escaped)
 
 
 def _derived_fields(view: dict[str, Any]) -> set[str]:
