@@ -118,6 +118,81 @@ def check(config_file: str) -> None:
     )
 
 
+@main.group()
+def new() -> None:
+    """Start something new from a template."""
+
+
+@new.command("chart")
+@click.argument("chart_id")
+@click.option("--data", "dataset", required=True, help="The dataset the chart draws.")
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
+def new_chart(chart_id: str, dataset: str, config_file: str) -> None:
+    """Write charts/<chart_id>.py, a working chart of DATASET, and print the block to paste."""
+    from . import pipeline
+    from .charts import SLUG
+    from .errors import WriterError, nearest
+    from .scaffold import chart_module
+
+    if not SLUG.match(chart_id):
+        raise click.ClickException(
+            f"'{chart_id}' is not a chart id: use lowercase letters, digits and hyphens"
+        )
+    settings = _settings(config_file)
+    try:
+        project = pipeline.prepare(settings)
+    except WriterError as exc:
+        click.echo(exc.report(), err=True)
+        raise click.ClickException("fix the problems above first") from None
+    if chart_id in project.charts:
+        where = project.charts[chart_id].definition
+        raise click.ClickException(f"chart '{chart_id}' already exists ({where.path}:{where.line})")
+    if dataset not in project.catalog.datasets:
+        raise click.ClickException(
+            f"unknown dataset '{dataset}'; {nearest(dataset, project.catalog.names())}"
+        )
+    target = settings.charts_dir / f"{chart_id.replace('-', '_')}.py"
+    if target.exists():
+        raise click.ClickException(f"{target} already exists")
+    try:
+        source = chart_module(chart_id, project.catalog.datasets[dataset])
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    settings.charts_dir.mkdir(parents=True, exist_ok=True)
+    target.write_text(source, encoding="utf-8")
+    click.echo(f"wrote {target.relative_to(settings.root)}; paste this into a page:\n")
+    click.echo(f"/// chart | {chart_id}\n///")
+
+
+@main.command("list")
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
+def list_(config_file: str) -> None:
+    """Datasets, charts and facts, with where each is used."""
+    from . import pipeline
+    from .errors import WriterError
+
+    try:
+        project = pipeline.prepare(_settings(config_file))
+    except WriterError as exc:
+        click.echo(exc.report(), err=True)
+        sys.exit(1)
+    pages = project.pages.values()
+    click.echo("Datasets:")
+    for name, ds in sorted(project.catalog.datasets.items()):
+        users = sorted(c.id for c in project.charts.values() if name in c.datasets)
+        rows = f"{len(ds.frame)} rows" if ds.is_table else "JSON"
+        click.echo(f"  {name:<28} {ds.path} ({rows}); charts: {', '.join(users) or '-'}")
+    click.echo("Charts:")
+    for chart_id, chart in sorted(project.charts.items()):
+        shown = sorted(f"{p.path}:{line}" for p in pages for c, line in p.charts if c == chart_id)
+        d = chart.definition
+        click.echo(f"  {chart_id:<28} {d.path}:{d.line}; on: {', '.join(shown) or '-'}")
+    click.echo("Facts:")
+    for fact_id, fact in sorted(project.facts.items()):
+        used = sorted(f"{p.path}:{line}" for p in pages for f, line, _ in p.facts if f == fact_id)
+        click.echo(f"  {fact_id:<28} {fact.text!r}; in: {', '.join(used) or '-'}")
+
+
 @main.command()
 @click.argument("chart_id")
 @click.option(

@@ -27,6 +27,7 @@ class FactDef:
     description: str = ""
     path: str = ""
     line: int = 0
+    expect: list[str] = field(default_factory=list)  # e.g. [">= 90"]: what the prose claims
 
 
 @dataclass(frozen=True)
@@ -37,14 +38,58 @@ class Fact:
     value: Any
     text: str
     datasets: tuple[str, ...] = field(default=())
+    row: Any = None  # the primary key of the cell, for facts.yaml entries
+    expect: tuple[str, ...] = ()
+    broken: tuple[str, ...] = ()  # the expectations the value no longer meets
+
+
+_EXPECT = re.compile(r"^\s*(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$")
+_OPERATORS = {
+    ">=": lambda a, b: a >= b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    "<": lambda a, b: a < b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
+
+
+def parse_expectations(raw: Any) -> list[str] | str:
+    """`">= 90"` or a list of them; the text of the first one not understood, if any."""
+    items = raw if isinstance(raw, list) else [] if raw is None else [raw]
+    for item in items:
+        if not isinstance(item, str) or not _EXPECT.match(item):
+            return str(item)
+    return [str(i).strip() for i in items]
+
+
+def meets(value: Any, expectation: str) -> bool:
+    match = _EXPECT.match(expectation)
+    assert match
+    try:
+        return bool(_OPERATORS[match.group(1)](float(value), float(match.group(2))))
+    except (TypeError, ValueError):
+        return False
 
 
 def fact(
-    id: str, *, data: str | Sequence[str], format: str = "{value}", description: str = ""
+    id: str,
+    *,
+    data: str | Sequence[str],
+    format: str = "{value}",
+    description: str = "",
+    expect: str | Sequence[str] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a computed fact; the function gets the named tables and returns one value."""
+    """Register a computed fact; the function gets the named tables and returns one value.
+
+    `expect` (e.g. ">= 6") is what the prose claims: the build fails where the fact is used
+    when the data no longer supports it.
+    """
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        expectations = parse_expectations(list(expect) if not isinstance(expect, str) else expect)
+        if isinstance(expectations, str):
+            raise ValueError(f"expectation {expectations!r} not understood; write e.g. '>= 90'")
         collector().facts.append(
             FactDef(
                 id=id,
@@ -54,6 +99,7 @@ def fact(
                 description=description,
                 path=func.__code__.co_filename,
                 line=func.__code__.co_firstlineno,
+                expect=expectations,
             )
         )
         return func
@@ -95,6 +141,17 @@ def read_fact_file(path: Path, shown: str) -> list[FactDef]:
                 Problem(shown, f"fact '{fid}' has no {', '.join(missing)}", _FACT_HINT, line)
             )
             continue
+        expectations = parse_expectations(entry.get("expect"))
+        if isinstance(expectations, str):
+            problems.append(
+                Problem(
+                    shown,
+                    f"fact '{fid}': expectation {expectations!r} not understood",
+                    "write a comparison with a number, e.g. expect: '>= 90', or a list of them",
+                    line,
+                )
+            )
+            continue
         defs.append(
             FactDef(
                 id=fid,
@@ -104,6 +161,7 @@ def read_fact_file(path: Path, shown: str) -> list[FactDef]:
                 description=str(entry.get("description", "")),
                 path=shown,
                 line=line,
+                expect=expectations,
             )
         )
     if problems:
@@ -165,7 +223,15 @@ def compute_facts(defs: list[FactDef], catalog: Catalog) -> dict[str, Fact]:
                 )
             )
             continue
-        facts[d.id] = Fact(id=d.id, value=value, text=text, datasets=tuple(d.data))
+        facts[d.id] = Fact(
+            id=d.id,
+            value=value,
+            text=text,
+            datasets=tuple(d.data),
+            row=d.cell[0] if d.cell else None,
+            expect=tuple(d.expect),
+            broken=tuple(e for e in d.expect if not meets(value, e)),
+        )
     if problems:
         raise FactError(problems)
     return facts

@@ -34,11 +34,12 @@ class PageRefs:
     charts: list[tuple[str, int]] = field(default_factory=list)
     facts: list[tuple[str, int, int]] = field(default_factory=list)
     datasets: list[tuple[str, int]] = field(default_factory=list)  # "" means all of them
+    path: str = ""  # the page as the writer sees it, e.g. content/index.md
 
 
 def scan_page(text: str, shown: str) -> tuple[PageRefs, list[Problem]]:
     """Chart blocks and fact references of one page, and mistakes in their syntax."""
-    refs, problems = PageRefs(), []
+    refs, problems = PageRefs(path=shown), []
     lines = text.splitlines()
     start = _after_front_matter(lines)
     fence: str | None = None

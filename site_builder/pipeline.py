@@ -47,6 +47,7 @@ class Project:
     pages: dict[str, PageRefs]
     rendered: dict[str, Rendered] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    fact_sources: dict[str, str] = field(default_factory=dict)  # fact id -> "path:line"
 
     def sources_of(self, chart: BuiltChart) -> list[Source]:
         """The chart's own sources, or those of its datasets, each once."""
@@ -122,9 +123,19 @@ def prepare(settings: Settings) -> Project:
         facts = compute_facts(fact_defs, catalog)
     except WriterError as exc:
         problems.extend(exc)
+    for p in _unsupported_claims(facts, fact_defs, pages):
+        problems.add(p)
     problems.raise_if_any()
     timings["chart"] = time.perf_counter() - clock
-    return Project(settings, catalog, charts, facts, pages, timings=timings)
+    return Project(
+        settings,
+        catalog,
+        charts,
+        facts,
+        pages,
+        timings=timings,
+        fact_sources={d.id: f"{d.path}:{d.line}" for d in fact_defs},
+    )
 
 
 def render(project: Project) -> None:
@@ -134,6 +145,59 @@ def render(project: Project) -> None:
         list(project.charts.values()), project.settings.cache_dir, project.settings.workers
     )
     project.timings["render"] = time.perf_counter() - clock
+
+
+def _unsupported_claims(
+    facts: dict[str, Fact], defs: list[FactDef], pages: dict[str, PageRefs]
+) -> list[Problem]:
+    """Facts whose value no longer meets what the prose says, reported where the prose says it."""
+    declared = {d.id: d for d in defs}
+    problems = []
+    for fact in facts.values():
+        if not fact.broken:
+            continue
+        d = declared[fact.id]
+        expected = " and ".join(fact.expect)
+        uses: list[tuple[str, int, int | None]] = [
+            (refs.path, line, column)
+            for refs in pages.values()
+            for name, line, column in refs.facts
+            if name == fact.id
+        ]
+        hint = (
+            f"the data changed: check what the text says, then update it or the expectation "
+            f"({d.path}:{d.line})"
+        )
+        message = f"fact '{fact.id}' is now {fact.text!r} ({fact.value}), not {expected}"
+        for path, line, column in uses or [(d.path, d.line, None)]:
+            problems.append(Problem(path, message, hint, line, column))
+    return problems
+
+
+def claims_ledger(project: Project) -> list[dict[str, object]]:
+    """Every fact used in prose: where, what it says, its value and where the value comes from."""
+    declared = project.fact_sources
+    entries = []
+    for _, refs in sorted(project.pages.items()):
+        for name, line, column in refs.facts:
+            fact = project.facts.get(name)
+            if fact is None:
+                continue
+            entries.append(
+                {
+                    "page": refs.path,
+                    "line": line,
+                    "column": column,
+                    "fact": name,
+                    "text": fact.text,
+                    "value": fact.value,
+                    "datasets": list(fact.datasets),
+                    "row": fact.row,
+                    "expect": list(fact.expect),
+                    "defined_at": declared.get(name, ""),
+                }
+            )
+    return entries
 
 
 def _scan_pages(

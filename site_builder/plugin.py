@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import posixpath
 import re
@@ -29,6 +30,7 @@ CSS_URI = "assets/site-builder/site-builder.css"
 JS_URI = "assets/site-builder/site-builder.js"
 CHART_DIR = "assets/charts"
 DATA_DIR = "assets/data"
+LEDGER_URI = "claims.json"  # every fact used in prose: page, line, value, dataset, row
 
 
 class SiteBuilderConfig(Config):
@@ -72,6 +74,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        if command == "serve":
+            _quiet_rebuild_aborts()
 
     @event_priority(100)  # first: other plugins must see the staging site_dir
     def on_config(self, config: Any) -> Any:
@@ -124,6 +128,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             files.append(
                 File.generated(config, f"{base}.csv", content=figure.data_csv(rows, columns))
             )
+        ledger = json.dumps(
+            pipeline.claims_ledger(self.project), indent=1, sort_keys=True, default=str
+        )
+        files.append(File.generated(config, LEDGER_URI, content=ledger + "\n"))
         for ds in self.project.catalog.datasets.values():
             content = datasets.download_bytes(ds, self.settings.root)
             name = datasets.download_name(ds)
@@ -181,6 +189,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         for folder in (self.settings.data_dir, self.settings.charts_dir):
             if folder.is_dir():
                 server.watch(str(folder))
+        _keep_serving_after_errors(server)
         return server
 
     # -- figures ---------------------------------------------------------------------------
@@ -255,3 +264,44 @@ _SEARCH_DIALOG = re.compile(r'(<div class="md-search"[^>]*role="dialog")(?![^>]*
 def _name_search_dialog(html: str) -> str:
     """Material's search dialog has no accessible name: give it one."""
     return _SEARCH_DIALOG.sub(r'\1 aria-label="Search"', html, count=1)
+
+
+def _quiet_rebuild_aborts() -> None:
+    """During `serve`, a failed rebuild has already logged the writer's problems; MkDocs would
+    then print the traceback of its own abort as well. Print nothing more for that abort."""
+    import sys
+    import traceback
+
+    import mkdocs.livereload as livereload
+    from mkdocs.exceptions import Abort
+
+    class Traceback:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(traceback, name)
+
+        @staticmethod
+        def print_exc(*args: Any, **kwargs: Any) -> None:
+            if not isinstance(sys.exc_info()[1], Abort):
+                traceback.print_exc(*args, **kwargs)
+
+    livereload.traceback = Traceback()  # type: ignore[assignment]
+
+
+def _keep_serving_after_errors(server: Any) -> None:
+    """After a failed rebuild MkDocs holds every request until the next good build. Our checks
+    fail before anything is written, so the last good site is still there: serve it."""
+    needed = ("builder", "_epoch_cond", "_visible_epoch", "_wanted_epoch")
+    if not all(hasattr(server, name) for name in needed):
+        return  # a MkDocs whose server works differently: keep its behaviour
+    build = server.builder
+
+    def build_or_keep_last() -> None:
+        try:
+            build()
+        except Exception:
+            with server._epoch_cond:
+                server._visible_epoch = server._wanted_epoch
+                server._epoch_cond.notify_all()
+            raise
+
+    server.builder = build_or_keep_last

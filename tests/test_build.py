@@ -102,6 +102,11 @@ def test_facts_in_prose_and_code(built: tuple[Path, subprocess.CompletedProcess[
     project, _ = built
     soup = page(project, "index.html")
     assert [s.get_text() for s in soup.select(".sb-fact")] == ["3", "12.5%"]
+    ledger = json.loads((project / "site" / "claims.json").read_text())
+    assert [(e["page"], e["line"], e["fact"], e["text"]) for e in ledger] == [
+        ("content/index.md", 3, "city-count", "3"),
+        ("content/index.md", 3, "windhoek-share", "12.5%"),
+    ]
     assert "{{ fact: city-count }}" in soup.select_one("article code").get_text()
 
 
@@ -194,3 +199,37 @@ def test_render_command(mini: Path) -> None:
     result = run_cli(mini, "render", "city-pop")
     assert result.returncode == 1
     assert "unknown chart 'city-pop'; did you mean 'city-population'?" in result.stderr
+
+
+def test_new_chart_writes_a_working_module(mini: Path) -> None:
+    result = run_cli(mini, "new", "chart", "region-bars", "--data", "regions")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "wrote charts/region_bars.py; paste this into a page:\n\n/// chart | region-bars\n///\n"
+    )
+    (mini / "content" / "index.md").write_text(
+        (mini / "content" / "index.md").read_text() + "\n/// chart | region-bars\n///\n"
+    )
+    built = run_cli(mini, "build")
+    assert built.returncode == 0, built.stderr
+    assert page(mini, "index.html").select_one("figure#region-bars svg[role=img]") is not None
+    again = run_cli(mini, "new", "chart", "region-bars", "--data", "regions")
+    assert again.returncode == 1
+    assert "chart 'region-bars' already exists (charts/region_bars.py:8)" in again.stderr
+    wrong = run_cli(mini, "new", "chart", "other", "--data", "regons")
+    assert "unknown dataset 'regons'; did you mean 'regions'?" in wrong.stderr
+
+
+def test_list_shows_where_things_are_used(mini: Path) -> None:
+    result = run_cli(mini, "list")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Datasets:"
+    assert any(
+        ln.split() == ["cities", "data/cities.csv", "(3", "rows);", "charts:", "city-population"]
+        for ln in lines
+    )
+    assert any("city-population" in ln and "content/second.md:6" in ln for ln in lines)
+    assert any(
+        "windhoek-share" in ln and "'12.5%'" in ln and "content/index.md:3" in ln for ln in lines
+    )

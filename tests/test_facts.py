@@ -69,3 +69,75 @@ def test_fact_on_unknown_dataset(mini: Path) -> None:
         "data/facts.yaml:1: fact 'windhoek-share' uses unknown dataset 'citys'\n"
         "  hint: did you mean 'cities'? known: 'cities', 'regions'"
     )
+
+
+def test_expectation_fails_where_the_fact_is_used(mini: Path) -> None:
+    edit(
+        mini / "data" / "facts.yaml",
+        'format: "{value:.1f}%"',
+        'format: "{value:.1f}%"\n  expect: ">= 12"',
+    )
+    assert prepare(mini).facts["windhoek-share"].broken == ()
+    edit(mini / "data" / "cities.csv", "431000,12.5", "431000,11.5")
+    assert report(mini) == (
+        "content/index.md:3:55: fact 'windhoek-share' is now '11.5%' (11.5), not >= 12\n"
+        "  hint: the data changed: check what the text says, then update it or the "
+        "expectation (data/facts.yaml:1)"
+    )
+
+
+def test_computed_fact_expectation(mini: Path) -> None:
+    edit(
+        mini / "charts" / "cities.py",
+        '@fact("city-count", data="cities")',
+        '@fact("city-count", data="cities", expect=["> 3", "< 10"])',
+    )
+    assert report(mini) == (
+        "content/index.md:3:11: fact 'city-count' is now '3' (3), not > 3 and < 10\n"
+        "  hint: the data changed: check what the text says, then update it or the "
+        "expectation (charts/cities.py:23)"
+    )
+
+
+def test_expectation_syntax(mini: Path) -> None:
+    edit(
+        mini / "data" / "facts.yaml",
+        'format: "{value:.1f}%"',
+        'format: "{value:.1f}%"\n  expect: "at least 12"',
+    )
+    assert report(mini) == (
+        "data/facts.yaml:1: fact 'windhoek-share': expectation 'at least 12' not understood\n"
+        "  hint: write a comparison with a number, e.g. expect: '>= 90', or a list of them"
+    )
+
+
+def test_claims_ledger(mini: Path) -> None:
+    from site_builder.pipeline import claims_ledger
+
+    ledger = claims_ledger(prepare(mini))
+    assert ledger == [
+        {
+            "page": "content/index.md",
+            "line": 3,
+            "column": 11,
+            "fact": "city-count",
+            "text": "3",
+            "value": 3,
+            "datasets": ["cities"],
+            "row": None,
+            "expect": [],
+            "defined_at": "charts/cities.py:23",
+        },
+        {
+            "page": "content/index.md",
+            "line": 3,
+            "column": 55,
+            "fact": "windhoek-share",
+            "text": "12.5%",
+            "value": 12.5,
+            "datasets": ["cities"],
+            "row": "NA",
+            "expect": [],
+            "defined_at": "data/facts.yaml:1",
+        },
+    ]

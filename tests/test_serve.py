@@ -1,0 +1,84 @@
+"""Live preview: edits to data, charts and pages rebuild; a mistake keeps the last good page."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import BIN
+from helpers import edit
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(check: Callable[[], bool], what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def served(mini: Path) -> Iterator[tuple[str, Path, Path]]:
+    port = free_port()
+    log = mini.parent / "serve.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [str(BIN / "site-builder"), "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=mini,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: "Mini story" in fetch(url), "the first build")
+        yield url, mini, log
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_edits_rebuild_and_mistakes_keep_the_last_good_page(
+    served: tuple[str, Path, Path],
+) -> None:
+    url, project, log = served
+    assert '<span class="sb-fact" data-fact="windhoek-share">12.5%</span>' in fetch(url)
+
+    # A data edit reaches the page.
+    edit(project / "data" / "cities.csv", "431000,12.5", "431000,14.5")
+    wait_for(lambda: "14.5%</span>" in fetch(url), "the data edit")
+
+    # A chart module edit re-renders that chart.
+    edit(project / "charts" / "cities.py", 'title="Scores by region"', 'title="Scores, edited"')
+    wait_for(lambda: "Scores, edited" in fetch(url + "second/"), "the chart edit")
+
+    # A mistake is reported in the terminal, without a traceback; the page stays as it was.
+    edit(project / "data" / "cities.csv", "431000,14.5", "431000,1O")
+    wait_for(lambda: "is not a valid number" in log.read_text(), "the error report")
+    text = log.read_text()
+    assert "data/cities.csv:2:4: column 'share': '1O' is not a valid number" in text
+    assert "Traceback" not in text
+    assert "14.5%</span>" in fetch(url)
+
+    # Fixing it brings the page back to life.
+    edit(project / "data" / "cities.csv", "431000,1O", "431000,15.5")
+    wait_for(lambda: "15.5%</span>" in fetch(url), "the fix")
