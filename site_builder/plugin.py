@@ -25,6 +25,7 @@ from .render import runtime_bundle
 from .specs import describe, encoded_fields, plotted_rows
 from .variants import is_single_view
 
+log = logging.getLogger("site_builder")
 ASSETS = Path(__file__).parent / "assets"
 CSS_URI = "assets/site-builder/site-builder.css"
 JS_URI = "assets/site-builder/site-builder.js"
@@ -71,6 +72,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.staging: Path | None = None
         self.warnings: CountHandler | None = None
         self.extension: StoryExtension | None = None
+        self.pages_written = 0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -101,6 +103,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def on_pre_build(self, *, config: Any) -> None:
         if not self.config.enabled:
             return
+        self.pages_written = 0
         try:
             self.project = pipeline.prepare(self.settings)
             pipeline.render(self.project)
@@ -154,6 +157,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if self.project is None:
             return output
         output = _name_search_dialog(output)
+        self.pages_written += 1
+        if self.pages_written % 100 == 0:
+            log.info("pages: %d written", self.pages_written)
         refs = self.project.pages.get(page.file.src_uri)
         for chart_id, _ in refs.charts if refs else []:
             output = output.replace(body_marker(chart_id), self._body_for(chart_id, page.url))
@@ -163,6 +169,19 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
 
     @event_priority(-100)  # last: every other plugin has written its files
     def on_post_build(self, *, config: Any) -> None:
+        if self.project is not None:
+            p = self.project
+            fresh = sum(1 for r in p.rendered.values() if not r.from_cache)
+            log.info(
+                "site-builder: %d pages, %d charts (%d rendered, %d from cache), %d facts, "
+                "%d datasets",
+                self.pages_written,
+                len(p.charts),
+                fresh,
+                len(p.rendered) - fresh,
+                len(p.facts),
+                len(p.catalog.datasets),
+            )
         if self.staging is None or self.final_site is None:
             return
         if self.warnings is not None and self.warnings.get_counts():

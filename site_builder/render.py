@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import Problem, RenderError
 from .variants import NARROW_ABOVE, interactive_spec, narrow_spec, svg_width
@@ -213,10 +213,24 @@ def _run_jobs(jobs: list[tuple[str, str]], workers: int) -> list[tuple[str, str,
         _pool = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("spawn"))
         _pool_size = size
     try:
-        return list(_pool.map(_render_job, jobs))
+        return [
+            _progress(i, len(jobs), outcome)
+            for i, outcome in enumerate(_pool.map(_render_job, jobs), 1)
+        ]
     except BrokenProcessPool:
         shutdown_pool()
         return [render_one(*job) for job in jobs]
+
+
+_T = TypeVar("_T")
+
+
+def _progress(done: int, total: int, outcome: _T) -> _T:
+    """A line every tenth of a long render, so a big build shows it is moving."""
+    step = max(1, total // 10)
+    if total >= 20 and (done % step == 0 or done == total):
+        log.info("charts: rendering %d/%d", done, total)
+    return outcome
 
 
 def shutdown_pool() -> None:
