@@ -32,20 +32,39 @@ def copy_project(src: Path, dest: Path) -> Path:
     return dest
 
 
+@pytest.fixture(scope="session")
+def render_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One render cache for the test session: its entries are named by their content."""
+    return tmp_path_factory.mktemp("render-cache")
+
+
+def share_cache(project: Path, cache: Path) -> Path:
+    """Point the project's cache at the session's, so a chart is rendered once per session."""
+    (project / ".cache").symlink_to(cache, target_is_directory=True)
+    return project
+
+
 @pytest.fixture
-def mini(tmp_path: Path) -> Path:
-    """The `basic` mini project in a temporary folder."""
+def fresh_mini(tmp_path: Path) -> Path:
+    """The `basic` mini project in a temporary folder, with an empty cache of its own."""
     return copy_project(PROJECTS / "basic", tmp_path / "mini")
 
 
 @pytest.fixture
-def story(tmp_path: Path) -> Path:
+def mini(fresh_mini: Path, render_cache: Path) -> Path:
+    """The `basic` mini project in a temporary folder, sharing the session's render cache."""
+    return share_cache(fresh_mini, render_cache)
+
+
+@pytest.fixture
+def story(tmp_path: Path, render_cache: Path) -> Path:
     """The sample story (the repository's own project) in a temporary folder."""
     dest = tmp_path / "story"
     dest.mkdir()
     for name in ("content", "data", "charts"):
         shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    share_cache(dest, render_cache)
     return dest
 
 

@@ -125,14 +125,16 @@ def test_build_logs_render_counts(built: tuple[Path, subprocess.CompletedProcess
     assert "charts: 2 rendered, 0 from cache" in result.stderr
 
 
-def test_cache_then_one_csv(mini: Path) -> None:
+def test_cache_then_one_csv(fresh_mini: Path) -> None:
+    mini = fresh_mini
     assert "charts: 2 rendered, 0 from cache" in run_cli(mini, "build").stderr
     assert "charts: 0 rendered, 2 from cache" in run_cli(mini, "build").stderr
     edit(mini / "data" / "regions.csv", "South,5", "South,6")
     assert "charts: 1 rendered, 1 from cache" in run_cli(mini, "build").stderr
 
 
-def test_builds_are_byte_identical(mini: Path) -> None:
+def test_builds_are_byte_identical(fresh_mini: Path) -> None:
+    mini = fresh_mini
     assert run_cli(mini, "build").returncode == 0
     first = tree_digest(mini / "site")
     shutil.rmtree(mini / ".cache")
