@@ -1,91 +1,303 @@
-"""The alliance: who the article names, who signed, and what each brings."""
+"""The alliance: who the article names, who signed the declaration and when, what each brings."""
 
 import re
 
 import altair as alt
 import pandas as pd
-from _palette import ALLY, OTHER
+from _geo import label_point, polygons
+from _palette import ALLY, ALLY_LATER, BORDER, LAND, OTHER, SHORT_NAMES, US
 
 from site_builder import chart, fact
 
-STEPS = ["Named", "Attended", "Signed"]
+FEATURE = "countries"  # the TopoJSON object holding the country outlines
+
+CONVENER = "U.S. (convener)"
+SIGNED_DEC12 = "Signed 12 Dec 2025"
+NOT_SIGNED = "Not signed"
 
 
 def _short_role(text: str) -> str:
     """The role's headline: the part before the colon, without parentheses."""
-    head = text.split(":", 1)[0]
+    head = text.split(":", 1)[0].split(" for ", 1)[0]
     return re.sub(r"\s*\([^)]*\)", "", head).strip()
+
+
+def _as_of(text: str) -> str:
+    """'... as of 2026-01-14)' -> '14 Jan 2026'."""
+    found = re.search(r"\d{4}-\d\d-\d\d", text or "")
+    return f"{pd.Timestamp(found.group(0)):%-d %b %Y}" if found else ""
+
+
+def _status(row: pd.Series) -> str:
+    """When the country signed the declaration, in words the legend shows."""
+    if row["country"] == "United States":
+        return CONVENER
+    if row["signed_declaration_dec12"]:
+        return SIGNED_DEC12
+    later = pd.to_datetime(row["later_signing_date"], format="%Y-%m-%d", errors="coerce")
+    if pd.notna(later):
+        return f"Signed {later:%b %Y}"
+    as_of = _as_of(row["later_signing_date"])
+    return f"{NOT_SIGNED} by {as_of}" if as_of else NOT_SIGNED
+
+
+def _members(members: pd.DataFrame) -> pd.DataFrame:
+    rows = members.copy()
+    rows["Declaration"] = rows.apply(_status, axis=1)
+    rows["Label"] = rows["country"].map(lambda c: SHORT_NAMES.get(c, c))
+    later = pd.to_datetime(rows["later_signing_date"], format="%Y-%m-%d", errors="coerce")
+    rows["Signed"] = [
+        "12 Dec 2025" if dec12 else (f"{d:%-d %b %Y}" if pd.notna(d) else "not yet")
+        for dec12, d in zip(rows["signed_declaration_dec12"], later)
+    ]
+    rows["Contribution"] = rows["key_supply_chain_role"].map(_short_role)
+    return rows
+
+
+def _status_scale(statuses: list[str]) -> alt.Scale:
+    """Convener in U.S. blue, signatories in ally teal (lighter if later), the rest grey."""
+    present = list(dict.fromkeys(statuses))  # each once: a repeated domain value shifts colours
+    fixed = [s for s in (CONVENER, SIGNED_DEC12) if s in present]
+    later = sorted(s for s in present if s not in fixed and not s.startswith(NOT_SIGNED))
+    unsigned = sorted(s for s in present if s.startswith(NOT_SIGNED))
+    colours = {CONVENER: US, SIGNED_DEC12: ALLY} | dict.fromkeys(later, ALLY_LATER)
+    domain = fixed + later + unsigned
+    return alt.Scale(domain=domain, range=[colours.get(s, OTHER) for s in domain])
+
+
+# Where each label sits around its marker (align, baseline, dx, dy), so that neighbours do not
+# collide and no label sits on a coloured country.
+LABEL_PLACES = {
+    "United States": ("center", "bottom", 0, -16),
+    "United Kingdom": ("right", "middle", -7, 0),
+    "Netherlands": ("left", "middle", 7, 0),
+    "Israel": ("right", "middle", -7, 0),
+    "Qatar": ("center", "top", -4, 7),
+    "United Arab Emirates": ("left", "middle", 7, 0),
+    "South Korea": ("right", "middle", -7, 0),
+    "Japan": ("left", "middle", 9, 0),
+    "Singapore": ("center", "top", 0, 7),
+    "Australia": ("right", "middle", -30, 0),
+}
+# The map's extent, in degrees: from the western United States to Japan, without the poles.
+EXTENT = {
+    "type": "Feature",
+    "geometry": {
+        "type": "MultiPoint",
+        "coordinates": [[-125, -46], [156, -46], [156, 62], [-125, 62]],
+    },
+    "properties": {},
+}
+
+
+# Countries smaller than this (in square degrees) get a dot, so that they can be seen.
+SMALL = 60
+
+
+def _marker(topo: dict, iso: str) -> tuple[float, float, bool]:
+    """Where to label a country (lon, lat), and whether it needs a dot to be seen."""
+    found = label_point(topo, FEATURE, iso)
+    if found is None and iso == "702":
+        # Singapore is too small for the 1:110m outlines: mark it at the southern tip of the
+        # Malay Peninsula (Malaysia's westernmost polygon), which it sits just off.
+        peninsula = min(polygons(topo, FEATURE, "458"), key=lambda ring: min(p[0] for p in ring))
+        lon, lat = min(peninsula, key=lambda p: p[1])
+        return lon, lat, True
+    if found is None:
+        raise ValueError(f"country {iso} is not in the map boundaries")
+    (lon, lat), area = found
+    return lon, lat, area < SMALL
+
+
+@chart(
+    "alliance-map",
+    data=["alliance_members", "countries_110m"],
+    title="Six partners signed with the U.S. on 12 December; the UAE and Qatar followed in January",
+    subtitle="Pax Silica declaration: who signed, and when (as of 14 Jan 2026)",
+    description=(
+        "A world map of the Pax Silica declaration. The United States convened it. Japan, South "
+        "Korea, Singapore, the United Kingdom, Israel and Australia signed on 12 December 2025. "
+        "Qatar signed on 12 January 2026 and the United Arab Emirates on 14 January 2026. The "
+        "Netherlands attended the December summit but had not signed as of 14 January 2026."
+    ),
+    notes=[
+        "Singapore is too small for these boundaries; its dot is placed at the tip of the Malay "
+        "Peninsula. Qatar is not among the article's eight countries; it is shown as a later "
+        "signatory.",
+        "Sources differ on whether the summit was on 11 or 12 December; signing is reported for "
+        "12 December.",
+    ],
+)
+def alliance_map(members, topo):
+    rows = _members(members)
+    markers = [_marker(topo, iso) for iso in rows["iso_numeric"]]
+    # One decimal of a degree is plenty to place a label (and keeps the data table short).
+    rows["Marker longitude"] = [round(lon, 1) for lon, _, _ in markers]
+    rows["Marker latitude"] = [round(lat, 1) for _, lat, _ in markers]
+    rows["Dot"] = [dot for _, _, dot in markers]
+    rows = rows[
+        [
+            "country",
+            "Label",
+            "iso_numeric",
+            "Declaration",
+            "Signed",
+            "Contribution",
+            "Marker longitude",
+            "Marker latitude",
+            "Dot",
+        ]
+    ]
+    scale = _status_scale(list(rows["Declaration"]))
+    legend = alt.Legend(title=None, orient="bottom", columns=2, symbolType="circle", labelLimit=220)
+
+    geo = alt.Data(values=topo, format=alt.DataFormat(type="topojson", feature=FEATURE))
+    outside = "not a signatory"
+    shapes = (
+        alt.Chart(geo)
+        .mark_geoshape(stroke=BORDER, strokeWidth=0.4, clip=True)
+        .transform_filter("datum.id != '010'")  # Antarctica: no story there
+        .transform_lookup(
+            lookup="id",
+            from_=alt.LookupData(rows, key="iso_numeric", fields=["Declaration"]),
+            default=outside,
+        )
+        .encode(
+            color=alt.Color(
+                "Declaration:N",
+                scale=alt.Scale(domain=[*scale.domain, outside], range=[*scale.range, LAND]),
+                legend=None,
+            ),
+        )
+    )
+    tooltip = [
+        alt.Tooltip("country:N", title="Country"),
+        alt.Tooltip("Declaration:N", title="Declaration"),
+        alt.Tooltip("Signed:N", title="Signed"),
+        alt.Tooltip("Contribution:N", title="Contribution"),
+    ]
+    dots = (
+        alt.Chart(rows)
+        .transform_filter("datum['Dot']")
+        .mark_circle(size=55, opacity=1, stroke=BORDER, strokeWidth=1)
+        .encode(
+            longitude="Marker longitude:Q",
+            latitude="Marker latitude:Q",
+            color=alt.Color("Declaration:N", scale=scale, legend=legend),
+            tooltip=tooltip,
+        )
+    )
+    labels = [
+        alt.Chart(rows)
+        .transform_filter(alt.datum.country == country)
+        .mark_text(fontSize=12, align=align, baseline=baseline, dx=dx, dy=dy)
+        .encode(longitude="Marker longitude:Q", latitude="Marker latitude:Q", text="Label:N")
+        for country, (align, baseline, dx, dy) in LABEL_PLACES.items()
+        if country in set(rows["country"])
+    ]
+    return (
+        alt.layer(shapes, dots, *labels)
+        .project(type="equalEarth", fit=EXTENT)
+        .resolve_scale(color="independent")  # the outlines' colours stay out of the legend
+        .properties(width=335, height=190)
+    )
+
+
+STEPS = ["At summit", "Signed 12 Dec", "By 14 Jan"]
+# Column headings on two lines, so that the grid stays narrow.
+HEADINGS = {"At summit": ["At the", "summit"], "Signed 12 Dec": ["Signed", "12 Dec"],
+            "By 14 Jan": ["Signed by", "14 Jan"]}  # fmt: skip
+HEADING_EXPR = " : ".join(f"datum.label == '{k}' ? {v}" for k, v in HEADINGS.items()) + " : ''"
 
 
 @chart(
     "alliance-members",
     data="alliance_members",
-    title="Six of the eight countries the article names signed the declaration on 12 December",
-    subtitle="Named in the article; attended the 12 Dec 2025 summit; signed that day",
+    title="All eight countries the article names attended; six signed on the day, the UAE later",
+    subtitle="The article's eight: at the 12 Dec 2025 summit, signed that day, signed by 14 Jan",
     description=(
-        "A grid of the eight countries the article names as alliance members: all eight were "
-        "named and attended the 12 December summit; Japan, South Korea, Singapore, the United "
-        "Kingdom, Israel and Australia signed that day; the Netherlands and the United Arab "
-        "Emirates did not. A text column gives each country's main contribution."
+        "A grid of the eight countries the article names as alliance members. All eight "
+        "attended the 12 December 2025 summit. Japan, South Korea, Singapore, the United "
+        "Kingdom, Israel and Australia signed the declaration that day; the United Arab Emirates "
+        "signed on 14 January 2026; the Netherlands had not signed by then. A text column gives "
+        "each country's main contribution: photoresist (Japan), high-bandwidth memory (South "
+        "Korea), chip manufacturing (Singapore), lithography (Netherlands), chip design (United "
+        "Kingdom), chip research (Israel), AI compute and capital (UAE) and rare earths "
+        "(Australia)."
     ),
     notes=[
-        "The United Arab Emirates signed later, on 14 January 2026; the Netherlands had not "
-        "signed as of that date.",
+        "One role per country, each from its own source; some are old (the UK's dates from 2015, "
+        "Singapore's from 2022). See the data table for each source.",
     ],
 )
 def alliance_members(members):
-    named = members[members["in_article_list"]].copy()
-    named["Named"] = named["in_article_list"]
-    named["Attended"] = named["attended_dec12_pax_silica_summit"] == "TRUE"
-    named["Signed"] = named["signed_declaration_dec12"]
-    named["role"] = named["key_supply_chain_role"].map(_short_role)
+    named = _members(members[members["in_article_list"]])
+    named["At summit"] = named["attended_dec12_pax_silica_summit"] == "TRUE"
+    named["Signed 12 Dec"] = named["signed_declaration_dec12"]
+    named["By 14 Jan"] = named["Signed"] != "not yet"
     long = named.melt(
-        id_vars=["country", "role"], value_vars=STEPS, var_name="step", value_name="yes"
+        id_vars=["country", "Label", "Contribution", "Signed", "role_source_name"],
+        value_vars=STEPS,
+        var_name="Step",
+        value_name="yes",
     )
-    long["status"] = long["yes"].map({True: "yes", False: "no"})
+    long["Answer"] = long["yes"].map({True: "yes", False: "no"})
+    long = long.drop(columns="yes")
     order = list(
-        named.sort_values(["signed_declaration_dec12", "country"], ascending=[False, True])[
-            "country"
-        ]
+        named.sort_values(["signed_declaration_dec12", "Label"], ascending=[False, True])["Label"]
     )
-    y = alt.Y("country:N", sort=order, title=None)
+    y = alt.Y("Label:N", sort=order, title=None, axis=alt.Axis(ticks=False, domain=False))
     grid = (
         alt.Chart(long)
-        .mark_point(size=160, strokeWidth=2)
+        .mark_point(size=150, strokeWidth=2, shape="circle", opacity=1)
         .encode(
             y=y,
             x=alt.X(
-                "step:N",
+                "Step:N",
                 sort=STEPS,
                 title=None,
-                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=90),
+                axis=alt.Axis(
+                    orient="top",
+                    labelAngle=0,
+                    labelExpr=HEADING_EXPR,
+                    labelBaseline="bottom",
+                    labelPadding=20,  # two-line headings grow downwards: lift them off the grid
+                    domain=False,
+                    ticks=False,
+                ),
             ),
-            shape=alt.value("circle"),
             color=alt.Color(
-                "status:N", scale=alt.Scale(domain=["yes", "no"], range=[ALLY, OTHER]), legend=None
+                "Answer:N", scale=alt.Scale(domain=["yes", "no"], range=[ALLY, OTHER]), legend=None
             ),
+            # Hollow for "no", so the grid reads without colour too.
             fill=alt.Fill(
-                "status:N",
+                "Answer:N",
                 scale=alt.Scale(domain=["yes", "no"], range=[ALLY, "transparent"]),
                 legend=None,
             ),
-            tooltip=["country:N", "step:N", "status:N"],
+            tooltip=[
+                alt.Tooltip("country:N", title="Country"),
+                alt.Tooltip("Step:N", title="Step"),
+                alt.Tooltip("Answer:N", title="Yes or no"),
+                alt.Tooltip("Signed:N", title="Signed"),
+                alt.Tooltip("Contribution:N", title="Contribution"),
+                alt.Tooltip("role_source_name:N", title="Source of the role"),
+            ],
         )
-        .properties(width=150)
+        .properties(width=alt.Step(50), height=alt.Step(26))
     )
-    roles = pd.DataFrame({"country": named["country"], "role": named["role"]})
+    roles = named[["Label", "Contribution"]]
     text = (
         alt.Chart(roles)
         .mark_text(align="left", fontSize=12)
-        .encode(y=alt.Y("country:N", sort=order, axis=None), x=alt.value(0), text="role:N")
+        .encode(y=alt.Y("Label:N", sort=order, axis=None), x=alt.value(0), text="Contribution:N")
         .properties(
-            width=230,
-            title=alt.TitleParams(
-                "Main contribution", fontSize=12, fontWeight="normal", anchor="start"
-            ),
+            width=130,
+            height=alt.Step(26),
+            title=alt.TitleParams("Contribution", fontSize=12, fontWeight="normal", anchor="start"),
         )
     )
-    return alt.hconcat(grid, text, spacing=10)
+    return alt.hconcat(grid, text, spacing=8)
 
 
 @fact("alliance-named-count", data="alliance_members", format="{value}")
@@ -96,3 +308,32 @@ def named_count(members):
 @fact("alliance-signed-dec12-count", data="alliance_members", format="{value}")
 def signed_count(members):
     return int((members["in_article_list"] & members["signed_declaration_dec12"]).sum())
+
+
+@fact("alliance-signatories-count", data="alliance_members", format="{value}")
+def signatories_count(members):
+    """Every signatory as of the latest date in the data, the United States included."""
+    later = pd.to_datetime(members["later_signing_date"], format="%Y-%m-%d", errors="coerce")
+    return int((members["signed_declaration_dec12"] | later.notna()).sum())
+
+
+def _signed_on(members: pd.DataFrame, country: str) -> pd.Timestamp:
+    row = members.set_index("country").loc[country]
+    return pd.Timestamp(row["later_signing_date"])
+
+
+@fact("uae-signing-date", data="alliance_members", format="{value:%-d %B %Y}")
+def uae_signed(members):
+    return _signed_on(members, "United Arab Emirates")
+
+
+@fact("qatar-signing-date", data="alliance_members", format="{value:%-d %B %Y}")
+def qatar_signed(members):
+    return _signed_on(members, "Qatar")
+
+
+@fact("netherlands-not-signed-as-of", data="alliance_members", format="{value:%-d %B %Y}")
+def netherlands_as_of(members):
+    return pd.Timestamp(
+        _as_of(members.set_index("country").loc["Netherlands", "later_signing_date"])
+    )

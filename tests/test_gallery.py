@@ -31,7 +31,7 @@ def test_story_floor_is_labelled_as_a_floor() -> None:
     rows = [
         r for r in chart.spec["datasets"][chart.spec["data"]["name"]] if r["value_is_lower_bound"]
     ]
-    assert rows and all(r["label"].startswith("over ") for r in rows)
+    assert rows and all(r["Shown as"].startswith("over ") for r in rows)
     assert PROJECT.facts["china-refining-floor"].text == "over 90%"
 
 
@@ -40,13 +40,16 @@ def test_story_site(story: Path) -> None:
     assert result.returncode == 0, result.stderr
     soup = BeautifulSoup((story / "site" / "index.html").read_text(), "html.parser")
     figures = soup.select("figure.sb-figure")
-    assert [f["id"] for f in figures] == ["rare-earth-refining", "alliance-members", "chip-deals"]
+    assert [f["id"] for f in figures] == ["china-share-by-stage"]
     for fig in figures:
         assert fig.select_one("svg[role=img] title").get_text()
         assert fig.select(".sb-figure__source a[href^='https://']")
         assert fig.select("details table tbody tr")
     facts = {s["data-fact"]: s.get_text() for s in soup.select(".sb-fact")}
     assert facts["china-refining-floor"] == "over 90%"
-    assert facts["malaysia-refining-article"] == "4%"
     assert facts["alliance-signed-dec12-count"] == "6"
     assert facts["h20-revenue-share"] == "15%"
+    # Every chapter is linked from the home page.
+    links = {a["href"] for a in soup.select("article a[href]")}
+    for chapter in ("rare-earths/", "alliance/", "chips/", "timeline/", "claims/", "data/"):
+        assert chapter in links

@@ -1,0 +1,139 @@
+"""The policy timeline: who did what, and when, from Biden's AI order to the alliance."""
+
+import altair as alt
+import pandas as pd
+from _palette import ALLY, CHINA, OTHER, US
+
+from site_builder import chart, fact
+
+# Actors grouped into the story's four colours; anything not listed is "Others".
+LANES = {"U.S.": US, "China": CHINA, "Alliance": ALLY, "Others": OTHER}
+ACTOR_LANES = {
+    "United States": "U.S.",
+    "United States; United Kingdom": "U.S.",
+    "United States; UAE": "U.S.",
+    "China": "China",
+    "United States + partners": "Alliance",
+    "Qatar": "Alliance",
+    "UAE": "Alliance",
+}
+IN_ARTICLE = "in the article"
+CONTEXT = "context"
+
+
+def _when(date: str, precision: str) -> str:
+    """'2025-12-12' -> '12 Dec 2025'; a month-only date stays a month."""
+    if precision == "month":
+        return f"{pd.Timestamp(date + '-01'):%b %Y}"
+    return f"{pd.Timestamp(date):%-d %b %Y}"
+
+
+@chart(
+    "policy-timeline",
+    data="policy_timeline",
+    title="Most of the moves came in 2025, and they bunched up in December",
+    subtitle="AI policy events by actor; filled dots are events the article mentions",
+    description=(
+        "A timeline of 27 events, one per row in date order, each marked in a column for its "
+        "actor: the United States, China, the alliance, or others (the EU, the IEA, APEC, "
+        "Nature, Brookings). It runs from Biden's AI executive order of 30 October 2023, through "
+        "Trump's revocation of it in January 2025, the chip revenue-share deals of August and "
+        "December 2025 and China's proposals for a world AI organisation, to the Pax Silica "
+        "declaration of 12 December 2025 and the signatures of Qatar and the UAE in January 2026. "
+        "Filled dots mark events the article mentions."
+    ),
+    notes=[
+        "The Brookings seminar (October 2025) is known only from the article and could not be "
+        "confirmed. Sources differ on some dates by a day: the Senate vote (1 or 2 July), the "
+        "Pax Silica summit (11 or 12 December) and the BIS rule (13 to 15 January).",
+    ],
+)
+def policy_timeline(timeline):
+    rows = timeline.copy()
+    # A month-only date sorts at the start of its month.
+    rows["Sort date"] = pd.to_datetime([d if len(d) == 10 else d + "-01" for d in rows["date"]])
+    rows = rows.sort_values(["Sort date", "event_id"], kind="stable")
+    rows["Date"] = [_when(d, p) for d, p in zip(rows["date"], rows["date_precision"])]
+    rows["Lane"] = rows["actor"].map(ACTOR_LANES).fillna("Others")
+    rows["In the article"] = [
+        IN_ARTICLE if str(v).startswith(("TRUE", "PARTLY")) else CONTEXT for v in rows["in_article"]
+    ]
+    rows = rows[
+        ["event_id", "Date", "Lane", "actor", "short_label", "event", "In the article",
+         "source_name", "confidence"]
+    ]  # fmt: skip
+    order = list(rows["event_id"])
+    y = alt.Y("event_id:N", sort=order, axis=None)
+    colour = alt.Color(
+        "Lane:N", scale=alt.Scale(domain=list(LANES), range=list(LANES.values())), legend=None
+    )
+    dots = (
+        alt.Chart(rows)
+        .mark_point(size=90, strokeWidth=2, opacity=1, shape="circle")
+        .encode(
+            y=y,
+            x=alt.X(
+                "Lane:N",
+                sort=list(LANES),
+                title=None,
+                scale=alt.Scale(domain=list(LANES)),
+                axis=alt.Axis(orient="top", labelAngle=-45, grid=True, domain=False, ticks=False),
+            ),
+            color=colour,
+            # Filled: the article mentions the event; hollow: context from other sources.
+            fill=alt.condition(
+                f"datum['In the article'] == '{IN_ARTICLE}'", colour, alt.value("transparent")
+            ),
+            tooltip=[
+                alt.Tooltip("Date:N", title="Date"),
+                alt.Tooltip("actor:N", title="Actor"),
+                alt.Tooltip("event:N", title="What happened"),
+                alt.Tooltip("In the article:N", title="In the article?"),
+                alt.Tooltip("source_name:N", title="Source"),
+                alt.Tooltip("confidence:N", title="Confidence"),
+            ],
+        )
+        .properties(width=alt.Step(21), height=alt.Step(21))
+    )
+    dates = (
+        alt.Chart(rows)
+        .mark_text(align="right", fontSize=12)
+        .encode(y=y, x=alt.value(70), text="Date:N")
+        .properties(width=70, height=alt.Step(21))
+    )
+    text = (
+        alt.Chart(rows)
+        .mark_text(align="left", fontSize=12)
+        .encode(y=y, x=alt.value(0), text="short_label:N")
+        .properties(width=180, height=alt.Step(21))
+    )
+    return alt.hconcat(dots, dates, text, spacing=8)
+
+
+# Dates used in prose, each from its row of the timeline.
+DATE_FACTS = {
+    "biden-ai-order-date": "PT01",
+    "ai-order-revoked-date": "PT03",
+    "ai-barriers-order-date": "PT04",
+    "senate-moratorium-vote-date": "PT08",
+    "li-qiang-proposal-date": "PT10",
+    "apec-opening-date": "PT16",
+    "xi-waico-date": "PT17",
+    "helberg-interview-date": "PT18",
+    "cabinet-meeting-date": "PT20",
+    "oval-office-remark-date": "PT21",
+    "state-ai-law-order-date": "PT23",
+    "pax-silica-signing-date": "PT24",
+}
+
+
+def _date_fact(event_id: str):
+    def compute(timeline):
+        row = timeline.set_index("event_id").loc[event_id]
+        return pd.Timestamp(row["date"])  # a day-precision date
+
+    return compute
+
+
+for _name, _event in DATE_FACTS.items():
+    fact(_name, data="policy_timeline", format="{value:%-d %B %Y}")(_date_fact(_event))

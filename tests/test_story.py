@@ -1,0 +1,229 @@
+"""The sample story, built once: every page shows its charts with alt text and sources, the
+claims and data pages are complete, and prose facts cannot drift from the data."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from conftest import ROOT, run_cli
+from helpers import edit, report
+
+# Each page and the charts it shows, in order.
+PAGES = {
+    "index.html": ["china-share-by-stage"],
+    "rare-earths/index.html": [
+        "rare-earth-refining",
+        "rare-earth-mining-usgs",
+        "rare-earth-outlook",
+    ],
+    "alliance/index.html": ["alliance-map", "alliance-members"],
+    "chips/index.html": ["chip-deals", "intel-stake"],
+    "timeline/index.html": ["policy-timeline"],
+    "claims/index.html": ["claims-status", "claims-table"],
+    "data/index.html": [],
+}
+# What the build writes when a chart has no alt text of its own ("A bar chart of 3 rows ...").
+GENERIC_ALT = re.compile(r"A [a-z ]+ chart of \d+ rows")
+# Numbers a chart's title states, and the facts (from the same data) they must match.
+TITLE_FACTS = {
+    "claims-status": [
+        "claims-total",
+        "claims-confirmed",
+        "claims-conflicting",
+        "claims-unconfirmed",
+    ],
+    "rare-earth-mining-usgs": ["china-mining-usgs-2024"],
+    "chip-deals": ["h20-revenue-share", "h200-revenue-share"],
+    "intel-stake": ["intel-stake-article", "intel-stake-announced"],
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The story built once for this module (building takes seconds)."""
+    project = tmp_path_factory.mktemp("story-site")
+    for name in ("content", "data", "charts"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    result = run_cli(project, "build")
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+def page(site: Path, name: str) -> BeautifulSoup:
+    return BeautifulSoup((site / name).read_text(encoding="utf-8"), "html.parser")
+
+
+def facts_shown(site: Path) -> dict[str, str]:
+    shown: dict[str, str] = {}
+    for name in PAGES:
+        for span in page(site, name).select(".sb-fact"):
+            assert shown.setdefault(span["data-fact"], span.get_text()) == span.get_text()
+    return shown
+
+
+def table_rows(figure: BeautifulSoup) -> list[dict[str, str]]:
+    """The figure's data table as dicts, by column heading."""
+    heads = [th.get_text() for th in figure.select("details table thead th")]
+    return [
+        dict(zip(heads, (td.get_text() for td in tr.select("td")), strict=True))
+        for tr in figure.select("details table tbody tr")
+    ]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_shows_its_charts_with_alt_text_and_sources(site: Path, name: str) -> None:
+    soup = page(site, name)
+    figures = soup.select("figure.sb-figure")
+    assert [f["id"] for f in figures] == PAGES[name]
+    for fig in figures:
+        svg = fig.select_one(".sb-figure__chart > svg[role=img]")
+        assert svg is not None and svg.select("text"), f"{fig['id']} has no rendered chart"
+        assert svg.select_one("title").get_text() == fig.select_one(".sb-figure__title").get_text()
+        # Written alt text, not the generic description made when a chart has none.
+        desc = svg.select_one("desc").get_text()
+        assert len(desc) > 100 and not GENERIC_ALT.match(desc), fig["id"]
+        assert fig.select(".sb-figure__source a[href^='https://']"), f"{fig['id']} has no source"
+        assert fig.select("details table tbody tr"), f"{fig['id']} has no data table"
+        for link in fig.select(".sb-figure__downloads a"):
+            assert (site / Path(name).parent / link["href"]).resolve().is_file()
+    assert "{{" not in soup.select_one("article").get_text(), "a fact or block was left as written"
+
+
+def test_every_chart_is_on_a_page_and_there_are_enough_kinds(site: Path) -> None:
+    shown = [c for charts in PAGES.values() for c in charts]
+    built = sorted(p.name.split(".")[0] for p in (site / "assets" / "charts").glob("*.vl.json"))
+    assert sorted(shown) == built
+    assert len(built) >= 8
+    marks = set()
+    for spec in (site / "assets" / "charts").glob("*.vl.json"):
+        text = spec.read_text(encoding="utf-8")
+        marks |= {m for m in ("geoshape", "bar", "line", "point", "circle", "text") if m in text}
+    assert {"geoshape", "bar", "line", "point", "text"} <= marks
+
+
+def test_the_floor_is_drawn_as_a_floor_and_projections_as_projections(site: Path) -> None:
+    soup = page(site, "rare-earths/index.html")
+    refining = soup.select_one("#rare-earth-refining svg")
+    labels = [t.get_text() for t in refining.select("text")]
+    assert "over 90%" in labels and "90%" not in labels
+    outlook = soup.select_one("#rare-earth-outlook")
+    assert "2030 (projected)" in [t.get_text() for t in outlook.select("svg text")]
+    assert "projection" in outlook.select_one(".sb-figure__note").get_text()
+
+
+def test_map_shows_every_member_and_when_it_signed(site: Path) -> None:
+    fig = page(site, "alliance/index.html").select_one("#alliance-map")
+    rows = {r["Country"]: r for r in table_rows(fig)}
+    with (ROOT / "data" / "alliance_members.csv").open(encoding="utf-8", newline="") as f:
+        members = [r["country"] for r in csv.DictReader(f)]
+    assert sorted(rows) == sorted(members)
+    assert rows["United Arab Emirates"]["Signed"] == "14 Jan 2026"
+    assert rows["Netherlands"]["Declaration"] == "Not signed by 14 Jan 2026"
+    assert rows["Japan"]["Declaration"] == "Signed 12 Dec 2025"
+
+
+def test_claims_page_lists_every_claim(site: Path) -> None:
+    with (ROOT / "data" / "claims.csv").open(encoding="utf-8", newline="") as f:
+        claims = list(csv.DictReader(f))
+    soup = page(site, "claims/index.html")
+    rows = {r["Claim"]: r for r in table_rows(soup.select_one("#claims-table"))}
+    assert sorted(rows) == sorted(c["claim_id"] for c in claims)
+    for claim in claims:
+        row = rows[claim["claim_id"]]
+        assert row["What the article says"] == claim["claim"]
+        assert row["Status against the record"] == claim["status"]
+        if claim["status"] != "confirmed":  # every conflict is explained, in one line
+            assert row["Where the record differs"] not in ("", "–")
+            assert "\n" not in row["Where the record differs"]
+    counts = table_rows(soup.select_one("#claims-status"))
+    assert sum(int(r["Claims"]) for r in counts) == len(claims)
+
+
+def test_data_page_lists_every_resource(site: Path) -> None:
+    descriptor = yaml.safe_load((ROOT / "data" / "datapackage.yaml").read_text(encoding="utf-8"))
+    soup = page(site, "data/index.html")
+    for res in descriptor["resources"]:
+        section = soup.select_one(f"section#dataset-{res['name']}")
+        assert section is not None, res["name"]
+        assert section.h2.get_text() == res["title"]
+        assert section.select(".sb-dataset__sources a[href^='https://']")
+        download = section.select_one(".sb-dataset__meta a[download]")["href"]
+        assert (site / "data" / download).resolve().is_file()
+
+
+def test_facts_in_prose_and_titles_agree_with_the_data(site: Path) -> None:
+    shown = facts_shown(site)
+    assert shown["china-refining-floor"] == "over 90%"
+    assert shown["malaysia-refining-article"] == "4%"
+    assert shown["alliance-signed-dec12-count"] == "6"
+    assert shown["uae-signing-date"] == "14 January 2026"
+    assert shown["intel-stake-announced"] == "9.9%"
+    with (ROOT / "data" / "claims.csv").open(encoding="utf-8", newline="") as f:
+        assert shown["claims-total"] == str(len(list(csv.DictReader(f))))
+    titles = {
+        fig["id"]: fig.select_one(".sb-figure__title").get_text()
+        for name in PAGES
+        for fig in page(site, name).select("figure.sb-figure")
+    }
+    for chart_id, fact_ids in TITLE_FACTS.items():
+        for fact_id in fact_ids:
+            assert shown[fact_id] in titles[chart_id], (chart_id, fact_id)
+
+
+def test_palette_gives_one_colour_per_country_across_charts(site: Path) -> None:
+    """China is the same red and the United States the same blue in every chart."""
+    colours: dict[str, set[str]] = {"China": set(), "United States": set()}
+    for spec_file in (site / "assets" / "charts").glob("*.vl.json"):
+        spec = json.loads(spec_file.read_text(encoding="utf-8"))
+        for scale in _colour_scales(spec):
+            for value, colour in zip(scale.get("domain", []), scale.get("range", []), strict=False):
+                if value in colours:
+                    colours[value].add(colour)
+    assert all(len(c) == 1 for c in colours.values()), colours
+
+
+def _colour_scales(node: object) -> list[dict]:
+    found = []
+    if isinstance(node, dict):
+        colour = node.get("color")
+        if isinstance(colour, dict) and isinstance(colour.get("scale"), dict):
+            found.append(colour["scale"])
+        for value in node.values():
+            found += _colour_scales(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _colour_scales(value)
+    return found
+
+
+def test_a_fact_whose_row_is_deleted_fails_the_check(story: Path) -> None:
+    rows = (story / "data" / "refining_shares.csv").read_text(encoding="utf-8").splitlines(True)
+    kept = [r for r in rows if not r.startswith("RS01,")]
+    assert len(kept) == len(rows) - 1
+    (story / "data" / "refining_shares.csv").write_text("".join(kept), encoding="utf-8")
+    result = run_cli(story, "check")
+    assert result.returncode != 0
+    line = next(
+        n
+        for n, text in enumerate((story / "data" / "facts.yaml").read_text().splitlines(), 1)
+        if text.startswith("china-refining-floor:")
+    )
+    assert (
+        f"data/facts.yaml:{line}: fact 'china-refining-floor': dataset 'refining_shares' "
+        "has no row 'RS01'"
+    ) in result.stderr + result.stdout
+
+
+def test_a_computed_fact_whose_row_is_deleted_fails(story: Path) -> None:
+    edit(story / "data" / "policy_timeline.csv", "PT24,", "PT99,")  # the Pax Silica signing
+    text = report(story)
+    assert text.startswith("charts/timeline.py:")
+    assert "fact 'pax-silica-signing-date' failed: KeyError: 'PT24'" in text
