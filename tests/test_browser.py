@@ -51,12 +51,16 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
-    """The sample story, built and served; with the URL of every page."""
+    """The sample story, built for and served at its own address; with every page's URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), QuietHandler)
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
     project = tmp_path_factory.mktemp("browser") / "story"
     project.mkdir()
     for name in ("content", "data", "charts"):
         shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    # Material's instant navigation needs site_url: build for the address it is served at.
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(f"site_url: {base}\n{config}", encoding="utf-8")
     result = run_cli(project, "build")
     assert result.returncode == 0, result.stderr
     root = project / "site"
@@ -64,10 +68,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[s
         "" if p.parent == root else p.parent.relative_to(root).as_posix() + "/"
         for p in root.rglob("index.html")
     )
-    handler = functools.partial(QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.RequestHandlerClass = functools.partial(  # type: ignore[assignment]
+        QuietHandler, directory=str(root)
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", pages
+    yield base, pages
     server.shutdown()
 
 
