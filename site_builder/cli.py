@@ -118,6 +118,28 @@ def check(config_file: str) -> None:
     )
 
 
+@main.command()
+@click.argument("site_dir", default="site", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--base-path",
+    default="/",
+    show_default=True,
+    help="The path the site is served under, e.g. /repo/ on GitHub Pages.",
+)
+def linkcheck(site_dir: Path, base_path: str) -> None:
+    """Check that every internal link, anchor, asset and download of a built site resolves."""
+    from .linkcheck import check_site
+
+    if not site_dir.is_dir():
+        raise click.ClickException(f"{site_dir} is not a folder: build the site first")
+    problems = check_site(site_dir, base_path if base_path.endswith("/") else base_path + "/")
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} broken links")
+    click.echo(f"ok: every internal link of {site_dir} resolves")
+
+
 @main.group()
 def new() -> None:
     """Start something new from a template."""

@@ -63,10 +63,12 @@ def body_html(
     columns: list[tuple[str, str]],
     links: FigureLinks,
     fluid: bool = False,
+    embed: str = "",
 ) -> str:
     """The chart (wide SVG, and a narrow one for phones if any), its data table and downloads.
 
-    `fluid`: the interactive chart follows the width of its container.
+    `fluid`: the interactive chart follows the width of its container. `embed`: the code to
+    embed the chart elsewhere, offered to readers to copy.
     """
     wide, narrow = svgs
     chart = accessible_svg(wide, chart_id, title, description, "wide")
@@ -91,6 +93,12 @@ def body_html(
         f'<p class="sb-figure__downloads">Download: '
         f'<a href="{escape(links.csv)}" download>data (CSV)</a> · '
         f'<a href="{escape(links.png)}" download>image (PNG)</a></p>'
+        + (
+            '<details class="sb-figure__embed"><summary>Embed this chart</summary>'
+            f'<pre tabindex="0"><code>{escape(embed)}</code></pre></details>'
+            if embed
+            else ""
+        )
     )
 
 

@@ -21,6 +21,7 @@ from mkdocs.utils import CountHandler
 from . import datasets, figure, pipeline
 from .errors import WriterError
 from .markdown import StoryExtension, body_marker, datasets_marker
+from .outputs import Outputs
 from .render import runtime_bundle
 from .specs import describe, encoded_fields, plotted_rows
 from .variants import is_single_view
@@ -73,6 +74,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.warnings: CountHandler | None = None
         self.extension: StoryExtension | None = None
         self.pages_written = 0
+        self.outputs: Outputs | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -109,6 +111,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             pipeline.render(self.project)
         except WriterError as exc:
             raise PluginError(exc.report()) from None
+        self.outputs = Outputs(
+            self.project, config.site_name, config.site_url, self.settings.cache_dir
+        )
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         if not self.config.enabled or self.project is None:
@@ -161,14 +166,23 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if self.pages_written % 100 == 0:
             log.info("pages: %d written", self.pages_written)
         refs = self.project.pages.get(page.file.src_uri)
+        if self.outputs is not None:
+            summary = str(page.meta.get("description") or config.site_description or "")
+            charts = [c for c, _ in refs.charts] if refs else []
+            head = self.outputs.page_head(page.title or "", page.url, summary, charts)
+            output = output.replace("</head>", head + "</head>", 1)
         for chart_id, _ in refs.charts if refs else []:
-            output = output.replace(body_marker(chart_id), self._body_for(chart_id, page.url))
+            output = output.replace(
+                body_marker(chart_id), self._body_for(chart_id, page.url, embed=True)
+            )
         for name, _ in refs.datasets if refs else []:
             output = output.replace(datasets_marker(name), self._datasets_for(name, page.url))
         return output
 
     @event_priority(-100)  # last: every other plugin has written its files
     def on_post_build(self, *, config: Any) -> None:
+        if self.outputs is not None:
+            self.outputs.write(Path(config.site_dir), self._standalone_figure)
         if self.project is not None:
             p = self.project
             fresh = sum(1 for r in p.rendered.values() if not r.from_cache)
@@ -244,19 +258,29 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             for ds in chosen
         )
 
-    def _body_for(self, chart_id: str, page_url: str) -> str:
+    def _standalone_figure(self, chart_id: str, page_url: str) -> str:
+        """The whole figure, as an embed page shows it."""
+        assert self.project is not None
+        d = self.project.charts[chart_id].definition
+        caption = figure.caption_html(
+            chart_id,
+            d.title,
+            d.subtitle,
+            d.notes,
+            self.project.sources_of(self.project.charts[chart_id]),
+        )
+        return figure.figure_html(caption, self._body_for(chart_id, page_url), chart_id)
+
+    def _body_for(self, chart_id: str, page_url: str, embed: bool = False) -> str:
         assert self.project is not None
         chart = self.project.charts[chart_id]
         r = self.project.rendered[chart_id]
         rows, columns = self._table(chart_id)
         fields = self.project.fields_of(chart)
         labelled = [(n, fields[n].label if n in fields else n) for n in columns]
-        page_dir = (
-            page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url)
-        )
 
         def link(ext: str) -> str:
-            return posixpath.relpath(f"{CHART_DIR}/{r.stem}.{ext}", page_dir or ".")
+            return _relative(f"{CHART_DIR}/{r.stem}.{ext}", page_url)
 
         d = chart.definition
         return figure.body_html(
@@ -268,6 +292,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             labelled,
             figure.FigureLinks(png=link("png"), csv=link("csv"), spec=link("vl.json")),
             fluid=is_single_view(chart.spec),
+            embed=self.outputs.embed_snippet(chart_id, page_url) if embed and self.outputs else "",
         )
 
 

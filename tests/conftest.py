@@ -68,14 +68,17 @@ def story(tmp_path: Path, render_cache: Path) -> Path:
     return dest
 
 
-def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`site-builder ARGS` in `project`, as a writer runs it."""
+def run_cli(
+    project: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`site-builder ARGS` in `project`, as a writer runs it (with extra environment `env`)."""
     return subprocess.run(
         [str(BIN / "site-builder"), *args],
         cwd=project,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
+        env={**os.environ, **(env or {})},
     )
 
 

@@ -12,10 +12,12 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, run_cli
+from bs4 import BeautifulSoup
+from conftest import ROOT, run_cli, share_cache
 
 CHROMIUM = next(
     (
@@ -50,7 +52,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
+def site(
+    tmp_path_factory: pytest.TempPathFactory, render_cache: Path
+) -> Iterator[tuple[str, list[str]]]:
     """The sample story, built for and served at its own address; with every page's URL."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), QuietHandler)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
@@ -58,16 +62,25 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[s
     project.mkdir()
     for name in ("content", "data", "charts"):
         shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    share_cache(project, render_cache)
     # Material's instant navigation needs site_url: build for the address it is served at.
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    (project / "mkdocs.yml").write_text(f"site_url: {base}\n{config}", encoding="utf-8")
-    result = run_cli(project, "build")
+    result = run_cli(project, "build", env={"SITE_URL": base})
     assert result.returncode == 0, result.stderr
     root = project / "site"
-    pages = sorted(
+    # A page elsewhere that embeds a chart with the code offered under each figure.
+    home = BeautifulSoup((root / "index.html").read_text(encoding="utf-8"), "html.parser")
+    snippet = home.select_one(".sb-figure__embed code").get_text()
+    (root / "embed-host.html").write_text(
+        f"<!doctype html><title>Host</title><h1>Another site</h1>{snippet}", encoding="utf-8"
+    )
+    found = sorted(
         "" if p.parent == root else p.parent.relative_to(root).as_posix() + "/"
         for p in root.rglob("index.html")
     )
+    # Every story page, and one embed page: they all share one template.
+    embeds = [u for u in found if u.startswith("embed/")]
+    pages = [u for u in found if not u.startswith("embed/")] + embeds[:1]
     server.RequestHandlerClass = functools.partial(  # type: ignore[assignment]
         QuietHandler, directory=str(root)
     )
@@ -96,11 +109,17 @@ class Watch:
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
         page.on("request", self._request)
+        page.on("response", self._response)
         self.base = base
 
     def _console(self, message: Any) -> None:
-        if message.type == "error" and "favicon" not in message.text:
+        # Failed loads are reported with their URL by _response; the console line has none.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
             self.errors.append(message.text)
+
+    def _response(self, response: Any) -> None:
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            self.errors.append(f"HTTP {response.status}: {response.url}")
 
     def _request(self, request: Any) -> None:
         self.requests.append(request.url)
@@ -300,5 +319,18 @@ def test_instant_navigation_enhances_the_next_page(
     assert page.evaluate("window.__sameDocument === true"), "navigation was instant"
     states = scroll_all(page)
     assert states and set(states) == {"interactive"}
+    assert watch.errors == []
+    page.context.close()
+
+
+def test_embedded_chart_resizes_its_frame(site: tuple[str, list[str]], browser: Any) -> None:
+    base, _ = site
+    page, watch = open_page(browser, base + "embed-host.html", base)
+    frame = page.locator("iframe")
+    page.wait_for_function("document.querySelector('iframe').style.height !== ''")
+    inner = page.frame_locator("iframe").locator("body")
+    height = inner.evaluate("b => b.ownerDocument.documentElement.scrollHeight")
+    assert abs(frame.bounding_box()["height"] - height) <= 2
+    assert page.frame_locator("iframe").locator("figure .sb-figure__chart").is_visible()
     assert watch.errors == []
     page.context.close()

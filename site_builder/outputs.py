@@ -1,0 +1,117 @@
+"""Files a published story has besides its pages: social cards, embed pages, feed, robots.
+
+Collected while pages are written, then written into the site at the end of the build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import publish
+from .pipeline import Project
+
+CARD_DIR = "assets/cards"
+EMBED_DIR = "embed"
+
+
+@dataclass
+class PageInfo:
+    title: str
+    url: str  # from the site root, e.g. "chips/"
+    summary: str
+    card: str  # file of its social card, from the site root
+
+
+@dataclass
+class Outputs:
+    """Everything that depends on the site's address and its pages, for one build."""
+
+    project: Project
+    site_name: str
+    site_url: str | None
+    cache_dir: Path
+    pages: list[PageInfo] = field(default_factory=list)
+    cards: dict[str, bytes] = field(default_factory=dict)  # file -> PNG
+    story_of: dict[str, str] = field(default_factory=dict)  # chart id -> first page showing it
+
+    def absolute(self, path: str) -> str | None:
+        return self.site_url.rstrip("/") + "/" + path if self.site_url else None
+
+    def page_head(self, title: str, url: str, summary: str, charts: list[str]) -> str:
+        """The page's social card (made now, written at the end) and its meta tags."""
+        lead_chart = charts[0] if charts else None
+        if lead_chart is not None:
+            chart = self.project.charts[lead_chart]
+            svg = publish.card_svg(
+                chart.definition.title, self.site_name, self.project.rendered[lead_chart].svg
+            )
+        else:
+            svg = publish.card_svg(title, self.site_name, "", summary)
+        digest = hashlib.sha256(svg.encode()).hexdigest()
+        slug = url.strip("/").replace("/", "-") or "index"
+        card = f"{CARD_DIR}/{slug}.{digest[:8]}.png"
+        self.cards[card] = self._card_png(svg, digest)
+        self.pages.append(PageInfo(title, url, summary, card))
+        for chart_id in charts:
+            self.story_of.setdefault(chart_id, url)
+        image = self.absolute(card) or relative(card, url)
+        return publish.social_meta(title, summary, image, self.absolute(url), self.site_name)
+
+    def _card_png(self, svg: str, digest: str) -> bytes:
+        cached = self.cache_dir / "cards" / f"{digest}.png"
+        if cached.is_file():
+            return cached.read_bytes()
+        png = publish.card_png(svg)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_name(f".{cached.name}.{os.getpid()}")
+        tmp.write_bytes(png)
+        tmp.replace(cached)
+        return png
+
+    def embed_snippet(self, chart_id: str, page_url: str) -> str:
+        path = f"{EMBED_DIR}/{chart_id}/"
+        src = self.absolute(path) or relative(path, page_url)
+        title = self.project.charts[chart_id].definition.title
+        return publish.embed_snippet(src, title.replace('"', "'"), chart_id)
+
+    def write(self, site_dir: Path, figure_for: Callable[[str, str], str]) -> None:
+        """Cards, one embed page per chart, the feed and robots.txt, into the built site."""
+        for file, png in self.cards.items():
+            _write(site_dir / file, png)
+        for chart_id, chart in self.project.charts.items():
+            url = f"{EMBED_DIR}/{chart_id}/"
+            story = self.story_of.get(chart_id, "")
+            page_title = next((p.title for p in self.pages if p.url == story), self.site_name)
+            html = publish.embed_html(
+                chart.definition.title,
+                figure_for(chart_id, url),
+                page_title,
+                relative(story, url) + (f"#{chart_id}" if chart_id in self.story_of else ""),
+                relative("assets/site-builder", url),
+            )
+            _write(site_dir / url / "index.html", html.encode())
+        epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
+        updated = datetime.fromtimestamp(epoch, UTC)
+        entries = [(p.title, p.url, p.summary) for p in self.pages]
+        feed = publish.atom_feed(self.site_name, self.site_url, entries, updated)
+        _write(site_dir / "feed.xml", feed.encode())
+        _write(site_dir / "robots.txt", publish.robots_txt(self.site_url).encode())
+
+
+def relative(target: str, page_url: str) -> str:
+    """A link from the page at `page_url` to `target` (both from the site root)."""
+    page_dir = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url)
+    link = posixpath.relpath(target or ".", page_dir or ".")
+    folder = target == "" or target.endswith("/")
+    return link + "/" if folder and not link.endswith("/") else link
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)

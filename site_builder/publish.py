@@ -1,0 +1,184 @@
+"""What a published story needs besides its pages: social cards, embed pages, a feed, robots.
+
+Pure functions from text to text (or PNG bytes); the plugin decides where they go.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from datetime import datetime
+from html import escape
+from xml.sax.saxutils import escape as xml_escape
+
+CARD_WIDTH, CARD_HEIGHT = 1200, 630
+_FONT = "Liberation Sans, Helvetica, Arial, sans-serif"
+_SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+
+
+def card_svg(title: str, site_name: str, chart_svg: str = "", summary: str = "") -> str:
+    """A 1200x630 social card: the page's lead chart under its title, or the title alone."""
+    lines = textwrap.wrap(title, 40)[:3] if chart_svg else textwrap.wrap(title, 28)[:4]
+    size = 44 if chart_svg else 64
+    y = 80 if chart_svg else 200
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{CARD_WIDTH}" height="{CARD_HEIGHT}" '
+        f'viewBox="0 0 {CARD_WIDTH} {CARD_HEIGHT}">',
+        f'<rect width="{CARD_WIDTH}" height="{CARD_HEIGHT}" fill="#ffffff"/>',
+        f'<rect width="{CARD_WIDTH}" height="12" fill="#455a64"/>',
+    ]
+    for i, line in enumerate(lines):
+        parts.append(
+            f'<text x="60" y="{y + i * size * 1.2:.0f}" font-family="{_FONT}" font-size="{size}" '
+            f'font-weight="bold" fill="#111111">{xml_escape(line)}</text>'
+        )
+    top = y + len(lines) * size * 1.2
+    if chart_svg:
+        parts.append(_nested(chart_svg, 60, top, CARD_WIDTH - 120, CARD_HEIGHT - top - 70))
+    elif summary:
+        for i, line in enumerate(textwrap.wrap(summary, 60)[:3]):
+            parts.append(
+                f'<text x="60" y="{top + 30 + i * 40:.0f}" font-family="{_FONT}" font-size="30" '
+                f'fill="#444444">{xml_escape(line)}</text>'
+            )
+    parts.append(
+        f'<text x="60" y="{CARD_HEIGHT - 30}" font-family="{_FONT}" font-size="26" '
+        f'fill="#555555">{xml_escape(site_name)}</text></svg>'
+    )
+    return "".join(parts)
+
+
+def _nested(svg: str, x: float, y: float, width: float, height: float) -> str:
+    """The chart's SVG placed in a box, scaled to fit and centred."""
+    match = _SVG_OPEN.search(svg)
+    if not match:
+        return ""
+    tag = re.sub(r'\s(?:width|height|style|x|y)="[^"]*"', "", match.group(0))
+    tag = tag[:-1] + (
+        f' x="{x:.0f}" y="{y:.0f}" width="{width:.0f}" height="{height:.0f}" '
+        'preserveAspectRatio="xMidYMid meet">'
+    )
+    return svg[: match.start()] + tag + svg[match.end() :]
+
+
+def card_png(svg: str) -> bytes:
+    import vl_convert as vlc
+
+    return bytes(vlc.svg_to_png(svg, scale=1.0))
+
+
+def social_meta(title: str, description: str, image: str, url: str | None, site_name: str) -> str:
+    """Open Graph and Twitter tags; `image` and `url` are absolute when the site has an address."""
+    tags = [
+        ("property", "og:type", "article"),
+        ("property", "og:site_name", site_name),
+        ("property", "og:title", title),
+        ("property", "og:description", description),
+        ("property", "og:image", image),
+        ("property", "og:image:width", str(CARD_WIDTH)),
+        ("property", "og:image:height", str(CARD_HEIGHT)),
+        ("name", "twitter:card", "summary_large_image"),
+        ("name", "twitter:title", title),
+        ("name", "twitter:description", description),
+        ("name", "twitter:image", image),
+    ]
+    if url:
+        tags.insert(2, ("property", "og:url", url))
+    return "".join(
+        f'<meta {kind}="{escape(name)}" content="{escape(value)}">' for kind, name, value in tags
+    )
+
+
+def robots_txt(site_url: str | None) -> str:
+    text = "User-agent: *\nAllow: /\n"
+    if site_url:
+        text += f"Sitemap: {site_url.rstrip('/')}/sitemap.xml\n"
+    return text
+
+
+def atom_feed(
+    site_name: str,
+    site_url: str | None,
+    entries: list[tuple[str, str, str]],
+    updated: datetime,
+) -> str:
+    """An Atom feed of the story's pages: (title, url from the site root, summary) each."""
+    base = (site_url or "").rstrip("/") + "/"
+    stamp = updated.strftime("%Y-%m-%dT%H:%M:%SZ")
+    items = "".join(
+        "<entry>"
+        f"<title>{xml_escape(title)}</title>"
+        f'<link href="{xml_escape(base + url)}"/>'
+        f"<id>{xml_escape(base + url)}</id>"
+        f"<updated>{stamp}</updated>"
+        f"<summary>{xml_escape(summary)}</summary>"
+        "</entry>"
+        for title, url, summary in entries
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>{xml_escape(site_name)}</title>"
+        f'<link href="{xml_escape(base)}"/>'
+        f'<link rel="self" href="{xml_escape(base + "feed.xml")}"/>'
+        f"<id>{xml_escape(base)}</id>"
+        f"<updated>{stamp}</updated>"
+        f"{items}</feed>\n"
+    )
+
+
+def embed_html(
+    title: str,
+    figure: str,
+    story_title: str,
+    story_link: str,
+    assets: str,
+) -> str:
+    """A standalone page for one chart, small enough for an iframe; it reports its height."""
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)}</title>
+<link rel="stylesheet" href="{escape(assets)}/site-builder.css">
+<style>
+body {{ margin: 0; padding: 8px 12px; font-family: system-ui, -apple-system, "Segoe UI",
+  Roboto, Helvetica, Arial, sans-serif; color: #222; background: #fff; }}
+.md-typeset .sb-figure {{ margin: 0; }}
+.sb-embed__back {{ font-size: 0.75rem; margin: 0.4em 0 0; }}
+</style>
+</head>
+<body class="md-typeset">
+<main>
+<h1 class="sb-visually-hidden">{escape(title)}</h1>
+{figure}
+<p class="sb-embed__back">From
+<a href="{escape(story_link)}" target="_top">{escape(story_title)}</a></p>
+</main>
+<script src="{escape(assets)}/site-builder.js"></script>
+<script>
+(function () {{
+  // Tell the page that embeds this one how tall it is, so the iframe fits its content.
+  function report() {{
+    parent.postMessage({{sbEmbedHeight: document.documentElement.scrollHeight,
+                        sbEmbed: location.pathname}}, "*");
+  }}
+  new ResizeObserver(report).observe(document.body);
+  report();
+}})();
+</script>
+</body>
+</html>
+"""
+
+
+def embed_snippet(src: str, title: str, chart_id: str) -> str:
+    """The code a reader copies to embed the chart elsewhere; the iframe follows its height."""
+    return (
+        f'<iframe src="{src}" title="{title}" id="sb-embed-{chart_id}" '
+        'style="width:100%;border:0" height="480" loading="lazy"></iframe>'
+        "<script>addEventListener('message',function(e){var f=document.getElementById("
+        f"'sb-embed-{chart_id}');if(f&&e.source===f.contentWindow&&e.data&&e.data.sbEmbedHeight)"
+        "{f.style.height=e.data.sbEmbedHeight+'px'}})</script>"
+    )

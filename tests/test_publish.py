@@ -1,0 +1,142 @@
+"""Publishing: the deploy workflow, sub-path builds whose links all resolve, social cards,
+embed pages, feed, robots and sitemap."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import BIN, ROOT, run_cli
+
+from site_builder.linkcheck import check_site
+
+SITE_URL = "https://example.org/story/"
+
+
+def test_workflow_is_valid() -> None:
+    result = subprocess.run(
+        [
+            str(BIN / "check-jsonschema"),
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(ROOT / ".github" / "workflows" / "deploy.yml"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = (ROOT / ".github" / "workflows" / "deploy.yml").read_text()
+    for needed in (
+        "actions/upload-pages-artifact",
+        "actions/deploy-pages",
+        "cancel-in-progress: false",
+        "make test",
+        "make site",
+        "pages: write",
+        "cache: pip",
+    ):
+        assert needed in text
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory, render_cache: Path) -> Path:
+    """The sample story built for a sub-path address, as the deploy workflow builds it."""
+    import shutil
+
+    from conftest import share_cache
+
+    project = tmp_path_factory.mktemp("published") / "story"
+    project.mkdir()
+    for name in ("content", "data", "charts"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    share_cache(project, render_cache)
+    env = {**os.environ, "SITE_URL": SITE_URL}
+    result = subprocess.run(
+        [str(BIN / "site-builder"), "build"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("index.html") if "embed" not in p.parts)
+
+
+def test_every_link_resolves_under_a_sub_path(published: Path) -> None:
+    assert check_site(published, "/story/") == []
+    result = run_cli(published.parent, "linkcheck", "site", "--base-path", "/story/")
+    assert result.returncode == 0, result.stderr
+
+
+def test_link_check_finds_broken_links(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "index.html").write_text(
+        '<a href="a/">ok</a><a href="a/#here">ok</a><a href="a/#gone">x</a>'
+        '<a href="missing.html">x</a><img src="/other/x.png"><a href="https://e.org/x">ext</a>'
+    )
+    (site / "a" / "index.html").write_text('<h2 id="here">Here</h2><a href="../../up.html">x</a>')
+    assert check_site(site, "/story/") == [
+        'a/index.html: <a href="../../up.html">: points above the site\'s root',
+        "index.html: <a href=\"a/#gone\">: no element with id 'gone'",
+        'index.html: <a href="missing.html">: no such file',
+        'index.html: <img src="/other/x.png">: outside the site\'s path /story/',
+    ]
+
+
+def test_every_page_has_a_social_card(published: Path) -> None:
+    for page in pages(published):
+        soup = BeautifulSoup(page.read_text(), "html.parser")
+        meta = {
+            m.get("property") or m.get("name"): m["content"] for m in soup.select("meta[content]")
+        }
+        assert meta["og:image"].startswith(SITE_URL)
+        card = published / meta["og:image"][len(SITE_URL) :]
+        assert card.is_file(), page
+        assert card.read_bytes()[16:24] == (1200).to_bytes(4, "big") + (630).to_bytes(4, "big")
+        assert meta["twitter:card"] == "summary_large_image"
+        assert meta["og:title"] and meta["og:url"].startswith(SITE_URL)
+
+
+def test_every_chart_has_an_embed_page(published: Path) -> None:
+    home = BeautifulSoup((published / "index.html").read_text(), "html.parser")
+    snippet = home.select_one("figure .sb-figure__embed code").get_text()
+    assert snippet.startswith(f'<iframe src="{SITE_URL}embed/')
+    charts = {p.name for p in (published / "embed").iterdir()}
+    figures = {
+        f["id"]
+        for page in pages(published)
+        for f in BeautifulSoup(page.read_text(), "html.parser").select("figure.sb-figure")
+    }
+    assert charts == figures
+    for chart in charts:
+        embed = BeautifulSoup(
+            (published / "embed" / chart / "index.html").read_text(), "html.parser"
+        )
+        assert embed.select_one(f"figure#{chart} svg[role=img]") is not None
+        assert embed.select_one(".sb-figure__source a[href^='https://']") is not None
+        back = embed.select_one(".sb-embed__back a")["href"]
+        assert back.startswith("../../") and back.endswith(f"#{chart}")
+
+
+def test_feed_robots_sitemap(published: Path) -> None:
+    feed = ET.parse(published / "feed.xml").getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    links = [e.find("a:link", ns).get("href") for e in feed.findall("a:entry", ns)]
+    assert len(links) == len(pages(published)) and all(u.startswith(SITE_URL) for u in links)
+    assert (published / "robots.txt").read_text() == (
+        f"User-agent: *\nAllow: /\nSitemap: {SITE_URL}sitemap.xml\n"
+    )
+    sitemap = (published / "sitemap.xml").read_text()
+    assert "<lastmod>2025-12-01</lastmod>" in sitemap  # SOURCE_DATE_EPOCH of the tests
+    assert (published / "404.html").is_file()
