@@ -206,21 +206,7 @@ def _load_json(
         raise DataError(
             Problem(shown, f"not valid JSON: {exc}", "re-export the file", line, column)
         ) from None
-    digest = hashlib.sha256(raw)
-    digest.update(json.dumps(res, sort_keys=True, default=str).encode())
-    return Dataset(
-        name=res["name"],
-        path=shown,
-        title=str(res.get("title", "")),
-        description=str(res.get("description", "")),
-        sources=_sources(res),
-        licenses=list(res.get("licenses") or package_licenses),
-        fields=[],
-        primary_key=[],
-        frame=pd.DataFrame(),
-        digest=digest.hexdigest(),
-        document=document,
-    )
+    return _dataset(res, package_licenses, shown, raw, [], [], pd.DataFrame(), document)
 
 
 def _sources(res: dict[str, Any]) -> list[Source]:
@@ -264,6 +250,18 @@ def _shown_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def yaml_problem(exc: yaml.YAMLError, shown: str, hint: str) -> Problem:
+    """A YAML syntax error, where the parser found it."""
+    mark = getattr(exc, "problem_mark", None)
+    return Problem(
+        shown,
+        f"not valid YAML: {getattr(exc, 'problem', exc)}",
+        hint,
+        mark.line + 1 if mark else None,
+        mark.column + 1 if mark else None,
+    )
+
+
 def _read_descriptor(path: Path, shown: str) -> dict[str, Any]:
     if not path.is_file():
         raise DataError(
@@ -272,15 +270,8 @@ def _read_descriptor(path: Path, shown: str) -> dict[str, Any]:
     try:
         descriptor = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
         raise DataError(
-            Problem(
-                shown,
-                f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                "check indentation and quotes around values that contain ':'",
-                line=mark.line + 1 if mark else None,
-                column=mark.column + 1 if mark else None,
-            )
+            yaml_problem(exc, shown, "check indentation and quotes around values that contain ':'")
         ) from None
     except UnicodeDecodeError:
         raise DataError(Problem(shown, "not UTF-8 text", "save the file as UTF-8")) from None
@@ -495,19 +486,42 @@ def _load_dataset(
     if problems:
         raise DataError(problems)
     frame = pd.DataFrame({f.name: _to_series(columns[f.name], f.type) for f in fields})
-    digest = hashlib.sha256(csv_path.read_bytes())
+    return _dataset(
+        res,
+        package_licenses,
+        csv_shown,
+        csv_path.read_bytes(),
+        fields,
+        list(resource.schema.primary_key),
+        frame,
+    )
+
+
+def _dataset(
+    res: dict[str, Any],
+    package_licenses: list[Any],
+    shown: str,
+    raw: bytes,
+    fields: list[Field],
+    primary_key: list[str],
+    frame: pd.DataFrame,
+    document: Any = None,
+) -> Dataset:
+    """A dataset with its metadata; its digest covers the file and its description."""
+    digest = hashlib.sha256(raw)
     digest.update(json.dumps(res, sort_keys=True, default=str).encode())
     return Dataset(
         name=res["name"],
-        path=csv_shown,
+        path=shown,
         title=str(res.get("title", "")),
         description=str(res.get("description", "")),
         sources=_sources(res),
         licenses=list(res.get("licenses") or package_licenses),
         fields=fields,
-        primary_key=list(resource.schema.primary_key),
+        primary_key=primary_key,
         frame=frame,
         digest=digest.hexdigest(),
+        document=document,
     )
 
 

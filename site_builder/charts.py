@@ -178,33 +178,40 @@ def _line_in(exc: BaseException, path: Path) -> int | None:
 
 
 def _check_declarations(found: Declarations) -> list[Problem]:
-    problems = []
-    seen: dict[str, ChartDef] = {}
+    problems = check_ids(found.charts, "chart")
     for c in found.charts:
-        if not SLUG.match(c.id):
-            problems.append(
-                Problem(
-                    c.path,
-                    f"chart id '{c.id}' is not a slug",
-                    "use lowercase letters, digits and single hyphens, e.g. 'rare-earth-refining'",
-                    c.line,
-                )
-            )
-        if c.id in seen:
-            first = seen[c.id]
-            problems.append(
-                Problem(
-                    c.path,
-                    f"chart id '{c.id}' is already used at {first.path}:{first.line}",
-                    "give each chart a unique id",
-                    c.line,
-                )
-            )
-        seen.setdefault(c.id, c)
         if not c.title.strip():
             problems.append(
                 Problem(c.path, f"chart '{c.id}' has no title", "add title='...'", c.line)
             )
+    return problems
+
+
+def check_ids(items: Sequence[Any], noun: str) -> list[Problem]:
+    """Ids of charts or facts: slugs, each used once."""
+    problems = []
+    seen: dict[str, Any] = {}
+    for item in items:
+        if not SLUG.match(item.id):
+            problems.append(
+                Problem(
+                    item.path,
+                    f"{noun} id '{item.id}' is not a slug",
+                    "use lowercase letters, digits and single hyphens, e.g. 'rare-earth-refining'",
+                    item.line,
+                )
+            )
+        if item.id in seen:
+            first = seen[item.id]
+            problems.append(
+                Problem(
+                    item.path,
+                    f"{noun} id '{item.id}' is already used at {first.path}:{first.line}",
+                    f"give each {noun} a unique id",
+                    item.line,
+                )
+            )
+        seen.setdefault(item.id, item)
     return problems
 
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
-from .catalog import Catalog
-from .charts import SLUG, collector
+from .catalog import Catalog, yaml_problem
+from .charts import check_ids, collector
 from .errors import FactError, Problem, nearest
 
 
@@ -114,15 +114,8 @@ def read_fact_file(path: Path, shown: str) -> list[FactDef]:
     try:
         node = yaml.compose(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
         raise FactError(
-            Problem(
-                shown,
-                f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                "check indentation and quote formats that contain ':' or '{'",
-                mark.line + 1 if mark else None,
-                mark.column + 1 if mark else None,
-            )
+            yaml_problem(exc, shown, "check indentation and quote formats that contain ':' or '{'")
         ) from None
     if node is None:
         return []
@@ -176,30 +169,7 @@ _FACT_HINT = (
 
 
 def check_fact_names(defs: list[FactDef]) -> list[Problem]:
-    problems: list[Problem] = []
-    seen: dict[str, FactDef] = {}
-    for d in defs:
-        if not SLUG.match(d.id):
-            problems.append(
-                Problem(
-                    d.path,
-                    f"fact name '{d.id}' is not a slug",
-                    "use lowercase letters, digits and hyphens",
-                    d.line,
-                )
-            )
-        if d.id in seen:
-            first = seen[d.id]
-            problems.append(
-                Problem(
-                    d.path,
-                    f"fact '{d.id}' is already defined at {first.path}:{first.line}",
-                    "give each fact a unique name",
-                    d.line,
-                )
-            )
-        seen.setdefault(d.id, d)
-    return problems
+    return check_ids(defs, "fact")
 
 
 def compute_facts(defs: list[FactDef], catalog: Catalog) -> dict[str, Fact]:
