@@ -56,16 +56,19 @@ def mini(fresh_mini: Path, render_cache: Path) -> Path:
     return share_cache(fresh_mini, render_cache)
 
 
-@pytest.fixture
-def story(tmp_path: Path, render_cache: Path) -> Path:
-    """The sample story (the repository's own project) in a temporary folder."""
-    dest = tmp_path / "story"
-    dest.mkdir()
+def copy_story(dest: Path, cache: Path) -> Path:
+    """The sample story (the repository's own project) in `dest`, sharing the render cache."""
+    dest.mkdir(parents=True)
     for name in ("content", "data", "charts"):
         shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    share_cache(dest, render_cache)
-    return dest
+    return share_cache(dest, cache)
+
+
+@pytest.fixture
+def story(tmp_path: Path, render_cache: Path) -> Path:
+    """The sample story in a temporary folder."""
+    return copy_story(tmp_path / "story", render_cache)
 
 
 def run_cli(

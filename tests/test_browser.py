@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, run_cli, share_cache
+from conftest import ROOT, copy_story, run_cli
 
 CHROMIUM = next(
     (
@@ -58,12 +58,7 @@ def site(
     """The sample story, built for and served at its own address; with every page's URL."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), QuietHandler)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    project = tmp_path_factory.mktemp("browser") / "story"
-    project.mkdir()
-    for name in ("content", "data", "charts"):
-        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    share_cache(project, render_cache)
+    project = copy_story(tmp_path_factory.mktemp("browser") / "story", render_cache)
     # Material's instant navigation needs site_url: build for the address it is served at.
     result = run_cli(project, "build", env={"SITE_URL": base})
     assert result.returncode == 0, result.stderr
@@ -312,6 +307,8 @@ def test_instant_navigation_enhances_the_next_page(
     if start is None:
         pytest.skip("needs a second page to navigate from")
     page, watch = open_page(browser, base + start, base)
+    # Instant navigation starts once Material has its sitemap: wait for the page to settle.
+    page.wait_for_load_state("networkidle")
     page.evaluate("window.__sameDocument = true")
     page.locator("a.md-header__button.md-logo").click()
     page.wait_for_url(base)

@@ -3,14 +3,13 @@ embed pages, feed, robots and sitemap."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import BIN, ROOT, run_cli
+from conftest import BIN, ROOT, copy_story, run_cli
 
 from site_builder.linkcheck import check_site
 
@@ -45,25 +44,8 @@ def test_workflow_is_valid() -> None:
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory, render_cache: Path) -> Path:
     """The sample story built for a sub-path address, as the deploy workflow builds it."""
-    import shutil
-
-    from conftest import share_cache
-
-    project = tmp_path_factory.mktemp("published") / "story"
-    project.mkdir()
-    for name in ("content", "data", "charts"):
-        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    share_cache(project, render_cache)
-    env = {**os.environ, "SITE_URL": SITE_URL}
-    result = subprocess.run(
-        [str(BIN / "site-builder"), "build"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    project = copy_story(tmp_path_factory.mktemp("published") / "story", render_cache)
+    result = run_cli(project, "build", env={"SITE_URL": SITE_URL})
     assert result.returncode == 0, result.stderr
     return project / "site"
 
