@@ -10,7 +10,7 @@ export TZ := UTC
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 
-.PHONY: site test serve check lint format lock clean
+.PHONY: site test serve check lint format lock clean bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ test: $(VENV)/.installed-test node_modules/.package-lock.json
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format site_builder charts tests bench
 	$(BIN)/ruff check --fix site_builder charts tests bench
+
+# Speed at scale (bench/scale.py); BENCH="--pages 250 --charts 4 --runs 3" for the full size.
+BENCH ?= --pages 10 --charts 4 --runs 3
+bench: $(VENV)/.installed-test
+	cd bench && ../$(BIN)/python scale.py $(BENCH) --json scale.json
+	$(BIN)/python bench/build_times.py --runs 3
 
 # Refresh the pinned versions from the current .venv.
 lock: $(VENV)/.installed-test

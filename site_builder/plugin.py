@@ -186,15 +186,17 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if self.project is not None:
             p = self.project
             fresh = sum(1 for r in p.rendered.values() if not r.from_cache)
+            stages = ", ".join(f"{k} {v:.2f} s" for k, v in p.timings.items())
             log.info(
                 "site-builder: %d pages, %d charts (%d rendered, %d from cache), %d facts, "
-                "%d datasets",
+                "%d datasets; %s",
                 self.pages_written,
                 len(p.charts),
                 fresh,
                 len(p.rendered) - fresh,
                 len(p.facts),
                 len(p.catalog.datasets),
+                stages,
             )
         if self.staging is None or self.final_site is None:
             return
