@@ -48,6 +48,21 @@ def test_unknown_dataset_in_block(mini: Path) -> None:
     )
 
 
+def add_shapes(project: Path, **extra: str) -> None:
+    """Describe data/shapes.json as a resource of the mini project."""
+    package = yaml.safe_load((project / "data" / "datapackage.yaml").read_text())
+    package["resources"].append(
+        {
+            "name": "shapes",
+            "path": "shapes.json",
+            "title": "Shapes",
+            "sources": [{"title": "S", "path": "https://e.org"}],
+            **extra,
+        }
+    )
+    (project / "data" / "datapackage.yaml").write_text(yaml.safe_dump(package))
+
+
 def test_json_resource_is_passed_to_charts(mini: Path) -> None:
     shapes = {
         "type": "Topology",
@@ -55,18 +70,7 @@ def test_json_resource_is_passed_to_charts(mini: Path) -> None:
         "arcs": [],
     }
     (mini / "data" / "shapes.json").write_text(json.dumps(shapes))
-    package = yaml.safe_load((mini / "data" / "datapackage.yaml").read_text())
-    package["resources"].append(
-        {
-            "name": "shapes",
-            "path": "shapes.json",
-            "format": "topojson",
-            "title": "Shapes",
-            "description": "Boundaries.",
-            "sources": [{"title": "S", "path": "https://e.org"}],
-        }
-    )
-    (mini / "data" / "datapackage.yaml").write_text(yaml.safe_dump(package))
+    add_shapes(mini, format="topojson", description="Boundaries.")
     (mini / "charts" / "maps.py").write_text(
         "import altair as alt\nfrom site_builder import chart\n\n"
         "@chart('land', data='shapes', title='Land', description='A map.')\n"
@@ -83,15 +87,5 @@ def test_json_resource_is_passed_to_charts(mini: Path) -> None:
 
 def test_broken_json_resource(mini: Path) -> None:
     (mini / "data" / "shapes.json").write_text('{"type": "Topology",\n  oops}')
-    package = yaml.safe_load((mini / "data" / "datapackage.yaml").read_text())
-    package["resources"].append(
-        {
-            "name": "shapes",
-            "path": "shapes.json",
-            "title": "Shapes",
-            "description": "B.",
-            "sources": [{"title": "S", "path": "https://e.org"}],
-        }
-    )
-    (mini / "data" / "datapackage.yaml").write_text(yaml.safe_dump(package))
+    add_shapes(mini, description="B.")
     assert report(mini).startswith("data/shapes.json:2:3: not valid JSON: ")
