@@ -18,6 +18,7 @@ import yaml
 from .cellcheck import check_cells
 from .csvcheck import RawCheck, check_raw
 from .errors import DataError, Problem
+from .fastload import typed_frame
 
 log = logging.getLogger("site_builder")
 
@@ -106,7 +107,8 @@ def load_catalog(data_dir: Path, root: Path) -> Catalog:
         )
     package_licenses = descriptor.get("licenses") or []
     catalog = Catalog(descriptor_path=shown, title=str(descriptor.get("title", "")))
-    tables: list[tuple[dict[str, Any], Path, str, RawCheck]] = []
+    tables: list[tuple[dict[str, Any], Path, str, RawCheck]] = []  # for the validator
+    plain: list[dict[str, Any]] = []  # loaded by the fast path: only referred to
     seen: set[str] = set()
     for index, res in enumerate(resources, start=1):
         name = res.get("name") if isinstance(res, dict) else None
@@ -130,7 +132,7 @@ def load_catalog(data_dir: Path, root: Path) -> Catalog:
         _require_primary_key_fields(res)
         res.setdefault("encoding", "utf-8")
         try:
-            frictionless.Resource(res, basepath=str(data_dir))  # is the descriptor valid?
+            described = frictionless.Resource(res, basepath=str(data_dir))  # a valid descriptor?
         except frictionless.FrictionlessException as exc:
             problems.append(
                 Problem(shown, f"{where}: {exc.error.note or exc.error.message}", _SCHEMA_HINT)
@@ -158,10 +160,27 @@ def load_catalog(data_dir: Path, root: Path) -> Catalog:
         if raw.problems:
             problems.extend(raw.problems)
             continue
-        tables.append((res, csv_path, csv_shown, raw))
+        frame = typed_frame(res, raw.records)
+        raw.records = []  # no longer needed; a big table's cells would hold memory
+        if frame is None:
+            tables.append((res, csv_path, csv_shown, raw))
+            continue
+        try:
+            catalog.datasets[name] = _checked_dataset(
+                described, res, package_licenses, csv_path, csv_shown, raw, frame
+            )
+        except DataError as exc:
+            problems.extend(exc.problems)
+        plain.append(res)
 
+    if not tables:
+        if problems:
+            raise DataError(problems)
+        return catalog
     # Validated as one package, so that foreign keys can refer to other tables.
-    package = frictionless.Package({"resources": [t[0] for t in tables]}, basepath=str(data_dir))
+    package = frictionless.Package(
+        {"resources": [t[0] for t in tables] + plain}, basepath=str(data_dir)
+    )
     for res, csv_path, csv_shown, raw in tables:
         resource = package.get_resource(res["name"])
         found = _validate_resource(resource, csv_shown, raw)
@@ -449,24 +468,48 @@ def _load_dataset(
     csv_shown: str,
     raw: RawCheck,
 ) -> Dataset:
-    fields = [
-        Field(
-            name=f.name,
-            type=f.type,
-            title=f.title or f.name,
-            description=f.description or "",
-            unit=str(f.custom.get("unit", "")),
-        )
-        for f in resource.schema.fields
-    ]
-    columns: dict[str, list[Any]] = {f.name: [] for f in fields}
+    """A table the validator passed, read row by row with its types."""
+    names = [f.name for f in resource.schema.fields]
+    columns: dict[str, list[Any]] = {name: [] for name in names}
     row_numbers: list[int] = []
     with resource:
         for row in resource.row_stream:
             row_numbers.append(row.row_number)
-            for f in fields:
-                columns[f.name].append(row[f.name])
-    if not row_numbers and not res.get("allowEmpty"):
+            for name in names:
+                columns[name].append(row[name])
+    _require_rows(len(row_numbers), res, csv_shown)
+    _raise_cell_problems(resource, columns, row_numbers, csv_shown, raw)
+    frame = pd.DataFrame(
+        {f.name: _to_series(columns[f.name], f.type) for f in resource.schema.fields}
+    )
+    return _table_dataset(resource, res, package_licenses, csv_path, csv_shown, frame)
+
+
+def _checked_dataset(
+    resource: Any,
+    res: dict[str, Any],
+    package_licenses: list[Any],
+    csv_path: Path,
+    csv_shown: str,
+    raw: RawCheck,
+    frame: pd.DataFrame,
+) -> Dataset:
+    """A table the fast path typed: only the checks a schema cannot express remain."""
+    _require_rows(len(frame), res, csv_shown)
+    # Only text cells can be suspicious here: the fast path took no NaN or infinity.
+    nothing = [None] * len(frame)
+    columns = {
+        f.name: frame[f.name].astype(object).where(frame[f.name].notna(), None).tolist()
+        if f.type == "string"
+        else nothing
+        for f in resource.schema.fields
+    }
+    _raise_cell_problems(resource, columns, list(range(2, len(frame) + 2)), csv_shown, raw)
+    return _table_dataset(resource, res, package_licenses, csv_path, csv_shown, frame)
+
+
+def _require_rows(count: int, res: dict[str, Any], csv_shown: str) -> None:
+    if not count and not res.get("allowEmpty"):
         raise DataError(
             Problem(
                 csv_shown,
@@ -475,6 +518,15 @@ def _load_dataset(
                 1,
             )
         )
+
+
+def _raise_cell_problems(
+    resource: Any,
+    columns: dict[str, list[Any]],
+    row_numbers: list[int],
+    csv_shown: str,
+    raw: RawCheck,
+) -> None:
     problems = check_cells(
         resource.schema.fields,
         columns,
@@ -485,7 +537,26 @@ def _load_dataset(
     )
     if problems:
         raise DataError(problems)
-    frame = pd.DataFrame({f.name: _to_series(columns[f.name], f.type) for f in fields})
+
+
+def _table_dataset(
+    resource: Any,
+    res: dict[str, Any],
+    package_licenses: list[Any],
+    csv_path: Path,
+    csv_shown: str,
+    frame: pd.DataFrame,
+) -> Dataset:
+    fields = [
+        Field(
+            name=f.name,
+            type=f.type,
+            title=f.title or f.name,
+            description=f.description or "",
+            unit=str(f.custom.get("unit", "")),
+        )
+        for f in resource.schema.fields
+    ]
     return _dataset(
         res,
         package_licenses,

@@ -24,6 +24,7 @@ class RawCheck:
 
     problems: list[Problem] = field(default_factory=list)
     record_lines: list[int] = field(default_factory=list)  # index 0 is record 1 (the header)
+    records: list[list[str]] = field(default_factory=list)  # the parsed cells, header first
 
     def line_of(self, record: int | None) -> int | None:
         if record is None or not 0 < record <= len(self.record_lines):
@@ -139,7 +140,8 @@ def _scan_records(text: str, shown: str, delimiter: str, quote: str, result: Raw
     )
     start = 1
     try:
-        for _ in reader:
+        for record in reader:
+            result.records.append(record)
             result.record_lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:

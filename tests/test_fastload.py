@@ -1,0 +1,134 @@
+"""The loader's fast path: it takes plain, valid tables with exactly the validator's values, and
+leaves everything doubtful to the validator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from conftest import PROJECTS, ROOT
+from test_corpus import DATA_CASES, load_case
+
+from site_builder import catalog
+from site_builder.fastload import typed_frame
+
+FIELDS = [
+    {"name": "id", "type": "string"},
+    {"name": "share", "type": "number", "constraints": {"minimum": 0, "maximum": 100}},
+    {"name": "year", "type": "integer"},
+    {"name": "day", "type": "date"},
+    {"name": "flag", "type": "boolean"},
+]
+GOOD = [
+    ["id", "share", "year", "day", "flag"],
+    ["a", "90.5", "2024", "2025-12-12", "TRUE"],
+    ["b", "", "2023", "", "false"],
+    ["c", "4", "-1", "2025-01-31", "1"],
+]
+
+
+def resource(fields: list[dict[str, Any]] = FIELDS, **schema: Any) -> dict[str, Any]:
+    return {"name": "t", "schema": {"fields": fields, "primaryKey": "id", **schema}}
+
+
+def load_both(
+    monkeypatch: pytest.MonkeyPatch, load: Any
+) -> tuple[catalog.Catalog, catalog.Catalog, list[bool]]:
+    """The catalogue through the fast path, through the validator alone, and which tables the
+    fast path took."""
+    taken: list[bool] = []
+
+    def spy(res: dict[str, Any], records: list[list[str]]) -> pd.DataFrame | None:
+        frame = typed_frame(res, records)
+        taken.append(frame is not None)
+        return frame
+
+    with monkeypatch.context() as m:
+        m.setattr(catalog, "typed_frame", spy)
+        fast = load()
+    with monkeypatch.context() as m:
+        m.setattr(catalog, "typed_frame", lambda res, records: None)
+        slow = load()
+    return fast, slow, taken
+
+
+def assert_same_tables(fast: catalog.Catalog, slow: catalog.Catalog) -> None:
+    assert fast.names() == slow.names()
+    for name, ds in fast.datasets.items():
+        if ds.is_table:
+            pd.testing.assert_frame_equal(ds.frame, slow.datasets[name].frame)
+            assert ds.fields == slow.datasets[name].fields
+            assert ds.digest == slow.datasets[name].digest
+
+
+@pytest.mark.parametrize("project", [ROOT, PROJECTS / "basic"])
+def test_projects_load_the_same_either_way(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast, slow, taken = load_both(
+        monkeypatch, lambda: catalog.load_catalog(project / "data", project)
+    )
+    assert_same_tables(fast, slow)
+    if project == ROOT:
+        assert taken and all(taken), "every table of the story is plain and valid"
+
+
+LOADING = [c for c in DATA_CASES if c["expect"] == "ok"]
+
+
+@pytest.mark.parametrize("case", LOADING, ids=[str(c["id"]) for c in LOADING])
+def test_corpus_tables_load_the_same_either_way(
+    case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast, slow, _ = load_both(monkeypatch, lambda: load_case(tmp_path, case))
+    assert_same_tables(fast, slow)
+
+
+def test_plain_table_is_typed() -> None:
+    frame = typed_frame(resource(), GOOD)
+    assert frame is not None
+    assert frame["share"].dtype == "float64" and pd.isna(frame["share"][1])
+    assert frame["year"].tolist() == [2024, 2023, -1] and frame["year"].dtype == "int64"
+    assert frame["day"].dtype == "datetime64[s]" and pd.isna(frame["day"][1])
+    assert frame["flag"].tolist() == [True, False, True]
+
+
+DOUBTFUL = {
+    "thousands separator": (1, 1, "1,5"),
+    "percent sign": (1, 1, "90%"),
+    "NaN": (1, 1, "NaN"),
+    "above the maximum": (1, 1, "101"),
+    "decimal integer": (1, 2, "2024.0"),
+    "leading zero": (1, 2, "02024"),
+    "impossible date": (1, 3, "2025-02-30"),
+    "day first": (1, 3, "12/12/2025"),
+    "yes for a boolean": (1, 4, "yes"),
+    "empty key": (1, 0, ""),
+    "duplicate key": (2, 0, "a"),
+}
+
+
+@pytest.mark.parametrize("row, column, cell", DOUBTFUL.values(), ids=DOUBTFUL.keys())
+def test_doubtful_cells_go_to_the_validator(row: int, column: int, cell: str) -> None:
+    records = [list(r) for r in GOOD]
+    records[row][column] = cell
+    assert typed_frame(resource(), records) is None
+
+
+def test_doubtful_shapes_go_to_the_validator() -> None:
+    assert typed_frame(resource(), [GOOD[0], GOOD[1], []]) is None  # blank line
+    assert typed_frame(resource(), [GOOD[0], GOOD[1], ["", "", "", "", ""]]) is None
+    assert typed_frame(resource(), [GOOD[0], GOOD[1][:4]]) is None  # a missing cell
+    assert typed_frame(resource(), [GOOD[0], [*GOOD[1], "x"]]) is None  # an extra cell
+    assert typed_frame(resource(), [GOOD[0][::-1], *GOOD[1:]]) is None  # header order
+    assert typed_frame(resource(), [GOOD[0]]) is None  # no rows
+
+
+def test_features_it_does_not_check_go_to_the_validator() -> None:
+    fk = {"fields": ["id"], "reference": {"resource": "other", "fields": ["id"]}}
+    assert typed_frame(resource(foreignKeys=[fk]), GOOD) is None
+    assert typed_frame(resource(missingValues=["", "NA"]), GOOD) is None
+    custom = [dict(FIELDS[0], format="email"), *FIELDS[1:]]
+    assert typed_frame(resource(custom), GOOD) is None
+    enum_number = [FIELDS[0], dict(FIELDS[1], constraints={"enum": [90.5, 4]}), *FIELDS[2:]]
+    assert typed_frame(resource(enum_number), GOOD) is None
