@@ -16,6 +16,7 @@ from .errors import Problem, Problems, WriterError
 from .facts import Fact, FactDef, check_fact_names, compute_facts, read_fact_file
 from .markdown import PageRefs, check_page_refs, scan_page
 from .render import Rendered, render_charts
+from .tablecache import TableCache
 
 log = logging.getLogger("site_builder")
 
@@ -76,7 +77,9 @@ def prepare(settings: Settings) -> Project:
 
     catalog: Catalog | None = None
     try:
-        catalog = load_catalog(settings.data_dir, settings.root)
+        catalog = load_catalog(
+            settings.data_dir, settings.root, TableCache(settings.cache_dir / "tables")
+        )
     except WriterError as exc:
         problems.extend(exc)
     timings["load"] = time.perf_counter() - clock
