@@ -15,11 +15,11 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from .cache import TableCache
 from .cellcheck import check_cells
 from .csvcheck import RawCheck, check_raw
 from .errors import DataError, Problem
 from .fastload import typed_frame
-from .tablecache import TableCache
 
 log = logging.getLogger("site_builder")
 

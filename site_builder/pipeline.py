@@ -10,13 +10,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import SpecCache, TableCache, code_digest
 from .catalog import Catalog, Dataset, Field, Source, load_catalog, resource_names
 from .charts import BuiltChart, ChartDef, build_chart, check_data_names, discover, shown_path
 from .errors import Problem, Problems, WriterError
 from .facts import Fact, FactDef, check_fact_names, compute_facts, read_fact_file
 from .markdown import PageRefs, check_page_refs, scan_page
 from .render import Rendered, render_charts
-from .tablecache import TableCache
 
 log = logging.getLogger("site_builder")
 
@@ -116,11 +116,19 @@ def prepare(settings: Settings) -> Project:
     assert catalog is not None
 
     charts: dict[str, BuiltChart] = {}
+    specs = _spec_cache(settings)
     for definition in chart_defs:
+        digests = [catalog.datasets[name].digest for name in definition.data]
+        spec = specs.get(definition.id, digests)
+        if spec is not None:
+            charts[definition.id] = BuiltChart(definition, spec, list(definition.data))
+            continue
         try:
             charts[definition.id] = build_chart(definition, catalog)
         except WriterError as exc:
             problems.extend(exc)
+        else:
+            specs.put(definition.id, digests, charts[definition.id].spec)
     facts: dict[str, Fact] = {}
     try:
         facts = compute_facts(fact_defs, catalog)
@@ -138,6 +146,14 @@ def prepare(settings: Settings) -> Project:
         pages,
         timings=timings,
         fact_sources={d.id: f"{d.path}:{d.line}" for d in fact_defs},
+    )
+
+
+def _spec_cache(settings: Settings) -> SpecCache:
+    from importlib.metadata import version
+
+    return SpecCache(
+        settings.cache_dir / "specs", code_digest(settings.charts_dir), version("altair")
     )
 
 

@@ -1,5 +1,5 @@
-"""Typed tables are kept between builds and reused only while their file and description are
-unchanged."""
+"""Typed tables and chart specs are kept between builds and reused only while what made them
+is unchanged."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers import edit, prepare
 from test_catalog import write_package
 
-from site_builder import catalog
+from site_builder import catalog, pipeline
+from site_builder.cache import SpecCache, TableCache
 from site_builder.catalog import load_catalog
 from site_builder.errors import DataError
-from site_builder.tablecache import TableCache
+from site_builder.specs import plotted_rows
 
 CSV = "country,year,value\nChina,2023,92\nMalaysia,2023,4.5\n"
 
@@ -63,3 +65,39 @@ def test_a_table_with_problems_is_never_kept(tmp_path: Path) -> None:
         with pytest.raises(DataError):
             load_catalog(data, tmp_path, cache)
     assert not (tmp_path / "cache").exists()
+
+
+def test_chart_functions_run_again_only_for_what_changed(
+    fresh_mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[str] = []
+    real = pipeline.build_chart
+
+    def counting(definition: Any, cat: Any) -> Any:
+        built.append(definition.id)
+        return real(definition, cat)
+
+    monkeypatch.setattr(pipeline, "build_chart", counting)
+    first = prepare(fresh_mini)
+    assert sorted(built) == ["city-population", "region-scores"]
+    built.clear()
+    again = prepare(fresh_mini)
+    assert built == [] and {k: c.spec for k, c in again.charts.items()} == {
+        k: c.spec for k, c in first.charts.items()
+    }
+    edit(fresh_mini / "data" / "cities.csv", "431000", "431001")
+    edited = prepare(fresh_mini)
+    assert built == ["city-population"]
+    assert 431001 in [r["population"] for r in plotted_rows(edited.charts["city-population"].spec)]
+    built.clear()
+    edit(fresh_mini / "charts" / "cities.py", "mark_point()", "mark_point(size=80)")
+    assert sorted(c.id for c in [*prepare(fresh_mini).charts.values()]) == sorted(first.charts)
+    assert sorted(built) == ["city-population", "region-scores"], "any code edit rebuilds all"
+
+
+def test_a_spec_that_is_not_plain_json_is_not_kept(tmp_path: Path) -> None:
+    specs = SpecCache(tmp_path, "code", "6")
+    specs.put("c", ["d"], {"data": {"values": [{"x": float("nan")}]}})
+    assert specs.get("c", ["d"]) is None and not list(tmp_path.iterdir())
+    specs.put("c", ["d"], {"mark": "bar"})
+    assert specs.get("c", ["d"]) == {"mark": "bar"} and specs.get("c", ["e"]) is None

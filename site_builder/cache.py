@@ -1,0 +1,89 @@
+"""What the build keeps between runs in `.cache/site-builder`, each entry named by a digest of
+everything that made it: typed tables and chart specs. A damaged entry counts as missing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+# Bump when the loader's typing or the spec building changes, so old entries are not reused.
+VERSION = "1"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file, so a reader never sees half an entry."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _name(*parts: str) -> str:
+    h = hashlib.sha256(VERSION.encode())
+    for part in parts:
+        h.update(b"\0" + part.encode())
+    return h.hexdigest()
+
+
+class TableCache:
+    """Typed tables that passed every check and stand alone (no foreign keys): a hit skips
+    reading, typing and checking them again."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def _file(self, digest: str) -> Path:
+        return self.folder / f"{_name(pd.__version__, digest)}.pickle"
+
+    def get(self, digest: str) -> tuple[list[Any], list[str], pd.DataFrame] | None:
+        """(fields, primary key, frame) of a table seen before, or None."""
+        try:
+            with self._file(digest).open("rb") as f:
+                return pickle.load(f)  # type: ignore[no-any-return]
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+
+    def put(self, digest: str, fields: list[Any], key: list[str], frame: pd.DataFrame) -> None:
+        data = pickle.dumps((fields, key, frame), protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomic(self._file(digest), data)
+
+
+def code_digest(folder: Path) -> str:
+    """Every Python file of the chart code: a chart may use any helper module beside it."""
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*.py")) if folder.is_dir() else []:
+        h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+class SpecCache:
+    """Chart specs, named by the chart code, the chart's id and its datasets' digests: a hit
+    skips calling the chart function and checking what it returned."""
+
+    def __init__(self, folder: Path, code: str, library: str):
+        self.folder = folder
+        self.code = code
+        self.library = library  # the Altair version, which shapes the spec
+
+    def _file(self, chart_id: str, data_digests: list[str]) -> Path:
+        return self.folder / f"{_name(self.library, self.code, chart_id, *data_digests)}.json"
+
+    def get(self, chart_id: str, data_digests: list[str]) -> dict[str, Any] | None:
+        try:
+            spec = json.loads(self._file(chart_id, data_digests).read_bytes())
+        except (OSError, ValueError):
+            return None
+        return spec if isinstance(spec, dict) else None
+
+    def put(self, chart_id: str, data_digests: list[str], spec: dict[str, Any]) -> None:
+        try:
+            text = json.dumps(spec, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        except (TypeError, ValueError):
+            return  # not plain JSON (NaN, an odd type): build it each time rather than alter it
+        write_atomic(self._file(chart_id, data_digests), text.encode("utf-8"))
