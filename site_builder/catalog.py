@@ -168,8 +168,8 @@ def load_catalog(data_dir: Path, root: Path, cache: TableCache | None = None) ->
         if raw.problems:
             problems.extend(raw.problems)
             continue
-        frame = typed_frame(res, raw.records)
-        raw.records = []  # no longer needed; a big table's cells would hold memory
+        frame = typed_frame(res, raw)
+        raw.records, raw.text = [], ""  # no longer needed; a big table's cells hold memory
         if frame is None:
             tables.append((res, csv_path, csv_shown, raw))
             continue

@@ -34,7 +34,11 @@ def check_cells(
     problems: list[Problem] = []
     for position, f in enumerate(fields, start=1):
         found = 0
-        for value, row in zip(columns[f.name], row_numbers, strict=True):
+        values = columns[f.name]
+        suspects = _suspects(f, values, f.name in primary_key)
+        for value, row in zip(values, row_numbers, strict=True):
+            if suspects is not None and value not in suspects:
+                continue
             problem = _check(f, value, f.name in primary_key)
             if problem is None:
                 continue
@@ -46,6 +50,16 @@ def check_cells(
             if found == 3:
                 break
     return problems
+
+
+def _suspects(f: Any, values: list[Any], in_key: bool) -> set[Any] | None:
+    """The distinct values that fail a check (a big column repeats a few values), or None
+    when the values cannot be told apart that way and each cell must be checked."""
+    try:
+        distinct = set(values)
+    except TypeError:  # lists or dicts in the cells
+        return None
+    return {v for v in distinct if _check(f, v, in_key) is not None}
 
 
 def _check(f: Any, value: Any, in_key: bool) -> tuple[str, str] | None:

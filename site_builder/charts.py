@@ -246,6 +246,30 @@ class BuiltChart:
         return self.definition.id
 
 
+# The most rows a chart embeds (Altair's own limit): beyond it a page would carry the table.
+MAX_ROWS = 5000
+_THEME = "site-builder"
+
+
+def _to_spec(result: Any) -> dict[str, Any]:
+    """The chart's Vega-Lite spec; for a big table, a Vega spec with the chart's transforms
+    (aggregates, bins) already run by VegaFusion, so only what is drawn is embedded."""
+    import altair as alt
+
+    try:
+        return result.to_dict()  # type: ignore[no-any-return]
+    except Exception as exc:
+        if type(exc).__name__ != "MaxRowsError":
+            raise
+    from .render import THEME
+
+    # Vega has no Vega-Lite config: the theme goes in before compiling.
+    if _THEME not in alt.theme.names():
+        alt.theme.register(_THEME, enable=False)(lambda: alt.theme.ThemeConfig(config=THEME))  # type: ignore[typeddict-item]
+    with alt.theme.enable(_THEME), alt.data_transformers.enable("vegafusion", max_rows=MAX_ROWS):
+        return result.to_dict(format="vega")  # type: ignore[no-any-return]
+
+
 def build_chart(definition: ChartDef, catalog: Catalog) -> BuiltChart:
     """Call the writer's function with its tables; check what comes back."""
     import altair as alt
@@ -277,16 +301,17 @@ def build_chart(definition: ChartDef, catalog: Catalog) -> BuiltChart:
             )
         )
     try:
-        spec = result.to_dict()
+        spec = _to_spec(result)
     except Exception as exc:
         if type(exc).__name__ == "MaxRowsError":
             rows = max((len(t) for t in tables if hasattr(t, "__len__")), default=0)
             raise ChartError(
                 Problem(
                     path,
-                    f"chart '{definition.id}' has {rows} rows; a chart embeds at most 5000",
-                    "aggregate the table in the chart function (e.g. "
-                    "table.groupby(...).agg(...)) or filter it to the rows the chart shows",
+                    f"chart '{definition.id}' would draw more than {MAX_ROWS} of its {rows} rows",
+                    "aggregate in the encoding (e.g. y='count()', x=alt.X('value:Q', bin=True), "
+                    "'mean(value):Q'), or in the function with table.groupby(...).agg(...), "
+                    "or filter the table to the rows the chart shows",
                     line,
                 )
             ) from None

@@ -7,6 +7,7 @@ import codecs
 import csv
 import io
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,8 +24,10 @@ class RawCheck:
     """What the bytes told us: problems, and the line each record starts on (1-based)."""
 
     problems: list[Problem] = field(default_factory=list)
-    record_lines: list[int] = field(default_factory=list)  # index 0 is record 1 (the header)
+    # The line each record starts on; index 0 is record 1 (the header).
+    record_lines: Sequence[int] = field(default_factory=list)
     records: list[list[str]] = field(default_factory=list)  # the parsed cells, header first
+    text: str = ""  # instead of records, when no cell is quoted
 
     def line_of(self, record: int | None) -> int | None:
         if record is None or not 0 < record <= len(self.record_lines):
@@ -138,11 +141,18 @@ def _scan_records(text: str, shown: str, delimiter: str, quote: str, result: Raw
     reader = csv.reader(
         io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quote, strict=True
     )
+    if quote not in text:
+        # Nothing quoted: each record is one line, and the loader's fast path parses the text.
+        result.text = text
+        result.record_lines = range(1, text.count("\n") + text.count("\r") + 2)
+        return
     start = 1
+    lines: list[int] = []
+    result.record_lines = lines
     try:
         for record in reader:
             result.records.append(record)
-            result.record_lines.append(start)
+            lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
         line_text = text.splitlines()[start - 1] if text.splitlines() else ""

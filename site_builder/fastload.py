@@ -9,9 +9,12 @@ for tables that would pass it, with the same values (tests compare the two paths
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pandas as pd
+
+from .csvcheck import RawCheck
 
 _FIELD_KEYS = {"name", "type", "title", "description", "unit", "constraints", "example"}
 _RESOURCE_KEYS_DIALECT = {"delimiter", "quoteChar"}
@@ -26,6 +29,7 @@ _PATTERNS = {
     "string": None,
 }
 _DATE_FORMATS = {"date": "%Y-%m-%d", "datetime": "%Y-%m-%dT%H:%M:%S"}
+_TEXT = pd.StringDtype("pyarrow")  # regular expressions run in Arrow: three times faster
 _DATE_UNITS = {"date": "datetime64[s]", "datetime": "datetime64[us]"}  # as pandas types them
 _NUMERIC = ("number", "integer", "year")
 # Constraints checked here, and the types each applies to.
@@ -67,27 +71,24 @@ def plain_schema(res: dict[str, Any]) -> bool:
     return True
 
 
-def typed_frame(res: dict[str, Any], records: list[list[str]]) -> pd.DataFrame | None:
+def typed_frame(res: dict[str, Any], raw: RawCheck) -> pd.DataFrame | None:
     """The table's typed columns, or None when the validator must look at it."""
-    if not plain_schema(res) or not records:
+    if not plain_schema(res):
         return None
     fields = res["schema"]["fields"]
     names = [str(f["name"]) for f in fields]
-    header, rows = records[0], records[1:]
-    if header != names or len(set(names)) != len(names):
+    if len(set(names)) != len(names):
         return None
-    width = len(names)
-    if any(len(row) != width for row in rows):
-        return None
-    cells = pd.DataFrame(rows, columns=names, dtype=object) if rows else None
-    if cells is None:
-        return None  # an empty table: let the validator and the caller say so
+    delimiter = str((res.get("dialect") or {}).get("delimiter", ","))
+    cells = _cells(raw, names, delimiter)
+    if cells is None or cells.empty:
+        return None  # a ragged or empty table: let the validator and the caller say so
     empty = cells == ""
     if empty.all(axis=1).any():
         return None  # a blank row
     key = res["schema"].get("primaryKey") or []
     key = [key] if isinstance(key, str) else list(key)
-    if key and empty[[k for k in key if k in names]].any(axis=None):
+    if set(key) - set(names) or empty[key].any(axis=None):
         return None  # an empty key part
     columns = {}
     for f in fields:
@@ -96,9 +97,39 @@ def typed_frame(res: dict[str, Any], records: list[list[str]]) -> pd.DataFrame |
             return None
         columns[f["name"]] = column
     frame = pd.DataFrame(columns)
-    if key and (set(key) - set(names) or frame.duplicated(subset=key).any()):
+    if key and frame.duplicated(subset=key).any():
         return None
     return frame
+
+
+def _cells(raw: RawCheck, names: list[str], delimiter: str) -> pd.DataFrame | None:
+    """Every cell as text, under the header's names; None if the header or a row's width is
+    not the schema's."""
+    if raw.records:
+        header, rows = raw.records[0], raw.records[1:]
+        if header != names or any(len(row) != len(names) for row in rows):
+            return None
+        return pd.DataFrame(rows, columns=names, dtype=object).astype(_TEXT)
+    import pyarrow as pa
+    from pyarrow import csv
+
+    try:
+        table = csv.read_csv(
+            io.BytesIO(raw.text.encode("utf-8")),
+            read_options=csv.ReadOptions(column_names=names),
+            parse_options=csv.ParseOptions(
+                delimiter=delimiter, quote_char=False, ignore_empty_lines=False
+            ),
+            convert_options=csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, ValueError):
+        return None  # e.g. a row with more or fewer cells
+    cells = table.to_pandas(types_mapper={pa.string(): _TEXT}.get)
+    if cells.empty or cells.iloc[0].tolist() != names:
+        return None
+    return cells.iloc[1:].reset_index(drop=True)
 
 
 def _typed(cells: pd.Series, empty: pd.Series, f: dict[str, Any]) -> pd.Series | None:

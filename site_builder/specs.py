@@ -1,10 +1,15 @@
-"""Reading a Vega-Lite spec: which data it uses, which fields it encodes, what it plots."""
+"""Reading a chart's spec: which data it uses, which fields it encodes, what it plots.
+
+Most specs are Vega-Lite; a chart over a big table is a Vega spec with its data pre-aggregated.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from typing import Any
+
+from .variants import is_vega
 
 # Keys whose value is a sub-view that inherits its parent's data.
 _VIEW_LISTS = ("layer", "hconcat", "vconcat", "concat")
@@ -14,15 +19,12 @@ _VIEW_ONE = ("spec",)
 def check_spec(spec: dict[str, Any]) -> list[tuple[str, str]]:
     """Problems a renderer would hide: data from URLs, encodings of columns that do not exist."""
     problems: list[tuple[str, str]] = []
+    if is_vega(spec):  # compiled from Altair with its fields checked: only the data to check
+        return [_url_problem(d) for d in spec.get("data", []) if "url" in d]
     datasets = spec.get("datasets", {})
     for view, data, made in _views(spec, None, frozenset()):
         if isinstance(data, dict) and "url" in data:
-            problems.append(
-                (
-                    f"loads data from a URL ({data['url']!r}); the build never fetches data",
-                    "pass a table from data/ to alt.Chart(...) instead",
-                )
-            )
+            problems.append(_url_problem(data))
             continue
         columns = _columns(data, datasets)
         if columns is None:
@@ -51,12 +53,22 @@ def check_spec(spec: dict[str, Any]) -> list[tuple[str, str]]:
 _NESTED = re.compile(r"(?<!\\)[.\[]")
 
 
+def _url_problem(data: dict[str, Any]) -> tuple[str, str]:
+    return (
+        f"loads data from a URL ({data['url']!r}); the build never fetches data",
+        "pass a table from data/ to alt.Chart(...) instead",
+    )
+
+
 def _escape(name: str) -> str:
     return re.sub(r"([.\[\]])", r"\\\1", name)
 
 
 def plotted_rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
     """The rows of the chart's main table (the largest inline dataset)."""
+    if is_vega(spec):
+        inline = [d["values"] for d in spec.get("data", []) if isinstance(d.get("values"), list)]
+        return list(sorted(inline, key=len)[-1]) if inline else []
     datasets = spec.get("datasets", {})
     top = spec.get("data")
     if isinstance(top, dict) and top.get("name") in datasets:
@@ -167,7 +179,9 @@ def describe(
     labels = labels or {}
     marks: list[str] = []
     quantity = category = None
-    for view, _, _ in _views(spec, None, frozenset()):
+    if is_vega(spec):
+        marks = sorted({str(m.get("type")) for m in spec.get("marks", []) if m.get("type")})
+    for view, _, _ in [] if is_vega(spec) else _views(spec, None, frozenset()):
         mark = view.get("mark")
         name = mark.get("type") if isinstance(mark, dict) else mark
         if isinstance(name, str) and name not in marks:

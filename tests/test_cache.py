@@ -20,7 +20,7 @@ from site_builder.specs import plotted_rows
 CSV = "country,year,value\nChina,2023,92\nMalaysia,2023,4.5\n"
 
 
-def no_typing(res: dict[str, Any], records: list[list[str]]) -> None:
+def no_typing(res: dict[str, Any], raw: Any) -> None:
     raise AssertionError("the table was typed again")
 
 

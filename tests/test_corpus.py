@@ -111,9 +111,10 @@ def test_16_too_many_rows_for_a_chart(mini: Path) -> None:
     rows = "\n".join(f"P{i},{i % 97}" for i in range(200_000))
     (mini / "data" / "regions.csv").write_text("region,score\n" + rows + "\n")
     assert report(mini) == (
-        "charts/cities.py:18: chart 'region-scores' has 200000 rows; a chart embeds at most "
-        "5000\n  hint: aggregate the table in the chart function (e.g. "
-        "table.groupby(...).agg(...)) or filter it to the rows the chart shows"
+        "charts/cities.py:18: chart 'region-scores' would draw more than 5000 of its 200000 "
+        "rows\n  hint: aggregate in the encoding (e.g. y='count()', x=alt.X('value:Q', "
+        "bin=True), 'mean(value):Q'), or in the function with table.groupby(...).agg(...), or "
+        "filter the table to the rows the chart shows"
     )
 
 
