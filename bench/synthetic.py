@@ -1,5 +1,6 @@
-"""A synthetic project for benchmarks: P pages x K charts (bar, line, scatter) from CSVs of
-20-2,000 rows, fixed seed. Usage: python bench/synthetic.py DEST [--pages P] [--charts K]"""
+"""Synthetic projects for benchmarks, fixed seed: P pages x K charts (bar, line, scatter) from
+CSVs of 20-2,000 rows; and one page of charts over a 1,000,000-row CSV.
+Usage: python bench/synthetic.py DEST [--pages P] [--charts K] [--big ROWS]"""
 
 from __future__ import annotations
 
@@ -73,12 +74,66 @@ def generate(dest: Path, pages: int, charts: int, seed: int = 7) -> Path:
     return dest
 
 
+BIG_CHART = """import altair as alt
+
+from site_builder import chart
+
+
+@chart("trip-lengths", data="trips", title="Trip lengths",
+       description="A histogram of {rows} synthetic trip lengths.")
+def trip_lengths(trips):
+    return alt.Chart(trips).mark_bar().encode(
+        x=alt.X("minutes:Q", bin=alt.Bin(maxbins=40)), y="count():Q"
+    )
+
+
+@chart("mean-by-region", data="trips", title="Mean trip length by region",
+       description="Bars of the mean trip length in four regions.")
+def mean_by_region(trips):
+    return alt.Chart(trips).mark_bar().encode(x="mean(minutes):Q", y="region:N")
+"""
+
+
+def generate_big(dest: Path, rows: int = 1_000_000, seed: int = 7) -> Path:
+    """One page with two charts over one CSV of `rows` rows (a number and a category)."""
+    rng = random.Random(seed)
+    for folder in ("data", "charts", "content"):
+        (dest / folder).mkdir(parents=True)
+    regions = ("north", "south", "east", "west")
+    with (dest / "data" / "trips.csv").open("w") as f:
+        f.write("minutes,region\n")
+        for _ in range(rows):
+            f.write(f"{rng.gauss(30, 9):.2f},{rng.choice(regions)}\n")
+    (dest / "data" / "datapackage.yaml").write_text(
+        "licenses: [{name: CC0-1.0}]\nresources:\n"
+        "  - name: trips\n    path: trips.csv\n    title: Trips\n"
+        "    description: Synthetic trip lengths.\n"
+        "    sources: [{title: Generator, path: 'https://example.org/synthetic'}]\n"
+        "    schema:\n      fields: [{name: minutes, type: number, unit: min},"
+        " {name: region, type: string}]\n"
+    )
+    (dest / "charts" / "big.py").write_text(BIG_CHART.format(rows=f"{rows:,}"))
+    (dest / "content" / "index.md").write_text(
+        "# A million rows\n\n/// chart | trip-lengths\n///\n\n/// chart | mean-by-region\n///\n"
+    )
+    (dest / "mkdocs.yml").write_text(
+        "site_name: Big\ndocs_dir: content\nstrict: true\n"
+        "theme: {name: material, font: false}\nplugins: [search, site-builder]\n"
+    )
+    return dest
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("dest", type=Path)
     parser.add_argument("--pages", type=int, default=250)
     parser.add_argument("--charts", type=int, default=4)
+    parser.add_argument("--big", type=int, default=0, help="rows of the big-table project")
     args = parser.parse_args()
+    if args.big:
+        generate_big(args.dest, args.big)
+        print(f"wrote a {args.big:,}-row table and 2 charts to {args.dest}")
+        return
     generate(args.dest, args.pages, args.charts)
     print(f"wrote {args.pages * args.charts} charts on {args.pages} pages to {args.dest}")
 

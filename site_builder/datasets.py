@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from html import escape
@@ -26,6 +27,13 @@ def download_bytes(ds: Dataset, root: Path) -> bytes:
     if not ds.is_table:
         return raw
     text_columns = [f.type not in _NUMERIC for f in ds.fields]
+    if not raw.startswith(codecs.BOM_UTF8) and not any(
+        defuse_formula(value) != value
+        for f, text in zip(ds.fields, text_columns, strict=True)
+        if text
+        for value in set(ds.frame[f.name].dropna().astype("str"))
+    ):
+        return raw  # nothing to defuse: the file as it is (fast for a big table)
     rows = csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

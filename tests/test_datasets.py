@@ -40,6 +40,14 @@ def test_download_defuses_formulas(mini: Path) -> None:
     assert lines[3] == 'CD,"\'=HYPERLINK(""http://x"")",250,47.5,FALSE,1950-06-30'
 
 
+def test_a_file_with_nothing_to_defuse_is_downloaded_as_it_is(mini: Path) -> None:
+    ds = prepare(mini).catalog.datasets["cities"]
+    assert download_bytes(ds, mini) == (mini / "data" / "cities.csv").read_bytes()
+    edit(mini / "data" / "cities.csv", "Town, with comma", "-Town")
+    ds = prepare(mini).catalog.datasets["cities"]
+    assert b"\nCD,'-Town,250," in download_bytes(ds, mini)
+
+
 def test_unknown_dataset_in_block(mini: Path) -> None:
     (mini / "content" / "data.md").write_text("# Data\n\n/// datasets | citys\n///\n")
     assert report(mini) == (
