@@ -6,14 +6,20 @@ each figure with its baseline, medians of --runs:
       and nothing else, serially and with 2 processes;
   (b) no-change rebuild vs plain `mkdocs build` of the same pages without charts;
   (c) rebuild after editing one CSV vs the floor for one chart in a fresh process;
-plus peak memory, cache hits and the build's own stage timings. Prints a table and writes JSON.
-Usage: python bench/scale.py [--pages 250 --charts 4] [--runs 3] [--json bench/scale.json]
+plus peak memory, cache hits and the build's own stage timings; plain MkDocs with and without
+Material's navigation.prune; a chart over a 1,000,000-row CSV (time, peak memory, spec size);
+and, in headless Chromium, page weight and time to visible charts (bench/page_weight.py).
+Prints one table, each issue-7 target with its figure, and writes JSON.
+Usage: cd bench && python scale.py [--pages 250 --charts 4] [--runs 3] [--big 1000000]
+       [--no-browser] [--json scale.json]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import platform
 import re
 import shutil
 import statistics
@@ -22,8 +28,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-from synthetic import generate
+from synthetic import generate, generate_big
 
 BIN = Path(sys.executable).parent
 MEASURE = (
@@ -79,21 +86,47 @@ def dump_specs(project: Path, dest: Path) -> None:
         (dest / f"{chart.id}.json").write_text(json.dumps(page))
 
 
-def plain_copy(project: Path, dest: Path) -> Path:
+def plain_copy(project: Path, dest: Path, prune: bool = True) -> Path:
     """The same pages without charts or the plugin, for plain MkDocs."""
     shutil.copytree(project / "content", dest / "content")
     for page in (dest / "content").glob("*.md"):
         page.write_text(re.sub(r"/// chart \| [^\n]+\n///\n", "", page.read_text()))
     config = (project / "mkdocs.yml").read_text().replace("[search, site-builder]", "[search]")
+    if not prune:
+        config = config.replace("features: [navigation.prune]", "features: []")
     (dest / "mkdocs.yml").write_text(config)
     return dest
 
 
+def stages(log: str) -> dict[str, float]:
+    """The build's own stage timings, from its summary line."""
+    summary = re.search(r"site-builder: .*", log)
+    timings = summary.group(0).split(";")[-1] if summary else ""
+    return {name: float(value) for name, value in re.findall(r"(\w+) ([\d.]+) s", timings)}
+
+
+def big_table(tmpdir: Path, rows: int) -> dict[str, float]:
+    """A cold build of two charts over one CSV of `rows` rows: seconds, peak MB, spec KB."""
+    project = generate_big(tmpdir / "big", rows)
+    seconds, rss, log = run(project, str(BIN / "site-builder"), "build")
+    specs = list((project / "site").rglob("*.vl.json"))
+    return {
+        "rows": rows,
+        "csv MB": (project / "data" / "trips.csv").stat().st_size / 2**20,
+        "cold build s": seconds,
+        "peak MB": rss,
+        "largest spec KB": max(p.stat().st_size for p in specs) / 1024,
+        **{f"{k} s": v for k, v in stages(log).items()},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--pages", type=int, default=10)
+    parser.add_argument("--pages", type=int, default=250)
     parser.add_argument("--charts", type=int, default=4)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--big", type=int, default=1_000_000, help="rows; 0 to skip")
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium figures")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     figures: dict[str, list[float]] = {}
@@ -102,18 +135,28 @@ def main() -> None:
     def add(name: str, value: float) -> None:
         figures.setdefault(name, []).append(value)
 
+    def build(label: str) -> None:
+        """One whole `site-builder build`: its time, peak memory and stage timings."""
+        seconds, rss, log = run(project, str(BIN / "site-builder"), "build")
+        add(label, seconds)
+        add(f"{label} peak MB", rss)
+        for stage, value in stages(log).items():
+            add(f"{label}: {stage}", value)
+        summary = re.search(r"site-builder: .*", log)
+        notes[label] = summary.group(0) if summary else ""
+
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
         project = generate(tmpdir / "project", args.pages, args.charts)
         specs = tmpdir / "specs"
         dump_specs(project, specs)
         plain = plain_copy(project, tmpdir / "plain")
+        unpruned = plain_copy(project, tmpdir / "unpruned", prune=False)
         one_spec = tmpdir / "one"
         one_spec.mkdir()
         first = sorted(specs.glob("*.json"))[0]
         shutil.copy(first, one_spec / first.name)
         csv_file = sorted((project / "data").glob("*.csv"))[0]
-        site_builder = str(BIN / "site-builder")
         for i in range(args.runs):
             out = tmpdir / f"floor{i}"
             for n, label in ((1, "floor serial"), (2, "floor 2 processes")):
@@ -125,17 +168,12 @@ def main() -> None:
                 add(label, seconds)
             shutil.rmtree(project / ".cache", ignore_errors=True)
             shutil.rmtree(project / "site", ignore_errors=True)
-            seconds, rss, log = run(project, site_builder, "build")
-            add("cold build", seconds)
-            add("cold build peak MB", rss)
-            summary = re.search(r"site-builder: .*", log)
-            notes["cold build"] = summary.group(0) if summary else ""
+            build("cold build")
             seconds, _, _ = run(plain, str(BIN / "mkdocs"), "build", "-q")
             add("plain mkdocs", seconds)
-            seconds, rss, log = run(project, site_builder, "build")
-            add("no-change rebuild", seconds)
-            summary = re.search(r"site-builder: .*", log)
-            notes["no-change rebuild"] = summary.group(0) if summary else ""
+            seconds, _, _ = run(unpruned, str(BIN / "mkdocs"), "build", "-q")
+            add("plain mkdocs, no navigation.prune", seconds)
+            build("no-change rebuild")
             shutil.rmtree(out, ignore_errors=True)
             out.mkdir()
             seconds, _, _ = run(tmpdir, sys.executable, "-c", FLOOR, "1", str(one_spec), str(out))
@@ -146,40 +184,87 @@ def main() -> None:
                 if i % 2 == 0
                 else text.replace(",g2\n", ",g1\n", 1)
             )
-            seconds, _, log = run(project, site_builder, "build")
-            add("one-CSV rebuild", seconds)
-            summary = re.search(r"site-builder: .*", log)
-            notes["one-CSV rebuild"] = summary.group(0) if summary else ""
+            build("one-CSV rebuild")
+        big = big_table(tmpdir, args.big) if args.big else {}
     med = {k: statistics.median(v) for k, v in figures.items()}
     ratios = {
         "cold build / floor serial": med["cold build"] / med["floor serial"],
         "cold build / floor 2 processes": med["cold build"] / med["floor 2 processes"],
         "no-change rebuild / plain mkdocs": med["no-change rebuild"] / med["plain mkdocs"],
         "one-CSV rebuild / one-chart floor": med["one-CSV rebuild"] / med["one-chart floor"],
+        "plain mkdocs / same without prune": med["plain mkdocs"]
+        / med["plain mkdocs, no navigation.prune"],
     }
+    browser: dict[str, Any] = {}
+    if not args.no_browser:
+        from page_weight import measure_pages
+        from page_weight import table as browser_table
+
+        browser = measure_pages(args.runs)
     charts = args.pages * args.charts
-    print(f"{charts} charts on {args.pages} pages, medians of {args.runs} runs")
+    print(f"{charts} charts on {args.pages} pages, medians of {args.runs} runs, seconds")
     for name, value in med.items():
-        print(f"  {name:<36} {value:9.2f}")
+        print(f"  {name:<44} {value:9.2f}")
     for name, value in ratios.items():
-        print(f"  {name:<36} {value:9.2f}x")
+        print(f"  {name:<44} {value:9.2f}x")
     for name, text in notes.items():
         print(f"  {name}: {text}")
+    if big:
+        print(f"A chart over a {big['rows']:,}-row CSV ({big['csv MB']:.0f} MB), one cold build")
+        for name, value in big.items():
+            print(f"  {name:<44} {value:9.2f}")
+    if browser:
+        print(browser_table(browser))
+    targets = _targets(ratios, big, browser)
+    print("Issue 7 targets")
+    for name, (figure, met) in targets.items():
+        print(f"  {'met    ' if met else 'NOT met'} {name}: {figure}")
     if args.json:
         args.json.write_text(
             json.dumps(
                 {
+                    "date": time.strftime("%Y-%m-%d"),
+                    "machine": f"{os.cpu_count()} cores, {platform.platform()}",
                     "charts": charts,
                     "pages": args.pages,
                     "runs": args.runs,
                     "medians": med,
                     "ratios": ratios,
                     "builds": notes,
-                    "date": time.strftime("%Y-%m-%d"),
+                    "big_table": big,
+                    "browser": browser,
+                    "targets": {k: {"figure": f, "met": m} for k, (f, m) in targets.items()},
                 },
                 indent=1,
             )
         )
+
+
+def _targets(
+    ratios: dict[str, float], big: dict[str, float], browser: dict[str, Any]
+) -> dict[str, tuple[str, bool]]:
+    """Each of the issue's targets with the figure measured here."""
+    out = {}
+    cold = ratios["cold build / floor serial"]
+    out["1 cold build <= 0.55x the serial floor"] = (f"{cold:.2f}x", cold <= 0.55)
+    same = ratios["no-change rebuild / plain mkdocs"]
+    out["2a no-change rebuild <= 1.2x plain MkDocs"] = (f"{same:.2f}x", same <= 1.2)
+    one = ratios["one-CSV rebuild / one-chart floor"]
+    out["2b one-CSV rebuild <= 1.0x the one-chart floor"] = (f"{one:.2f}x", one <= 1.0)
+    for name, page in browser.get("pages", {}).items():
+        t3 = page["target3"]
+        out[f"3 {name}: charts before DOMContentLoaded, <= 180 KB gzip before view"] = (
+            f"{t3['before_kb_gzip']:.0f} KB, early: {'yes' if t3['visible_before_dcl'] else 'no'}",
+            bool(t3["met"]),
+        )
+    if big:
+        fast = big["largest spec KB"] < 50 and big["cold build s"] < 15
+        out["6 1M-row chart: spec < 50 KB, a few seconds"] = (
+            f"{big['largest spec KB']:.1f} KB, {big['cold build s']:.1f} s, "
+            f"{big['peak MB']:.0f} MB peak",
+            fast,
+        )
+    return out
 
 
 if __name__ == "__main__":
