@@ -436,7 +436,10 @@ def measure_pages(runs: int = 3, *, pages: int = 10) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         sites = {
             "story home": (build_story(Path(tmp) / "story"), ""),
-            "synthetic page000": (build_synthetic(Path(tmp) / "synthetic", pages), "page000/"),
+            "synthetic page000": (
+                build_synthetic(Path(tmp) / "synthetic", pages),
+                "s00/page000/",
+            ),
         }
         with sync_playwright() as p:
             browser = p.chromium.launch(

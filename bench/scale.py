@@ -89,7 +89,7 @@ def dump_specs(project: Path, dest: Path) -> None:
 def plain_copy(project: Path, dest: Path, prune: bool = True) -> Path:
     """The same pages without charts or the plugin, for plain MkDocs."""
     shutil.copytree(project / "content", dest / "content")
-    for page in (dest / "content").glob("*.md"):
+    for page in (dest / "content").rglob("*.md"):
         page.write_text(re.sub(r"/// chart \| [^\n]+\n///\n", "", page.read_text()))
     config = (project / "mkdocs.yml").read_text().replace("[search, site-builder]", "[search]")
     if not prune:

@@ -58,7 +58,10 @@ def generate(dest: Path, pages: int, charts: int, seed: int = 7) -> Path:
             )
             kinds[name] = kind
             blocks.append(f"/// chart | {name.replace('_', '-')}\n///\n")
-        (dest / "content" / f"page{p:03d}.md").write_text(
+        # Ten pages per section, as a newsroom groups stories (and navigation.prune can act).
+        section = dest / "content" / f"s{p // 10:02d}"
+        section.mkdir(exist_ok=True)
+        (section / f"page{p:03d}.md").write_text(
             f"# Page {p}\n\nSynthetic text.\n\n" + "\n".join(blocks)
         )
     (dest / "content" / "index.md").write_text("# Synthetic project\n")
