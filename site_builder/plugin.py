@@ -24,7 +24,7 @@ from .markdown import StoryExtension, body_marker, datasets_marker
 from .outputs import Outputs
 from .render import runtime_bundle
 from .specs import describe, encoded_fields, plotted_rows
-from .variants import is_single_view
+from .variants import is_fluid
 
 log = logging.getLogger("site_builder")
 ASSETS = Path(__file__).parent / "assets"
@@ -293,7 +293,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             rows,
             labelled,
             figure.FigureLinks(png=link("png"), csv=link("csv"), spec=link("vl.json")),
-            fluid=is_single_view(chart.spec),
+            fluid=is_fluid(chart.spec),
             embed=self.outputs.embed_snippet(chart_id, page_url) if embed and self.outputs else "",
         )
 

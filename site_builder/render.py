@@ -1,4 +1,5 @@
-"""Vega-Lite -> static SVG and 2x PNG with vl-convert: themed, offline, cached, in parallel."""
+"""Vega-Lite (or Vega) -> static SVG and 2x PNG with vl-convert: themed, offline, cached,
+in parallel. One render per chart (two for the phone layout): the PNG is made from the SVG."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import Problem, RenderError
-from .variants import NARROW_ABOVE, interactive_spec, narrow_spec, svg_width
+from .images import image_svg, over_budget, round_svg
+from .variants import NARROW_ABOVE, interactive_spec, is_vega, narrow_spec, svg_width
 
 if TYPE_CHECKING:
     from .charts import BuiltChart
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("site_builder")
 
 # Bump when the rendering itself changes, so old cache entries are not reused.
-RENDER_VERSION = "4"
+RENDER_VERSION = "5"
 PNG_SCALE = 2
 
 FONT = "Helvetica, Arial, 'Liberation Sans', sans-serif"
@@ -77,9 +79,9 @@ class Rendered:
     chart_id: str
     key: str
     spec_json: str  # what the browser renders when the chart becomes interactive
-    svg: str
-    narrow_svg: str  # the chart laid out for phones; "" when the wide one is narrow enough
-    png: bytes
+    svg: str  # coordinates rounded (images.round_svg)
+    narrow_svg: str  # for phones; "" when the wide one is narrow enough, or over budget
+    png: bytes  # the SVG under its title, white, at PNG_SCALE
     from_cache: bool
 
     @property
@@ -88,16 +90,25 @@ class Rendered:
         return f"{self.chart_id}.{self.key[:8]}"
 
 
-def themed_specs(chart: BuiltChart) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The spec for the page (title in HTML) and for the PNG (title drawn into the image)."""
-    page = copy.deepcopy(chart.spec)
-    page["config"] = _merge(THEME, page.get("config", {}))
-    image = copy.deepcopy(page)
-    image["config"]["background"] = "white"
-    if "title" not in image:
-        d = chart.definition
-        image["title"] = {"text": d.title, **({"subtitle": d.subtitle} if d.subtitle else {})}
-    return page, image
+def page_spec(chart: BuiltChart) -> dict[str, Any]:
+    """The spec the page's SVG is rendered from: ours themed, a Vega spec as it came."""
+    if is_vega(chart.spec):
+        return chart.spec  # compiled with the theme already
+    # Only "config" changes: a shallow copy leaves the chart's spec alone.
+    return {**chart.spec, "config": _merge(THEME, chart.spec.get("config", {}))}
+
+
+def image_caption(chart: BuiltChart) -> dict[str, str]:
+    """The title and subtitle drawn above the chart in its PNG; none if the spec draws its own."""
+    if "title" in chart.spec:
+        return {}
+    d = chart.definition
+    return {"title": d.title, "subtitle": d.subtitle or ""}
+
+
+def themed_specs(chart: BuiltChart) -> tuple[dict[str, Any], dict[str, str]]:
+    """`page_spec` and `image_caption` (kept for bench/scale.py, which uses the first)."""
+    return page_spec(chart), image_caption(chart)
 
 
 def render_charts(
@@ -116,11 +127,12 @@ def render_charts(
     results: dict[str, Rendered] = {}
     jobs = []
     for chart in charts:
-        page, image = themed_specs(chart)
+        page = page_spec(chart)
         page_json = _dumps(page)
-        image_json = _dumps(image)
-        key = _hash(page_json, image_json, _dumps(versions))
-        live_json = _dumps(interactive_spec(page))
+        caption_json = _dumps(image_caption(chart))
+        key = _hash(page_json, caption_json, _dumps(versions))
+        live = interactive_spec(page)
+        live_json = page_json if live is page else _dumps(live)
         files = [cache / f"{key}{ext}" for ext in (".svg", ".narrow.svg", ".png")]
         if all(f.is_file() for f in files):
             svg_file, narrow_file, png_file = files
@@ -134,13 +146,13 @@ def render_charts(
                 True,
             )
         else:
-            jobs.append((chart, key, live_json, page_json, image_json))
+            jobs.append((chart, key, live_json, page_json, caption_json))
 
     problems = []
     if jobs:
         cache.mkdir(parents=True, exist_ok=True)
         outcomes = _run_jobs(
-            [(page_json, image_json) for *_, page_json, image_json in jobs], workers
+            [(page_json, caption_json) for *_, page_json, caption_json in jobs], workers
         )
         for (chart, key, live_json, *_), outcome in zip(jobs, outcomes, strict=True):
             if isinstance(outcome, str):
@@ -167,28 +179,43 @@ def render_charts(
     return results
 
 
-def render_one(spec_json: str, image_json: str) -> tuple[str, str, bytes] | str:
-    """Render one chart in this process (wide and narrow SVG, PNG); errors come back as text."""
+def render_one(spec_json: str, caption_json: str) -> tuple[str, str, bytes] | str:
+    """Render one chart in this process (wide and narrow SVG, PNG); errors come back as text.
+
+    `caption_json`: the title and subtitle for the PNG (see `image_caption`).
+    """
     import vl_convert as vlc
 
     try:
         spec = json.loads(spec_json)
-        version = _vl_version(spec)
-        svg = vlc.vegalite_to_svg(spec, vl_version=version, allowed_base_urls=[])
-        narrow = ""
-        small = narrow_spec(spec, svg_width(svg))
-        if small is not None:
-            narrow = vlc.vegalite_to_svg(small, vl_version=version, allowed_base_urls=[])
-            if svg_width(narrow) > NARROW_ABOVE:
-                narrow = ""  # it would not get narrow enough: the wide one scrolls instead
-        png = vlc.vegalite_to_png(
-            json.loads(image_json), vl_version=version, scale=PNG_SCALE, allowed_base_urls=[]
-        )
+        caption = json.loads(caption_json)
+        if is_vega(spec):
+            svg = round_svg(vlc.vega_to_svg(spec, allowed_base_urls=[]))
+            narrow = ""
+        else:
+            version = _vl_version(spec)
+            svg = round_svg(vlc.vegalite_to_svg(spec, vl_version=version, allowed_base_urls=[]))
+            narrow = _render_narrow(spec, svg, version)
+        image = image_svg(svg, caption.get("title", ""), caption.get("subtitle", ""))
+        png = bytes(vlc.svg_to_png(image, scale=PNG_SCALE))
     except Exception as exc:
         # The renderer's message, without its JavaScript stack trace.
         lines = [ln.strip() for ln in str(exc).splitlines() if not ln.strip().startswith("at ")]
         return " ".join(ln for ln in lines if ln) or type(exc).__name__
     return svg, narrow, png
+
+
+def _render_narrow(spec: dict[str, Any], svg: str, version: str | None) -> str:
+    """The phone layout, or "" when the wide SVG will do (or the PNG stands in for it)."""
+    import vl_convert as vlc
+
+    small = None if over_budget(svg) else narrow_spec(spec, svg_width(svg))
+    if small is None:
+        return ""
+    narrow = round_svg(vlc.vegalite_to_svg(small, vl_version=version, allowed_base_urls=[]))
+    if svg_width(narrow) > NARROW_ABOVE or over_budget(narrow):
+        return ""  # it would not get narrow (or light) enough: the wide one serves instead
+    return narrow
 
 
 def _render_job(job: tuple[str, str]) -> tuple[str, str, bytes] | str:

@@ -23,13 +23,36 @@ def svg_width(svg: str) -> float:
     return float(match.group(1)) if match else 0.0
 
 
+def svg_height(svg: str) -> float:
+    match = re.search(r'<svg\b[^>]*?\bheight="([\d.]+)"', svg)
+    return float(match.group(1)) if match else 0.0
+
+
+def is_vega(spec: dict[str, Any]) -> bool:
+    """A Vega spec (compiled, theme applied), as opposed to the Vega-Lite most charts are."""
+    schema = spec.get("$schema")
+    if isinstance(schema, str) and schema:
+        return "/schema/vega/" in schema
+    # No schema: only Vega has a list of marks at the top.
+    return isinstance(spec.get("marks"), list)
+
+
 def is_single_view(spec: dict[str, Any]) -> bool:
+    """A Vega-Lite chart of one view (no concatenation, facet or repeat)."""
     return not any(key in spec for key in _COMPOSITIONS)
 
 
+def is_fluid(spec: dict[str, Any]) -> bool:
+    """The interactive chart follows the width of its container (single Vega-Lite views)."""
+    return not is_vega(spec) and is_single_view(spec)
+
+
 def narrow_spec(spec: dict[str, Any], rendered_width: float) -> dict[str, Any] | None:
-    """The same chart laid out for a phone, or None when it is narrow enough already."""
-    if rendered_width <= NARROW_ABOVE:
+    """The same chart laid out for a phone, or None when it is narrow enough already.
+
+    Vega specs are laid out as compiled: None.
+    """
+    if rendered_width <= NARROW_ABOVE or is_vega(spec):
         return None
     narrow = copy.deepcopy(spec)
     if is_single_view(narrow):
@@ -57,9 +80,11 @@ def _scale_widths(view: dict[str, Any], ratio: float) -> None:
 
 
 def interactive_spec(spec: dict[str, Any]) -> dict[str, Any]:
-    """The spec the browser renders: single views follow the width of their container."""
-    live = copy.deepcopy(spec)
-    if is_single_view(live):
-        live["width"] = "container"
-        live["autosize"] = {"type": "fit-x", "contains": "padding"}
-    return live
+    """The spec the browser renders: single views follow the width of their container.
+
+    Vega specs go as they are (vega-embed tells them apart by their `$schema`).
+    """
+    if not is_fluid(spec):
+        return spec
+    # Only top-level keys change: a shallow copy leaves the page spec alone.
+    return {**spec, "width": "container", "autosize": {"type": "fit-x", "contains": "padding"}}

@@ -2,14 +2,97 @@
 
 from __future__ import annotations
 
+import json
+import re
 import struct
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import altair as alt
+import numpy as np
+import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
 from helpers import edit, prepare
 
+from site_builder.charts import BuiltChart, ChartDef
 from site_builder.errors import RenderError
-from site_builder.render import render_charts, render_one, themed_specs
+from site_builder.figure import FigureLinks, body_html
+from site_builder.images import SVG_BUDGET, over_budget, wrap_text
+from site_builder.render import _dumps, image_caption, page_spec, render_charts, render_one
+from site_builder.variants import NARROW_ABOVE, is_fluid, svg_height, svg_width
+
+# A few bars, written by hand in Vega (as VegaFusion hands them over: theme applied).
+BARS: dict[str, Any] = {
+    "$schema": "https://vega.github.io/schema/vega/v6.json",
+    "width": 200,
+    "height": 120,
+    "padding": 4,
+    "background": "transparent",
+    "data": [
+        {
+            "name": "table",
+            "values": [
+                {"name": "North", "value": 28},
+                {"name": "South", "value": 55},
+                {"name": "East <b>", "value": 43},
+            ],
+        }
+    ],
+    "scales": [
+        {
+            "name": "x",
+            "type": "band",
+            "domain": {"data": "table", "field": "name"},
+            "range": "width",
+            "padding": 0.1,
+        },
+        {
+            "name": "y",
+            "type": "linear",
+            "domain": {"data": "table", "field": "value"},
+            "range": "height",
+            "nice": True,
+        },
+    ],
+    "axes": [{"orient": "bottom", "scale": "x"}, {"orient": "left", "scale": "y"}],
+    "marks": [
+        {
+            "type": "rect",
+            "from": {"data": "table"},
+            "encode": {
+                "enter": {
+                    "x": {"scale": "x", "field": "name"},
+                    "width": {"scale": "x", "band": 1},
+                    "y": {"scale": "y", "field": "value"},
+                    "y2": {"scale": "y", "value": 0},
+                    "fill": {"value": "#4c78a8"},
+                }
+            },
+        }
+    ],
+}
+
+
+def built(chart_id: str, spec: dict[str, Any], title: str = "A title") -> BuiltChart:
+    definition = ChartDef(
+        chart_id, func=lambda: None, data=[], title=title, path="charts/t.py", line=3
+    )
+    return BuiltChart(definition=definition, spec=spec, datasets=[])
+
+
+def dense_scatter(points: int, width: int = 300) -> dict[str, Any]:
+    """A scatter of `points` random points (Altair, as a writer makes it)."""
+    rng = np.random.default_rng(7)
+    table = pd.DataFrame({"x": rng.normal(size=points), "y": rng.normal(size=points)})
+    chart = alt.Chart(table).mark_circle().encode(x="x:Q", y="y:Q").properties(width=width)
+    return chart.to_dict()
+
+
+def ok(outcome: tuple[str, str, bytes] | str) -> tuple[str, str, bytes]:
+    assert not isinstance(outcome, str), outcome
+    return outcome
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -22,18 +105,57 @@ def test_svg_and_png_at_twice_the_size(mini: Path, tmp_path: Path) -> None:
     result = render_charts([chart], tmp_path / "cache", workers=1)["city-population"]
     assert result.svg.startswith("<svg") and "Windhoek" in result.svg
     assert "&lt;script&gt;" in result.svg  # data text is escaped by the renderer
-    width = int(result.svg.split('width="')[1].split('"')[0])
-    png_w, _ = png_size(result.png)
-    assert png_w >= 2 * width  # the PNG also carries the title, so it may be wider
+    # The PNG is the page SVG under a one-line title and subtitle, as Vega-Lite drew them.
+    assert png_size(result.png) == (
+        round(2 * svg_width(result.svg)),
+        round(2 * (svg_height(result.svg) + 36)),
+    )
     assert not result.from_cache
 
 
 def test_png_has_the_title_and_page_spec_does_not(mini: Path) -> None:
     chart = prepare(mini).charts["city-population"]
-    page, image = themed_specs(chart)
+    page = page_spec(chart)
     assert "title" not in page
-    assert image["title"]["text"] == "Windhoek is the largest <b>city</b>"
     assert page["config"]["font"].startswith("Helvetica")
+    assert image_caption(chart) == {
+        "title": "Windhoek is the largest <b>city</b>",
+        "subtitle": "Population",
+    }
+    assert "font" not in chart.spec["config"]  # the theme went into a copy
+
+
+def test_title_changes_the_png_and_the_key(mini: Path, tmp_path: Path) -> None:
+    chart = prepare(mini).charts["city-population"]
+    longer = replace(
+        chart,
+        definition=replace(chart.definition, title="A much longer title " * 4, subtitle=""),
+    )
+    first = render_charts([chart], tmp_path / "cache", workers=1)["city-population"]
+    second = render_charts([longer], tmp_path / "cache", workers=1)["city-population"]
+    assert not second.from_cache and second.key != first.key
+    assert second.svg == first.svg  # the page SVG has no title
+    width, height = png_size(second.png)
+    assert width == png_size(first.png)[0]  # wrapped to the chart's width, not widened
+    lines = len(wrap_text(longer.definition.title, 16, True, svg_width(first.svg) - 8))
+    assert lines >= 2
+    assert height == round(2 * (svg_height(second.svg) + 20 + (lines - 1) * 19))
+
+
+def test_a_spec_with_its_own_title_gets_none_added(mini: Path) -> None:
+    chart = prepare(mini).charts["city-population"]
+    titled = replace(chart, spec={**chart.spec, "title": "Drawn by Vega-Lite"})
+    assert image_caption(titled) == {}
+    svg, _, png = ok(render_one(_dumps(page_spec(titled)), _dumps(image_caption(titled))))
+    assert "Drawn by Vega-Lite" in svg
+    assert png_size(png) == (round(2 * svg_width(svg)), round(2 * svg_height(svg)))
+
+
+def test_static_svgs_are_rounded(mini: Path, tmp_path: Path) -> None:
+    chart = prepare(mini).charts["city-population"]
+    result = render_charts([chart], tmp_path / "cache", workers=1)["city-population"]
+    numbers = re.findall(r'\s(?:d|x|y|width|height|transform)="([^"]*)"', result.svg)
+    assert numbers and not any(re.search(r"\d\.\d\d", n) for n in numbers)
 
 
 def test_cache_hits_and_misses(mini: Path, tmp_path: Path) -> None:
@@ -66,10 +188,11 @@ def test_no_network_for_data_urls() -> None:
         "mark": "point",
         "encoding": {"x": {"field": "a", "type": "quantitative"}},
     }
-    import json
-
-    outcome = render_one(json.dumps(spec), json.dumps(spec))
+    outcome = render_one(json.dumps(spec), "{}")
     assert isinstance(outcome, str)  # refused, not fetched
+    vega = {**BARS, "data": [{"name": "table", "url": "https://example.org/data.csv"}]}
+    outcome = render_one(json.dumps(vega), "{}")
+    assert isinstance(outcome, str) and "example.org" in outcome
 
 
 def test_render_crash_names_the_chart(mini: Path, tmp_path: Path) -> None:
@@ -81,3 +204,60 @@ def test_render_crash_names_the_chart(mini: Path, tmp_path: Path) -> None:
     assert text.startswith("charts/cities.py:18: chart 'region-scores' could not be rendered: ")
     assert "Vega-Lite to SVG conversion failed: TypeError" in text
     assert "site-builder render region-scores --format json" in text
+
+
+def test_dense_scatter_is_over_budget_and_has_no_narrow_variant(tmp_path: Path) -> None:
+    charts = [
+        built("dense", dense_scatter(2000, width=600)),
+        built("sparse", dense_scatter(50, width=600)),
+    ]
+    result = render_charts(charts, tmp_path / "cache", workers=1)
+    dense, sparse = result["dense"], result["sparse"]
+    assert over_budget(dense.svg) and len(dense.svg) > SVG_BUDGET
+    assert dense.narrow_svg == ""  # the PNG serves phones too
+    assert png_size(dense.png)[0] == round(2 * svg_width(dense.svg))
+    # The same chart with few points gets its phone layout.
+    assert not over_budget(sparse.svg)
+    assert 0 < svg_width(sparse.narrow_svg) <= NARROW_ABOVE
+
+
+def test_vega_spec_renders_as_it_is(tmp_path: Path) -> None:
+    chart = built("vega-bars", BARS, title="Bars in Vega")
+    result = render_charts([chart], tmp_path / "cache", workers=1)["vega-bars"]
+    assert result.svg.count('fill="#4c78a8"') == 3  # three bars
+    assert "East &lt;b&gt;" in result.svg
+    assert "Helvetica" not in result.svg  # no Vega-Lite theme merged in
+    assert result.narrow_svg == ""
+    assert json.loads(result.spec_json) == BARS  # vega-embed gets the spec unchanged
+    width, height = svg_width(result.svg), svg_height(result.svg)
+    assert png_size(result.png) == (round(2 * width), round(2 * (height + 20)))
+    again = render_charts([chart], tmp_path / "cache", workers=1)["vega-bars"]
+    assert again.from_cache and again.svg == result.svg
+
+
+def test_vega_render_error_names_the_chart(tmp_path: Path) -> None:
+    broken = {**BARS, "marks": [{"type": "nonexistent"}]}
+    with pytest.raises(RenderError) as info:
+        render_charts([built("vega-bars", broken)], tmp_path / "cache", workers=1)
+    assert str(info.value).startswith("charts/t.py:3: chart 'vega-bars' could not be rendered: ")
+
+
+def test_vega_chart_in_a_figure(tmp_path: Path) -> None:
+    result = render_charts([built("vega-bars", BARS)], tmp_path / "cache", workers=1)["vega-bars"]
+    links = FigureLinks(png="b.png", csv="b.csv", spec="b.vl.json")
+    html = body_html(
+        "vega-bars",
+        "Bars in Vega",
+        "Three bars.",
+        (result.svg, result.narrow_svg),
+        [],
+        [],
+        links,
+        fluid=is_fluid(BARS),
+    )
+    soup = BeautifulSoup(html, "html.parser")
+    holder = soup.select_one(".sb-figure__chart")
+    assert not holder.has_attr("data-sb-fluid")  # drawn at its own width, live too
+    assert holder["data-sb-spec"] == "b.vl.json"
+    (svg,) = holder.select("svg")
+    assert svg["role"] == "img" and svg.find("title").get_text() == "Bars in Vega"

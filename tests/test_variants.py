@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from site_builder.variants import interactive_spec, narrow_spec, svg_width
+from site_builder.variants import (
+    interactive_spec,
+    is_fluid,
+    is_vega,
+    narrow_spec,
+    svg_height,
+    svg_width,
+)
+
+VEGA = {
+    "$schema": "https://vega.github.io/schema/vega/v6.json",
+    "width": 500,
+    "data": [{"name": "table", "values": [{"a": 1}]}],
+    "marks": [{"type": "rect", "from": {"data": "table"}}],
+}
 
 
 def test_single_view_fits_the_phone_width() -> None:
@@ -33,5 +47,22 @@ def test_interactive_single_views_follow_the_container() -> None:
     assert "width" not in interactive_spec({"vconcat": [{"mark": "bar"}]})
 
 
-def test_svg_width() -> None:
+def test_svg_size() -> None:
     assert svg_width('<svg xmlns="x" class="marks" width="582.5" height="1">') == 582.5
+    assert svg_height('<svg xmlns="x" class="marks" width="582.5" height="101">') == 101
+
+
+def test_vega_is_told_apart_from_vega_lite() -> None:
+    assert is_vega(VEGA)
+    assert is_vega({**VEGA, "$schema": "https://vega.github.io/schema/vega/v5.json"})
+    assert not is_vega({"$schema": "https://vega.github.io/schema/vega-lite/v6.4.1.json"})
+    assert not is_vega({"mark": "bar", "data": {"values": []}})
+    assert is_vega({"marks": [], "data": []})  # no schema: Vega has a list of marks
+    assert not is_vega({})
+
+
+def test_vega_specs_have_no_variants() -> None:
+    assert narrow_spec(VEGA, 620) is None
+    assert interactive_spec(VEGA) == VEGA
+    assert not is_fluid(VEGA)
+    assert is_fluid({"mark": "bar"}) and not is_fluid({"hconcat": []})

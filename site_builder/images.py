@@ -1,0 +1,169 @@
+"""The static images of a chart, made from the SVG the renderer wrote: coordinates rounded, a
+byte budget for inline SVG, and the SVG of the download PNG with its title drawn in.
+
+Standard library only: render workers import this.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from xml.sax.saxutils import escape as xml_escape
+
+from .variants import svg_height, svg_width
+
+# Inline SVG per chart, in bytes after rounding; above it the page shows the PNG instead.
+SVG_BUDGET = 150_000
+
+# The download PNG's title block, as Vega-Lite drew it with the theme in render.py.
+IMAGE_FONT = "Helvetica, Arial, 'Liberation Sans', sans-serif"
+IMAGE_PAD = 4  # the theme's padding: the page SVG has it on every side
+TITLE_SIZE, TITLE_LINE, TITLE_COLOR = 16, 19, "#111111"
+SUBTITLE_SIZE, SUBTITLE_LINE, SUBTITLE_COLOR = 13, 16, "#555555"
+SUBTITLE_GAP = 3  # between title and subtitle
+TITLE_OFFSET = 4  # between the title block and the chart
+
+# Geometry: the attributes whose numbers are rounded. Text, ids, colours, opacity and stroke
+# widths are left as they are. Text nodes (which may hold `x="1.25"` verbatim: the renderer
+# escapes only < and & in them) are matched from their `>` and kept whole.
+_ROUNDED = re.compile(
+    r'(\s(?:d|points|viewBox|x|y|x1|x2|y1|y2|cx|cy|r|rx|ry|dx|dy|width|height|transform)=")'
+    r'([^"]*)"|>[^<]+<'
+)
+_MOVES = re.compile(r"(?:translate|rotate)\([^)]*\)")
+# Numbers with two decimals or more, or an exponent: the others are short already.
+_LONG = re.compile(r"(-?(?:\d*\.\d{2,}(?:[eE][-+]?\d+)?|\d+(?:\.\d*)?[eE][-+]?\d+))")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+
+
+def round_svg(svg: str) -> str:
+    """The SVG with coordinates rounded to one decimal (a tenth of a pixel), inside tags only."""
+    memo: dict[str, str] = {}  # marks repeat their shapes: a symbol's path, a bar's width
+
+    def rounded(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name is None:
+            return match.group(0)  # a text node
+        whole = match.group(0)
+        done = memo.get(whole)
+        if done is None:
+            value = match.group(2)
+            if name.endswith('transform="'):
+                value = _MOVES.sub(lambda m: _round_numbers(m.group(0)), value)
+            else:
+                value = _round_numbers(value)
+            done = memo[whole] = f'{name}{value}"'
+        return done
+
+    return _ROUNDED.sub(rounded, svg)
+
+
+def over_budget(svg: str) -> bool:
+    """Too heavy to inline in a page: the PNG stands in for it."""
+    return len(svg.encode("utf-8")) > SVG_BUDGET
+
+
+def image_svg(svg: str, title: str, subtitle: str = "") -> str:
+    """The chart for download: white, with its title and subtitle wrapped above it.
+
+    The page SVG goes in as it is, so the PNG needs no second render of the spec.
+    """
+    # As wide as the chart, so the page can show the chart alone by cropping the title off.
+    width = svg_width(svg)
+    wrap = width - 2 * IMAGE_PAD
+    texts: list[str] = []
+    y = float(IMAGE_PAD)
+    blocks = [(title, TITLE_SIZE, TITLE_LINE, TITLE_COLOR, True)]
+    if subtitle:
+        blocks.append((subtitle, SUBTITLE_SIZE, SUBTITLE_LINE, SUBTITLE_COLOR, False))
+    for i, (text, size, line, colour, bold) in enumerate(blocks):
+        lines = wrap_text(text, size, bold, wrap)
+        if not lines:
+            continue
+        if i and texts:
+            y += SUBTITLE_GAP
+        weight = ' font-weight="bold"' if bold else ""
+        for n, part in enumerate(lines):
+            # The first baseline sits 0.8 em below the top of the block, as in Vega.
+            texts.append(
+                f'<text x="{IMAGE_PAD}" y="{_num(y + n * line + 0.8 * size)}" '
+                f'font-family="{IMAGE_FONT}" font-size="{size}"{weight} fill="{colour}">'
+                f"{xml_escape(part)}</text>"
+            )
+        y += size + (len(lines) - 1) * line
+    # The page SVG brings its own top padding.
+    top = y + TITLE_OFFSET - IMAGE_PAD if texts else 0.0
+    w, h = _num(width), _num(top + svg_height(svg))
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="{w}" height="{h}" viewBox="0 0 {w} {h}">'
+        f'<rect width="{w}" height="{h}" fill="#ffffff"/>{"".join(texts)}{_moved(svg, top)}</svg>'
+    )
+
+
+def wrap_text(text: str, size: float, bold: bool, width: float) -> list[str]:
+    """Lines of at most `width` pixels (by estimate); a word longer than that gets a line."""
+    text = _CONTROL.sub("", text)
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if current and text_width(candidate, size, bold) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return lines
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """An estimate of the width of `text` in a Helvetica-like font, slightly generous."""
+    em = sum(_char_width(c) for c in text)
+    return em * size * (1.07 if bold else 1.0)
+
+
+def _char_width(char: str) -> float:
+    # Coarse classes of a Helvetica-like face, in em.
+    if char in " ijl.,:;'|!":
+        return 0.28
+    if char in "frt()[]-/":
+        return 0.36
+    if char in "mwMW@%":
+        return 0.9
+    if char.isdigit():
+        return 0.56
+    if char.isupper():
+        return 0.7
+    if char.isascii():
+        return 0.56
+    return 1.0 if unicodedata.east_asian_width(char) in "WF" else 0.62
+
+
+def _moved(svg: str, top: float) -> str:
+    """The page SVG's content moved down by `top`, as a group.
+
+    Not a nested <svg>: the rasterizer clips nested viewports, which doubles its time.
+    """
+    match = _SVG_OPEN.search(svg)
+    end = svg.rfind("</svg>")
+    if not match or end < match.end():
+        return ""
+    box = re.search(r'\sviewBox="(-?[\d.]+)[ ,]+(-?[\d.]+)', match.group(0))
+    left, up = (float(box.group(1)), float(box.group(2))) if box else (0.0, 0.0)
+    return f'<g transform="translate({_num(-left)},{_num(top - up)})">{svg[match.end() : end]}</g>'
+
+
+def _round_numbers(text: str) -> str:
+    parts = _LONG.split(text)  # text, number, text, number, ..., text
+    for i in range(1, len(parts), 2):
+        parts[i] = _num(float(parts[i]))
+    return "".join(parts)
+
+
+def _num(value: float) -> str:
+    """At most one decimal, no trailing zero, no minus zero."""
+    value = round(value, 1)
+    return str(int(value)) if value.is_integer() else f"{value:.1f}"

@@ -1,0 +1,128 @@
+"""Static images from the rendered SVG: rounding, the byte budget, the download PNG's SVG."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import vl_convert as vlc
+
+from site_builder.images import (
+    SVG_BUDGET,
+    TITLE_LINE,
+    image_svg,
+    over_budget,
+    round_svg,
+    text_width,
+    wrap_text,
+)
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+CHART = (
+    '<svg xmlns="http://www.w3.org/2000/svg" version="1.1" class="marks" width="200.25" '
+    'height="100" viewBox="0 0 200.25 100">'
+    '<defs><clipPath id="clip1.25"><rect x="0.04" y="-0.04" width="180.96" height="90.55"/>'
+    "</clipPath></defs>"
+    '<g transform="translate(42.123456,10.98) rotate(-90.04) scale(0.125)" '
+    'clip-path="url(#clip1.25)">'
+    '<path d="M0,1h0.6666666666666666v18h-0.6666666666666666Z" stroke-width="0.25" '
+    'opacity="0.35" aria-label="x: 1.2345"/>'
+    '<path d="M2.739,0A2.739,2.739,0,1,1,-2.739,0L1.5e-7,3.25e2L7e-8,.125"/>'
+    '<text x="1.25" y="3.33333">x d="1.23456" 0.123456 &lt;b&gt;</text></g></svg>'
+)
+
+
+def test_geometry_is_rounded_to_a_tenth() -> None:
+    out = round_svg(CHART)
+    assert 'width="200.2" height="100" viewBox="0 0 200.2 100"' in out
+    assert '<rect x="0" y="0" width="181" height="90.5"/>' in out  # no "-0"
+    assert 'd="M0,1h0.7v18h-0.7Z"' in out
+    assert 'd="M2.7,0A2.7,2.7,0,1,1,-2.7,0L0,325L0,0.1"' in out
+    # Moves are rounded; a scale is not (a tenth there would be a tenth of everything).
+    assert 'transform="translate(42.1,11) rotate(-90) scale(0.125)"' in out
+
+
+def test_rounding_leaves_text_ids_and_styles_alone() -> None:
+    out = round_svg(CHART)
+    assert '<text x="1.2" y="3.3">x d="1.23456" 0.123456 &lt;b&gt;</text>' in out
+    for kept in (
+        'version="1.1"',
+        'id="clip1.25"',
+        "url(#clip1.25)",
+        'stroke-width="0.25"',
+        'opacity="0.35"',
+        'aria-label="x: 1.2345"',
+    ):
+        assert kept in out
+    assert round_svg(out) == out  # rounding twice changes nothing
+    ET.fromstring(out)  # still well-formed
+
+
+def test_rounded_numbers_have_at_most_one_decimal() -> None:
+    spec = {
+        "data": {"values": [{"x": i / 7, "y": (i * 37 % 11) / 3} for i in range(40)]},
+        "mark": "line",
+        "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y"}},
+    }
+    raw = vlc.vegalite_to_svg(spec)
+    out = round_svg(raw)
+    geometry = re.findall(r'\s(?:d|x|y|width|height|transform)="([^"]*)"', out)
+    assert geometry and not any(re.search(r"\d\.\d\d", value) for value in geometry)
+    assert re.search(r"\d\.\d\d\d", raw)  # the renderer's own output has long fractions
+    assert re.findall(r">([^<]+)<", out) == re.findall(r">([^<]+)<", raw)  # same labels
+    assert len(out) < len(raw)
+
+
+def test_budget() -> None:
+    assert not over_budget("a" * SVG_BUDGET)
+    assert over_budget("a" * (SVG_BUDGET + 1))
+    assert over_budget("é" * (SVG_BUDGET // 2 + 1))  # bytes, not characters
+
+
+def test_titles_wrap_to_the_width() -> None:
+    assert wrap_text("", 16, True, 300) == []
+    assert wrap_text("Short title", 16, True, 300) == ["Short title"]
+    words = "China refines about nine in ten of the world's rare earths; Malaysia, second"
+    lines = wrap_text(words, 16, True, 300)
+    assert len(lines) > 1 and " ".join(lines) == words
+    assert all(text_width(line, 16, True) <= 300 for line in lines)
+    assert wrap_text("Unbreakable" * 10, 16, True, 100) == ["Unbreakable" * 10]
+    assert wrap_text("bell\x07 and\x00 nul", 13, False, 300) == ["bell and nul"]
+
+
+def test_image_svg_draws_title_and_subtitle_above_the_chart() -> None:
+    chart = round_svg(CHART)
+    title = 'Evil <script>alert("x")</script> & a title that is long enough to wrap'
+    image = image_svg(chart, title, "Sub & title")
+    root = ET.fromstring(image)  # well-formed: the text is escaped
+    assert root.get("width") == "200.2"
+    texts = [t for t in root.iter(f"{SVG_NS}text") if t.get("font-size") in ("16", "13")]
+    assert "".join(t.text or "" for t in texts[:-1]).replace(" ", "") == title.replace(" ", "")
+    assert texts[-1].text == "Sub & title" and texts[-1].get("fill") == "#555555"
+    assert all(t.get("font-weight") == "bold" for t in texts[:-1])
+    rect = root.find(f"{SVG_NS}rect")
+    assert rect is not None and rect.get("fill") == "#ffffff"
+    # The chart sits below the title block, its own content moved down with it.
+    lines = len(texts) - 1
+    top = 4 + 16 + (lines - 1) * TITLE_LINE + 3 + 13 + 4 - 4
+    moved = root.find(f"{SVG_NS}g")
+    assert moved is not None and moved.get("transform") == f"translate(0,{top})"
+    assert float(root.get("height", 0)) == top + 100
+
+
+def test_image_svg_without_title_is_the_chart_on_white() -> None:
+    image = image_svg(round_svg(CHART), "")
+    root = ET.fromstring(image)
+    assert root.get("height") == "100"
+    assert [t.text for t in root.iter(f"{SVG_NS}text")] == ['x d="1.23456" 0.123456 <b>']
+
+
+def test_image_png_is_twice_the_size() -> None:
+    image = image_svg(round_svg(CHART), "A title", "A subtitle")
+    png = vlc.svg_to_png(image, scale=2)
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    root = ET.fromstring(image)
+    assert (width, height) == (
+        round(2 * float(root.get("width", 0))),
+        round(2 * float(root.get("height", 0))),
+    )
