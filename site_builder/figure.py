@@ -12,7 +12,8 @@ from html import escape
 from typing import Any
 
 from .catalog import Source
-from .variants import MIN_SCALE, NARROW_ABOVE, svg_width
+from .images import over_budget
+from .variants import MIN_SCALE, NARROW_ABOVE, svg_height, svg_width
 
 MAX_TABLE_ROWS = 500
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -67,14 +68,19 @@ def body_html(
 ) -> str:
     """The chart (wide SVG, and a narrow one for phones if any), its data table and downloads.
 
-    `fluid`: the interactive chart follows the width of its container. `embed`: the code to
-    embed the chart elsewhere, offered to readers to copy.
+    An SVG over the byte budget is replaced by the PNG. `fluid`: the interactive chart follows
+    the width of its container. `embed`: the code to embed the chart elsewhere, offered to
+    readers to copy.
     """
     wide, narrow = svgs
-    chart = accessible_svg(wide, chart_id, title, description, "wide")
+    if over_budget(wide):
+        chart = static_image(wide, links.png, chart_id, title, description)
+        narrow = ""
+    else:
+        chart = accessible_svg(wide, chart_id, title, description, "wide")
     classes = "sb-figure__chart"
     smallest = svg_width(wide)
-    if narrow:
+    if narrow and not over_budget(narrow):
         chart += accessible_svg(narrow, f"{chart_id}-narrow", title, description, "narrow")
         classes += " sb-figure__chart--responsive"
         smallest = svg_width(narrow)
@@ -135,6 +141,27 @@ def accessible_svg(
         f'<title id="{t_id}">{escape(title)}</title><desc id="{d_id}">{escape(description)}</desc>'
     )
     return svg[: open_tag.start()] + tag + inner + svg[open_tag.end() :]
+
+
+def static_image(svg: str, png: str, chart_id: str, title: str, description: str) -> str:
+    """The PNG in place of an SVG too heavy to inline, at the SVG's size, named the same way.
+
+    The PNG has the title drawn above the chart; the caption shows it already, so the image
+    is cropped to the chart (the bottom of the PNG, as wide as the SVG).
+    """
+    width, height = svg_width(svg), svg_height(svg)
+    t_id, d_id = f"{chart_id}-svg-title", f"{chart_id}-svg-desc"
+    style = (
+        f"aspect-ratio: {width:g} / {height:g}; object-fit: cover; object-position: left bottom; "
+        f"min-width: {round(width * MIN_SCALE)}px"
+    )
+    return (
+        f'<img class="sb-static sb-static--wide sb-static--image" src="{escape(png)}" '
+        f'width="{round(width)}" height="{round(height)}" style="{style}" '
+        f'alt="{escape(description)}" aria-labelledby="{t_id} {d_id}" decoding="async">'
+        f'<span id="{t_id}" hidden>{escape(title)}</span>'
+        f'<span id="{d_id}" hidden>{escape(description)}</span>'
+    )
 
 
 def table_html(rows: list[dict[str, Any]], columns: list[tuple[str, str]], label: str) -> str:

@@ -13,6 +13,7 @@ from site_builder.figure import (
     data_csv,
     format_cell,
 )
+from site_builder.images import SVG_BUDGET
 
 SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" class="marks" width="100" height="50" '
@@ -102,3 +103,61 @@ def test_format_cell() -> None:
     assert format_cell(True) == "yes"
     assert format_cell("2025-08-10T00:00:00") == "2025-08-10"
     assert format_cell(None) == "–"
+
+
+def heavy_svg(width: int = 600, height: int = 300) -> str:
+    """An SVG just over the byte budget, of the given size."""
+    path = '<path d="M0,0L1,1"/>' * (SVG_BUDGET // 18)
+    return SVG.replace('width="100" height="50"', f'width="{width}" height="{height}"').replace(
+        "</svg>", path + "</svg>"
+    )
+
+
+def test_over_budget_the_png_stands_in_for_the_svg() -> None:
+    links = FigureLinks(png="../a/c1.png", csv="../a/c1.csv", spec="../a/c1.vl.json")
+    rows = [{"country": "China", "share": 92.0}]
+    narrow = SVG.replace('width="100"', 'width="340"')
+    html = body_html(
+        "c1",
+        "Title " + EVIL,
+        "Desc " + EVIL,
+        (heavy_svg(), narrow),
+        rows,
+        [("country", "C")],
+        links,
+    )
+    assert len(html.encode()) < SVG_BUDGET // 10
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("svg") is None and soup.find("script") is None
+    holder = soup.select_one(".sb-figure__chart")
+    assert holder["data-sb-width"] == "600"
+    assert "sb-figure__chart--responsive" not in holder["class"]  # no narrow variant
+    (img,) = holder.select("img")
+    assert img["src"] == "../a/c1.png"
+    assert img["class"] == ["sb-static", "sb-static--wide", "sb-static--image"]
+    assert (img["width"], img["height"]) == ("600", "300")  # no layout shift
+    assert img["alt"] == "Desc " + EVIL
+    # Named and described as the SVG would be; the live chart takes the same name.
+    assert img["aria-labelledby"] == "c1-svg-title c1-svg-desc"
+    assert soup.find(id="c1-svg-title").get_text() == "Title " + EVIL
+    assert soup.find(id="c1-svg-desc").get_text() == "Desc " + EVIL
+    # The PNG's own title is cropped off: the box has the chart's proportions, bottom-aligned.
+    assert "aspect-ratio: 600 / 300" in img["style"]
+    assert "object-fit: cover; object-position: left bottom" in img["style"]
+    assert "min-width: 550px" in img["style"]
+    assert [td.get_text() for td in soup.select("details tbody td")] == ["China"]
+    assert [a["href"] for a in soup.select(".sb-figure__downloads a")] == [
+        "../a/c1.csv",
+        "../a/c1.png",
+    ]
+
+
+def test_narrow_variant_over_budget_is_left_out() -> None:
+    wide = SVG.replace('width="100"', 'width="600"')
+    links = FigureLinks(png="p.png", csv="d.csv", spec="s.json")
+    html = body_html("c1", "T", "D", (wide, heavy_svg(340)), [], [], links, fluid=True)
+    soup = BeautifulSoup(html, "html.parser")
+    assert [svg["class"] for svg in soup.select("svg")] == [
+        ["marks", "sb-static", "sb-static--wide"]
+    ]
+    assert soup.select_one(".sb-figure__chart")["tabindex"] == "0"  # scrolls, as without one

@@ -61,8 +61,9 @@
       .then(function () {
         var svg = live.querySelector("svg");
         var still = holder.querySelector(".sb-static--wide");
-        // One image with one name: the static chart's name and description also describe
-        // the live one; the renderer's roles for each mark are dropped, as in the static one.
+        // One image with one name: the static chart's name and description (its SVG, or the
+        // PNG that stands in for an SVG over budget) also describe the live one; the
+        // renderer's roles for each mark are dropped, as in the static one.
         live.removeAttribute("role");
         if (svg) {
           Array.prototype.forEach.call(svg.querySelectorAll("[role]"), function (el) {

@@ -1,0 +1,183 @@
+"""Figures beyond the sample story, in a real Chromium.
+
+A chart over the SVG budget: the PNG shows without JavaScript, cropped to the chart; the live
+chart replaces it, named the same way; axe-clean; fits a phone. A Vega spec (not Vega-Lite)
+becomes interactive at its own width.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import run_cli
+from test_browser import ARGS, AXE, CHROMIUM, QuietHandler, open_page, scroll_all
+from test_dense import dense_project
+from test_render import BARS, built
+
+from site_builder.figure import FigureLinks, body_html, caption_html, figure_html
+from site_builder.render import render_charts, runtime_bundle
+from site_builder.variants import is_fluid
+
+PAGE = "dense/"
+ASSETS = Path(__file__).parent.parent / "site_builder" / "assets"
+
+
+def serve(folder: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    project = dense_project(tmp_path_factory.mktemp("dense-browser") / "mini")
+    result = run_cli(project, "build")
+    assert result.returncode == 0, result.stderr
+    url, server = serve(project / "site")
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def vega_page(tmp_path_factory: pytest.TempPathFactory, render_cache: Path) -> Iterator[str]:
+    """A page with one figure of a hand-written Vega spec, and our script and stylesheet."""
+    folder = tmp_path_factory.mktemp("vega-page")
+    cache = render_cache / "site-builder"
+    rendered = render_charts([built("vega-bars", BARS, "Bars in Vega")], cache, workers=1)
+    r = rendered["vega-bars"]
+    (folder / "bars.vl.json").write_text(r.spec_json)
+    (folder / "bars.png").write_bytes(r.png)
+    (folder / "bars.csv").write_text("name,value\n")
+    bundle = runtime_bundle(cache)
+    shutil.copy(bundle, folder / bundle.name)
+    shutil.copy(ASSETS / "site-builder.css", folder / "site-builder.css")
+    script = (ASSETS / "site-builder.js").read_text().replace("__SB_RUNTIME__", bundle.name)
+    (folder / "site-builder.js").write_text(script)
+    links = FigureLinks(png="bars.png", csv="bars.csv", spec="bars.vl.json")
+    body = body_html(
+        "vega-bars",
+        "Bars in Vega",
+        "Three bars.",
+        (r.svg, r.narrow_svg),
+        [],
+        [],
+        links,
+        fluid=is_fluid(BARS),
+    )
+    caption = caption_html("vega-bars", "Bars in Vega", "", [], [])
+    (folder / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Vega</title>'
+        '<link rel="stylesheet" href="site-builder.css"></head><body class="md-typeset">'
+        f"<main><h1>Vega</h1>{figure_html(caption, body, 'vega-bars')}</main>"
+        '<script src="site-builder.js"></script></body></html>'
+    )
+    url, server = serve(folder)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def test_png_without_javascript_shows_the_chart_alone(base: str, browser: Any) -> None:
+    page, watch = open_page(browser, base + PAGE, base, java_script_enabled=False)
+    img = page.locator("figure#dense-scatter img.sb-static--wide")
+    img.scroll_into_view_if_needed()
+    page.wait_for_function("el => el.complete && el.naturalWidth > 0", arg=img.element_handle())
+    box = img.bounding_box()
+    width, height = int(img.get_attribute("width")), int(img.get_attribute("height"))
+    assert box and abs(box["width"] - width) <= 1 and abs(box["height"] - height) <= 1
+    natural = img.evaluate("el => [el.naturalWidth, el.naturalHeight]")
+    assert natural[0] == 2 * width
+    assert natural[1] > 2 * height  # the PNG has the title above: the box crops it off
+    fit = img.evaluate(
+        "el => [getComputedStyle(el).objectFit, getComputedStyle(el).objectPosition]"
+    )
+    assert fit == ["cover", "0% 100%"]
+    assert watch.errors == [] and watch.outside == []
+    page.context.close()
+
+
+def test_live_chart_replaces_the_png(base: str, browser: Any) -> None:
+    page, watch = open_page(browser, base + PAGE, base)
+    assert scroll_all(page) == ["interactive"]
+    holder = page.locator("figure#dense-scatter .sb-figure__chart")
+    assert holder.locator("img.sb-static--wide").is_hidden()
+    live = holder.locator(".sb-live svg")
+    assert live.get_attribute("role") == "img"
+    assert live.get_attribute("aria-labelledby") == "dense-scatter-svg-title dense-scatter-svg-desc"
+    assert holder.locator(".sb-live svg g.role-mark path").count() == 2000
+    assert watch.errors == [] and watch.outside == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("runtime", ["loads", "fails"])
+def test_axe_finds_no_violations(base: str, browser: Any, scheme: str, runtime: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    if runtime == "fails":  # the PNG stays, and is what axe checks
+        context.route("**/vega.*.js", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(base + PAGE)
+    states = scroll_all(page)
+    assert states == ["interactive" if runtime == "loads" else "static"]
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async () => (await axe.run()).violations.map("
+        "v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | '))"
+    )
+    assert violations == [], (scheme, runtime)
+    context.close()
+
+
+def test_phone_width(base: str, browser: Any) -> None:
+    page, _ = open_page(browser, base + PAGE, base, viewport={"width": 375, "height": 800})
+    scroll_all(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.context.close()
+
+
+def test_print_shows_the_png(base: str, browser: Any) -> None:
+    page, _ = open_page(browser, base + PAGE, base)
+    scroll_all(page)
+    page.emulate_media(media="print")
+    assert page.locator("figure#dense-scatter img.sb-static--wide").is_visible()
+    page.context.close()
+
+
+def test_the_page_file_is_light(base: str) -> None:
+    import urllib.request
+
+    from site_builder.images import SVG_BUDGET
+
+    with urllib.request.urlopen(base + PAGE) as response:
+        assert len(response.read()) < SVG_BUDGET
+
+
+def test_vega_spec_becomes_interactive_at_its_own_width(vega_page: str, browser: Any) -> None:
+    page, watch = open_page(browser, vega_page, vega_page)
+    assert scroll_all(page) == ["interactive"]
+    holder = page.locator("figure#vega-bars .sb-figure__chart")
+    live = holder.locator(".sb-live svg")
+    assert live.locator("g.role-mark path").count() == 3  # the three bars
+    static = holder.locator("svg.sb-static--wide")
+    assert static.is_hidden()
+    assert live.get_attribute("width") == static.get_attribute("width")  # not fitted
+    assert live.get_attribute("aria-labelledby") == "vega-bars-svg-title vega-bars-svg-desc"
+    assert watch.errors == [] and watch.outside == []
+    page.context.close()

@@ -1,0 +1,106 @@
+"""A dense chart end to end: a 2,000-point scatter is too heavy to inline, so its page shows
+the PNG, with the same name, description, table and downloads."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import PROJECTS, copy_project, run_cli
+
+from site_builder.images import SVG_BUDGET
+
+POINTS = 2000
+CHART = """
+import altair as alt
+
+from site_builder import chart
+
+
+@chart(
+    "dense-scatter",
+    data="points",
+    title="Two thousand points & <one> title",
+    subtitle="Every point drawn",
+    description="A cloud of 2,000 points around the middle.",
+)
+def dense_scatter(points):
+    return alt.Chart(points).mark_circle().encode(x="x:Q", y="y:Q", tooltip=["x", "y"])
+"""
+RESOURCE = """
+  - name: points
+    path: points.csv
+    title: Points
+    description: Random points.
+    sources:
+      - {title: Generator, path: "https://example.org/points"}
+    schema:
+      fields:
+        - {name: x, type: number}
+        - {name: y, type: number}
+"""
+
+
+def dense_project(dest: Path) -> Path:
+    """The `basic` mini project with a page holding a 2,000-point scatter."""
+    project = copy_project(PROJECTS / "basic", dest)
+    rng = random.Random(7)
+    rows = [f"{rng.gauss(0, 1):.4f},{rng.gauss(0, 1):.4f}" for _ in range(POINTS)]
+    (project / "data" / "points.csv").write_text("x,y\n" + "\n".join(rows) + "\n")
+    with (project / "data" / "datapackage.yaml").open("a") as package:
+        package.write(RESOURCE)
+    (project / "charts" / "dense.py").write_text(CHART)
+    (project / "content" / "dense.md").write_text(
+        "# Dense\n\nA scatter too heavy to inline.\n\n/// chart | dense-scatter\n///\n"
+    )
+    return project
+
+
+@pytest.fixture(scope="module")
+def dense_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = dense_project(tmp_path_factory.mktemp("dense") / "mini")
+    result: subprocess.CompletedProcess[str] = run_cli(project, "build")
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+def test_dense_page_shows_the_png_within_budget(dense_site: Path) -> None:
+    html = (dense_site / "dense" / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    figure = soup.select_one("figure#dense-scatter")
+    assert figure is not None
+    assert len(str(figure).encode()) < SVG_BUDGET
+    assert len(html.encode()) < SVG_BUDGET
+    assert figure.select("svg") == []
+    img = figure.select_one(".sb-figure__chart > img.sb-static--wide")
+    assert img["alt"] == "A cloud of 2,000 points around the middle."
+    labels = [figure.find(id=i).get_text() for i in img["aria-labelledby"].split()]
+    assert labels == [
+        "Two thousand points & <one> title",
+        "A cloud of 2,000 points around the middle.",
+    ]
+    png = (dense_site / "dense" / img["src"]).resolve()
+    assert png.is_file() and png.read_bytes().startswith(b"\x89PNG")
+    # The same PNG is the download; the box is the chart's size at 1x.
+    downloads = [a["href"] for a in figure.select(".sb-figure__downloads a")]
+    assert img["src"] in downloads
+    width = int.from_bytes(png.read_bytes()[16:20], "big")
+    assert width == 2 * int(img["width"])
+    assert f"aspect-ratio: {img['width']} / {img['height']}" in img["style"]
+    # The table is there (the first rows), and the CSV has them all.
+    assert len(figure.select("details tbody tr")) == 500
+    assert "First 500 of 2000 rows" in figure.select_one(".sb-figure__more").get_text()
+    csv = next(h for h in downloads if h.endswith(".csv"))
+    assert len((dense_site / "dense" / csv).read_text().splitlines()) == POINTS + 1
+
+
+def test_dense_embed_page_shows_the_png(dense_site: Path) -> None:
+    soup = BeautifulSoup(
+        (dense_site / "embed" / "dense-scatter" / "index.html").read_text(encoding="utf-8"),
+        "html.parser",
+    )
+    img = soup.select_one(".sb-figure__chart > img.sb-static--wide")
+    assert (dense_site / "embed" / "dense-scatter" / img["src"]).resolve().is_file()
