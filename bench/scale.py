@@ -74,7 +74,7 @@ def dump_specs(project: Path, dest: Path) -> None:
     """The page specs the build renders, written once for the floor runs (not timed)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from site_builder import pipeline
-    from site_builder.render import themed_specs
+    from site_builder.render import page_spec
 
     root = project.resolve()
     settings = pipeline.Settings(
@@ -82,7 +82,7 @@ def dump_specs(project: Path, dest: Path) -> None:
     )
     dest.mkdir()
     for chart in pipeline.prepare(settings).charts.values():
-        page, _ = themed_specs(chart)
+        page = page_spec(chart)
         (dest / f"{chart.id}.json").write_text(json.dumps(page))
 
 

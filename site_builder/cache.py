@@ -1,5 +1,6 @@
 """What the build keeps between runs in `.cache/site-builder`, each entry named by a digest of
-everything that made it: typed tables and chart specs. A damaged entry counts as missing."""
+everything that made it: typed tables, chart specs, figure text. A damaged entry counts as
+missing."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import hashlib
 import json
 import os
 import pickle
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -74,16 +76,43 @@ class SpecCache:
     def _file(self, chart_id: str, data_digests: list[str]) -> Path:
         return self.folder / f"{_name(self.library, self.code, chart_id, *data_digests)}.json"
 
-    def get(self, chart_id: str, data_digests: list[str]) -> dict[str, Any] | None:
+    def get(self, chart_id: str, data_digests: list[str]) -> tuple[dict[str, Any], str] | None:
+        """The spec built before, and the digest of its JSON."""
         try:
-            spec = json.loads(self._file(chart_id, data_digests).read_bytes())
+            text = self._file(chart_id, data_digests).read_bytes()
+            spec = json.loads(text)
         except (OSError, ValueError):
             return None
-        return spec if isinstance(spec, dict) else None
+        return (spec, hashlib.sha256(text).hexdigest()) if isinstance(spec, dict) else None
 
-    def put(self, chart_id: str, data_digests: list[str], spec: dict[str, Any]) -> None:
+    def put(self, chart_id: str, data_digests: list[str], spec: dict[str, Any]) -> str:
+        """Keep the spec; returns the digest of its JSON ("" when it is not plain JSON)."""
         try:
             text = json.dumps(spec, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         except (TypeError, ValueError):
-            return  # not plain JSON (NaN, an odd type): build it each time rather than alter it
-        write_atomic(self._file(chart_id, data_digests), text.encode("utf-8"))
+            return ""  # not plain JSON (NaN, an odd type): build it each time rather than alter it
+        data = text.encode("utf-8")
+        write_atomic(self._file(chart_id, data_digests), data)
+        return hashlib.sha256(data).hexdigest()
+
+
+class TextCache:
+    """Text made from a rendered chart (its data table, its CSV), named by what made it; kept
+    in memory for the build as well, where a chart's page and embed page share it."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.memory: dict[str, str] = {}
+
+    def get_or_make(self, parts: list[str], make: Callable[[], str]) -> str:
+        name = _name(*parts)
+        if name in self.memory:
+            return self.memory[name]
+        path = self.folder / f"{name}.txt"
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = make()
+            write_atomic(path, text.encode("utf-8"))
+        self.memory[name] = text
+        return text

@@ -240,6 +240,7 @@ class BuiltChart:
     definition: ChartDef
     spec: dict[str, Any]
     datasets: list[str]  # names of the catalogue tables it was built from
+    digest: str = ""  # of the spec's JSON when known, so a rebuild need not serialise it again
 
     @property
     def id(self) -> str:

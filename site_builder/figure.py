@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 import re
@@ -16,7 +17,7 @@ from .images import over_budget
 from .variants import MIN_SCALE, NARROW_ABOVE, svg_height, svg_width
 
 MAX_TABLE_ROWS = 500
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,13 @@ def body_html(
     links: FigureLinks,
     fluid: bool = False,
     embed: str = "",
+    table: str | None = None,
 ) -> str:
     """The chart (wide SVG, and a narrow one for phones if any), its data table and downloads.
 
     An SVG over the byte budget is replaced by the PNG. `fluid`: the interactive chart follows
     the width of its container. `embed`: the code to embed the chart elsewhere, offered to
-    readers to copy.
+    readers to copy. `table`: the table's markup, when the caller already has it.
     """
     wide, narrow = svgs
     if over_budget(wide):
@@ -89,7 +91,8 @@ def body_html(
         # Too wide for a phone even when scaled: it scrolls sideways in its own box, which
         # keyboard users must be able to reach.
         extra = f' tabindex="0" role="group" aria-label="Chart (scrolls sideways): {escape(title)}"'
-    table = table_html(rows, columns, f"Data: {title}")
+    if table is None:
+        table = table_html(rows, columns, f"Data: {title}")
     return (
         f'<div class="{classes}" data-sb-spec="{escape(links.spec)}" '
         f'data-sb-width="{svg_width(wide):g}"{" data-sb-fluid" if fluid else ""}{extra}>'
@@ -119,6 +122,7 @@ _SVG_REF = re.compile(r'(url\(#|href="#)([^)"]+)')
 _SVG_INNER_ARIA = re.compile(r'\s(?:role|aria-roledescription|aria-label)="[^"]*"')
 
 
+@functools.lru_cache(maxsize=4096)  # a chart's page and its embed page share the work
 def accessible_svg(
     svg: str, chart_id: str, title: str, description: str, variant: str = "wide"
 ) -> str:
@@ -213,7 +217,7 @@ def data_csv(rows: list[dict[str, Any]], columns: Iterable[str]) -> str:
 
 def defuse_formula(text: str) -> str:
     """Text a spreadsheet would run as a formula (=, +, -, @ first) gets a leading quote."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _safe_cell(value: Any) -> Any:

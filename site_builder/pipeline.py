@@ -119,16 +119,18 @@ def prepare(settings: Settings) -> Project:
     specs = _spec_cache(settings)
     for definition in chart_defs:
         digests = [catalog.datasets[name].digest for name in definition.data]
-        spec = specs.get(definition.id, digests)
-        if spec is not None:
-            charts[definition.id] = BuiltChart(definition, spec, list(definition.data))
+        known = specs.get(definition.id, digests)
+        if known is not None:
+            spec, digest = known
+            charts[definition.id] = BuiltChart(definition, spec, list(definition.data), digest)
             continue
         try:
-            charts[definition.id] = build_chart(definition, catalog)
+            built = build_chart(definition, catalog)
         except WriterError as exc:
             problems.extend(exc)
         else:
-            specs.put(definition.id, digests, charts[definition.id].spec)
+            built.digest = specs.put(definition.id, digests, built.spec)
+            charts[definition.id] = built
     facts: dict[str, Fact] = {}
     try:
         facts = compute_facts(fact_defs, catalog)

@@ -7,6 +7,7 @@ import logging
 import posixpath
 import re
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
 from . import datasets, figure, pipeline
+from .cache import TextCache
 from .errors import WriterError
 from .markdown import StoryExtension, body_marker, datasets_marker
 from .outputs import Outputs
@@ -75,6 +77,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.extension: StoryExtension | None = None
         self.pages_written = 0
         self.outputs: Outputs | None = None
+        self.texts = TextCache(Path())  # figure text, made once per chart (set per build)
+        self.pages_started = 0.0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -114,6 +118,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.outputs = Outputs(
             self.project, config.site_name, config.site_url, self.settings.cache_dir
         )
+        self.texts = TextCache(self.settings.cache_dir / "figures")
+        self.pages_started = time.perf_counter()
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         if not self.config.enabled or self.project is None:
@@ -133,9 +139,11 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             base = f"{CHART_DIR}/{r.stem}"
             files.append(File.generated(config, f"{base}.png", content=r.png))
             files.append(File.generated(config, f"{base}.vl.json", content=r.spec_json))
-            files.append(
-                File.generated(config, f"{base}.csv", content=figure.data_csv(rows, columns))
+            csv = self.texts.get_or_make(
+                ["csv", r.key, json.dumps(columns)],
+                lambda rows=rows, columns=columns: figure.data_csv(rows, columns),  # type: ignore[misc]
             )
+            files.append(File.generated(config, f"{base}.csv", content=csv))
         ledger = json.dumps(
             pipeline.claims_ledger(self.project), indent=1, sort_keys=True, default=str
         )
@@ -181,10 +189,15 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
 
     @event_priority(-100)  # last: every other plugin has written its files
     def on_post_build(self, *, config: Any) -> None:
+        clock = time.perf_counter()
+        if self.project is not None:
+            # MkDocs' own work and our figures: navigation, pages, templates, search index.
+            self.project.timings["page"] = clock - self.pages_started
         if self.outputs is not None:
             self.outputs.write(Path(config.site_dir), self._standalone_figure)
         if self.project is not None:
             p = self.project
+            p.timings["write"] = time.perf_counter() - clock  # embed pages, cards, feed
             fresh = sum(1 for r in p.rendered.values() if not r.from_cache)
             stages = ", ".join(f"{k} {v:.2f} s" for k, v in p.timings.items())
             log.info(
@@ -285,6 +298,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             return _relative(f"{CHART_DIR}/{r.stem}.{ext}", page_url)
 
         d = chart.definition
+        table = self.texts.get_or_make(
+            ["table", r.key, d.title, json.dumps(labelled)],
+            lambda: figure.table_html(rows, labelled, f"Data: {d.title}"),
+        )
         return figure.body_html(
             chart_id,
             d.title,
@@ -295,6 +312,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             figure.FigureLinks(png=link("png"), csv=link("csv"), spec=link("vl.json")),
             fluid=is_fluid(chart.spec),
             embed=self.outputs.embed_snippet(chart_id, page_url) if embed and self.outputs else "",
+            table=table,
         )
 
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("site_builder")
 
 # Bump when the rendering itself changes, so old cache entries are not reused.
-RENDER_VERSION = "5"
+RENDER_VERSION = "6"
 PNG_SCALE = 2
 
 FONT = "Helvetica, Arial, 'Liberation Sans', sans-serif"
@@ -106,11 +106,6 @@ def image_caption(chart: BuiltChart) -> dict[str, str]:
     return {"title": d.title, "subtitle": d.subtitle or ""}
 
 
-def themed_specs(chart: BuiltChart) -> tuple[dict[str, Any], dict[str, str]]:
-    """`page_spec` and `image_caption` (kept for bench/scale.py, which uses the first)."""
-    return page_spec(chart), image_caption(chart)
-
-
 def render_charts(
     charts: list[BuiltChart], cache_dir: Path, workers: int = 0
 ) -> dict[str, Rendered]:
@@ -126,27 +121,30 @@ def render_charts(
     cache = cache_dir / "charts"
     results: dict[str, Rendered] = {}
     jobs = []
+    setup = _dumps({"versions": versions, "theme": THEME})
     for chart in charts:
-        page = page_spec(chart)
-        page_json = _dumps(page)
         caption_json = _dumps(image_caption(chart))
-        key = _hash(page_json, caption_json, _dumps(versions))
-        live = interactive_spec(page)
-        live_json = page_json if live is page else _dumps(live)
-        files = [cache / f"{key}{ext}" for ext in (".svg", ".narrow.svg", ".png")]
+        # The spec's digest stands for the spec when the build has it: no need to serialise
+        # a chart that is in the cache.
+        key = _hash(chart.digest or _dumps(chart.spec), caption_json, setup)
+        files = [cache / f"{key}{ext}" for ext in (".svg", ".narrow.svg", ".png", ".live.json")]
         if all(f.is_file() for f in files):
-            svg_file, narrow_file, png_file = files
+            svg_file, narrow_file, png_file, live_file = files
             results[chart.id] = Rendered(
                 chart.id,
                 key,
-                live_json,
+                live_file.read_text("utf-8"),
                 svg_file.read_text("utf-8"),
                 narrow_file.read_text("utf-8"),
                 png_file.read_bytes(),
                 True,
             )
-        else:
-            jobs.append((chart, key, live_json, page_json, caption_json))
+            continue
+        page = page_spec(chart)
+        page_json = _dumps(page)
+        live = interactive_spec(page)
+        live_json = page_json if live is page else _dumps(live)
+        jobs.append((chart, key, live_json, page_json, caption_json))
 
     problems = []
     if jobs:
@@ -171,6 +169,7 @@ def render_charts(
             _write_atomic(cache / f"{key}.svg", svg.encode("utf-8"))
             _write_atomic(cache / f"{key}.narrow.svg", narrow.encode("utf-8"))
             _write_atomic(cache / f"{key}.png", png)
+            _write_atomic(cache / f"{key}.live.json", live_json.encode("utf-8"))
             results[chart.id] = Rendered(chart.id, key, live_json, svg, narrow, png, False)
     if problems:
         raise RenderError(problems)

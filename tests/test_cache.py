@@ -12,7 +12,7 @@ from helpers import edit, prepare
 from test_catalog import write_package
 
 from site_builder import catalog, pipeline
-from site_builder.cache import SpecCache, TableCache
+from site_builder.cache import SpecCache, TableCache, TextCache
 from site_builder.catalog import load_catalog
 from site_builder.errors import DataError
 from site_builder.specs import plotted_rows
@@ -97,7 +97,26 @@ def test_chart_functions_run_again_only_for_what_changed(
 
 def test_a_spec_that_is_not_plain_json_is_not_kept(tmp_path: Path) -> None:
     specs = SpecCache(tmp_path, "code", "6")
-    specs.put("c", ["d"], {"data": {"values": [{"x": float("nan")}]}})
+    assert specs.put("c", ["d"], {"data": {"values": [{"x": float("nan")}]}}) == ""
     assert specs.get("c", ["d"]) is None and not list(tmp_path.iterdir())
-    specs.put("c", ["d"], {"mark": "bar"})
-    assert specs.get("c", ["d"]) == {"mark": "bar"} and specs.get("c", ["e"]) is None
+    digest = specs.put("c", ["d"], {"mark": "bar"})
+    assert specs.get("c", ["d"]) == ({"mark": "bar"}, digest) and specs.get("c", ["e"]) is None
+    assert digest != specs.put("c", ["d"], {"mark": "line"})
+
+
+def test_figure_text_is_made_once_and_kept(tmp_path: Path) -> None:
+    made: list[str] = []
+
+    def make() -> str:
+        made.append("x")
+        return "<table>…</table>"
+
+    texts = TextCache(tmp_path)
+    assert texts.get_or_make(["table", "k"], make) == "<table>…</table>"
+    assert texts.get_or_make(["table", "k"], make) == "<table>…</table>"
+    assert TextCache(tmp_path).get_or_make(["table", "k"], make) == "<table>…</table>"
+    assert made == ["x"], "made once: then from memory, then from disk"
+    for entry in tmp_path.iterdir():
+        entry.write_bytes(b"\xff\xfe")  # damaged: not UTF-8
+    assert TextCache(tmp_path).get_or_make(["table", "k"], make) == "<table>…</table>"
+    assert TextCache(tmp_path).get_or_make(["table", "other"], make) and len(made) == 3
