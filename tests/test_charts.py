@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 from helpers import edit, prepare, report
 
@@ -157,3 +161,40 @@ def test_generated_description(mini: Path) -> None:
         "A bar chart of Population (people) by City, 3 rows, from 250 to 431000. "
         "Largest: Windhoek (431000); smallest: Town, with comma (250)."
     )
+
+
+ALTAIR_SPECS = """
+import json, sys
+import altair as alt
+import pandas as pd
+from altair.utils import schemapi
+from site_builder import charts
+
+if sys.argv[1] == "reuse":
+    charts._build_altair_lookup_once()
+calls = []
+hash_schema = schemapi._FromDict.hash_schema.__func__
+schemapi._FromDict.hash_schema = classmethod(
+    lambda cls, *a, **k: calls.append(1) or hash_schema(cls, *a, **k)
+)
+table = pd.DataFrame({"a": ["x", "y"], "b": [1.5, 2], "when": pd.to_datetime(["2024-01-01"] * 2)})
+specs = []
+for _ in range(2):
+    base = alt.Chart(table).encode(x="b:Q", y=alt.Y("a:N", sort="-x"), color="a")
+    layered = base.mark_bar() + base.mark_text(dx=3).encode(text="b:Q")
+    specs.append(layered.properties(title="T").to_dict())
+    specs.append(alt.Chart(table).mark_line().encode(x="yearmonth(when):T", y="mean(b)").to_dict())
+print(json.dumps({"specs": specs, "hashes": len(calls)}))
+"""
+
+
+def test_altair_builds_the_same_specs_with_its_lookup_table_built_once(tmp_path: Path) -> None:
+    def run(mode: str) -> dict[str, Any]:
+        out = subprocess.run(
+            [sys.executable, "-c", ALTAIR_SPECS, mode], capture_output=True, text=True, check=True
+        )
+        return json.loads(out.stdout)  # type: ignore[no-any-return]
+
+    rebuilt, reused = run("rebuild"), run("reuse")
+    assert reused["specs"] == rebuilt["specs"]
+    assert reused["hashes"] * 5 < rebuilt["hashes"], (reused["hashes"], rebuilt["hashes"])
