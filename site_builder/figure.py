@@ -162,7 +162,8 @@ def static_image(svg: str, png: str, chart_id: str, title: str, description: str
     return (
         f'<img class="sb-static sb-static--wide sb-static--image" src="{escape(png)}" '
         f'width="{round(width)}" height="{round(height)}" style="{style}" '
-        f'alt="{escape(description)}" aria-labelledby="{t_id} {d_id}" decoding="async">'
+        f'alt="{escape(description)}" aria-labelledby="{t_id} {d_id}" loading="lazy" '
+        'decoding="async">'
         f'<span id="{t_id}" hidden>{escape(title)}</span>'
         f'<span id="{d_id}" hidden>{escape(description)}</span>'
     )

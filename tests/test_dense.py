@@ -77,6 +77,7 @@ def test_dense_page_shows_the_png_within_budget(dense_site: Path) -> None:
     assert figure.select("svg") == []
     img = figure.select_one(".sb-figure__chart > img.sb-static--wide")
     assert img["alt"] == "A cloud of 2,000 points around the middle."
+    assert img["loading"] == "lazy" and img["width"] and img["height"]  # no layout shift
     labels = [figure.find(id=i).get_text() for i in img["aria-labelledby"].split()]
     assert labels == [
         "Two thousand points & <one> title",

@@ -154,3 +154,22 @@ def test_features_it_does_not_check_go_to_the_validator() -> None:
     assert typed_frame(resource(custom), good) is None
     enum_number = [FIELDS[0], dict(FIELDS[1], constraints={"enum": [90.5, 4]}), *FIELDS[2:]]
     assert typed_frame(resource(enum_number), good) is None
+
+
+ID_RULES = {
+    "pattern met": ({"pattern": "[a-c]"}, True),
+    "pattern broken": ({"pattern": "[ab]"}, False),
+    "pattern Arrow cannot run": ({"pattern": "(?=[a-c])."}, False),
+    "enum met": ({"enum": ["a", "b", "c"]}, True),
+    "enum broken": ({"enum": ["a", "b"]}, False),
+    "shorter than minLength": ({"minLength": 2}, False),
+    "unique": ({"unique": True}, True),
+}
+
+
+@pytest.mark.parametrize("rules, taken", ID_RULES.values(), ids=ID_RULES.keys())
+def test_constraints_are_checked_or_left_to_the_validator(
+    rules: dict[str, Any], taken: bool
+) -> None:
+    fields = [dict(FIELDS[0], constraints=rules), *FIELDS[1:]]
+    assert (typed_frame(resource(fields), parsed(GOOD, "text")) is not None) is taken
