@@ -195,11 +195,13 @@ def main() -> None:
         "plain mkdocs / same without prune": med["plain mkdocs"]
         / med["plain mkdocs, no navigation.prune"],
     }
-    browser: dict[str, Any] = {}
-    if not args.no_browser:
-        from page_weight import measure_pages
-        from page_weight import table as browser_table
+    from page_weight import CHROMIUM, measure_pages
+    from page_weight import table as browser_table
 
+    browser: dict[str, Any] = {}
+    if not args.no_browser and not Path(CHROMIUM).exists():
+        print(f"No Chromium at {CHROMIUM} (set CHROME_PATH): no page figures", file=sys.stderr)
+    elif not args.no_browser:
         browser = measure_pages(args.runs)
     charts = args.pages * args.charts
     print(f"{charts} charts on {args.pages} pages, medians of {args.runs} runs, seconds")

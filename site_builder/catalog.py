@@ -101,8 +101,6 @@ def load_catalog(data_dir: Path, root: Path, cache: TableCache | None = None) ->
     shown = _shown_path(descriptor_file, root)
     descriptor = _read_descriptor(descriptor_file, shown)
 
-    import frictionless  # slow to import: only when there is data to load
-
     problems: list[Problem] = []
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
@@ -141,6 +139,8 @@ def load_catalog(data_dir: Path, root: Path, cache: TableCache | None = None) ->
         if known is not None:
             catalog.datasets[name] = known
             continue
+        import frictionless  # slow to import: only for a table that is not in the cache
+
         try:
             described = frictionless.Resource(res, basepath=str(data_dir))  # a valid descriptor?
         except frictionless.FrictionlessException as exc:
@@ -188,6 +188,8 @@ def load_catalog(data_dir: Path, root: Path, cache: TableCache | None = None) ->
             raise DataError(problems)
         return catalog
     # Validated as one package, so that foreign keys can refer to other tables.
+    import frictionless
+
     package = frictionless.Package(
         {"resources": [t[0] for t in tables] + plain}, basepath=str(data_dir)
     )
