@@ -27,6 +27,7 @@ class FigureLinks:
     png: str
     csv: str
     spec: str
+    fallback: str = ""  # the compressed image shown for an SVG over the budget (else the PNG)
 
 
 def caption_html(
@@ -76,7 +77,7 @@ def body_html(
     """
     wide, narrow = svgs
     if over_budget(wide):
-        chart = static_image(wide, links.png, chart_id, title, description)
+        chart = static_image(wide, links.fallback or links.png, chart_id, title, description)
         narrow = ""
     else:
         chart = accessible_svg(wide, chart_id, title, description, "wide")

@@ -138,6 +138,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             rows, columns = self._table(chart.id)
             base = f"{CHART_DIR}/{r.stem}"
             files.append(File.generated(config, f"{base}.png", content=r.png))
+            if r.fallback:
+                files.append(File.generated(config, f"{base}.webp", content=r.fallback))
             files.append(File.generated(config, f"{base}.vl.json", content=r.spec_json))
             csv = self.texts.get_or_make(
                 ["csv", r.key, json.dumps(columns)],
@@ -309,7 +311,12 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             (r.svg, r.narrow_svg),
             rows,
             labelled,
-            figure.FigureLinks(png=link("png"), csv=link("csv"), spec=link("vl.json")),
+            figure.FigureLinks(
+                png=link("png"),
+                csv=link("csv"),
+                spec=link("vl.json"),
+                fallback=link("webp") if r.fallback else "",
+            ),
             fluid=is_fluid(chart.spec),
             embed=self.outputs.embed_snippet(chart_id, page_url) if embed and self.outputs else "",
             table=table,

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import Problem, RenderError
-from .images import image_svg, over_budget, round_svg
+from .images import compressed, image_svg, over_budget, round_svg
 from .variants import NARROW_ABOVE, interactive_spec, is_vega, narrow_spec, svg_width
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("site_builder")
 
 # Bump when the rendering itself changes, so old cache entries are not reused.
-RENDER_VERSION = "6"
+RENDER_VERSION = "7"
 PNG_SCALE = 2
 
 FONT = "Helvetica, Arial, 'Liberation Sans', sans-serif"
@@ -82,6 +82,7 @@ class Rendered:
     svg: str  # coordinates rounded (images.round_svg)
     narrow_svg: str  # for phones; "" when the wide one is narrow enough, or over budget
     png: bytes  # the SVG under its title, white, at PNG_SCALE
+    fallback: bytes  # that image as WebP, shown instead of an SVG over the budget; else b""
     from_cache: bool
 
     @property
@@ -127,9 +128,12 @@ def render_charts(
         # The spec's digest stands for the spec when the build has it: no need to serialise
         # a chart that is in the cache.
         key = _hash(chart.digest or _dumps(chart.spec), caption_json, setup)
-        files = [cache / f"{key}{ext}" for ext in (".svg", ".narrow.svg", ".png", ".live.json")]
+        files = [
+            cache / f"{key}{ext}"
+            for ext in (".svg", ".narrow.svg", ".png", ".fallback.webp", ".live.json")
+        ]
         if all(f.is_file() for f in files):
-            svg_file, narrow_file, png_file, live_file = files
+            svg_file, narrow_file, png_file, fallback_file, live_file = files
             results[chart.id] = Rendered(
                 chart.id,
                 key,
@@ -137,6 +141,7 @@ def render_charts(
                 svg_file.read_text("utf-8"),
                 narrow_file.read_text("utf-8"),
                 png_file.read_bytes(),
+                fallback_file.read_bytes(),
                 True,
             )
             continue
@@ -165,12 +170,15 @@ def render_charts(
                     )
                 )
                 continue
-            svg, narrow, png = outcome
+            svg, narrow, png, fallback = outcome
             _write_atomic(cache / f"{key}.svg", svg.encode("utf-8"))
             _write_atomic(cache / f"{key}.narrow.svg", narrow.encode("utf-8"))
             _write_atomic(cache / f"{key}.png", png)
             _write_atomic(cache / f"{key}.live.json", live_json.encode("utf-8"))
-            results[chart.id] = Rendered(chart.id, key, live_json, svg, narrow, png, False)
+            _write_atomic(cache / f"{key}.fallback.webp", fallback)
+            results[chart.id] = Rendered(
+                chart.id, key, live_json, svg, narrow, png, fallback, False
+            )
     if problems:
         raise RenderError(problems)
     fresh = len(jobs)
@@ -178,8 +186,9 @@ def render_charts(
     return results
 
 
-def render_one(spec_json: str, caption_json: str) -> tuple[str, str, bytes] | str:
-    """Render one chart in this process (wide and narrow SVG, PNG); errors come back as text.
+def render_one(spec_json: str, caption_json: str) -> tuple[str, str, bytes, bytes] | str:
+    """Render one chart in this process (wide and narrow SVG, PNG, and the compressed image a
+    page shows instead of an SVG over the budget); errors come back as text.
 
     `caption_json`: the title and subtitle for the PNG (see `image_caption`).
     """
@@ -197,11 +206,12 @@ def render_one(spec_json: str, caption_json: str) -> tuple[str, str, bytes] | st
             narrow = _render_narrow(spec, svg, version)
         image = image_svg(svg, caption.get("title", ""), caption.get("subtitle", ""))
         png = bytes(vlc.svg_to_png(image, scale=PNG_SCALE))
+        fallback = compressed(png) if over_budget(svg) else b""
     except Exception as exc:
         # The renderer's message, without its JavaScript stack trace.
         lines = [ln.strip() for ln in str(exc).splitlines() if not ln.strip().startswith("at ")]
         return " ".join(ln for ln in lines if ln) or type(exc).__name__
-    return svg, narrow, png
+    return svg, narrow, png, fallback
 
 
 def _render_narrow(spec: dict[str, Any], svg: str, version: str | None) -> str:
@@ -217,7 +227,7 @@ def _render_narrow(spec: dict[str, Any], svg: str, version: str | None) -> str:
     return narrow
 
 
-def _render_job(job: tuple[str, str]) -> tuple[str, str, bytes] | str:
+def _render_job(job: tuple[str, str]) -> tuple[str, str, bytes, bytes] | str:
     return render_one(*job)
 
 
@@ -226,7 +236,9 @@ _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
 
 
-def _run_jobs(jobs: list[tuple[str, str]], workers: int) -> list[tuple[str, str, bytes] | str]:
+def _run_jobs(
+    jobs: list[tuple[str, str]], workers: int
+) -> list[tuple[str, str, bytes, bytes] | str]:
     global _pool, _pool_size
     size = workers or min(os.cpu_count() or 1, 4)
     if size <= 1 or (len(jobs) == 1 and _pool is None):

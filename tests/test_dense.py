@@ -3,6 +3,7 @@ the PNG, with the same name, description, table and downloads."""
 
 from __future__ import annotations
 
+import io
 import random
 import subprocess
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from conftest import PROJECTS, copy_project, run_cli
+from PIL import Image
 
 from site_builder.images import SVG_BUDGET
 
@@ -83,13 +85,17 @@ def test_dense_page_shows_the_png_within_budget(dense_site: Path) -> None:
         "Two thousand points & <one> title",
         "A cloud of 2,000 points around the middle.",
     ]
-    png = (dense_site / "dense" / img["src"]).resolve()
-    assert png.is_file() and png.read_bytes().startswith(b"\x89PNG")
-    # The same PNG is the download; the box is the chart's size at 1x.
+    shown = (dense_site / "dense" / img["src"]).resolve().read_bytes()
+    assert shown[:4] == b"RIFF" and shown[8:12] == b"WEBP"
+    # The download is the PNG of the same image, several times the WebP's size; the box is
+    # the chart's size at 1x.
     downloads = [a["href"] for a in figure.select(".sb-figure__downloads a")]
-    assert img["src"] in downloads
+    png = (dense_site / "dense" / next(h for h in downloads if h.endswith(".png"))).resolve()
+    assert png.read_bytes().startswith(b"\x89PNG") and len(shown) * 3 < png.stat().st_size
     width = int.from_bytes(png.read_bytes()[16:20], "big")
     assert width == 2 * int(img["width"])
+    with Image.open(io.BytesIO(shown)) as webp:
+        assert webp.size == (width, int.from_bytes(png.read_bytes()[20:24], "big"))
     assert f"aspect-ratio: {img['width']} / {img['height']}" in img["style"]
     # The table is there (the first rows), and the CSV has them all.
     assert len(figure.select("details tbody tr")) == 500
