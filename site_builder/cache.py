@@ -10,9 +10,10 @@ import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # render workers import this module: no pandas for them
+    import pandas as pd
 
 # Bump when the loader's typing or the spec building changes, so old entries are not reused.
 VERSION = "1"
@@ -41,7 +42,9 @@ class TableCache:
         self.folder = folder
 
     def _file(self, digest: str) -> Path:
-        return self.folder / f"{_name(pd.__version__, digest)}.pickle"
+        import pandas
+
+        return self.folder / f"{_name(pandas.__version__, digest)}.pickle"
 
     def get(self, digest: str) -> tuple[list[Any], list[str], pd.DataFrame] | None:
         """(fields, primary key, frame) of a table seen before, or None."""

@@ -14,7 +14,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import publish
+from .cache import write_atomic
 from .pipeline import Project
+from .render import in_pool
 
 CARD_DIR = "assets/cards"
 EMBED_DIR = "embed"
@@ -37,7 +39,7 @@ class Outputs:
     site_url: str | None
     cache_dir: Path
     pages: list[PageInfo] = field(default_factory=list)
-    cards: dict[str, bytes] = field(default_factory=dict)  # file -> PNG
+    cards: dict[str, tuple[str, str]] = field(default_factory=dict)  # file -> (SVG, digest)
     story_of: dict[str, str] = field(default_factory=dict)  # chart id -> first page showing it
 
     def absolute(self, path: str) -> str | None:
@@ -56,23 +58,26 @@ class Outputs:
         digest = hashlib.sha256(svg.encode()).hexdigest()
         slug = url.strip("/").replace("/", "-") or "index"
         card = f"{CARD_DIR}/{slug}.{digest[:8]}.png"
-        self.cards[card] = self._card_png(svg, digest)
+        self.cards[card] = (svg, digest)  # drawn at the end, all together
         self.pages.append(PageInfo(title, url, summary, card))
         for chart_id in charts:
             self.story_of.setdefault(chart_id, url)
         image = self.absolute(card) or relative(card, url)
         return publish.social_meta(title, summary, image, self.absolute(url), self.site_name)
 
-    def _card_png(self, svg: str, digest: str) -> bytes:
-        cached = self.cache_dir / "cards" / f"{digest}.png"
-        if cached.is_file():
-            return cached.read_bytes()
-        png = publish.card_png(svg)
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_name(f".{cached.name}.{os.getpid()}")
-        tmp.write_bytes(png)
-        tmp.replace(cached)
-        return png
+    def _write_cards(self, site_dir: Path) -> None:
+        """Every page's card, from the cache or drawn in the render processes."""
+        folder = self.cache_dir / "cards"
+        missing = {
+            digest: svg
+            for svg, digest in self.cards.values()
+            if not (folder / f"{digest}.png").is_file()
+        }
+        drawn = in_pool(publish.card_png, list(missing.values()))
+        for digest, png in zip(missing, drawn, strict=True):
+            write_atomic(folder / f"{digest}.png", png)
+        for file, (_, digest) in self.cards.items():
+            _write(site_dir / file, (folder / f"{digest}.png").read_bytes())
 
     def embed_snippet(self, chart_id: str, page_url: str) -> str:
         path = f"{EMBED_DIR}/{chart_id}/"
@@ -82,8 +87,7 @@ class Outputs:
 
     def write(self, site_dir: Path, figure_for: Callable[[str, str], str]) -> None:
         """Cards, one embed page per chart, the feed and robots.txt, into the built site."""
-        for file, png in self.cards.items():
-            _write(site_dir / file, png)
+        self._write_cards(site_dir)
         for chart_id, chart in self.project.charts.items():
             url = f"{EMBED_DIR}/{chart_id}/"
             story = self.story_of.get(chart_id, "")

@@ -10,12 +10,14 @@ import json
 import logging
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .cache import write_atomic
 from .errors import Problem, RenderError
 from .images import compressed, image_svg, over_budget, round_svg
 from .variants import NARROW_ABOVE, interactive_spec, is_vega, narrow_spec, svg_width
@@ -171,11 +173,11 @@ def render_charts(
                 )
                 continue
             svg, narrow, png, fallback = outcome
-            _write_atomic(cache / f"{key}.svg", svg.encode("utf-8"))
-            _write_atomic(cache / f"{key}.narrow.svg", narrow.encode("utf-8"))
-            _write_atomic(cache / f"{key}.png", png)
-            _write_atomic(cache / f"{key}.live.json", live_json.encode("utf-8"))
-            _write_atomic(cache / f"{key}.fallback.webp", fallback)
+            write_atomic(cache / f"{key}.svg", svg.encode("utf-8"))
+            write_atomic(cache / f"{key}.narrow.svg", narrow.encode("utf-8"))
+            write_atomic(cache / f"{key}.png", png)
+            write_atomic(cache / f"{key}.live.json", live_json.encode("utf-8"))
+            write_atomic(cache / f"{key}.fallback.webp", fallback)
             results[chart.id] = Rendered(
                 chart.id, key, live_json, svg, narrow, png, fallback, False
             )
@@ -239,10 +241,24 @@ _pool_size = 0
 def _run_jobs(
     jobs: list[tuple[str, str]], workers: int
 ) -> list[tuple[str, str, bytes, bytes] | str]:
+    return in_pool(_render_job, jobs, workers, progress=True)
+
+
+_J = TypeVar("_J")
+_R = TypeVar("_R")
+
+
+def in_pool(
+    func: Callable[[_J], _R], jobs: list[_J], workers: int = 0, progress: bool = False
+) -> list[_R]:
+    """`func` over `jobs` in the render processes (in this one for a single job or core).
+
+    `func` must be a module-level function: the processes import it.
+    """
     global _pool, _pool_size
     size = workers or min(os.cpu_count() or 1, 4)
     if size <= 1 or (len(jobs) == 1 and _pool is None):
-        return [render_one(*job) for job in jobs]
+        return [func(job) for job in jobs]
     if _pool is None or _pool_size != size:
         import multiprocessing
 
@@ -251,13 +267,13 @@ def _run_jobs(
         _pool = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("spawn"))
         _pool_size = size
     try:
-        return [
-            _progress(i, len(jobs), outcome)
-            for i, outcome in enumerate(_pool.map(_render_job, jobs), 1)
-        ]
+        results = _pool.map(func, jobs)
+        if progress:
+            return [_progress(i, len(jobs), r) for i, r in enumerate(results, 1)]
+        return list(results)
     except BrokenProcessPool:
         shutdown_pool()
-        return [render_one(*job) for job in jobs]
+        return [func(job) for job in jobs]
 
 
 _T = TypeVar("_T")
@@ -295,8 +311,8 @@ def runtime_bundle(cache_dir: Path) -> Path:
     code = vlc.javascript_bundle("window.vegaEmbed = vegaEmbed;").encode("utf-8")
     name = f"vega.{hashlib.sha256(code).hexdigest()[:8]}.js"
     folder.mkdir(parents=True, exist_ok=True)
-    _write_atomic(folder / name, code)
-    _write_atomic(marker, name.encode())
+    write_atomic(folder / name, code)
+    write_atomic(marker, name.encode())
     return folder / name
 
 
@@ -325,9 +341,3 @@ def _hash(*parts: str) -> str:
         h.update(part.encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
