@@ -27,7 +27,8 @@ class FigureLinks:
     png: str
     csv: str
     spec: str
-    fallback: str = ""  # the compressed image shown for an SVG over the budget (else the PNG)
+    fallback: str = ""  # the image shown for an SVG over the budget (else the PNG): a file or
+    # a data: URL
 
 
 def caption_html(
@@ -148,11 +149,12 @@ def accessible_svg(
     return svg[: open_tag.start()] + tag + inner + svg[open_tag.end() :]
 
 
-def static_image(svg: str, png: str, chart_id: str, title: str, description: str) -> str:
-    """The PNG in place of an SVG too heavy to inline, at the SVG's size, named the same way.
+def static_image(svg: str, src: str, chart_id: str, title: str, description: str) -> str:
+    """An image in place of an SVG too heavy to inline, at the SVG's size, named the same way.
 
-    The PNG has the title drawn above the chart; the caption shows it already, so the image
-    is cropped to the chart (the bottom of the PNG, as wide as the SVG).
+    `src` is a file, or the image itself as a data: URL (shown with the page, as an inline SVG
+    would be). The image has the title drawn above the chart; the caption shows it already,
+    so the image is cropped to the chart (the bottom of the image, as wide as the SVG).
     """
     width, height = svg_width(svg), svg_height(svg)
     t_id, d_id = f"{chart_id}-svg-title", f"{chart_id}-svg-desc"
@@ -160,11 +162,12 @@ def static_image(svg: str, png: str, chart_id: str, title: str, description: str
         f"aspect-ratio: {width:g} / {height:g}; object-fit: cover; object-position: left bottom; "
         f"min-width: {round(width * MIN_SCALE)}px"
     )
+    # A file loads when near the view; an image in the page needs no request.
+    lazy = "" if src.startswith("data:") else ' loading="lazy" decoding="async"'
     return (
-        f'<img class="sb-static sb-static--wide sb-static--image" src="{escape(png)}" '
+        f'<img class="sb-static sb-static--wide sb-static--image" src="{escape(src)}" '
         f'width="{round(width)}" height="{round(height)}" style="{style}" '
-        f'alt="{escape(description)}" aria-labelledby="{t_id} {d_id}" loading="lazy" '
-        'decoding="async">'
+        f'alt="{escape(description)}" aria-labelledby="{t_id} {d_id}"{lazy}>'
         f'<span id="{t_id}" hidden>{escape(title)}</span>'
         f'<span id="{d_id}" hidden>{escape(description)}</span>'
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import posixpath
@@ -138,7 +139,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             rows, columns = self._table(chart.id)
             base = f"{CHART_DIR}/{r.stem}"
             files.append(File.generated(config, f"{base}.png", content=r.png))
-            if r.fallback:
+            if len(r.fallback) > INLINE_IMAGE_LIMIT:
                 files.append(File.generated(config, f"{base}.webp", content=r.fallback))
             files.append(File.generated(config, f"{base}.vl.json", content=r.spec_json))
             csv = self.texts.get_or_make(
@@ -315,12 +316,26 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 png=link("png"),
                 csv=link("csv"),
                 spec=link("vl.json"),
-                fallback=link("webp") if r.fallback else "",
+                fallback=_fallback_src(r.fallback, link("webp")),
             ),
             fluid=is_fluid(chart.spec),
             embed=self.outputs.embed_snippet(chart_id, page_url) if embed and self.outputs else "",
             table=table,
         )
+
+
+# A dense chart's image up to this size goes into the page itself, so it shows with the page
+# (before DOMContentLoaded, like an inline SVG) at about the weight of an SVG at the budget.
+INLINE_IMAGE_LIMIT = 64_000
+
+
+def _fallback_src(image: bytes, link: str) -> str:
+    """Where a page finds the image shown for an SVG over the budget ("": none)."""
+    if not image:
+        return ""
+    if len(image) > INLINE_IMAGE_LIMIT:
+        return link
+    return "data:image/webp;base64," + base64.b64encode(image).decode("ascii")
 
 
 def _relative(target: str, page_url: str) -> str:
