@@ -17,13 +17,12 @@ from typing import Any
 
 import pytest
 from conftest import run_cli
-from test_browser import ARGS, AXE, CHROMIUM, QuietHandler, open_page, scroll_all
+from test_browser import AXE, QuietHandler, open_page, scroll_all
 from test_dense import dense_project
-from test_render import BARS, built
+from test_render import BARS, built, vega_bars_body
 
-from site_builder.figure import FigureLinks, body_html, caption_html, figure_html
+from site_builder.figure import caption_html, figure_html
 from site_builder.render import render_charts, runtime_bundle
-from site_builder.variants import is_fluid
 
 PAGE = "dense/"
 ASSETS = Path(__file__).parent.parent / "site_builder" / "assets"
@@ -61,17 +60,7 @@ def vega_page(tmp_path_factory: pytest.TempPathFactory, render_cache: Path) -> I
     shutil.copy(ASSETS / "site-builder.css", folder / "site-builder.css")
     script = (ASSETS / "site-builder.js").read_text().replace("__SB_RUNTIME__", bundle.name)
     (folder / "site-builder.js").write_text(script)
-    links = FigureLinks(png="bars.png", csv="bars.csv", spec="bars.vl.json")
-    body = body_html(
-        "vega-bars",
-        "Bars in Vega",
-        "Three bars.",
-        (r.svg, r.narrow_svg),
-        [],
-        [],
-        links,
-        fluid=is_fluid(BARS),
-    )
+    body = vega_bars_body(r, "bars")
     caption = caption_html("vega-bars", "Bars in Vega", "", [], [])
     (folder / "index.html").write_text(
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Vega</title>'
@@ -82,16 +71,6 @@ def vega_page(tmp_path_factory: pytest.TempPathFactory, render_cache: Path) -> I
     url, server = serve(folder)
     yield url
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def test_png_without_javascript_shows_the_chart_alone(base: str, browser: Any) -> None:

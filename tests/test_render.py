@@ -20,7 +20,14 @@ from site_builder.charts import BuiltChart, ChartDef
 from site_builder.errors import RenderError
 from site_builder.figure import FigureLinks, body_html
 from site_builder.images import SVG_BUDGET, over_budget, wrap_text
-from site_builder.render import _dumps, image_caption, page_spec, render_charts, render_one
+from site_builder.render import (
+    Rendered,
+    _dumps,
+    image_caption,
+    page_spec,
+    render_charts,
+    render_one,
+)
 from site_builder.variants import NARROW_ABOVE, is_fluid, svg_height, svg_width
 
 # A few bars, written by hand in Vega (as VegaFusion hands them over: theme applied).
@@ -242,10 +249,10 @@ def test_vega_render_error_names_the_chart(tmp_path: Path) -> None:
     assert str(info.value).startswith("charts/t.py:3: chart 'vega-bars' could not be rendered: ")
 
 
-def test_vega_chart_in_a_figure(tmp_path: Path) -> None:
-    result = render_charts([built("vega-bars", BARS)], tmp_path / "cache", workers=1)["vega-bars"]
-    links = FigureLinks(png="b.png", csv="b.csv", spec="b.vl.json")
-    html = body_html(
+def vega_bars_body(result: Rendered, stem: str = "b") -> str:
+    """The figure body of the hand-written Vega bar chart."""
+    links = FigureLinks(png=f"{stem}.png", csv=f"{stem}.csv", spec=f"{stem}.vl.json")
+    return body_html(
         "vega-bars",
         "Bars in Vega",
         "Three bars.",
@@ -255,6 +262,11 @@ def test_vega_chart_in_a_figure(tmp_path: Path) -> None:
         links,
         fluid=is_fluid(BARS),
     )
+
+
+def test_vega_chart_in_a_figure(tmp_path: Path) -> None:
+    result = render_charts([built("vega-bars", BARS)], tmp_path / "cache", workers=1)["vega-bars"]
+    html = vega_bars_body(result)
     soup = BeautifulSoup(html, "html.parser")
     holder = soup.select_one(".sb-figure__chart")
     assert not holder.has_attr("data-sb-fluid")  # drawn at its own width, live too
