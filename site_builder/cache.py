@@ -4,6 +4,7 @@ missing."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -15,9 +16,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # render workers import this module: no pandas for them
     import pandas as pd
 
-# Bump when the loader's typing or the spec building changes, so old entries are not reused.
-VERSION = "1"
-
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write through a temporary file, so a reader never sees half an entry."""
@@ -27,8 +25,14 @@ def write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+@functools.cache
+def _tool() -> str:
+    """This tool's own code: entries made by another version of it are not reused."""
+    return code_digest(Path(__file__).parent)
+
+
 def _name(*parts: str) -> str:
-    h = hashlib.sha256(VERSION.encode())
+    h = hashlib.sha256(_tool().encode())
     for part in parts:
         h.update(b"\0" + part.encode())
     return h.hexdigest()
@@ -60,7 +64,8 @@ class TableCache:
 
 
 def code_digest(folder: Path) -> str:
-    """Every Python file of the chart code: a chart may use any helper module beside it."""
+    """Every Python file under `folder` (the chart code: a chart may use any helper module
+    beside it; or this tool's own)."""
     h = hashlib.sha256()
     for path in sorted(folder.rglob("*.py")) if folder.is_dir() else []:
         h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())

@@ -154,9 +154,9 @@ def prepare(settings: Settings) -> Project:
 def _spec_cache(settings: Settings) -> SpecCache:
     from importlib.metadata import version
 
-    return SpecCache(
-        settings.cache_dir / "specs", code_digest(settings.charts_dir), version("altair")
-    )
+    # Altair shapes the spec; VegaFusion compiles the charts over big tables.
+    library = f"altair {version('altair')}, vegafusion {version('vegafusion')}"
+    return SpecCache(settings.cache_dir / "specs", code_digest(settings.charts_dir), library)
 
 
 def render(project: Project) -> None:

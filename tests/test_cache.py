@@ -11,7 +11,7 @@ import yaml
 from helpers import edit, prepare
 from test_catalog import write_package
 
-from site_builder import catalog, pipeline
+from site_builder import cache, catalog, pipeline
 from site_builder.cache import SpecCache, TableCache, TextCache
 from site_builder.catalog import load_catalog
 from site_builder.errors import DataError
@@ -120,3 +120,16 @@ def test_figure_text_is_made_once_and_kept(tmp_path: Path) -> None:
         entry.write_bytes(b"\xff\xfe")  # damaged: not UTF-8
     assert TextCache(tmp_path).get_or_make(["table", "k"], make) == "<table>…</table>"
     assert TextCache(tmp_path).get_or_make(["table", "other"], make) and len(made) == 3
+
+
+def test_entries_of_another_version_of_the_tool_are_not_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    specs = SpecCache(tmp_path / "specs", "code", "6")
+    specs.put("c", ["d"], {"mark": "bar"})
+    texts = TextCache(tmp_path / "texts")
+    texts.get_or_make(["table", "k"], lambda: "old")
+    assert specs.get("c", ["d"]) is not None
+    monkeypatch.setattr(cache, "_tool", lambda: "another version of site_builder")
+    assert specs.get("c", ["d"]) is None
+    assert TextCache(tmp_path / "texts").get_or_make(["table", "k"], lambda: "new") == "new"
