@@ -26,13 +26,13 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 @functools.cache
-def _tool() -> str:
+def tool_digest() -> str:
     """This tool's own code: entries made by another version of it are not reused."""
     return code_digest(Path(__file__).parent)
 
 
 def _name(*parts: str) -> str:
-    h = hashlib.sha256(_tool().encode())
+    h = hashlib.sha256(tool_digest().encode())
     for part in parts:
         h.update(b"\0" + part.encode())
     return h.hexdigest()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .cache import write_atomic
+from .cache import tool_digest, write_atomic
 from .errors import Problem, RenderError
 from .images import compressed, image_svg, over_budget, round_svg
 from .variants import NARROW_ABOVE, interactive_spec, is_vega, narrow_spec, svg_width
@@ -27,8 +27,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("site_builder")
 
-# Bump when the rendering itself changes, so old cache entries are not reused.
-RENDER_VERSION = "7"
 PNG_SCALE = 2
 
 FONT = "Helvetica, Arial, 'Liberation Sans', sans-serif"
@@ -118,13 +116,13 @@ def render_charts(
     versions = {
         "vl_convert": getattr(vlc, "__version__", ""),
         "vega": vlc.get_vega_version(),
-        "render": RENDER_VERSION,
         "scale": PNG_SCALE,
     }
     cache = cache_dir / "charts"
     results: dict[str, Rendered] = {}
     jobs = []
-    setup = _dumps({"versions": versions, "theme": THEME})
+    # This tool's code too: a new rounding or image step must not reuse old renders.
+    setup = _dumps({"versions": versions, "theme": THEME, "tool": tool_digest()})
     for chart in charts:
         caption_json = _dumps(image_caption(chart))
         # The spec's digest stands for the spec when the build has it: no need to serialise

@@ -130,6 +130,6 @@ def test_entries_of_another_version_of_the_tool_are_not_reused(
     texts = TextCache(tmp_path / "texts")
     texts.get_or_make(["table", "k"], lambda: "old")
     assert specs.get("c", ["d"]) is not None
-    monkeypatch.setattr(cache, "_tool", lambda: "another version of site_builder")
+    monkeypatch.setattr(cache, "tool_digest", lambda: "another version of site_builder")
     assert specs.get("c", ["d"]) is None
     assert TextCache(tmp_path / "texts").get_or_make(["table", "k"], lambda: "new") == "new"
