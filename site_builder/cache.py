@@ -55,7 +55,7 @@ class TableCache:
         try:
             with self._file(digest).open("rb") as f:
                 return pickle.load(f)  # type: ignore[no-any-return]
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        except Exception:  # a damaged or foreign entry, whatever the unpickler says
             return None
 
     def put(self, digest: str, fields: list[Any], key: list[str], frame: pd.DataFrame) -> None:

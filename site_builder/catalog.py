@@ -138,6 +138,7 @@ def load_catalog(data_dir: Path, root: Path, cache: TableCache | None = None) ->
         known = _cached(cache, res, package_licenses, csv_path, csv_shown)
         if known is not None:
             catalog.datasets[name] = known
+            plain.append(res)  # other tables' foreign keys may refer to it
             continue
         import frictionless  # slow to import: only for a table that is not in the cache
 
@@ -195,7 +196,17 @@ def load_catalog(data_dir: Path, root: Path, cache: TableCache | None = None) ->
     )
     for res, csv_path, csv_shown, raw in tables:
         resource = package.get_resource(res["name"])
-        found = _validate_resource(resource, csv_shown, raw)
+        try:
+            found = _validate_resource(resource, csv_shown, raw)
+        except re.error as exc:  # a schema pattern Python cannot compile
+            found = [
+                Problem(
+                    shown,
+                    f"resource '{res['name']}': a pattern is not a valid regular expression "
+                    f"({exc})",
+                    "fix the field's 'pattern:' constraint (Python regular expressions)",
+                )
+            ]
         if found:
             problems.extend(found)
             continue

@@ -252,23 +252,41 @@ MAX_ROWS = 5000
 _THEME = "site-builder"
 
 
-def _to_spec(result: Any) -> dict[str, Any]:
-    """The chart's Vega-Lite spec; for a big table, a Vega spec with the chart's transforms
-    (aggregates, bins) already run by VegaFusion, so only what is drawn is embedded."""
+def _to_spec(result: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The chart's Vega-Lite spec, and the Vega-Lite spec to check (the same one).
+
+    For a big table, a Vega spec with the chart's transforms (aggregates, bins) already run by
+    VegaFusion, so only what is drawn is embedded; it is checked as Vega-Lite over a few rows.
+    """
     import altair as alt
 
     try:
-        return result.to_dict()  # type: ignore[no-any-return]
+        spec = result.to_dict()
+        return spec, spec
     except Exception as exc:
         if type(exc).__name__ != "MaxRowsError":
             raise
     from .render import THEME
 
+    if _SAMPLE not in alt.data_transformers.names():
+        alt.data_transformers.register(_SAMPLE, _first_rows)
+    with alt.data_transformers.enable(_SAMPLE):
+        sample = result.to_dict()
     # Vega has no Vega-Lite config: the theme goes in before compiling.
     if _THEME not in alt.theme.names():
         alt.theme.register(_THEME, enable=False)(lambda: alt.theme.ThemeConfig(config=THEME))  # type: ignore[typeddict-item]
     with alt.theme.enable(_THEME), alt.data_transformers.enable("vegafusion", max_rows=MAX_ROWS):
-        return result.to_dict(format="vega")  # type: ignore[no-any-return]
+        return result.to_dict(format="vega"), sample
+
+
+_SAMPLE = "site-builder-first-rows"
+
+
+def _first_rows(data: Any) -> Any:
+    """Altair data transformer: a table's first rows, enough to check a chart's fields."""
+    import altair as alt
+
+    return alt.to_values(data.head(20) if hasattr(data, "head") else data)
 
 
 def _build_altair_lookup_once() -> None:
@@ -327,7 +345,7 @@ def build_chart(definition: ChartDef, catalog: Catalog) -> BuiltChart:
             )
         )
     try:
-        spec = _to_spec(result)
+        spec, checked = _to_spec(result)
     except Exception as exc:
         if type(exc).__name__ == "MaxRowsError":
             rows = max((len(t) for t in tables if hasattr(t, "__len__")), default=0)
@@ -341,7 +359,20 @@ def build_chart(definition: ChartDef, catalog: Catalog) -> BuiltChart:
                     line,
                 )
             ) from None
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if isinstance(exc, KeyError):  # VegaFusion, over a big table, looking for a column
+            columns = sorted({str(c) for t in tables if hasattr(t, "columns") for c in t.columns})
+            raise ChartError(
+                Problem(
+                    path,
+                    f"chart '{definition.id}' encodes a column its table does not have ({exc})",
+                    f"available columns: {', '.join(repr(c) for c in columns) or '(none)'}",
+                    line,
+                )
+            ) from None
+        # The first line, and the cause when it only announces one (no JavaScript stack).
+        lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+        lines = [ln for ln in lines if not ln.startswith("at ")] or [type(exc).__name__]
+        first = " ".join(lines[:2]) if lines[0].endswith(":") else lines[0]
         raise ChartError(
             Problem(
                 path,
@@ -350,7 +381,7 @@ def build_chart(definition: ChartDef, catalog: Catalog) -> BuiltChart:
                 line,
             )
         ) from None
-    messages = check_spec(spec)
+    messages = check_spec(checked)
     if messages:
         raise ChartError(
             [Problem(path, f"chart '{definition.id}': {m}", h, line) for m, h in messages]

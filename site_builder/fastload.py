@@ -22,6 +22,10 @@ from .csvcheck import RawCheck
 
 _FIELD_KEYS = {"name", "type", "title", "description", "unit", "constraints", "example"}
 _RESOURCE_KEYS_DIALECT = {"delimiter", "quoteChar"}
+_RESOURCE_KEYS = {
+    "name", "path", "title", "description", "sources", "licenses", "schema", "dialect",
+    "encoding", "format", "mediatype", "allowEmpty", "homepage", "keywords",
+}  # fmt: skip
 # Cells each type accepts here; anything else is left to the validator to judge.
 _PATTERNS = {
     "number": r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d{1,3})?",
@@ -38,7 +42,7 @@ _NUMERIC = ("number", "integer", "year")
 # Constraints checked here, and the types each applies to.
 _CONSTRAINTS = {
     "required": None,
-    "unique": None,
+    "unique": ("string",),  # other types: "1" and "1.0" are the same value, not the same text
     "pattern": ("string",),
     "enum": ("string",),
     "minLength": ("string",),
@@ -50,6 +54,8 @@ _CONSTRAINTS = {
 
 def plain_schema(res: dict[str, Any]) -> bool:
     """Is the resource simple enough for the fast path?"""
+    if set(res) - _RESOURCE_KEYS or str(res.get("format", "csv")).lower() != "csv":
+        return False  # e.g. a hash or byte count to check, compression
     schema = res.get("schema")
     dialect = res.get("dialect") or {}
     if not isinstance(schema, dict) or not isinstance(dialect, dict):
@@ -67,10 +73,31 @@ def plain_schema(res: dict[str, Any]) -> bool:
         constraints = f.get("constraints") or {}
         if not isinstance(constraints, dict):
             return False
-        for name in constraints:
+        for name, rule in constraints.items():
             types = _CONSTRAINTS.get(name, ())
             if types is not None and f.get("type", "string") not in types:
                 return False
+            if name == "enum" and not all(isinstance(v, str) for v in rule or []):
+                return False  # the validator compares [1, 2] with the text "1"
+            if name == "pattern" and not _same_in_python(str(rule)):
+                return False
+    return True
+
+
+def _same_in_python(pattern: str) -> bool:
+    """Does Python read the pattern as Arrow would? The validator runs it in Python: a pattern
+    only Arrow's engine accepts ([[:alpha:]], \\p{L}, (?i) in the middle) is for it to judge."""
+    import re
+    import warnings
+
+    if any(token in pattern for token in ("[:", "\\p", "\\P", "\\Q", "\\C", "\\z", "(?")):
+        return False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            re.compile(pattern)
+    except (re.error, Warning):
+        return False
     return True
 
 
@@ -168,13 +195,16 @@ def _typed(cells: pa.Array, empty: pa.Array, f: dict[str, Any]) -> pd.Series | N
             return flags.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get)
         return pd.Series(flags.to_numpy(zero_copy_only=False), dtype="bool")
     unit = _DATE_UNITS[ftype]
-    parsed = pc.strptime(values, format=_DATE_FORMATS[ftype], unit=unit, error_is_null=True)
+    # Parsed to the second, so the date prints back without fractions.
+    parsed = pc.strptime(values, format=_DATE_FORMATS[ftype], unit="s", error_is_null=True)
     # Arrow rolls 2025-02-30 over to 2025-03-02: a real date prints back as it was written.
     again = pc.strftime(parsed, format=_DATE_FORMATS[ftype])
     if parsed.null_count != pc.sum(empty).as_py() or not _all(
         pc.or_kleene(empty, pc.equal(again, cells))
     ):
         return None  # e.g. 2025-02-30: the validator words it
+    if parsed.null_count < len(parsed) and pc.min(pc.year(parsed)).as_py() < 1:
+        return None  # year 0 is not a date to the validator
     return pd.Series(parsed.to_pandas()).astype(f"datetime64[{unit}]")
 
 
@@ -202,7 +232,14 @@ def _meets(present: pa.Array, ftype: str, constraints: dict[str, Any]) -> bool:
             ):
                 return False
         if name in ("minimum", "maximum"):
-            numbers = pc.cast(present, pa.float64())
+            if ftype != "number":  # whole numbers compare exactly
+                if not isinstance(rule, int) or isinstance(rule, bool):
+                    return False
+                numbers = pc.cast(present, pa.int64())
+            else:
+                numbers = pc.cast(present, pa.float64())
+                if _any(pc.equal(numbers, float(rule))):
+                    return False  # at the bound as a float: the validator compares exactly
             if not _all(
                 pc.greater_equal(numbers, rule)
                 if name == "minimum"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import edit, prepare
+from helpers import edit, prepare, report
 
 from site_builder.specs import check_spec, describe, plotted_rows
 from site_builder.variants import is_vega
@@ -42,3 +42,21 @@ def test_an_aggregating_chart_over_a_big_table_embeds_only_its_result(mini: Path
     assert check_spec(spec) == []
     assert f"{len(rows)} rows" in describe(spec, rows)
     assert spec["config"]["style"]["guide-label"]["font"].startswith("Helvetica"), "themed"
+
+
+def test_a_big_table_chart_mistake_is_worded_for_the_writer(mini: Path) -> None:
+    big_regions(mini)
+    charts = mini / "charts" / "cities.py"
+    edit(charts, 'alt.X("score:Q", bin=True)', 'alt.X("nope:Q", bin=True)')
+    message = report(mini)
+    assert "chart 'region-scores' encodes a column its table does not have" in message
+    assert "available columns: 'region', 'score'" in message
+    edit(charts, 'alt.X("nope:Q", bin=True)', 'alt.X("score:Q", bin=True)')
+    edit(
+        charts,
+        'bar().encode(x=alt.X("score',
+        'bar().transform_filter("datum.score >").encode(x=alt.X("score',
+    )
+    message = report(mini)
+    assert "is not a valid Vega-Lite chart: Vega-Lite to Vega conversion failed:" in message
+    assert "Traceback" not in message and len(message.split("failed:")[1].split("\n")[0]) > 3

@@ -133,3 +133,28 @@ def test_entries_of_another_version_of_the_tool_are_not_reused(
     monkeypatch.setattr(cache, "tool_digest", lambda: "another version of site_builder")
     assert specs.get("c", ["d"]) is None
     assert TextCache(tmp_path / "texts").get_or_make(["table", "k"], lambda: "new") == "new"
+
+
+def test_a_cached_table_can_still_be_referred_to(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "a.csv").write_text("code,v\nx,1\ny,2\n")
+    (data / "b.csv").write_text("code,w\nx,3\n")
+    meta = {
+        "title": "T",
+        "description": "D",
+        "sources": [{"title": "S", "path": "https://example.org"}],
+        "licenses": [{"name": "CC0-1.0"}],
+    }
+    code = {"name": "code", "type": "string"}
+    fk = {"fields": "code", "reference": {"resource": "a", "fields": "code"}}
+    a = {"name": "a", "path": "a.csv", **meta, "schema": {"fields": [code, {"name": "v"}]}}
+    b_schema = {"fields": [dict(code), {"name": "w"}], "foreignKeys": [fk]}
+    b = {"name": "b", "path": "b.csv", **meta, "schema": b_schema}
+    (data / "datapackage.yaml").write_text(yaml.safe_dump({"resources": [a, dict(b, **meta)]}))
+    cache = TableCache(tmp_path / "cache")
+    for _ in range(2):  # the second time, table a comes from the cache
+        assert load_catalog(data, tmp_path, cache).names() == ["a", "b"]
+    (data / "b.csv").write_text("code,w\nzzz,3\n")
+    with pytest.raises(DataError, match="not found in the table it refers to"):
+        load_catalog(data, tmp_path, cache)

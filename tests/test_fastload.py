@@ -173,3 +173,47 @@ def test_constraints_are_checked_or_left_to_the_validator(
 ) -> None:
     fields = [dict(FIELDS[0], constraints=rules), *FIELDS[1:]]
     assert (typed_frame(resource(fields), parsed(GOOD, "text")) is not None) is taken
+
+
+MORE_RULES = {
+    "unique number": ({"name": "share", "type": "number", "constraints": {"unique": True}}, "1.0"),
+    "enum of numbers": ({"name": "id", "type": "string", "constraints": {"enum": [1, 2]}}, "1"),
+    "POSIX class": (
+        {"name": "id", "type": "string", "constraints": {"pattern": "[[:alpha:]]+"}},
+        "a",
+    ),
+    "\\p class": ({"name": "id", "type": "string", "constraints": {"pattern": "\\pL+"}}, "a"),
+    "at a float bound": (
+        {"name": "share", "type": "number", "constraints": {"maximum": 0.3}},
+        "0.30000000000000001",
+    ),
+    "above an integer bound": (
+        {"name": "year", "type": "integer", "constraints": {"maximum": 9007199254740992}},
+        "9007199254740993",
+    ),
+    "year 0": ({"name": "day", "type": "date"}, "0000-01-01"),
+}
+
+
+@pytest.mark.parametrize("field, cell", MORE_RULES.values(), ids=MORE_RULES.keys())
+def test_what_the_validator_judges_otherwise_goes_to_it(field: dict[str, Any], cell: str) -> None:
+    """Cases where Arrow's reading differs from the validator's: the fast path steps aside."""
+    fields = [field if f["name"] == field["name"] else f for f in FIELDS]
+    records = [list(r) for r in GOOD]
+    records[1][[f["name"] for f in FIELDS].index(field["name"])] = cell
+    assert typed_frame(resource(fields), parsed(records, "text")) is None
+
+
+def test_resource_level_checks_go_to_the_validator() -> None:
+    good = parsed(GOOD, "text")
+    assert typed_frame(resource(), good) is not None
+    assert typed_frame({**resource(), "hash": "md5:0"}, good) is None
+    assert typed_frame({**resource(), "bytes": 3}, good) is None
+
+
+def test_datetimes_take_the_fast_path() -> None:
+    fields = [FIELDS[0], {"name": "when", "type": "datetime"}]
+    records = [["id", "when"], ["a", "2025-01-01T10:00:00"], ["b", ""]]
+    frame = typed_frame(resource(fields), parsed(records, "text"))
+    assert frame is not None and str(frame["when"][0]) == "2025-01-01 10:00:00"
+    assert frame["when"].dtype == "datetime64[us]"
