@@ -175,7 +175,7 @@ def load_catalog(data_dir: Path, root: Path, cache: TableCache | None = None) ->
             tables.append((res, csv_path, csv_shown, raw))
             continue
         try:
-            ds = _checked_dataset(described, res, package_licenses, csv_path, csv_shown, raw, frame)
+            ds = _typed_dataset(described, res, package_licenses, csv_path, csv_shown, raw, frame)
         except DataError as exc:
             problems.extend(exc.problems)
         else:
@@ -211,7 +211,7 @@ def load_catalog(data_dir: Path, root: Path, cache: TableCache | None = None) ->
             problems.extend(found)
             continue
         try:
-            catalog.datasets[res["name"]] = _load_dataset(
+            catalog.datasets[res["name"]] = _typed_dataset(
                 resource, res, package_licenses, csv_path, csv_shown, raw
             )
         except DataError as exc:
@@ -514,51 +514,39 @@ def _describe_error(error: Any, resource: Any, csv_shown: str) -> Problem:
     )
 
 
-def _load_dataset(
+def _typed_dataset(
     resource: Any,
     res: dict[str, Any],
     package_licenses: list[Any],
     csv_path: Path,
     csv_shown: str,
     raw: RawCheck,
+    frame: pd.DataFrame | None = None,
 ) -> Dataset:
-    """A table the validator passed, read row by row with its types."""
-    names = [f.name for f in resource.schema.fields]
-    columns: dict[str, list[Any]] = {name: [] for name in names}
-    row_numbers: list[int] = []
-    with resource:
-        for row in resource.row_stream:
-            row_numbers.append(row.row_number)
-            for name in names:
-                columns[name].append(row[name])
+    """A table that passed: typed by the fast path (`frame`), or else read row by row from
+    the validator; then the checks a schema cannot express."""
+    fields = resource.schema.fields
+    if frame is None:
+        columns: dict[str, list[Any]] = {f.name: [] for f in fields}
+        row_numbers: list[int] = []
+        with resource:
+            for row in resource.row_stream:
+                row_numbers.append(row.row_number)
+                for f in fields:
+                    columns[f.name].append(row[f.name])
+        frame = pd.DataFrame({f.name: _to_series(columns[f.name], f.type) for f in fields})
+    else:
+        row_numbers = list(range(2, len(frame) + 2))
+        # Only text cells can be suspicious here: the fast path took no NaN or infinity.
+        nothing = [None] * len(frame)
+        columns = {
+            f.name: frame[f.name].astype(object).where(frame[f.name].notna(), None).tolist()
+            if f.type == "string"
+            else nothing
+            for f in fields
+        }
     _require_rows(len(row_numbers), res, csv_shown)
     _raise_cell_problems(resource, columns, row_numbers, csv_shown, raw)
-    frame = pd.DataFrame(
-        {f.name: _to_series(columns[f.name], f.type) for f in resource.schema.fields}
-    )
-    return _table_dataset(resource, res, package_licenses, csv_path, csv_shown, frame)
-
-
-def _checked_dataset(
-    resource: Any,
-    res: dict[str, Any],
-    package_licenses: list[Any],
-    csv_path: Path,
-    csv_shown: str,
-    raw: RawCheck,
-    frame: pd.DataFrame,
-) -> Dataset:
-    """A table the fast path typed: only the checks a schema cannot express remain."""
-    _require_rows(len(frame), res, csv_shown)
-    # Only text cells can be suspicious here: the fast path took no NaN or infinity.
-    nothing = [None] * len(frame)
-    columns = {
-        f.name: frame[f.name].astype(object).where(frame[f.name].notna(), None).tolist()
-        if f.type == "string"
-        else nothing
-        for f in resource.schema.fields
-    }
-    _raise_cell_problems(resource, columns, list(range(2, len(frame) + 2)), csv_shown, raw)
     return _table_dataset(resource, res, package_licenses, csv_path, csv_shown, frame)
 
 
