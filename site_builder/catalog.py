@@ -20,6 +20,7 @@ from .cellcheck import check_cells
 from .csvcheck import RawCheck, check_raw
 from .errors import DataError, Problem
 from .fastload import typed_frame
+from .urls import is_web_url
 
 log = logging.getLogger("site_builder")
 
@@ -375,7 +376,7 @@ def _check_metadata(
     for source in sources:
         source = source if isinstance(source, dict) else {"title": str(source)}
         url = str(source.get("path") or source.get("url") or "")
-        if not url.startswith(("https://", "http://")):
+        if not is_web_url(url):
             problems.append(
                 Problem(
                     shown,

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import Problem
+from .urls import is_web_url
 
 _SCI_ID = re.compile(r"^\d\.\d+E\+\d+$", re.IGNORECASE)
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
@@ -91,7 +92,7 @@ def _check(f: Any, value: Any, in_key: bool) -> tuple[str, str] | None:
             "remove it: it can reverse how the label reads",
         )
     link = f.format == "uri" or _URL_NAME.search(f.name)
-    if link and value.strip() and not value.strip().lower().startswith(("https://", "http://")):
+    if link and value.strip() and not is_web_url(value):
         return (
             f"'{value[:60]}' is not an http(s) URL",
             "links must start with https:// (other schemes, like javascript:, are refused)",

@@ -13,6 +13,7 @@ from typing import Any
 
 from .catalog import Catalog, Source
 from .errors import ChartError, Problem, nearest
+from .urls import is_web_url
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -184,6 +185,17 @@ def _check_declarations(found: Declarations) -> list[Problem]:
             problems.append(
                 Problem(c.path, f"chart '{c.id}' has no title", "add title='...'", c.line)
             )
+        for source in c.sources or []:
+            if not is_web_url(source.url):
+                problems.append(
+                    Problem(
+                        c.path,
+                        f"chart '{c.id}': source '{source.title}' has no http(s) URL "
+                        f"({source.url!r}); a link to it could run script",
+                        "give each of sources=[...] a 'title' and a 'path' starting with https://",
+                        c.line,
+                    )
+                )
     return problems
 
 

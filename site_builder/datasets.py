@@ -10,7 +10,8 @@ from html import escape
 from pathlib import Path
 
 from .catalog import Dataset
-from .figure import FORMULA_START, defuse_formula
+from .figure import FORMULA_START, defuse_formula, source_links
+from .urls import is_web_url
 
 
 def download_name(ds: Dataset) -> str:
@@ -56,9 +57,7 @@ _FORMULA = "[" + re.escape("".join(FORMULA_START)) + "]"
 
 def dataset_html(ds: Dataset, download: str) -> str:
     """A section describing one dataset: description, sources, licence, columns, download."""
-    sources = "; ".join(
-        f'<a href="{escape(s.url)}" rel="noopener">{escape(s.title)}</a>' for s in ds.sources
-    )
+    sources = source_links(ds.sources)
     licences = ", ".join(_licence(lic) for lic in ds.licenses) or "not stated"
     size = f"{len(ds.frame)} rows" if ds.is_table else "JSON"
     parts = [
@@ -93,6 +92,6 @@ def _licence(lic: object) -> str:
         return escape(str(lic))
     name = escape(str(lic.get("title") or lic.get("name") or ""))
     url = str(lic.get("path") or "")
-    if url.startswith(("https://", "http://")):
+    if is_web_url(url):
         return f'<a href="{escape(url)}" rel="noopener">{name}</a>'
     return name

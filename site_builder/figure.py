@@ -14,6 +14,7 @@ from typing import Any
 
 from .catalog import Source
 from .images import over_budget
+from .urls import is_web_url
 from .variants import MIN_SCALE, NARROW_ABOVE, svg_height, svg_width
 
 MAX_TABLE_ROWS = 500
@@ -46,15 +47,24 @@ def caption_html(
     for note in notes:
         parts.append(f'<p class="sb-figure__note">Note: {escape(note)}</p>')
     if sources:
-        links = "; ".join(
-            f'<a href="{escape(s.url)}" rel="noopener">{escape(s.title)}</a>' for s in sources
-        )
+        links = source_links(sources)
         label = "Source" if len(sources) == 1 else "Sources"
         parts.append(f'<p class="sb-figure__source">{label}: {links}</p>')
     foot = f'<div class="sb-figure__foot">{"".join(parts)}</div>' if parts else ""
     return (
         f'<figcaption class="sb-figure__caption"><div class="sb-figure__head">{head}</div>'
         f"{foot}</figcaption>"
+    )
+
+
+def source_links(sources: Sequence[Source]) -> str:
+    """Each source as a link; one whose URL is not http(s) as its title alone (never a link
+    that could run script, whatever a check upstream let through)."""
+    return "; ".join(
+        f'<a href="{escape(s.url)}" rel="noopener">{escape(s.title)}</a>'
+        if is_web_url(s.url)
+        else escape(s.title)
+        for s in sources
     )
 
 

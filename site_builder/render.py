@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .cache import tool_digest, write_atomic
 from .errors import Problem, RenderError
 from .images import compressed, image_svg, over_budget, round_svg
+from .urls import unsafe_links
 from .variants import NARROW_ABOVE, interactive_spec, is_vega, narrow_spec, svg_width
 
 if TYPE_CHECKING:
@@ -171,6 +172,19 @@ def render_charts(
                 )
                 continue
             svg, narrow, png, fallback = outcome
+            bad = unsafe_links(svg)
+            if bad:  # made by a transform, which the spec check cannot see
+                d = chart.definition
+                problems.append(
+                    Problem(
+                        d.path,
+                        f"chart '{chart.id}' links marks to URLs that are not http(s) "
+                        f"({', '.join(repr(u[:60]) for u in bad[:3])}); a link could run script",
+                        "make its href channel give https:// URLs (or paths inside the site)",
+                        d.line,
+                    )
+                )
+                continue
             write_atomic(cache / f"{key}.svg", svg.encode("utf-8"))
             write_atomic(cache / f"{key}.narrow.svg", narrow.encode("utf-8"))
             write_atomic(cache / f"{key}.png", png)

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from .urls import is_safe_link
 from .variants import is_vega
 
 # Keys whose value is a sub-view that inherits its parent's data.
@@ -26,6 +27,7 @@ def check_spec(spec: dict[str, Any]) -> list[tuple[str, str]]:
         if isinstance(data, dict) and "url" in data:
             problems.append(_url_problem(data))
             continue
+        problems += _link_problems(view.get("encoding", {}), _rows(data, datasets))
         columns = _columns(data, datasets)
         if columns is None:
             continue
@@ -104,6 +106,46 @@ def _views(
     for key in _VIEW_ONE:
         if isinstance(view.get(key), dict):
             yield from _views(view[key], data, made)
+
+
+def _link_problems(encoding: dict[str, Any], rows: list[Any]) -> list[tuple[str, str]]:
+    """Links a chart would draw (its `href` channel) that are not http(s) or inside the site."""
+    bad: list[str] = []
+    channel = encoding.get("href") if isinstance(encoding, dict) else None
+    items = channel if isinstance(channel, list) else [channel]
+    for item in items + [i.get("condition") for i in items if isinstance(i, dict)]:
+        for part in item if isinstance(item, list) else [item]:
+            if not isinstance(part, dict):
+                continue
+            if isinstance(part.get("value"), str):
+                bad.append(part["value"])
+            name = part.get("field")
+            if isinstance(name, str):
+                name = _unescape(name)
+                bad += [
+                    r[name] for r in rows if isinstance(r, dict) and isinstance(r.get(name), str)
+                ]
+    bad = [url for url in dict.fromkeys(bad) if not is_safe_link(url)]
+    if not bad:
+        return []
+    shown = ", ".join(repr(url[:60]) for url in bad[:3])
+    return [
+        (
+            f"links marks to URLs that are not http(s) ({shown}); a link could run script",
+            "use https:// URLs (or paths inside the site) in the column its href channel encodes",
+        )
+    ]
+
+
+def _rows(data: Any, datasets: dict[str, Any]) -> list[Any]:
+    """The inline rows a view draws ([] when they are not inline)."""
+    if not isinstance(data, dict):
+        return []
+    if "name" in data and isinstance(datasets.get(data["name"]), list):
+        return list(datasets[data["name"]])
+    if isinstance(data.get("values"), list):
+        return list(data["values"])
+    return []
 
 
 def _columns(data: Any, datasets: dict[str, Any]) -> set[str] | None:

@@ -36,6 +36,30 @@
     });
   }
 
+  // Links from marks go to http(s) or to this site only: never javascript: or data:. The
+  // build refuses such links already; this holds even for one a transform made.
+  function safeLink(uri) {
+    var text = String(uri).replace(/[\t\n\r]/g, "").trim();
+    if (!/^[a-z][a-z0-9+.\-]*:/i.test(text)) return !/^[\\/]{2}/.test(text);
+    try {
+      return /^https?:$/.test(new URL(text).protocol);
+    } catch (e) {
+      return false;
+    }
+  }
+
+  // The view's loader is the one its mark handlers ask before following a link.
+  function guardLinks(view) {
+    var loader = view.loader();
+    var sanitize = loader.sanitize;
+    loader.sanitize = function (uri, options) {
+      if (options && options.context === "href" && !safeLink(uri)) {
+        return Promise.reject(new Error("link refused: not http(s)"));
+      }
+      return sanitize.call(loader, uri, options);
+    };
+  }
+
   function dark() {
     return document.body.getAttribute("data-md-color-scheme") === "slate";
   }
@@ -58,7 +82,8 @@
           tooltip: { theme: dark() ? "dark" : "light" },
         });
       })
-      .then(function () {
+      .then(function (result) {
+        guardLinks(result.view);
         var svg = live.querySelector("svg");
         var still = holder.querySelector(".sb-static--wide");
         // One image with one name: the static chart's name and description (its SVG, or the

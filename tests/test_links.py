@@ -1,0 +1,126 @@
+"""No link that the tool writes can run script: sources, licences, href channels, pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from helpers import edit, report
+
+from site_builder.catalog import Source
+from site_builder.figure import caption_html
+from site_builder.linkcheck import check_site
+from site_builder.urls import is_safe_link, is_web_url, unsafe_links
+
+HOSTILE = [
+    "javascript:alert(1)",
+    " JaVaScRiPt:alert(1)",
+    "java\tscript:alert(1)",
+    "\x01javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "//evil.example/x",
+    "\\\\evil.example/x",
+    "https://",
+]
+
+
+@pytest.mark.parametrize("url", HOSTILE)
+def test_hostile_urls_are_refused(url: str) -> None:
+    assert not is_safe_link(url)
+    assert not is_web_url(url)
+
+
+@pytest.mark.parametrize("url", ["https://www.iea.org/reports/x", "http://example.org/a?b=1#c"])
+def test_web_urls_pass(url: str) -> None:
+    assert is_web_url(url) and is_safe_link(url)
+
+
+@pytest.mark.parametrize("url", ["data/", "../rare-earths/#top", "#sources", "/story/data/"])
+def test_site_paths_are_links_but_not_web_urls(url: str) -> None:
+    assert is_safe_link(url)
+    assert not is_web_url(url)
+
+
+def test_unsafe_links_in_markup() -> None:
+    svg = (
+        '<svg><a xlink:href="https://ok.example/"><path/></a>'
+        '<a href="javascript&#58;alert(1)"><path/></a>'
+        "<a href='data:text/html,x'><path/></a><use href=\"#clip1\"/></svg>"
+    )
+    assert unsafe_links(svg) == ["javascript:alert(1)", "data:text/html,x"]
+
+
+def test_caption_never_links_an_unsafe_source() -> None:
+    html = caption_html(
+        "c", "T", "", [], [Source("Evil", "javascript:alert(1)"), Source("Ok", "https://a.org/")]
+    )
+    assert "javascript:" not in html
+    assert 'Evil; <a href="https://a.org/" rel="noopener">Ok</a>' in html
+
+
+def test_chart_source_with_a_script_url_is_a_writer_error(mini: Path) -> None:
+    edit(
+        mini / "charts" / "cities.py",
+        'notes="Made-up numbers & test values.",',
+        'notes="Made-up numbers & test values.",\n'
+        '    sources=[{"title": "Evil", "path": " javascript:alert(1)"}],',
+    )
+    assert report(mini) == (
+        "charts/cities.py:6: chart 'city-population': source 'Evil' has no http(s) URL "
+        "(' javascript:alert(1)'); a link to it could run script\n"
+        "  hint: give each of sources=[...] a 'title' and a 'path' starting with https://"
+    )
+    # `check` catches it: nothing is left for the build to find first.
+    result = run_cli(mini, "check")
+    assert result.returncode == 1 and "charts/cities.py:6:" in result.stderr
+
+
+@pytest.mark.parametrize("scheme", ["data:text/html,<b>x</b>", "javascript:alert(1)"])
+def test_href_channel_with_unsafe_values_is_refused(mini: Path, scheme: str) -> None:
+    edit(
+        mini / "charts" / "cities.py",
+        'mark_bar().encode(x="population:Q", y="city:N")',
+        f'mark_bar().encode(x="population:Q", y="city:N", href=alt.value("{scheme}"))',
+    )
+    text = report(mini)
+    assert text.startswith("charts/cities.py:6: chart 'city-population': links marks to URLs")
+    assert "could run script" in text
+
+
+def test_href_made_by_a_transform_is_refused_at_render(mini: Path) -> None:
+    # The spec check cannot see a computed link; the rendered SVG is checked too.
+    edit(
+        mini / "charts" / "cities.py",
+        'mark_bar().encode(x="population:Q", y="city:N")',
+        "mark_bar().transform_calculate(u=\"'da' + 'ta:text/html,x'\")"
+        '.encode(x="population:Q", y="city:N", href="u:N")',
+    )
+    result = run_cli(mini, "build")
+    assert result.returncode == 1
+    assert "charts/cities.py:6: chart 'city-population' links marks to URLs" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_https_href_channel_builds(mini: Path) -> None:
+    edit(
+        mini / "charts" / "cities.py",
+        'mark_bar().encode(x="population:Q", y="city:N")',
+        'mark_bar().encode(x="population:Q", y="city:N", href=alt.value("https://example.org/"))',
+    )
+    result = run_cli(mini, "build")
+    assert result.returncode == 0, result.stderr
+    page = (mini / "site" / "index.html").read_text()
+    assert 'href="https://example.org/"' in page
+
+
+def test_linkcheck_reports_script_links(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text(
+        '<a href="javascript:alert(1)">x</a><a href="mailto:desk@example.org">m</a>'
+        '<img src="data:image/webp;base64,AAAA" alt=""><a href="https://a.org/">a</a>'
+    )
+    assert check_site(tmp_path) == [
+        'index.html: <a href="javascript:alert(1)">: not an http(s) link or a path in the '
+        "site: it could run script"
+    ]
