@@ -15,7 +15,7 @@ from typing import Any
 from .catalog import Source
 from .images import over_budget
 from .urls import is_web_url
-from .variants import MIN_SCALE, NARROW_ABOVE, svg_height, svg_width
+from .variants import MIN_SCALE, NARROW_ABOVE, narrow_below, smallest_width, svg_height, svg_width
 
 MAX_TABLE_ROWS = 500
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -28,6 +28,7 @@ class FigureLinks:
     png: str
     csv: str
     spec: str
+    narrow_spec: str = ""  # the phone layout's spec, when the figure has one
     fallback: str = ""  # the image shown for an SVG over the budget (else the PNG): a file or
     # a data: URL
 
@@ -76,38 +77,41 @@ def body_html(
     rows: list[dict[str, Any]],
     columns: list[tuple[str, str]],
     links: FigureLinks,
-    fluid: bool = False,
+    exact: bool = False,
     embed: str = "",
     table: str | None = None,
 ) -> str:
     """The chart (wide SVG, and a narrow one for phones if any), its data table and downloads.
 
-    An SVG over the byte budget is replaced by the PNG. `fluid`: the interactive chart follows
-    the width of its container. `embed`: the code to embed the chart elsewhere, offered to
-    readers to copy. `table`: the table's markup, when the caller already has it.
+    An SVG over the byte budget is replaced by the PNG. `exact`: the chart is never drawn
+    scaled (its live view reads pointer positions). `embed`: the code to embed the chart
+    elsewhere, offered to readers to copy. `table`: the table's markup, when the caller
+    already has it.
     """
     wide, narrow = svgs
     if over_budget(wide):
         chart = static_image(wide, links.fallback or links.png, chart_id, title, description)
         narrow = ""
     else:
-        chart = accessible_svg(wide, chart_id, title, description, "wide")
-    classes = "sb-figure__chart"
+        chart = accessible_svg(wide, chart_id, title, description, "wide", exact)
+    attributes = ""
     smallest = svg_width(wide)
     if narrow and not over_budget(narrow):
-        chart += accessible_svg(narrow, f"{chart_id}-narrow", title, description, "narrow")
-        classes += " sb-figure__chart--responsive"
+        chart += accessible_svg(narrow, f"{chart_id}-narrow", title, description, "narrow", exact)
+        below = narrow_below(svg_width(wide), exact)
+        attributes += f' data-sb-narrow-below="{below}"'
+        if links.narrow_spec:
+            attributes += f' data-sb-spec-narrow="{escape(links.narrow_spec)}"'
         smallest = svg_width(narrow)
     extra = ""
-    if smallest * MIN_SCALE > NARROW_ABOVE:
+    if smallest_width(smallest, exact) > NARROW_ABOVE:
         # Too wide for a phone even when scaled: it scrolls sideways in its own box, which
         # keyboard users must be able to reach.
         extra = f' tabindex="0" role="group" aria-label="Chart (scrolls sideways): {escape(title)}"'
     if table is None:
         table = table_html(rows, columns, f"Data: {title}")
     return (
-        f'<div class="{classes}" data-sb-spec="{escape(links.spec)}" '
-        f'data-sb-width="{svg_width(wide):g}"{" data-sb-fluid" if fluid else ""}{extra}>'
+        f'<div class="sb-figure__chart" data-sb-spec="{escape(links.spec)}"{attributes}{extra}>'
         f"{chart}</div>"
         '<details class="sb-figure__data"><summary>Show the data as a table</summary>'
         f"{table}</details>"
@@ -136,7 +140,12 @@ _SVG_INNER_ARIA = re.compile(r'\s(?:role|aria-roledescription|aria-label)="[^"]*
 
 @functools.lru_cache(maxsize=4096)  # a chart's page and its embed page share the work
 def accessible_svg(
-    svg: str, chart_id: str, title: str, description: str, variant: str = "wide"
+    svg: str,
+    chart_id: str,
+    title: str,
+    description: str,
+    variant: str = "wide",
+    exact: bool = False,
 ) -> str:
     """Give the SVG a name and description, and make its internal ids unique on the page."""
     prefix = f"{chart_id}-"
@@ -151,7 +160,7 @@ def accessible_svg(
         'class="marks"', f'class="marks sb-static sb-static--{variant}"'
     )
     # Scale down with the page, but not so far that its text gets smaller than 11 px.
-    tag += f' style="min-width: {round(svg_width(svg) * MIN_SCALE)}px"'
+    tag += f' style="min-width: {round(smallest_width(svg_width(svg), exact))}px"'
     tag += f' role="img" aria-labelledby="{t_id} {d_id}" focusable="false">'
     inner = (
         f'<title id="{t_id}">{escape(title)}</title><desc id="{d_id}">{escape(description)}</desc>'

@@ -27,7 +27,7 @@ from .markdown import StoryExtension, body_marker, datasets_marker
 from .outputs import Outputs
 from .render import runtime_bundle
 from .specs import describe, encoded_fields, plotted_rows
-from .variants import is_fluid
+from .variants import breakpoint_css, uses_pointer_position
 
 log = logging.getLogger("site_builder")
 ASSETS = Path(__file__).parent / "assets"
@@ -125,7 +125,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def on_files(self, files: Files, *, config: Any) -> Files:
         if not self.config.enabled or self.project is None:
             return files
-        files.append(File.generated(config, CSS_URI, abs_src_path=str(ASSETS / "site-builder.css")))
+        css = (ASSETS / "site-builder.css").read_text(encoding="utf-8") + breakpoint_css()
+        files.append(File.generated(config, CSS_URI, content=css))
         bundle = runtime_bundle(self.settings.cache_dir)
         script = (ASSETS / "site-builder.js").read_text(encoding="utf-8")
         files.append(
@@ -142,6 +143,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             if len(r.fallback) > INLINE_IMAGE_LIMIT:
                 files.append(File.generated(config, f"{base}.webp", content=r.fallback))
             files.append(File.generated(config, f"{base}.vl.json", content=r.spec_json))
+            if r.narrow_spec_json:
+                files.append(
+                    File.generated(config, f"{base}.narrow.vl.json", content=r.narrow_spec_json)
+                )
             csv = self.texts.get_or_make(
                 ["csv", r.key, json.dumps(columns)],
                 lambda rows=rows, columns=columns: figure.data_csv(rows, columns),  # type: ignore[misc]
@@ -316,9 +321,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 png=link("png"),
                 csv=link("csv"),
                 spec=link("vl.json"),
+                narrow_spec=link("narrow.vl.json") if r.narrow_spec_json else "",
                 fallback=_fallback_src(r.fallback, link("webp")),
             ),
-            fluid=is_fluid(chart.spec),
+            exact=uses_pointer_position(chart.spec),
             embed=self.outputs.embed_snippet(chart_id, page_url) if embed and self.outputs else "",
             table=table,
         )

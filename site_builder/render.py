@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .cache import tool_digest, write_atomic
 from .errors import Problem, RenderError
 from .images import compressed, image_svg, over_budget, round_svg
+from .textfit import clipped_text
 from .urls import unsafe_links
-from .variants import NARROW_ABOVE, interactive_spec, is_vega, narrow_spec, svg_width
+from .variants import NARROW_ABOVE, is_vega, narrow_spec, padded_spec, svg_width
 
 if TYPE_CHECKING:
     from .charts import BuiltChart
@@ -79,17 +80,24 @@ class Rendered:
 
     chart_id: str
     key: str
-    spec_json: str  # what the browser renders when the chart becomes interactive
+    spec_json: str  # what the browser renders when the chart becomes interactive: the page spec
     svg: str  # coordinates rounded (images.round_svg)
     narrow_svg: str  # for phones; "" when the wide one is narrow enough, or over budget
+    narrow_spec_json: str  # the spec of the phone layout, live; "" when there is none
     png: bytes  # the SVG under its title, white, at PNG_SCALE
     fallback: bytes  # that image as WebP, shown instead of an SVG over the budget; else b""
     from_cache: bool
+    clipped_json: str = "{}"  # text cut off at the drawing's edge, by layout ("wide", "phone")
 
     @property
     def stem(self) -> str:
         """File name stem for built assets: `<chart-id>.<hash8>`."""
         return f"{self.chart_id}.{self.key[:8]}"
+
+
+# What one render gives: wide SVG, narrow SVG and spec, PNG, fallback image, the text cut off
+# (JSON); or an error.
+RenderOutcome = tuple[str, str, str, bytes, bytes, str] | str
 
 
 def page_spec(chart: BuiltChart) -> dict[str, Any]:
@@ -131,26 +139,34 @@ def render_charts(
         key = _hash(chart.digest or _dumps(chart.spec), caption_json, setup)
         files = [
             cache / f"{key}{ext}"
-            for ext in (".svg", ".narrow.svg", ".png", ".fallback.webp", ".live.json")
+            for ext in (
+                ".svg",
+                ".narrow.svg",
+                ".narrow.json",
+                ".png",
+                ".fallback.webp",
+                ".live.json",
+                ".clipped.json",
+            )
         ]
         if all(f.is_file() for f in files):
-            svg_file, narrow_file, png_file, fallback_file, live_file = files
+            svg_file, narrow_file, narrow_json_file, png_file, fallback_file, live_file, cut = files
             results[chart.id] = Rendered(
                 chart.id,
                 key,
                 live_file.read_text("utf-8"),
                 svg_file.read_text("utf-8"),
                 narrow_file.read_text("utf-8"),
+                narrow_json_file.read_text("utf-8"),
                 png_file.read_bytes(),
                 fallback_file.read_bytes(),
                 True,
+                cut.read_text("utf-8"),
             )
             continue
-        page = page_spec(chart)
-        page_json = _dumps(page)
-        live = interactive_spec(page)
-        live_json = page_json if live is page else _dumps(live)
-        jobs.append((chart, key, live_json, page_json, caption_json))
+        # The live view draws the page spec itself: the same geometry as the static chart.
+        page_json = _dumps(page_spec(chart))
+        jobs.append((chart, key, page_json, page_json, caption_json))
 
     problems = []
     if jobs:
@@ -171,7 +187,7 @@ def render_charts(
                     )
                 )
                 continue
-            svg, narrow, png, fallback = outcome
+            svg, narrow, narrow_json, png, fallback, clipped_json = outcome
             bad = unsafe_links(svg)
             if bad:  # made by a transform, which the spec check cannot see
                 d = chart.definition
@@ -187,22 +203,35 @@ def render_charts(
                 continue
             write_atomic(cache / f"{key}.svg", svg.encode("utf-8"))
             write_atomic(cache / f"{key}.narrow.svg", narrow.encode("utf-8"))
+            write_atomic(cache / f"{key}.narrow.json", narrow_json.encode("utf-8"))
             write_atomic(cache / f"{key}.png", png)
             write_atomic(cache / f"{key}.live.json", live_json.encode("utf-8"))
             write_atomic(cache / f"{key}.fallback.webp", fallback)
+            write_atomic(cache / f"{key}.clipped.json", clipped_json.encode("utf-8"))
             results[chart.id] = Rendered(
-                chart.id, key, live_json, svg, narrow, png, fallback, False
+                chart.id,
+                key,
+                live_json,
+                svg,
+                narrow,
+                narrow_json,
+                png,
+                fallback,
+                False,
+                clipped_json,
             )
     if problems:
         raise RenderError(problems)
+    for chart in charts:
+        _warn_clipped(chart, json.loads(results[chart.id].clipped_json))
     fresh = len(jobs)
     log.info("charts: %d rendered, %d from cache", fresh, len(charts) - fresh)
     return results
 
 
-def render_one(spec_json: str, caption_json: str) -> tuple[str, str, bytes, bytes] | str:
-    """Render one chart in this process (wide and narrow SVG, PNG, and the compressed image a
-    page shows instead of an SVG over the budget); errors come back as text.
+def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
+    """Render one chart in this process (wide and narrow SVG, the narrow spec, PNG, and the
+    compressed image a page shows instead of an SVG over the budget); errors come back as text.
 
     `caption_json`: the title and subtitle for the PNG (see `image_caption`).
     """
@@ -213,11 +242,12 @@ def render_one(spec_json: str, caption_json: str) -> tuple[str, str, bytes, byte
         caption = json.loads(caption_json)
         if is_vega(spec):
             svg = round_svg(vlc.vega_to_svg(spec, allowed_base_urls=[]))
-            narrow = ""
+            narrow, narrow_json = "", ""
         else:
             version = _vl_version(spec)
             svg = round_svg(vlc.vegalite_to_svg(spec, vl_version=version, allowed_base_urls=[]))
-            narrow = _render_narrow(spec, svg, version)
+            narrow, narrow_json = _render_narrow(spec, svg, version)
+        clipped = {"wide": clipped_text(svg), "phone": clipped_text(narrow) if narrow else []}
         image = image_svg(svg, caption.get("title", ""), caption.get("subtitle", ""))
         png = bytes(vlc.svg_to_png(image, scale=PNG_SCALE))
         fallback = compressed(png) if over_budget(svg) else b""
@@ -225,23 +255,53 @@ def render_one(spec_json: str, caption_json: str) -> tuple[str, str, bytes, byte
         # The renderer's message, without its JavaScript stack trace.
         lines = [ln.strip() for ln in str(exc).splitlines() if not ln.strip().startswith("at ")]
         return " ".join(ln for ln in lines if ln) or type(exc).__name__
-    return svg, narrow, png, fallback
+    return svg, narrow, narrow_json, png, fallback, _dumps(clipped)
 
 
-def _render_narrow(spec: dict[str, Any], svg: str, version: str | None) -> str:
-    """The phone layout, or "" when the wide SVG will do (or the PNG stands in for it)."""
+def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
+    """A chart whose text runs past its drawing is cut off for readers: the writer must know."""
+    d = chart.definition
+    for layout, texts in clipped.items():
+        if not texts:
+            continue
+        shown = ", ".join(repr(t[:40]) for t in texts[:3]) + (" ..." if len(texts) > 3 else "")
+        where = "its phone layout" if layout == "phone" else "it"
+        log.warning(
+            "%s:%d: chart '%s': text cut off at the edge of the drawing in %s: %s\n"
+            "  hint: make room (a wider chart, shorter labels, labels inside the marks) or "
+            "drop a fixed autosize; the data table keeps the full text",
+            d.path,
+            d.line,
+            chart.id,
+            where,
+            shown,
+        )
+
+
+def _render_narrow(spec: dict[str, Any], svg: str, version: str | None) -> tuple[str, str]:
+    """The phone layout's SVG and spec, or ("", "") when the wide SVG will do (or the PNG
+    stands in for it)."""
     import vl_convert as vlc
 
     small = None if over_budget(svg) else narrow_spec(spec, svg_width(svg))
     if small is None:
-        return ""
-    narrow = round_svg(vlc.vegalite_to_svg(small, vl_version=version, allowed_base_urls=[]))
+        return "", ""
+
+    def draw(layout: dict[str, Any]) -> str:
+        return round_svg(vlc.vegalite_to_svg(layout, vl_version=version, allowed_base_urls=[]))
+
+    narrow = draw(small)
+    if clipped_text(narrow) and small.get("autosize", {}).get("type") == "fit-x":
+        # Fitting leaves out labels beside the marks: measure the overhang, then make room.
+        probe = draw({**small, "autosize": {"type": "pad"}})
+        small = padded_spec(small, svg_width(probe))
+        narrow = draw(small)
     if svg_width(narrow) > NARROW_ABOVE or over_budget(narrow):
-        return ""  # it would not get narrow (or light) enough: the wide one serves instead
-    return narrow
+        return "", ""  # it would not get narrow (or light) enough: the wide one serves instead
+    return narrow, _dumps(small)
 
 
-def _render_job(job: tuple[str, str]) -> tuple[str, str, bytes, bytes] | str:
+def _render_job(job: tuple[str, str]) -> RenderOutcome:
     return render_one(*job)
 
 
@@ -250,9 +310,7 @@ _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
 
 
-def _run_jobs(
-    jobs: list[tuple[str, str]], workers: int
-) -> list[tuple[str, str, bytes, bytes] | str]:
+def _run_jobs(jobs: list[tuple[str, str]], workers: int) -> list[RenderOutcome]:
     return in_pool(_render_job, jobs, workers, progress=True)
 
 

@@ -231,12 +231,15 @@ def describe(
         encoding = view.get("encoding", {})
         for channel in ("x", "y", "theta", "size"):
             enc = encoding.get(channel)
-            if isinstance(enc, dict) and enc.get("type") == "quantitative" and "field" in enc:
-                quantity = quantity or _unescape(enc["field"])
+            # A repeat chart's field is {"repeat": ...}: no one column to name.
+            name = enc.get("field") if isinstance(enc, dict) else None
+            if isinstance(name, str) and enc.get("type") == "quantitative":
+                quantity = quantity or _unescape(name)
         for channel in ("y", "x", "color", "text"):
             enc = encoding.get(channel)
-            if isinstance(enc, dict) and enc.get("type") in ("nominal", "ordinal", "temporal"):
-                category = category or _unescape(enc.get("field", "")) or None
+            name = enc.get("field") if isinstance(enc, dict) else None
+            if isinstance(name, str) and enc.get("type") in ("nominal", "ordinal", "temporal"):
+                category = category or _unescape(name) or None
     kind = " and ".join(_MARK_NAMES.get(m, m) for m in marks) or "data"
     text = f"A {kind} chart"
     if quantity:

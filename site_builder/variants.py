@@ -9,13 +9,17 @@ import copy
 import re
 from typing import Any
 
-# Content width of a phone (375 px less the page margins), in CSS pixels.
-NARROW_WIDTH = 340
-# Charts at most this wide are legible on a phone as they are (12 px text stays >= 11 px).
-NARROW_ABOVE = 370
+from .textfit import text_width
+
+# The phone layout's width, in CSS pixels: the smallest phone's column (320 px less the page
+# margins: 288) holds it scaled to 11/12.
+NARROW_WIDTH = 312
+# Charts at most this wide are legible on that phone as they are (12 px text stays >= 11 px).
+NARROW_ABOVE = 314
 # Never scale a static chart below this, so its 12 px text stays at least 11 px on screen.
 MIN_SCALE = 11 / 12
 _COMPOSITIONS = ("hconcat", "vconcat", "concat", "facet", "repeat")
+_FACET_CHANNELS = ("row", "column", "facet")
 
 
 def svg_width(svg: str) -> float:
@@ -39,22 +43,85 @@ def is_vega(spec: dict[str, Any]) -> bool:
 
 def is_single_view(spec: dict[str, Any]) -> bool:
     """A Vega-Lite chart of one view (no concatenation, facet or repeat)."""
-    return not any(key in spec for key in _COMPOSITIONS)
+    if any(key in spec for key in _COMPOSITIONS):
+        return False
+    # `row=`, `column=` or `facet=` in an encoding make a grid of views too.
+    encoding = spec.get("encoding")
+    return not (isinstance(encoding, dict) and any(k in encoding for k in _FACET_CHANNELS))
 
 
-def is_fluid(spec: dict[str, Any]) -> bool:
-    """The interactive chart follows the width of its container (single Vega-Lite views)."""
-    return not is_vega(spec) and is_single_view(spec)
+def uses_pointer_position(spec: dict[str, Any]) -> bool:
+    """The chart reads where the pointer is (a brush, pan and zoom): its live view must be
+    drawn at its own size, since Vega maps pointer positions without CSS scaling."""
+    found = False
+
+    def walk(node: Any) -> None:
+        nonlocal found
+        if found:
+            return
+        if isinstance(node, dict):
+            select = node.get("select")
+            kind = select.get("type") if isinstance(select, dict) else select
+            if kind == "interval" or node.get("bind") == "scales":
+                found = True
+                return
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec.get("params", []))
+    for key in (*_COMPOSITIONS, "layer", "spec"):
+        if key in spec:
+            walk(spec[key])
+    return found
+
+
+def smallest_width(width: float, exact: bool) -> float:
+    """How narrow a static chart may be drawn: scaled to 11/12 at most, or not at all when
+    its live view maps pointer positions."""
+    return width if exact else width * MIN_SCALE
+
+
+# Breakpoints come in steps, so the stylesheet holds one rule per step, not per chart.
+BREAKPOINT_STEP = 20
+BREAKPOINT_MAX = 2000
+
+
+def narrow_below(width: float, exact: bool) -> int:
+    """The width of the chart's box under which its phone layout shows: where the wide one
+    could no longer be drawn whole without scrolling."""
+    step = BREAKPOINT_STEP
+    return min(BREAKPOINT_MAX, int(-(-smallest_width(width, exact) // step) * step))
+
+
+def breakpoint_css() -> str:
+    """The container queries that swap each figure's wide layout for its phone layout."""
+    rules = []
+    for below in range(
+        NARROW_ABOVE // BREAKPOINT_STEP * BREAKPOINT_STEP, BREAKPOINT_MAX + 1, BREAKPOINT_STEP
+    ):
+        holder = f'.sb-figure__chart[data-sb-narrow-below="{below}"]'
+        rules.append(
+            f"@container (max-width: {below - 0.02:g}px) {{ {holder} > .sb-static--wide "
+            f"{{ display: none; }} {holder} > .sb-static--narrow {{ display: block; }} }}"
+        )
+    return "\n".join(rules) + "\n"
 
 
 def narrow_spec(spec: dict[str, Any], rendered_width: float) -> dict[str, Any] | None:
     """The same chart laid out for a phone, or None when it is narrow enough already.
 
+    Legends go on top in as many columns as fit, long axis labels are cut with an ellipsis
+    (the table has them whole), ticks are shorter and the spec's own title wraps.
     Vega specs are laid out as compiled: None.
     """
     if rendered_width <= NARROW_ABOVE or is_vega(spec):
         return None
     narrow = copy.deepcopy(spec)
+    _phone_config(narrow)
+    _wrap_title(narrow)
     if is_single_view(narrow):
         # Vega-Lite fits the whole chart, labels included, into the width.
         narrow["width"] = NARROW_WIDTH
@@ -68,6 +135,114 @@ def narrow_spec(spec: dict[str, Any], rendered_width: float) -> dict[str, Any] |
     return narrow
 
 
+def padded_spec(narrow: dict[str, Any], drawn_width: float) -> dict[str, Any]:
+    """The phone layout with room for everything it draws, for when fitting cut text off
+    (labels beside marks, which Vega's fit does not count): its plot is narrowed by the
+    overhang measured in a first drawing at `drawn_width`."""
+    padded = {**narrow, "autosize": {"type": "pad"}}
+    width = narrow.get("width")
+    if isinstance(width, (int, float)):
+        padded["width"] = max(60, round(width - (drawn_width - NARROW_WIDTH)))
+    return padded
+
+
+# Legend entries: symbol, gap and the space between columns, in px.
+_LEGEND_ENTRY = 16 + 4 + 10
+_LEGEND_CHANNELS = ("color", "fill", "stroke", "shape", "strokeDash")
+
+
+def _phone_config(spec: dict[str, Any]) -> None:
+    config = spec.setdefault("config", {})
+    size = float(config.get("legend", {}).get("labelFontSize", 11))
+    labels = _legend_labels(spec)
+    widest = max((text_width(label, size) for label in labels), default=60.0)
+    limit = round(NARROW_WIDTH / 2 - _LEGEND_ENTRY)
+    columns = max(
+        1, min(len(labels) or 1, int(NARROW_WIDTH // (min(widest, limit) + _LEGEND_ENTRY)))
+    )
+    legend = config.setdefault("legend", {})
+    legend.setdefault("orient", "top")
+    legend.setdefault("direction", "horizontal")
+    legend.setdefault("columns", columns)
+    legend.setdefault("labelLimit", limit)
+    axis = config.setdefault("axis", {})
+    axis.setdefault("labelLimit", round(NARROW_WIDTH * 0.4))
+    axis.setdefault("tickSize", 3)
+
+
+def _legend_labels(spec: dict[str, Any]) -> list[str]:
+    """The categories a legend would list: values of the fields legend channels encode."""
+    fields: set[str] = set()
+    domains: list[Any] = []
+
+    def visit(view: dict[str, Any]) -> None:
+        encoding = view.get("encoding")
+        if isinstance(encoding, dict):
+            for channel in _LEGEND_CHANNELS:
+                enc = encoding.get(channel)
+                if isinstance(enc, dict) and enc.get("type") in ("nominal", "ordinal"):
+                    if isinstance(enc.get("field"), str):
+                        fields.add(enc["field"])
+                    scale = enc.get("scale")
+                    if isinstance(scale, dict) and isinstance(scale.get("domain"), list):
+                        domains.extend(scale["domain"])
+        for key in ("layer", "hconcat", "vconcat", "concat"):
+            for sub in view.get(key, []) or []:
+                if isinstance(sub, dict):
+                    visit(sub)
+        if isinstance(view.get("spec"), dict):
+            visit(view["spec"])
+
+    visit(spec)
+    values = {str(v) for v in domains}
+    tables = list((spec.get("datasets") or {}).values())
+    data = spec.get("data")
+    if isinstance(data, dict) and isinstance(data.get("values"), list):
+        tables.append(data["values"])
+    for rows in tables:
+        for row in rows if isinstance(rows, list) else []:
+            if isinstance(row, dict):
+                values.update(str(row[f]) for f in fields if row.get(f) is not None)
+    return sorted(values)
+
+
+def _wrap_title(spec: dict[str, Any]) -> None:
+    """The spec's own title and subtitle, in lines that fit the phone's width."""
+    title = spec.get("title")
+    if title is None:
+        return
+    config = spec.get("config", {}).get("title", {})
+    if not isinstance(title, dict):
+        title = {"text": title}
+    title = dict(title)
+    room = NARROW_WIDTH - 8
+    bold = str(title.get("fontWeight", config.get("fontWeight", "bold"))) in ("bold", "700")
+    size = float(title.get("fontSize", config.get("fontSize", 13)))
+    title["text"] = _wrap(title.get("text", ""), room, size, bold)
+    if "subtitle" in title:
+        sub = float(title.get("subtitleFontSize", config.get("subtitleFontSize", 10)))
+        title["subtitle"] = _wrap(title["subtitle"], room, sub, False)
+    spec["title"] = title
+
+
+def _wrap(text: Any, room: float, size: float, bold: bool) -> Any:
+    lines = text if isinstance(text, list) else [text]
+    if not all(isinstance(line, str) for line in lines):
+        return text  # an expression or signal: Vega works it out
+    out: list[str] = []
+    for line in lines:
+        current = ""
+        for word in line.split(" "):
+            trial = f"{current} {word}" if current else word
+            if current and text_width(trial, size, bold) > room:
+                out.append(current)
+                current = word
+            else:
+                current = trial
+        out.append(current)
+    return out[0] if len(out) == 1 else out
+
+
 def _scale_widths(view: dict[str, Any], ratio: float) -> None:
     if isinstance(view.get("width"), (int, float)):
         view["width"] = max(60, round(view["width"] * ratio))
@@ -77,14 +252,3 @@ def _scale_widths(view: dict[str, Any], ratio: float) -> None:
                 _scale_widths(sub, ratio)
     if isinstance(view.get("spec"), dict):
         _scale_widths(view["spec"], ratio)
-
-
-def interactive_spec(spec: dict[str, Any]) -> dict[str, Any]:
-    """The spec the browser renders: single views follow the width of their container.
-
-    Vega specs go as they are (vega-embed tells them apart by their `$schema`).
-    """
-    if not is_fluid(spec):
-        return spec
-    # Only top-level keys change: a shallow copy leaves the page spec alone.
-    return {**spec, "width": "container", "autosize": {"type": "fit-x", "contains": "padding"}}

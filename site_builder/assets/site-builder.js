@@ -28,8 +28,8 @@
     return runtime;
   }
 
-  function loadSpec(holder) {
-    var url = new URL(holder.getAttribute("data-sb-spec"), location.href).href;
+  function loadSpec(path) {
+    var url = new URL(path, location.href).href;
     return fetch(url).then(function (response) {
       if (!response.ok) throw new Error("spec: HTTP " + response.status);
       return response.json();
@@ -64,16 +64,26 @@
     return document.body.getAttribute("data-md-color-scheme") === "slate";
   }
 
+  // The phone layout shows (by a container query in the stylesheet) when the chart's box is
+  // narrower than data-sb-narrow-below; the live view draws the layout that shows.
+  function wantsNarrow(holder) {
+    var below = parseFloat(holder.getAttribute("data-sb-narrow-below") || "0");
+    return below > 0 && holder.clientWidth < below;
+  }
+
   function enhance(holder) {
-    var width = parseFloat(holder.getAttribute("data-sb-width") || "0");
-    if (!holder.hasAttribute("data-sb-fluid") && width > holder.clientWidth) {
-      holder.setAttribute("data-sb-state", "static"); // too wide to draw live here
+    var narrow = wantsNarrow(holder);
+    var url = holder.getAttribute(narrow ? "data-sb-spec-narrow" : "data-sb-spec");
+    var still = holder.querySelector(narrow ? ".sb-static--narrow" : ".sb-static--wide");
+    if (!url || !still) {
+      holder.setAttribute("data-sb-state", "static"); // no live spec for the layout shown
       return;
     }
+    holder.sbNarrow = narrow;
     holder.setAttribute("data-sb-state", "loading");
     var live = document.createElement("div");
     live.className = "sb-live";
-    Promise.all([loadRuntime(), loadSpec(holder)])
+    Promise.all([loadRuntime(), loadSpec(url)])
       .then(function (loaded) {
         holder.appendChild(live);
         return loaded[0](live, loaded[1], {
@@ -84,10 +94,10 @@
       })
       .then(function (result) {
         guardLinks(result.view);
+        holder.sbView = result.view;
         var svg = live.querySelector("svg");
-        var still = holder.querySelector(".sb-static--wide");
         // One image with one name: the static chart's name and description (its SVG, or the
-        // PNG that stands in for an SVG over budget) also describe the live one; the
+        // image that stands in for an SVG over budget) also describe the live one; the
         // renderer's roles for each mark are dropped, as in the static one.
         live.removeAttribute("role");
         if (svg) {
@@ -97,15 +107,38 @@
             el.removeAttribute("aria-label");
           });
           svg.setAttribute("role", "img");
-          if (still) svg.setAttribute("aria-labelledby", still.getAttribute("aria-labelledby"));
+          svg.setAttribute("aria-labelledby", still.getAttribute("aria-labelledby"));
+          // The box of the static chart, so the swap moves nothing: same size, same limits.
+          svg.setAttribute("width", still.getAttribute("width"));
+          svg.setAttribute("height", still.getAttribute("height"));
+          svg.style.minWidth = still.style.minWidth;
         }
         holder.setAttribute("data-sb-state", "interactive");
+        if (resizer) resizer.observe(holder);
       })
       .catch(function () {
         if (live.parentNode) live.parentNode.removeChild(live);
         holder.setAttribute("data-sb-state", "static");
       });
   }
+
+  // A box that crosses its breakpoint (a phone turned, a window resized) gets the other layout.
+  var resizer =
+    "ResizeObserver" in window
+      ? new ResizeObserver(function (entries) {
+          entries.forEach(function (entry) {
+            var holder = entry.target;
+            if (holder.getAttribute("data-sb-state") !== "interactive") return;
+            if (wantsNarrow(holder) === holder.sbNarrow) return;
+            resizer.unobserve(holder);
+            if (holder.sbView) holder.sbView.finalize();
+            var live = holder.querySelector(".sb-live");
+            if (live) live.parentNode.removeChild(live);
+            holder.removeAttribute("data-sb-state");
+            enhance(holder);
+          });
+        })
+      : null;
 
   var observer =
     "IntersectionObserver" in window && "fetch" in window

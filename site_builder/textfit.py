@@ -1,0 +1,199 @@
+"""Where each text of a rendered chart lands, measured with the widths of the font the chart is
+laid out in, so that text falling outside the drawing (cut off for every reader, in the page
+and in the PNG) is caught at build time.
+
+Standard library only: render workers import this.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+_WIDTHS = Path(__file__).parent / "assets" / "font-widths.json"
+# Glyphs above and below the baseline, in ems (Liberation Sans: capitals 0.73, descenders 0.21).
+ASCENT, DESCENT = 0.75, 0.2
+WIDE = 1.0  # a character the table lacks (CJK and others): an em, as those are
+OTHER = 0.6
+_SVG = "{http://www.w3.org/2000/svg}"
+_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_TRANSFORM = re.compile(r"(matrix|translate|scale|rotate|skewX|skewY)\s*\(([^)]*)\)")
+
+Matrix = tuple[float, float, float, float, float, float]  # a b c d e f, as in SVG
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class TextBox:
+    """One line of text and the box it covers in the SVG's coordinates."""
+
+    text: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+
+@functools.lru_cache(maxsize=1)
+def _table() -> dict[str, dict[int, int]]:
+    raw = json.loads(_WIDTHS.read_text(encoding="utf-8"))
+    table: dict[str, dict[int, int]] = {}
+    for weight in ("regular", "bold"):
+        table[weight] = {
+            int(start) + i: width
+            for start, widths in raw[weight].items()
+            for i, width in enumerate(widths)
+        }
+    return table
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """The advance width of `text` at `size` px, as a canvas would measure it."""
+    widths = _table()["bold" if bold else "regular"]
+    total = 0.0
+    for char in text:
+        found = widths.get(ord(char))
+        if found is not None:
+            total += found / 1000
+        else:
+            total += WIDE if _is_wide(char) else OTHER
+    return total * size
+
+
+def _is_wide(char: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def text_boxes(svg: str) -> list[TextBox]:
+    """Every line of text in the SVG with its box (rotations and nesting applied)."""
+    root = ElementTree.fromstring(svg)
+    found: list[TextBox] = []
+    _walk(root, _IDENTITY, {}, found)
+    return found
+
+
+def clipped_text(svg: str, tolerance: float = 1.0) -> list[str]:
+    """The texts that reach outside the SVG's drawing, where no reader sees them."""
+    match = re.search(r'<svg\b[^>]*?\bwidth="([\d.]+)"[^>]*?\bheight="([\d.]+)"', svg)
+    if not match:
+        return []
+    width, height = float(match.group(1)), float(match.group(2))
+    return [
+        box.text
+        for box in text_boxes(svg)
+        if box.left < -tolerance
+        or box.top < -tolerance
+        or box.right > width + tolerance
+        or box.bottom > height + tolerance
+    ]
+
+
+_INHERITED = ("font-size", "font-weight", "text-anchor")
+
+
+def _walk(
+    node: ElementTree.Element, matrix: Matrix, style: dict[str, str], found: list[TextBox]
+) -> None:
+    tag = node.tag.removeprefix(_SVG)
+    if node.get("display") == "none" or tag in ("defs", "clipPath", "title", "desc"):
+        return
+    matrix = _compose(matrix, _parse_transform(node.get("transform", "")))
+    style = {**style, **{k: node.get(k, "") for k in _INHERITED if node.get(k)}}
+    if tag == "text":
+        _text(node, matrix, style, found)
+        return
+    for child in node:
+        _walk(child, matrix, style, found)
+
+
+def _text(
+    node: ElementTree.Element, matrix: Matrix, style: dict[str, str], found: list[TextBox]
+) -> None:
+    size = _length(style.get("font-size", "12"))
+    bold = style.get("font-weight", "") in ("bold", "bolder", "600", "700", "800", "900")
+    x = _length(node.get("x", "0")) + _length(node.get("dx", "0"), size)
+    y = _length(node.get("y", "0")) + _length(node.get("dy", "0"), size)
+    lines: list[tuple[str, float, float]] = []
+    if node.text and node.text.strip():
+        lines.append((node.text, x, y))
+    for span in node:
+        if span.tag.removeprefix(_SVG) != "tspan":
+            continue
+        if span.get("x") is not None:
+            x = _length(span.get("x", "0"))
+        y += _length(span.get("dy", "0"), size)
+        text = "".join(span.itertext())
+        if text.strip():
+            lines.append((text, x, y))
+    anchor = style.get("text-anchor", "start")
+    for text, lx, ly in lines:
+        width = text_width(text, size, bold)
+        start = lx - (width if anchor == "end" else width / 2 if anchor == "middle" else 0)
+        corners = [
+            _apply(matrix, px, py)
+            for px in (start, start + width)
+            for py in (ly - ASCENT * size, ly + DESCENT * size)
+        ]
+        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+        found.append(TextBox(text, min(xs), min(ys), max(xs), max(ys)))
+
+
+def _length(value: str, em: float = 0.0) -> float:
+    value = value.strip()
+    if value.endswith("em"):
+        return float(value[:-2] or 0) * em
+    match = _NUMBER.match(value)
+    return float(match.group(0)) if match else 0.0
+
+
+def _parse_transform(text: str) -> Matrix:
+    matrix = _IDENTITY
+    for name, args in _TRANSFORM.findall(text):
+        n = [float(v) for v in _NUMBER.findall(args)]
+        if name == "translate":
+            step: Matrix = (1, 0, 0, 1, n[0], n[1] if len(n) > 1 else 0)
+        elif name == "scale":
+            step = (n[0], 0, 0, n[1] if len(n) > 1 else n[0], 0, 0)
+        elif name == "rotate":
+            a = math.radians(n[0])
+            cos, sin = math.cos(a), math.sin(a)
+            step = (cos, sin, -sin, cos, 0, 0)
+            if len(n) == 3:  # about a point: move there, turn, move back
+                cx, cy = n[1], n[2]
+                step = _compose(_compose((1, 0, 0, 1, cx, cy), step), (1, 0, 0, 1, -cx, -cy))
+        elif name == "matrix" and len(n) == 6:
+            step = (n[0], n[1], n[2], n[3], n[4], n[5])
+        elif name == "skewX":
+            step = (1, 0, math.tan(math.radians(n[0])), 1, 0, 0)
+        elif name == "skewY":
+            step = (1, math.tan(math.radians(n[0])), 0, 1, 0, 0)
+        else:
+            continue
+        matrix = _compose(matrix, step)
+    return matrix
+
+
+def _compose(m: Matrix, n: Matrix) -> Matrix:
+    """m then n, as nested SVG transforms apply (the inner one first to a point)."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (
+        a * a2 + c * b2,
+        b * a2 + d * b2,
+        a * c2 + c * d2,
+        b * c2 + d * d2,
+        a * e2 + c * f2 + e,
+        b * e2 + d * f2 + f,
+    )
+
+
+def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = m
+    return a * x + c * y + e, b * x + d * y + f

@@ -1,0 +1,87 @@
+"""Charts of every shape a writer may make: each is a case the figure must draw whole, once."""
+
+import altair as alt
+
+from site_builder import chart
+
+PALE_NAVY = "#1b1f4a"  # fine on white, too dark on the dark palette's background
+
+
+@chart("faceted", data="sales", title="Units by year, one panel per region")
+def faceted(sales):
+    return (
+        alt.Chart(sales)
+        .mark_bar()
+        .encode(x="year:O", y="sum(units):Q", column="region:N")
+        .properties(width=220, height=140)
+    )
+
+
+@chart("repeated", data="sales", title="Units and price by year")
+def repeated(sales):
+    return (
+        alt.Chart(sales)
+        .mark_line()
+        .encode(x="year:O", y=alt.Y(alt.repeat("column"), type="quantitative", aggregate="mean"))
+        .properties(width=200, height=120)
+        .repeat(column=["units", "price"])
+    )
+
+
+@chart("wide-brush", data="points", title="A wide scatter: drag to select points")
+def wide_brush(points):
+    brush = alt.selection_interval(name="brush")
+    return (
+        alt.Chart(points)
+        .mark_point()
+        .encode(
+            x="x:Q",
+            y="y:Q",
+            color=alt.condition(brush, alt.value("#1f5fa8"), alt.value("#9a9a9a")),
+        )
+        .add_params(brush)
+        .properties(width=900, height=260)
+    )
+
+
+@chart("six-lines", data="sales", title="Units of six products over ten years")
+def six_lines(sales):
+    return (
+        alt.Chart(sales)
+        .mark_line()
+        .encode(x="year:O", y="sum(units):Q", color=alt.Color("product:N", title="Product"))
+        .properties(width=560, height=220)
+    )
+
+
+@chart("lands-map", data=["lands", "shapes"], title="Two of three lands are members")
+def lands_map(lands, shapes):
+    geo = alt.Data(values=shapes, format=alt.DataFormat(property="features"))
+    areas = (
+        alt.Chart(geo)
+        .mark_geoshape(stroke="#ffffff")
+        .transform_lookup(lookup="id", from_=alt.LookupData(lands, "name", ["member"]))
+        .encode(color=alt.Color("member:N", title="Member"))
+    )
+    labels = (
+        alt.Chart(lands)
+        .mark_text(dy=-20, fontSize=12)
+        .encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
+    )
+    return alt.layer(areas, labels).project("equalEarth").properties(width=600, height=300)
+
+
+@chart("pale-writer-colour", data="sales", title="A writer's own colour")
+def pale_writer_colour(sales):
+    return (
+        alt.Chart(sales)
+        .mark_bar(color=PALE_NAVY)
+        .encode(x="sum(units):Q", y="product:N")
+        .properties(width=300)
+    )
+
+
+@chart("edge-labels", data="sales", title="Labels beside the bars, about 5% each")
+def edge_labels(sales):
+    bars = alt.Chart(sales).encode(x="sum(units):Q", y=alt.Y("product:N", title=None))
+    return (bars.mark_bar() + bars.mark_text(align="left", dx=3).encode(text="sum(units):Q"))
