@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .cache import tool_digest, write_atomic
+from .compilelog import caught_warnings
 from .errors import Problem, RenderError
 from .images import compressed, image_svg, over_budget, round_svg
 from .urls import unsafe_links
@@ -85,6 +86,7 @@ class Rendered:
     png: bytes  # the SVG under its title, white, at PNG_SCALE
     fallback: bytes  # that image as WebP, shown instead of an SVG over the budget; else b""
     from_cache: bool
+    warnings: tuple[str, ...] = ()  # Vega-Lite's, from compiling the page spec
 
     @property
     def stem(self) -> str:
@@ -131,10 +133,17 @@ def render_charts(
         key = _hash(chart.digest or _dumps(chart.spec), caption_json, setup)
         files = [
             cache / f"{key}{ext}"
-            for ext in (".svg", ".narrow.svg", ".png", ".fallback.webp", ".live.json")
+            for ext in (
+                ".svg",
+                ".narrow.svg",
+                ".png",
+                ".fallback.webp",
+                ".live.json",
+                ".warnings.json",
+            )
         ]
         if all(f.is_file() for f in files):
-            svg_file, narrow_file, png_file, fallback_file, live_file = files
+            svg_file, narrow_file, png_file, fallback_file, live_file, warnings_file = files
             results[chart.id] = Rendered(
                 chart.id,
                 key,
@@ -144,6 +153,7 @@ def render_charts(
                 png_file.read_bytes(),
                 fallback_file.read_bytes(),
                 True,
+                tuple(json.loads(warnings_file.read_text("utf-8"))),
             )
             continue
         page = page_spec(chart)
@@ -171,7 +181,7 @@ def render_charts(
                     )
                 )
                 continue
-            svg, narrow, png, fallback = outcome
+            svg, narrow, png, fallback, warnings = outcome
             bad = unsafe_links(svg)
             if bad:  # made by a transform, which the spec check cannot see
                 d = chart.definition
@@ -190,8 +200,10 @@ def render_charts(
             write_atomic(cache / f"{key}.png", png)
             write_atomic(cache / f"{key}.live.json", live_json.encode("utf-8"))
             write_atomic(cache / f"{key}.fallback.webp", fallback)
+            # Kept with the images, so a build from the cache reports them again.
+            write_atomic(cache / f"{key}.warnings.json", _dumps(warnings).encode("utf-8"))
             results[chart.id] = Rendered(
-                chart.id, key, live_json, svg, narrow, png, fallback, False
+                chart.id, key, live_json, svg, narrow, png, fallback, False, tuple(warnings)
             )
     if problems:
         raise RenderError(problems)
@@ -200,9 +212,9 @@ def render_charts(
     return results
 
 
-def render_one(spec_json: str, caption_json: str) -> tuple[str, str, bytes, bytes] | str:
-    """Render one chart in this process (wide and narrow SVG, PNG, and the compressed image a
-    page shows instead of an SVG over the budget); errors come back as text.
+def render_one(spec_json: str, caption_json: str) -> tuple[str, str, bytes, bytes, list[str]] | str:
+    """Render one chart in this process (wide and narrow SVG, PNG, the compressed image a page
+    shows instead of an SVG over the budget, and Vega-Lite's warnings); errors come back as text.
 
     `caption_json`: the title and subtitle for the PNG (see `image_caption`).
     """
@@ -211,12 +223,18 @@ def render_one(spec_json: str, caption_json: str) -> tuple[str, str, bytes, byte
     try:
         spec = json.loads(spec_json)
         caption = json.loads(caption_json)
+        warnings: list[str] = []
         if is_vega(spec):
             svg = round_svg(vlc.vega_to_svg(spec, allowed_base_urls=[]))
             narrow = ""
         else:
             version = _vl_version(spec)
-            svg = round_svg(vlc.vegalite_to_svg(spec, vl_version=version, allowed_base_urls=[]))
+            # The compile that draws the SVG reports the warnings too: no second compile.
+            with caught_warnings() as warnings:
+                drawn = vlc.vegalite_to_svg(
+                    spec, vl_version=version, allowed_base_urls=[], show_warnings=True
+                )
+            svg = round_svg(drawn)
             narrow = _render_narrow(spec, svg, version)
         image = image_svg(svg, caption.get("title", ""), caption.get("subtitle", ""))
         png = bytes(vlc.svg_to_png(image, scale=PNG_SCALE))
@@ -225,7 +243,7 @@ def render_one(spec_json: str, caption_json: str) -> tuple[str, str, bytes, byte
         # The renderer's message, without its JavaScript stack trace.
         lines = [ln.strip() for ln in str(exc).splitlines() if not ln.strip().startswith("at ")]
         return " ".join(ln for ln in lines if ln) or type(exc).__name__
-    return svg, narrow, png, fallback
+    return svg, narrow, png, fallback, warnings
 
 
 def _render_narrow(spec: dict[str, Any], svg: str, version: str | None) -> str:
@@ -241,7 +259,7 @@ def _render_narrow(spec: dict[str, Any], svg: str, version: str | None) -> str:
     return narrow
 
 
-def _render_job(job: tuple[str, str]) -> tuple[str, str, bytes, bytes] | str:
+def _render_job(job: tuple[str, str]) -> tuple[str, str, bytes, bytes, list[str]] | str:
     return render_one(*job)
 
 
@@ -252,7 +270,7 @@ _pool_size = 0
 
 def _run_jobs(
     jobs: list[tuple[str, str]], workers: int
-) -> list[tuple[str, str, bytes, bytes] | str]:
+) -> list[tuple[str, str, bytes, bytes, list[str]] | str]:
     return in_pool(_render_job, jobs, workers, progress=True)
 
 

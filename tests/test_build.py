@@ -238,3 +238,25 @@ def test_list_shows_where_things_are_used(mini: Path) -> None:
     assert any(
         "windhoek-share" in ln and "'12.5%'" in ln and "content/index.md:3" in ln for ln in lines
     )
+
+
+def test_vega_lite_warnings_fail_the_build_from_the_cache_too(mini: Path) -> None:
+    module = mini / "charts" / "cities.py"
+    edit(module, 'y="region:N")', 'y="region:N", order="region:N")')
+    expected = (
+        "charts/cities.py:18: chart 'region-scores': Vega-Lite: Channel order is inappropriate "
+        "for nominal field, which has no inherent order.\n"
+        "  hint: give the order channel"
+    )
+    for _ in ("rendered", "from the cache"):
+        result = run_cli(mini, "build")
+        assert result.returncode == 1
+        assert expected in result.stderr
+        assert "Traceback" not in result.stderr
+    assert "charts: 0 rendered, 2 from cache" in result.stderr
+    assert not (mini / "site").exists()
+
+    edit(module, 'order="region:N"', 'order="score:Q"')
+    result = run_cli(mini, "build")
+    assert result.returncode == 0, result.stderr
+    assert "Vega-Lite" not in result.stderr
