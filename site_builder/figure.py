@@ -7,7 +7,7 @@ import functools
 import io
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -192,13 +192,22 @@ def static_image(svg: str, src: str, chart_id: str, title: str, description: str
     )
 
 
-def table_html(rows: list[dict[str, Any]], columns: list[tuple[str, str]], label: str) -> str:
-    """A scrollable, keyboard-reachable table of the rows plotted."""
+def table_html(
+    rows: list[dict[str, Any]],
+    columns: list[tuple[str, str]],
+    label: str,
+    cell: Callable[[str, Any], str] | None = None,
+) -> str:
+    """A scrollable, keyboard-reachable table of the rows plotted.
+
+    `cell(column, value)` writes a value (default: `format_cell`; see tables.cell_formatter).
+    """
+    write = cell or (lambda _, value: format_cell(value))
     head = "".join(f'<th scope="col">{escape(label_)}</th>' for _, label_ in columns)
     shown = rows[:MAX_TABLE_ROWS]
     body = "".join(
         "<tr>"
-        + "".join(f"<td>{escape(format_cell(r.get(name)))}</td>" for name, _ in columns)
+        + "".join(f"<td>{escape(write(name, r.get(name)))}</td>" for name, _ in columns)
         + "</tr>"
         for r in shown
     )

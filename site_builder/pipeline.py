@@ -13,6 +13,7 @@ from pathlib import Path
 from .cache import SpecCache, TableCache, code_digest
 from .catalog import Catalog, Dataset, Field, Source, load_catalog, resource_names
 from .charts import BuiltChart, ChartDef, build_chart, check_data_names, discover, shown_path
+from .compilelog import warning_problem
 from .errors import Problem, Problems, WriterError
 from .facts import Fact, FactDef, check_fact_names, compute_facts, read_fact_file
 from .markdown import PageRefs, check_page_refs, scan_page
@@ -160,12 +161,17 @@ def _spec_cache(settings: Settings) -> SpecCache:
 
 
 def render(project: Project) -> None:
-    """Render every chart (or take it from the cache)."""
+    """Render every chart (or take it from the cache); log Vega-Lite's warnings on them."""
     clock = time.perf_counter()
     project.rendered = render_charts(
         list(project.charts.values()), project.settings.cache_dir, project.settings.workers
     )
     project.timings["render"] = time.perf_counter() - clock
+    # Warnings, not errors: the chart still draws, but strict builds (the default) stop on them.
+    for chart in project.charts.values():
+        d = chart.definition
+        for message in project.rendered[chart.id].warnings:
+            log.warning("%s", warning_problem(d.path, d.line, chart.id, message))
 
 
 def _unsupported_claims(

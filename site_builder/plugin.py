@@ -20,13 +20,13 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
-from . import datasets, figure, pipeline
+from . import datasets, figure, pipeline, tables
 from .cache import TextCache
 from .errors import WriterError
 from .markdown import StoryExtension, body_marker, datasets_marker
 from .outputs import Outputs
 from .render import runtime_bundle
-from .specs import describe, encoded_fields, plotted_rows
+from .specs import describe, plotted_rows
 from .variants import breakpoint_css, uses_pointer_position
 
 log = logging.getLogger("site_builder")
@@ -138,6 +138,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         for chart in self.project.charts.values():
             r = self.project.rendered[chart.id]
             rows, columns = self._table(chart.id)
+            names = [c.name for c in columns]
             base = f"{CHART_DIR}/{r.stem}"
             files.append(File.generated(config, f"{base}.png", content=r.png))
             if len(r.fallback) > INLINE_IMAGE_LIMIT:
@@ -147,9 +148,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 files.append(
                     File.generated(config, f"{base}.narrow.vl.json", content=r.narrow_spec_json)
                 )
-            csv = self.texts.get_or_make(
-                ["csv", r.key, json.dumps(columns)],
-                lambda rows=rows, columns=columns: figure.data_csv(rows, columns),  # type: ignore[misc]
+            csv = self.texts.get_or_make(  # raw values: only the HTML table is formatted
+                ["csv", r.key, json.dumps(names)],
+                lambda rows=rows, names=names: figure.data_csv(rows, names),  # type: ignore[misc]
             )
             files.append(File.generated(config, f"{base}.csv", content=csv))
         ledger = json.dumps(
@@ -262,13 +263,12 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         )
         return figure.figure_html(caption, body_marker(chart_id), chart_id)
 
-    def _table(self, chart_id: str) -> tuple[list[dict[str, Any]], list[str]]:
+    def _table(self, chart_id: str) -> tuple[list[dict[str, Any]], list[tables.Column]]:
         assert self.project is not None
         chart = self.project.charts[chart_id]
         rows = plotted_rows(chart.spec)
-        present = list(rows[0]) if rows else []
-        columns = [f for f in encoded_fields(chart.spec) if f in present] or present
-        return rows, columns
+        types = {name: f.type for name, f in self.project.fields_of(chart).items()}
+        return rows, tables.table_columns(chart.spec, rows, types)
 
     def _datasets_for(self, name: str, page_url: str) -> str:
         assert self.project is not None
@@ -300,15 +300,18 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         r = self.project.rendered[chart_id]
         rows, columns = self._table(chart_id)
         fields = self.project.fields_of(chart)
-        labelled = [(n, fields[n].label if n in fields else n) for n in columns]
+        labelled = [(c.name, fields[c.name].label if c.name in fields else c.name) for c in columns]
 
         def link(ext: str) -> str:
             return _relative(f"{CHART_DIR}/{r.stem}.{ext}", page_url)
 
         d = chart.definition
+        formats = json.dumps([(c.name, c.kind, c.format) for c in columns])
         table = self.texts.get_or_make(
-            ["table", r.key, d.title, json.dumps(labelled)],
-            lambda: figure.table_html(rows, labelled, f"Data: {d.title}"),
+            ["table", r.key, d.title, json.dumps(labelled), formats],
+            lambda: figure.table_html(
+                rows, labelled, f"Data: {d.title}", tables.cell_formatter(columns)
+            ),
         )
         return figure.body_html(
             chart_id,

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .cache import tool_digest, write_atomic
+from .compilelog import caught_warnings
 from .errors import Problem, RenderError
 from .images import compressed, image_svg, over_budget, round_svg
 from .textfit import clipped_text
@@ -88,6 +89,7 @@ class Rendered:
     fallback: bytes  # that image as WebP, shown instead of an SVG over the budget; else b""
     from_cache: bool
     clipped_json: str = "{}"  # text cut off at the drawing's edge, by layout ("wide", "phone")
+    warnings: tuple[str, ...] = ()  # Vega-Lite's, from compiling the page spec
 
     @property
     def stem(self) -> str:
@@ -96,8 +98,8 @@ class Rendered:
 
 
 # What one render gives: wide SVG, narrow SVG and spec, PNG, fallback image, the text cut off
-# (JSON); or an error.
-RenderOutcome = tuple[str, str, str, bytes, bytes, str] | str
+# (JSON) and Vega-Lite's warnings; or an error.
+RenderOutcome = tuple[str, str, str, bytes, bytes, str, list[str]] | str
 
 
 def page_spec(chart: BuiltChart) -> dict[str, Any]:
@@ -147,10 +149,12 @@ def render_charts(
                 ".fallback.webp",
                 ".live.json",
                 ".clipped.json",
+                ".warnings.json",
             )
         ]
         if all(f.is_file() for f in files):
-            svg_file, narrow_file, narrow_json_file, png_file, fallback_file, live_file, cut = files
+            svg_file, narrow_file, narrow_json_file, png_file, fallback_file, live_file = files[:6]
+            cut, warnings_file = files[6:]
             results[chart.id] = Rendered(
                 chart.id,
                 key,
@@ -162,6 +166,7 @@ def render_charts(
                 fallback_file.read_bytes(),
                 True,
                 cut.read_text("utf-8"),
+                tuple(json.loads(warnings_file.read_text("utf-8"))),
             )
             continue
         # The live view draws the page spec itself: the same geometry as the static chart.
@@ -187,7 +192,7 @@ def render_charts(
                     )
                 )
                 continue
-            svg, narrow, narrow_json, png, fallback, clipped_json = outcome
+            svg, narrow, narrow_json, png, fallback, clipped_json, warnings = outcome
             bad = unsafe_links(svg)
             if bad:  # made by a transform, which the spec check cannot see
                 d = chart.definition
@@ -208,6 +213,8 @@ def render_charts(
             write_atomic(cache / f"{key}.live.json", live_json.encode("utf-8"))
             write_atomic(cache / f"{key}.fallback.webp", fallback)
             write_atomic(cache / f"{key}.clipped.json", clipped_json.encode("utf-8"))
+            # Kept with the images, so a build from the cache reports them again.
+            write_atomic(cache / f"{key}.warnings.json", _dumps(warnings).encode("utf-8"))
             results[chart.id] = Rendered(
                 chart.id,
                 key,
@@ -219,6 +226,7 @@ def render_charts(
                 fallback,
                 False,
                 clipped_json,
+                tuple(warnings),
             )
     if problems:
         raise RenderError(problems)
@@ -240,12 +248,18 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
     try:
         spec = json.loads(spec_json)
         caption = json.loads(caption_json)
+        warnings: list[str] = []
         if is_vega(spec):
             svg = round_svg(vlc.vega_to_svg(spec, allowed_base_urls=[]))
             narrow, narrow_json = "", ""
         else:
             version = _vl_version(spec)
-            svg = round_svg(vlc.vegalite_to_svg(spec, vl_version=version, allowed_base_urls=[]))
+            # The compile that draws the SVG reports the warnings too: no second compile.
+            with caught_warnings() as warnings:
+                drawn = vlc.vegalite_to_svg(
+                    spec, vl_version=version, allowed_base_urls=[], show_warnings=True
+                )
+            svg = round_svg(drawn)
             narrow, narrow_json = _render_narrow(spec, svg, version)
         clipped = {"wide": clipped_text(svg), "phone": clipped_text(narrow) if narrow else []}
         image = image_svg(svg, caption.get("title", ""), caption.get("subtitle", ""))
@@ -255,7 +269,7 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
         # The renderer's message, without its JavaScript stack trace.
         lines = [ln.strip() for ln in str(exc).splitlines() if not ln.strip().startswith("at ")]
         return " ".join(ln for ln in lines if ln) or type(exc).__name__
-    return svg, narrow, narrow_json, png, fallback, _dumps(clipped)
+    return svg, narrow, narrow_json, png, fallback, _dumps(clipped), warnings
 
 
 def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:

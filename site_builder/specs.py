@@ -90,6 +90,28 @@ def encoded_fields(spec: dict[str, Any]) -> list[str]:
     return list(seen)
 
 
+def field_definitions(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(channel, field, definition) for every field any view encodes, conditions included.
+
+    None for a Vega spec: its encodings are compiled already.
+    """
+    if is_vega(spec):
+        return
+    for view, _, _ in _views(spec, None, frozenset()):
+        encoding = view.get("encoding", {})
+        for channel, value in encoding.items() if isinstance(encoding, dict) else []:
+            yield from _definitions(channel, value)
+
+
+def _definitions(channel: str, value: Any) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict):
+            if isinstance(item.get("field"), str):
+                yield channel, _unescape(item["field"]), item
+            if isinstance(item.get("condition"), (dict, list)):
+                yield from _definitions(channel, item["condition"])
+
+
 def _views(
     view: dict[str, Any], inherited: Any, made: frozenset[str]
 ) -> Iterator[tuple[dict[str, Any], Any, frozenset[str]]]:

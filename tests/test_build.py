@@ -47,18 +47,19 @@ def test_figure_structure(built: tuple[Path, subprocess.CompletedProcess[str]]) 
     assert svg["role"] == "img"
     assert svg.find("title").get_text() == "Windhoek is the largest <b>city</b>"
     assert svg.find("desc").get_text() == "Bars of population by city."
+    # The table's columns in the order of the chart's table, numbers as the chart shows them.
     assert [th.get_text() for th in fig.select("details thead th")] == [
-        "Population (people)",
         "City",
+        "Population (people)",
     ]
     cells = [td.get_text() for td in fig.select("details tbody td")]
     assert cells == [
-        "431000",
         "Windhoek",
-        "1000",
+        "431,000",
         "<script>alert(1)</script>",
-        "250",
+        "1,000",
         "Town, with comma",
+        "250",
     ]
     assert not any("alert" in s.get_text() for s in soup.find_all("script"))
 
@@ -78,11 +79,11 @@ def test_downloads_resolve_from_every_page(
         for href in links + specs:
             assert (base / href).resolve().is_file(), (url, href)
     csv_file = next((project / "site" / "assets" / "charts").glob("city-population.*.csv"))
-    assert csv_file.read_text().splitlines() == [
-        "population,city",
-        "431000,Windhoek",
-        "1000,<script>alert(1)</script>",
-        '250,"Town, with comma"',
+    assert csv_file.read_text().splitlines() == [  # raw values: only the HTML is formatted
+        "city,population",
+        "Windhoek,431000",
+        "<script>alert(1)</script>,1000",
+        '"Town, with comma",250',
     ]
     assert re.fullmatch(r"city-population\.[0-9a-f]{8}\.csv", csv_file.name)
 
@@ -238,3 +239,25 @@ def test_list_shows_where_things_are_used(mini: Path) -> None:
     assert any(
         "windhoek-share" in ln and "'12.5%'" in ln and "content/index.md:3" in ln for ln in lines
     )
+
+
+def test_vega_lite_warnings_fail_the_build_from_the_cache_too(mini: Path) -> None:
+    module = mini / "charts" / "cities.py"
+    edit(module, 'y="region:N")', 'y="region:N", order="region:N")')
+    expected = (
+        "charts/cities.py:18: chart 'region-scores': Vega-Lite: Channel order is inappropriate "
+        "for nominal field, which has no inherent order.\n"
+        "  hint: give the order channel"
+    )
+    for _ in ("rendered", "from the cache"):
+        result = run_cli(mini, "build")
+        assert result.returncode == 1
+        assert expected in result.stderr
+        assert "Traceback" not in result.stderr
+    assert "charts: 0 rendered, 2 from cache" in result.stderr
+    assert not (mini / "site").exists()
+
+    edit(module, 'order="region:N"', 'order="score:Q"')
+    result = run_cli(mini, "build")
+    assert result.returncode == 0, result.stderr
+    assert "Vega-Lite" not in result.stderr

@@ -97,7 +97,9 @@ def dense_scatter(points: int, width: int = 300) -> dict[str, Any]:
     return chart.to_dict()
 
 
-def ok(outcome: tuple[str, str, bytes, bytes] | str) -> tuple[str, str, bytes, bytes]:
+def ok(
+    outcome: tuple[str, str, bytes, bytes, list[str]] | str,
+) -> tuple[str, str, bytes, bytes, list[str]]:
     assert not isinstance(outcome, str), outcome
     return outcome
 
@@ -153,7 +155,7 @@ def test_a_spec_with_its_own_title_gets_none_added(mini: Path) -> None:
     chart = prepare(mini).charts["city-population"]
     titled = replace(chart, spec={**chart.spec, "title": "Drawn by Vega-Lite"})
     assert image_caption(titled) == {}
-    svg, _, png, _ = ok(render_one(_dumps(page_spec(titled)), _dumps(image_caption(titled))))
+    svg, _, png, _, _ = ok(render_one(_dumps(page_spec(titled)), _dumps(image_caption(titled))))
     assert "Drawn by Vega-Lite" in svg
     assert png_size(png) == (round(2 * svg_width(svg)), round(2 * svg_height(svg)))
 

@@ -130,6 +130,24 @@ def test_map_shows_every_member_and_when_it_signed(site: Path) -> None:
     assert rows["Japan"]["Declaration"] == "Signed 12 Dec 2025"
 
 
+def test_tables_keep_the_chart_order_and_the_chart_formats(site: Path) -> None:
+    soup = page(site, "rare-earths/index.html")
+    refining = soup.select_one("#rare-earth-refining")
+    # The order of the table the chart function drew, not the order of its encodings.
+    assert [th.get_text() for th in refining.select("details thead th")] == [
+        "Country or group",
+        "According to",
+        "Share (% of world)",
+        "Drawn as",
+        "Shown as",
+    ]
+    mining = {r["Country"]: r for r in table_rows(soup.select_one("#rare-earth-mining-usgs"))}
+    assert mining["United States"]["Share (% of world)"] == "11.5"
+    assert mining["China"]["Data year"] == "2024"  # a year as text: no thousands separator
+    csv_file = next((site / "assets" / "charts").glob("rare-earth-mining-usgs.*.csv"))
+    assert csv_file.read_text().splitlines()[0] == "Country,data_year,value_pct,Shown as"
+
+
 def test_claims_page_lists_every_claim(site: Path) -> None:
     with (ROOT / "data" / "claims.csv").open(encoding="utf-8", newline="") as f:
         claims = list(csv.DictReader(f))

@@ -1,0 +1,247 @@
+"""The figure's data table: the chart's columns in the chart function's order, its formats."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from site_builder.figure import table_html
+from site_builder.tables import (
+    NUMBER,
+    TEXT,
+    TIME,
+    Column,
+    cell_formatter,
+    default_number,
+    format_number,
+    format_time,
+    format_value,
+    table_columns,
+    time_unit_format,
+)
+
+ROWS = [
+    {
+        "country": "Chile",
+        "year": 2024,
+        "tonnes": 1234567.891,
+        "share": 0.1234,
+        "when": "2025-01-05",
+    },
+    {"country": "Peru", "year": 2023, "tonnes": -250, "share": None, "when": "2024-11-20T00:00:00"},
+]
+
+
+def spec(encoding: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"data": {"values": ROWS}, "mark": "bar", "encoding": encoding, **extra}
+
+
+def test_columns_keep_the_order_of_the_table_the_chart_drew() -> None:
+    chart = spec(
+        {
+            "x": {"field": "tonnes", "type": "quantitative"},
+            "y": {"field": "country", "type": "nominal"},
+            "tooltip": [{"field": "year", "type": "ordinal"}],
+        }
+    )
+    assert [c.name for c in table_columns(chart, ROWS)] == ["country", "year", "tonnes"]
+
+
+def test_columns_fall_back_to_every_column() -> None:
+    columns = table_columns({"marks": []}, ROWS, {"tonnes": "number", "year": "year"})
+    assert columns == [
+        Column("country"),
+        Column("year"),  # a year reads 2024, never 2,024
+        Column("tonnes", NUMBER),
+        Column("share"),
+        Column("when"),
+    ]
+
+
+def test_formats_come_from_the_tooltip_first_then_text_then_axes() -> None:
+    chart = spec(
+        {
+            "x": {"field": "share", "type": "quantitative", "axis": {"format": "%"}},
+            "y": {"field": "when", "type": "temporal", "axis": {"format": "%Y"}},
+            "text": {"field": "tonnes", "type": "quantitative", "format": ",.1f"},
+            "tooltip": [
+                {"field": "share", "type": "quantitative", "format": ".1%"},
+                {"field": "when", "type": "temporal", "timeUnit": "yearmonth"},
+                {"field": "tonnes", "type": "quantitative"},
+            ],
+        }
+    )
+    assert table_columns(chart, ROWS) == [
+        Column("tonnes", NUMBER, ",.1f"),
+        Column("share", NUMBER, ".1%"),
+        Column("when", TIME, "%b %Y"),
+    ]
+
+
+def test_layers_and_conditions_are_read() -> None:
+    chart = {
+        "data": {"values": ROWS},
+        "layer": [
+            {"mark": "bar", "encoding": {"x": {"field": "tonnes", "type": "quantitative"}}},
+            {
+                "mark": "text",
+                "encoding": {
+                    "color": {
+                        "condition": {"field": "country", "type": "nominal", "test": "true"},
+                        "value": "grey",
+                    },
+                    "text": {"field": "tonnes", "type": "quantitative", "format": "$,d"},
+                },
+            },
+        ],
+    }
+    assert table_columns(chart, ROWS) == [Column("country"), Column("tonnes", NUMBER, "$,d")]
+
+
+def test_the_table_html_is_formatted_and_the_order_kept() -> None:
+    chart = spec(
+        {
+            "x": {"field": "tonnes", "type": "quantitative"},
+            "y": {"field": "country", "type": "nominal"},
+            "tooltip": [
+                {"field": "year", "type": "ordinal"},
+                {"field": "share", "type": "quantitative", "format": ".1%"},
+                {"field": "when", "type": "temporal", "format": "%-d %b %Y"},
+            ],
+        }
+    )
+    columns = table_columns(chart, ROWS)
+    markup = table_html(ROWS, [(c.name, c.name) for c in columns], "Data", cell_formatter(columns))
+    heads = re.findall(r"<th [^>]*>([^<]*)</th>", markup)
+    cells = [html.unescape(c) for c in re.findall(r"<td>([^<]*)</td>", markup)]
+    assert heads == ["country", "year", "tonnes", "share", "when"]
+    assert cells == [
+        "Chile", "2024", "1,234,568", "12.3%", "5 Jan 2025",
+        "Peru", "2023", "\u2212250", "–", "20 Nov 2024",
+    ]  # fmt: skip
+
+
+NUMBER_CASES = [
+    (1234.5678, ",.2f", "1,234.57"),
+    (1234.5678, ".0f", "1235"),
+    (0.1234, ".1%", "12.3%"),
+    (0.123, ".1~%", "12.3%"),
+    (0.5, "%", "50.000000%"),
+    (-1234.5, "$,.0f", "\u2212$1,235"),
+    (1234.5, "$,", "$1,234.5"),
+    (2.5, ",d", "3"),
+    (-2.5, ",d", "\u22123"),
+    (-0.001, ".1f", "0.0"),  # no sign on a zero
+    (0.125, ".2f", "0.13"),  # ties away from zero, as JavaScript's toFixed
+    (1.005, ".2f", "1.00"),  # ... on the float's exact value
+    (-1234567.891, ",", "\u22121,234,567.891"),
+    (12.3, ",.3~f", "12.3"),
+    (3.0, ".2", "3"),
+    (0.000012345, ".3", "0.0000123"),
+]
+
+
+@pytest.mark.parametrize(("value", "spec", "expected"), NUMBER_CASES)
+def test_number_formats_read_as_vega_writes_them(value: float, spec: str, expected: str) -> None:
+    assert format_number(value, spec) == expected
+
+
+@pytest.mark.parametrize("spec", ["~s", ".2e", "+,.0f", "08d", ".2", "x"])
+def test_number_formats_outside_the_subset_are_left_to_the_default(spec: str) -> None:
+    assert format_number(12345.0, spec) is None
+    column = Column("n", NUMBER, spec)
+    assert format_value(12345.0, column) == "12,345"
+
+
+def test_default_numbers_have_thousands_separators() -> None:
+    assert default_number(431000) == "431,000"
+    assert default_number(90.0) == "90"
+    assert default_number(4.25) == "4.25"
+    assert default_number(1234567.891) == "1,234,568"  # six significant digits
+    assert default_number(0.000123456) == "0.000123456"
+    assert default_number(0.1 + 0.2) == "0.3"
+    assert default_number(-1234.5) == "\u22121,234.5"
+
+
+MOMENT = datetime(2025, 1, 5, 13, 7, 9, 45000)
+
+
+TIME_CASES = [
+    ("%b %Y", "Jan 2025"),
+    ("%-d %b %Y", "5 Jan 2025"),
+    ("%d %B %Y", "05 January 2025"),
+    ("%e", " 5"),
+    ("%Y-%m-%d", "2025-01-05"),
+    ("%H:%M", "13:07"),
+    ("%I %p", "01 PM"),
+    ("Q%q %Y", "Q1 2025"),
+    ("%a %A %j %U %y %L %_d %0e", "Sun Sunday 005 01 25 045  5 05"),
+    ("%%", "%"),
+    ("%x", None),  # the locale's date: not in the subset
+]
+
+
+@pytest.mark.parametrize(("spec", "expected"), TIME_CASES)
+def test_time_formats_read_as_vega_writes_them(spec: str, expected: str | None) -> None:
+    assert format_time(MOMENT, spec) == expected
+
+
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        ("year", "%Y"),
+        ("yearquarter", "%Y Q%q"),
+        ("yearmonth", "%b %Y"),
+        ("utcyearmonth", "%b %Y"),
+        ({"unit": "yearmonthdate", "utc": True}, "%b %d, %Y"),
+        ("monthdate", "%b %d"),
+        ("quartermonth", "Q%q %b"),
+        ("yearweek", "%Y W%U"),
+        ("yearmonthdatehours", "%b %d, %Y %H:00"),
+        ("hoursminutesseconds", "%H:%M:%S"),
+        ("dayofyear", "%j"),
+        ("fortnight", ""),
+    ],
+)
+def test_time_units_read_as_vega_lite_writes_them(unit: Any, expected: str) -> None:
+    assert time_unit_format(unit) == expected
+
+
+def test_values_the_format_cannot_read_are_written_as_they_are() -> None:
+    when = Column("when", TIME, "%b %Y")
+    assert format_value("2025-01-05T00:00:00", when) == "Jan 2025"
+    assert format_value("not a date", when) == "not a date"
+    assert format_value("2025-01-05T00:00:00", Column("when", TIME)) == "2025-01-05"
+    assert format_value(2024, Column("year", TEXT)) == "2024"
+    assert format_value(None, Column("n", NUMBER, ",.0f")) == "–"
+    assert format_value(float("nan"), Column("n", NUMBER)) == "–"
+    assert format_value(float("inf"), Column("n", NUMBER, ",.0f")) == "inf"
+    assert format_value(True, Column("n", NUMBER)) == "yes"
+    assert format_value("n/a", Column("n", NUMBER)) == "n/a"
+
+
+def test_the_subset_agrees_with_vega() -> None:
+    """Every pinned format above, written by Vega itself (vl-convert), reads the same."""
+    import vl_convert as vlc
+
+    numbers = NUMBER_CASES
+    times = [(s, e) for s, e in TIME_CASES if e]
+    signals = [f"format({v!r}, {json.dumps(s)})" for v, s, _ in numbers] + [
+        f"timeFormat(datetime(2025, 0, 5, 13, 7, 9, 45), {json.dumps(s)})" for s, _ in times
+    ]
+    marks = [
+        {
+            "type": "text",
+            "encode": {"enter": {"y": {"value": 15 * i}, "text": {"signal": f"'|' + {s} + '|'"}}},
+        }
+        for i, s in enumerate(signals)
+    ]
+    vega = {"$schema": "https://vega.github.io/schema/vega/v5.json", "marks": marks}
+    svg = vlc.vega_to_svg(vega)
+    written = [html.unescape(t)[1:-1] for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+    assert written == [e for *_, e in numbers] + [e for _, e in times]
