@@ -163,7 +163,10 @@ def render(project: Project) -> None:
     """Render every chart (or take it from the cache)."""
     clock = time.perf_counter()
     project.rendered = render_charts(
-        list(project.charts.values()), project.settings.cache_dir, project.settings.workers
+        list(project.charts.values()),
+        project.settings.cache_dir,
+        project.settings.workers,
+        project.sources_of,
     )
     project.timings["render"] = time.perf_counter() - clock
 
