@@ -1,7 +1,9 @@
-"""Map helpers: where to put a marker for each country, computed from the TopoJSON itself."""
+"""Map helpers: where to put a marker for each country, and the frame that shows the countries
+whole, computed from the TopoJSON itself."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 Point = tuple[float, float]
@@ -68,3 +70,45 @@ def label_point(topo: dict[str, Any], feature: str, country_id: str) -> tuple[Po
         return None
     area, centroid = max((_area_and_centroid(r) for r in rings), key=lambda ac: ac[0])
     return centroid, area
+
+
+def frame(
+    topo: dict[str, Any], feature: str, country_ids: list[str], also: Sequence[Point] = ()
+) -> dict[str, Any]:
+    """A GeoJSON feature for a projection's `fit`: the outline points of the countries (each
+    polygon's convex hull, its outermost points) and the points `also`, to a tenth of a degree.
+
+    Their lon/lat bounding box is no substitute: in a curved projection such as Equal Earth,
+    a box's corner is not where a country reaches farthest (Australia's east coast lies
+    beyond the box corner at 156 E, 46 S).
+    """
+    points: set[Point] = {(round(x, 1), round(y, 1)) for x, y in also}
+    for country_id in country_ids:
+        for ring in polygons(topo, feature, country_id):
+            points.update((round(x, 1), round(y, 1)) for x, y in _hull(ring))
+    return {
+        "type": "Feature",
+        "geometry": {"type": "MultiPoint", "coordinates": [list(p) for p in sorted(points)]},
+        "properties": {},
+    }
+
+
+def _hull(points: list[Point]) -> list[Point]:
+    """The convex hull in lon/lat (monotone chain): the few points that bound a polygon."""
+    ordered = sorted(set(points))
+    if len(ordered) < 3:
+        return ordered
+
+    def half(seq: list[Point]) -> list[Point]:
+        out: list[Point] = []
+        for p in seq:
+            while len(out) >= 2 and _cross(out[-2], out[-1], p) <= 0:
+                out.pop()
+            out.append(p)
+        return out[:-1]
+
+    return half(ordered) + half(ordered[::-1])
+
+
+def _cross(o: Point, a: Point, b: Point) -> float:
+    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])

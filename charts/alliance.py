@@ -4,7 +4,7 @@ import re
 
 import altair as alt
 import pandas as pd
-from _geo import label_point, polygons
+from _geo import frame, label_point, polygons
 from _palette import ALLY, ALLY_LATER, BORDER, LAND, OTHER, SHORT_NAMES, US
 
 from site_builder import chart, fact
@@ -79,16 +79,6 @@ LABEL_PLACES = {
     "Singapore": ("center", "top", 0, 7),
     "Australia": ("right", "middle", -30, 0),
 }
-# The map's extent, in degrees: from the western United States to Japan, without the poles.
-EXTENT = {
-    "type": "Feature",
-    "geometry": {
-        "type": "MultiPoint",
-        "coordinates": [[-125, -46], [156, -46], [156, 62], [-125, 62]],
-    },
-    "properties": {},
-}
-
 
 # Countries smaller than this (in square degrees) get a dot, so that they can be seen.
 SMALL = 60
@@ -135,6 +125,7 @@ def alliance_map(members, topo):
     rows["Marker longitude"] = [round(lon, 1) for lon, _, _ in markers]
     rows["Marker latitude"] = [round(lat, 1) for _, lat, _ in markers]
     rows["Dot"] = [dot for _, _, dot in markers]
+    spots = [(lon, lat) for lon, lat, _ in markers]  # Singapore's is outside any outline
     rows = rows[
         [
             "country",
@@ -197,7 +188,8 @@ def alliance_map(members, topo):
     ]
     return (
         alt.layer(shapes, dots, *labels)
-        .project(type="equalEarth", fit=EXTENT)
+        # Framed on the members, every one whole (Alaska and Tasmania too), at any width.
+        .project(type="equalEarth", fit=frame(topo, FEATURE, list(rows["iso_numeric"]), spots))
         .resolve_scale(color="independent")  # the outlines' colours stay out of the legend
         .properties(width=335, height=190)
     )

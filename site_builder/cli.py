@@ -242,7 +242,9 @@ def render(chart_id: str, fmt: str, output: Path | None, config_file: str) -> No
                 f"unknown chart '{chart_id}'; {nearest(chart_id, list(project.charts))}"
             )
         chart = project.charts[chart_id]
-        result = render_charts([chart], project.settings.cache_dir, workers=1)[chart_id]
+        result = render_charts(
+            [chart], project.settings.cache_dir, workers=1, sources_of=project.sources_of
+        )[chart_id]
     except WriterError as exc:
         click.echo(exc.report(), err=True)
         sys.exit(1)

@@ -1,13 +1,15 @@
 """The static images of a chart, made from the SVG the renderer wrote: coordinates rounded, a
-byte budget for inline SVG, and the SVG of the download PNG with its title drawn in.
+byte budget for inline SVG, and the SVG of the download PNG with its title, notes and sources
+drawn in.
 
-Standard library only: render workers import this.
+Standard library only at import: render workers import this.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from xml.sax.saxutils import escape as xml_escape
 
 from .variants import svg_height, svg_width
@@ -25,6 +27,15 @@ TITLE_SIZE, TITLE_LINE, TITLE_COLOR = 16, 19, "#111111"
 SUBTITLE_SIZE, SUBTITLE_LINE, SUBTITLE_COLOR = 13, 16, "#555555"
 SUBTITLE_GAP = 3  # between title and subtitle
 TITLE_OFFSET = 4  # between the title block and the chart
+# Notes and sources under the chart, in the page's light text colour (54% black) on white.
+FOOT_SIZE, FOOT_LINE, FOOT_COLOR = 11, 14, "#757575"
+FOOT_GAP = 6  # between the chart (its own padding included) and the first note
+FOOT_SPACING = 2  # between notes, and before the sources
+# How far past its box drawn_box looks for ink: a label Vega placed outside the box.
+INK_MARGIN = 200
+
+# Left, top, right, bottom: where ink is, in the page SVG's pixels from its top left corner.
+Box = tuple[float, float, float, float]
 
 # Geometry: the attributes whose numbers are rounded. Text, ids, colours, opacity and stroke
 # widths are left as they are. Text nodes (which may hold `x="1.25"` verbatim: the renderer
@@ -70,25 +81,92 @@ def over_budget(svg: str) -> bool:
     return len(svg.encode("utf-8")) > SVG_BUDGET
 
 
-def image_svg(svg: str, title: str, subtitle: str = "") -> str:
-    """The chart for download: white, with its title and subtitle wrapped above it.
+def image_svg(
+    svg: str,
+    title: str,
+    subtitle: str = "",
+    notes: Sequence[str] = (),
+    sources: Sequence[str] = (),
+    drawn: Box | None = None,
+) -> str:
+    """The chart for download: white, title and subtitle wrapped above it, notes and source
+    titles below, so that it still says what it shows and where from when shared alone.
 
-    The page SVG goes in as it is, so the PNG needs no second render of the spec.
+    The page SVG goes in as it is, so the PNG needs no second render of the spec. `drawn`:
+    where the chart really has ink (`drawn_box`); the image grows to hold ink outside the box.
     """
+    chart_w, chart_h = svg_width(svg), svg_height(svg)
+    # Grow a side only when ink crosses it: an unclipped chart keeps its size.
+    left = top_out = right = bottom = 0.0
+    if drawn is not None:
+        x0, y0, x1, y1 = drawn
+        left = -x0 + IMAGE_PAD if x0 < 0 else 0.0
+        top_out = -y0 + IMAGE_PAD if y0 < 0 else 0.0
+        right = x1 - chart_w + IMAGE_PAD if x1 > chart_w else 0.0
+        bottom = y1 - chart_h + IMAGE_PAD if y1 > chart_h else 0.0
     # As wide as the chart, so the page can show the chart alone by cropping the title off.
-    width = svg_width(svg)
+    width = left + chart_w + right
     wrap = width - 2 * IMAGE_PAD
-    texts: list[str] = []
-    y = float(IMAGE_PAD)
-    blocks = [(title, TITLE_SIZE, TITLE_LINE, TITLE_COLOR, True)]
+    head = [(title, TITLE_SIZE, TITLE_LINE, TITLE_COLOR, True)]
     if subtitle:
-        blocks.append((subtitle, SUBTITLE_SIZE, SUBTITLE_LINE, SUBTITLE_COLOR, False))
-    for i, (text, size, line, colour, bold) in enumerate(blocks):
+        head.append((subtitle, SUBTITLE_SIZE, SUBTITLE_LINE, SUBTITLE_COLOR, False))
+    texts, y = _text_block(head, IMAGE_PAD, wrap, SUBTITLE_GAP)
+    # The page SVG brings its own top padding.
+    top = y + TITLE_OFFSET - IMAGE_PAD if texts else 0.0
+    y = top + top_out + chart_h + bottom
+    foot = [(f"Note: {note}", FOOT_SIZE, FOOT_LINE, FOOT_COLOR, False) for note in notes if note]
+    if sources:
+        label = "Source" if len(sources) == 1 else "Sources"
+        foot.append((f"{label}: {'; '.join(sources)}", FOOT_SIZE, FOOT_LINE, FOOT_COLOR, False))
+    below, end = _text_block(foot, y + FOOT_GAP, wrap, FOOT_SPACING)
+    if below:
+        y = end + IMAGE_PAD
+    w, h = _num(width), _num(y)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="{w}" height="{h}" viewBox="0 0 {w} {h}">'
+        f'<rect width="{w}" height="{h}" fill="#ffffff"/>{"".join(texts)}'
+        f"{_moved(svg, left, top + top_out)}{''.join(below)}</svg>"
+    )
+
+
+def drawn_box(svg: str) -> Box | None:
+    """Where the SVG really has ink, as the rasterizer draws it; None for an empty chart.
+
+    Vega sizes the SVG from its own bounds, which a fitted layout (`autosize: fit`) can leave
+    short of the last axis label; the PNG must not cut it.
+    """
+    import io
+
+    import vl_convert as vlc
+    from PIL import Image
+
+    m = INK_MARGIN
+    w, h = svg_width(svg) + 2 * m, svg_height(svg) + 2 * m
+    canvas = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="{_num(w)}" height="{_num(h)}">{_moved(svg, m, m)}</svg>'
+    )
+    # The page SVG's background is transparent: ink is whatever is not.
+    with Image.open(io.BytesIO(bytes(vlc.svg_to_png(canvas, scale=1)))) as image:
+        box = image.convert("RGBA").getchannel("A").getbbox()
+    if box is None:
+        return None
+    x0, y0, x1, y1 = box
+    return (x0 - m, y0 - m, x1 - m, y1 - m)
+
+
+def _text_block(
+    blocks: list[tuple[str, int, int, str, bool]], y: float, wrap: float, gap: float
+) -> tuple[list[str], float]:
+    """Each text wrapped to `wrap` pixels, stacked from `y`: the <text>s and the bottom."""
+    texts: list[str] = []
+    for text, size, line, colour, bold in blocks:
         lines = wrap_text(text, size, bold, wrap)
         if not lines:
             continue
-        if i and texts:
-            y += SUBTITLE_GAP
+        if texts:
+            y += gap
         weight = ' font-weight="bold"' if bold else ""
         for n, part in enumerate(lines):
             # The first baseline sits 0.8 em below the top of the block, as in Vega.
@@ -98,14 +176,7 @@ def image_svg(svg: str, title: str, subtitle: str = "") -> str:
                 f"{xml_escape(part)}</text>"
             )
         y += size + (len(lines) - 1) * line
-    # The page SVG brings its own top padding.
-    top = y + TITLE_OFFSET - IMAGE_PAD if texts else 0.0
-    w, h = _num(width), _num(top + svg_height(svg))
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-        f'width="{w}" height="{h}" viewBox="0 0 {w} {h}">'
-        f'<rect width="{w}" height="{h}" fill="#ffffff"/>{"".join(texts)}{_moved(svg, top)}</svg>'
-    )
+    return texts, y
 
 
 def wrap_text(text: str, size: float, bold: bool, width: float) -> list[str]:
@@ -148,8 +219,8 @@ def _char_width(char: str) -> float:
     return 1.0 if unicodedata.east_asian_width(char) in "WF" else 0.62
 
 
-def _moved(svg: str, top: float) -> str:
-    """The page SVG's content moved down by `top`, as a group.
+def _moved(svg: str, left: float, top: float) -> str:
+    """The page SVG's content moved right by `left` and down by `top`, as a group.
 
     Not a nested <svg>: the rasterizer clips nested viewports, which doubles its time.
     """
@@ -158,8 +229,10 @@ def _moved(svg: str, top: float) -> str:
     if not match or end < match.end():
         return ""
     box = re.search(r'\sviewBox="(-?[\d.]+)[ ,]+(-?[\d.]+)', match.group(0))
-    left, up = (float(box.group(1)), float(box.group(2))) if box else (0.0, 0.0)
-    return f'<g transform="translate({_num(-left)},{_num(top - up)})">{svg[match.end() : end]}</g>'
+    x, up = (float(box.group(1)), float(box.group(2))) if box else (0.0, 0.0)
+    return (
+        f'<g transform="translate({_num(left - x)},{_num(top - up)})">{svg[match.end() : end]}</g>'
+    )
 
 
 def _round_numbers(text: str) -> str:

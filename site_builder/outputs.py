@@ -6,8 +6,10 @@ Collected while pages are written, then written into the site at the end of the 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,8 +20,22 @@ from .cache import write_atomic
 from .pipeline import Project
 from .render import in_pool
 
+log = logging.getLogger("site_builder")
+
 CARD_DIR = "assets/cards"
 EMBED_DIR = "embed"
+# Without the site's address, embed codes can only point at the chart relatively: on another
+# site that address finds nothing. Said once per build, and in every embed disclosure.
+NO_SITE_URL = (
+    "embeds: no site_url, so embed codes use addresses relative to this site and work only "
+    "here; set site_url in mkdocs.yml (e.g. site_url: !ENV [SITE_URL, null], then SITE_URL=...)"
+)
+EMBED_NOTE = (
+    '<p class="sb-figure__note sb-figure__embed-note">This code points to the chart by an '
+    "address relative to this site, so it works only here: the site was built without its "
+    "address (site_url).</p>"
+)
+_EMBED_SUMMARY = re.compile(r'<details class="sb-figure__embed"><summary>.*?</summary>')
 
 
 @dataclass
@@ -41,6 +57,10 @@ class Outputs:
     pages: list[PageInfo] = field(default_factory=list)
     cards: dict[str, tuple[str, str]] = field(default_factory=dict)  # file -> (SVG, digest)
     story_of: dict[str, str] = field(default_factory=dict)  # chart id -> first page showing it
+
+    def __post_init__(self) -> None:
+        if not self.site_url and self.project.charts:
+            log.info(NO_SITE_URL)
 
     def absolute(self, path: str) -> str | None:
         return self.site_url.rstrip("/") + "/" + path if self.site_url else None
@@ -84,6 +104,12 @@ class Outputs:
         src = self.absolute(path) or relative(path, page_url)
         title = self.project.charts[chart_id].definition.title
         return publish.embed_snippet(src, title.replace('"', "'"), chart_id)
+
+    def with_embed_note(self, body: str) -> str:
+        """The figure's body, its embed disclosure saying so when the code is only relative."""
+        if self.site_url:
+            return body
+        return _EMBED_SUMMARY.sub(lambda m: m.group(0) + EMBED_NOTE, body, count=1)
 
     def write(self, site_dir: Path, figure_for: Callable[[str, str], str]) -> None:
         """Cards, one embed page per chart, the feed and robots.txt, into the built site."""

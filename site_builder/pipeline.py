@@ -164,7 +164,10 @@ def render(project: Project) -> None:
     """Render every chart (or take it from the cache); log Vega-Lite's warnings on them."""
     clock = time.perf_counter()
     project.rendered = render_charts(
-        list(project.charts.values()), project.settings.cache_dir, project.settings.workers
+        list(project.charts.values()),
+        project.settings.cache_dir,
+        project.settings.workers,
+        project.sources_of,
     )
     project.timings["render"] = time.perf_counter() - clock
     # Warnings, not errors: the chart still draws, but strict builds (the default) stop on them.

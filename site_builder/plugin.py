@@ -189,9 +189,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             head = self.outputs.page_head(page.title or "", page.url, summary, charts)
             output = output.replace("</head>", head + "</head>", 1)
         for chart_id, _ in refs.charts if refs else []:
-            output = output.replace(
-                body_marker(chart_id), self._body_for(chart_id, page.url, embed=True)
-            )
+            body = self._body_for(chart_id, page.url, embed=True)
+            if self.outputs is not None:
+                body = self.outputs.with_embed_note(body)
+            output = output.replace(body_marker(chart_id), body)
         for name, _ in refs.datasets if refs else []:
             output = output.replace(datasets_marker(name), self._datasets_for(name, page.url))
         return output

@@ -10,7 +10,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .cache import tool_digest, write_atomic
 from .compilelog import caught_warnings
 from .errors import Problem, RenderError
-from .images import compressed, image_svg, over_budget, round_svg
+from .images import compressed, drawn_box, image_svg, over_budget, round_svg
 from .textfit import clipped_text
 from .urls import unsafe_links
 from .variants import NARROW_ABOVE, is_vega, narrow_spec, padded_spec, svg_width
 
 if TYPE_CHECKING:
+    from .catalog import Source
     from .charts import BuiltChart
 
 log = logging.getLogger("site_builder")
@@ -110,18 +111,30 @@ def page_spec(chart: BuiltChart) -> dict[str, Any]:
     return {**chart.spec, "config": _merge(THEME, chart.spec.get("config", {}))}
 
 
-def image_caption(chart: BuiltChart) -> dict[str, str]:
-    """The title and subtitle drawn above the chart in its PNG; none if the spec draws its own."""
-    if "title" in chart.spec:
-        return {}
+def image_caption(chart: BuiltChart, sources: Sequence[Source] = ()) -> dict[str, Any]:
+    """What the PNG says around the chart: title and subtitle (none if the spec draws its own),
+    notes, and the titles of `sources` (those the figure's caption shows)."""
     d = chart.definition
-    return {"title": d.title, "subtitle": d.subtitle or ""}
+    caption: dict[str, Any] = {}
+    if "title" not in chart.spec:
+        caption = {"title": d.title, "subtitle": d.subtitle or ""}
+    if d.notes:
+        caption["notes"] = list(d.notes)
+    if sources:
+        caption["sources"] = [s.title for s in sources]
+    return caption
 
 
 def render_charts(
-    charts: list[BuiltChart], cache_dir: Path, workers: int = 0
+    charts: list[BuiltChart],
+    cache_dir: Path,
+    workers: int = 0,
+    sources_of: Callable[[BuiltChart], Sequence[Source]] | None = None,
 ) -> dict[str, Rendered]:
-    """Render every chart, reusing the cache; all failures reported together."""
+    """Render every chart, reusing the cache; all failures reported together.
+
+    `sources_of`: a chart's sources, for its PNG (default: those the chart names itself).
+    """
     import vl_convert as vlc
 
     versions = {
@@ -135,7 +148,8 @@ def render_charts(
     # This tool's code too: a new rounding or image step must not reuse old renders.
     setup = _dumps({"versions": versions, "theme": THEME, "tool": tool_digest()})
     for chart in charts:
-        caption_json = _dumps(image_caption(chart))
+        sources = sources_of(chart) if sources_of else chart.definition.sources or []
+        caption_json = _dumps(image_caption(chart, sources))
         # The spec's digest stands for the spec when the build has it: no need to serialise
         # a chart that is in the cache.
         key = _hash(chart.digest or _dumps(chart.spec), caption_json, setup)
@@ -241,7 +255,7 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
     """Render one chart in this process (wide and narrow SVG, the narrow spec, PNG, and the
     compressed image a page shows instead of an SVG over the budget); errors come back as text.
 
-    `caption_json`: the title and subtitle for the PNG (see `image_caption`).
+    `caption_json`: what the PNG says around the chart (see `image_caption`).
     """
     import vl_convert as vlc
 
@@ -262,7 +276,14 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
             svg = round_svg(drawn)
             narrow, narrow_json = _render_narrow(spec, svg, version)
         clipped = {"wide": clipped_text(svg), "phone": clipped_text(narrow) if narrow else []}
-        image = image_svg(svg, caption.get("title", ""), caption.get("subtitle", ""))
+        image = image_svg(
+            svg,
+            caption.get("title", ""),
+            caption.get("subtitle", ""),
+            caption.get("notes", []),
+            caption.get("sources", []),
+            drawn_box(svg),
+        )
         png = bytes(vlc.svg_to_png(image, scale=PNG_SCALE))
         fallback = compressed(png) if over_budget(svg) else b""
     except Exception as exc:

@@ -126,6 +126,20 @@ def test_build_logs_render_counts(built: tuple[Path, subprocess.CompletedProcess
     assert "charts: 2 rendered, 0 from cache" in result.stderr
 
 
+def test_embeds_without_site_url_say_so(
+    built: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    project, result = built  # the mini project sets no site_url
+    # Said once per build, as information: a strict build does not fail on it.
+    assert result.stderr.count("embeds: no site_url") == 1
+    assert "INFO    -  embeds: no site_url, so embed codes use addresses relative" in result.stderr
+    embed = page(project, "index.html").select_one("figure#city-population .sb-figure__embed")
+    assert embed.select_one("code").get_text().startswith('<iframe src="embed/city-population/"')
+    note = embed.select_one(".sb-figure__embed-note")
+    assert note is not None and "works only here" in note.get_text()
+    assert "site_url" in note.get_text()
+
+
 def test_cache_then_one_csv(fresh_mini: Path) -> None:
     mini = fresh_mini
     assert "charts: 2 rendered, 0 from cache" in run_cli(mini, "build").stderr

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import io
+import json
 import re
 import xml.etree.ElementTree as ET
 
 import vl_convert as vlc
+from PIL import Image, ImageOps
 
 from site_builder.images import (
+    FOOT_COLOR,
+    FOOT_SIZE,
+    IMAGE_PAD,
     SVG_BUDGET,
     TITLE_LINE,
+    drawn_box,
     image_svg,
     over_budget,
     round_svg,
     text_width,
     wrap_text,
 )
+from site_builder.render import THEME, render_one
+from site_builder.variants import svg_width
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 CHART = (
@@ -126,3 +135,84 @@ def test_image_png_is_twice_the_size() -> None:
         round(2 * float(root.get("width", 0))),
         round(2 * float(root.get("height", 0))),
     )
+
+
+def _foot(image: str) -> list[ET.Element]:
+    root = ET.fromstring(image)  # well-formed: the text is escaped
+    return [t for t in root.iter(f"{SVG_NS}text") if t.get("font-size") == str(FOOT_SIZE)]
+
+
+def test_notes_and_sources_are_wrapped_below_the_chart() -> None:
+    note = "Evil <script>alert('x')</script> & a note that is long enough to need a second line"
+    image = image_svg(round_svg(CHART), "A title", "", [note], ["Test & <one>", "Two"])
+    assert "<script>" not in image and "&lt;script&gt;" in image
+    foot = _foot(image)
+    assert all(t.get("fill") == FOOT_COLOR for t in foot)
+    # The chart is moved down by the title block; the foot starts under its bottom.
+    moved = ET.fromstring(image).find(f"{SVG_NS}g")
+    assert moved is not None
+    top = float(re.findall(r"[\d.]+", moved.get("transform", ""))[1])
+    assert all(float(t.get("y", 0)) > top + 100 for t in foot)
+    text = [t.text or "" for t in foot]
+    sources = text.index("Sources: Test & <one>; Two")
+    assert sources >= 2  # the note took two lines at least
+    assert " ".join(text[:sources]) == f"Note: {note}"
+    assert all(text_width(line, FOOT_SIZE) <= 200.2 - 2 * IMAGE_PAD for line in text)
+
+
+def test_one_source_is_labelled_source() -> None:
+    image = image_svg(round_svg(CHART), "A title", sources=["Only one"])
+    assert [t.text for t in _foot(image)] == ["Source: Only one"]
+
+
+def test_the_image_grows_with_its_notes() -> None:
+    heights = []
+    for count in range(3):
+        notes = [f"Note number {n}" for n in range(count)]
+        root = ET.fromstring(image_svg(round_svg(CHART), "A title", "", notes))
+        assert root.get("width") == "200.2"  # the width stays the chart's
+        heights.append(float(root.get("height", 0)))
+    assert heights[0] < heights[1] < heights[2]
+
+
+def test_ink_outside_the_box_widens_the_image() -> None:
+    # Ink 10 px left of the box and 30 px right of it: both sides grow, the chart moves right.
+    root = ET.fromstring(image_svg(round_svg(CHART), "", drawn=(-10, 0, 230.2, 100)))
+    assert float(root.get("width", 0)) == 10 + IMAGE_PAD + 200.2 + 30 + IMAGE_PAD
+    moved = root.find(f"{SVG_NS}g")
+    assert moved is not None and moved.get("transform") == f"translate({10 + IMAGE_PAD},0)"
+    inside = ET.fromstring(image_svg(round_svg(CHART), "", drawn=(2, 3, 198, 97)))
+    assert inside.get("width") == "200.2" and inside.get("height") == "100"
+
+
+# Vega fits this chart into 200 px and its last label, centred on the last band, runs past
+# the edge of the SVG (a bounds check of the renderer that `fit` skips).
+LONG_LAST_LABEL = {
+    "data": {"values": [{"d": "A", "v": 1}, {"d": "Something much longer at the end", "v": 3}]},
+    "mark": "bar",
+    "encoding": {
+        "x": {"field": "d", "type": "nominal", "axis": {"labelAngle": 0}},
+        "y": {"field": "v", "type": "quantitative"},
+    },
+    "width": 200,
+    "autosize": {"type": "fit-x", "contains": "padding"},
+    "config": THEME,
+}
+
+
+def test_a_label_past_the_svg_edge_is_whole_in_the_png() -> None:
+    svg = round_svg(vlc.vegalite_to_svg(LONG_LAST_LABEL))
+    box = drawn_box(svg)
+    assert box is not None and box[2] > svg_width(svg) + 5  # the renderer's SVG cuts it
+    outcome = render_one(json.dumps(LONG_LAST_LABEL), json.dumps({"title": "T"}))
+    assert not isinstance(outcome, str), outcome
+    png = Image.open(io.BytesIO(outcome[2])).convert("L")
+    ink = ImageOps.invert(png).getbbox()
+    assert ink is not None
+    assert png.width >= 2 * (box[2] + IMAGE_PAD)
+    assert ink[2] <= png.width - 2 * IMAGE_PAD + 2  # white padding on the right, as elsewhere
+
+
+def test_drawn_box_of_an_empty_chart_is_none() -> None:
+    empty = '<svg xmlns="http://www.w3.org/2000/svg" width="50" height="20"></svg>'
+    assert drawn_box(empty) is None

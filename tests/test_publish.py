@@ -47,6 +47,7 @@ def published(tmp_path_factory: pytest.TempPathFactory, render_cache: Path) -> P
     project = copy_story(tmp_path_factory.mktemp("published") / "story", render_cache)
     result = run_cli(project, "build", env={"SITE_URL": SITE_URL})
     assert result.returncode == 0, result.stderr
+    (project / "build.log").write_text(result.stderr)
     return project / "site"
 
 
@@ -94,6 +95,8 @@ def test_every_chart_has_an_embed_page(published: Path) -> None:
     home = BeautifulSoup((published / "index.html").read_text(), "html.parser")
     snippet = home.select_one("figure .sb-figure__embed code").get_text()
     assert snippet.startswith(f'<iframe src="{SITE_URL}embed/')
+    assert home.select_one(".sb-figure__embed-note") is None  # absolute: no note needed
+    assert "embeds: no site_url" not in (published.parent / "build.log").read_text()
     charts = {p.name for p in (published / "embed").iterdir()}
     figures = {
         f["id"]

@@ -114,10 +114,11 @@ def test_svg_and_png_at_twice_the_size(mini: Path, tmp_path: Path) -> None:
     result = render_charts([chart], tmp_path / "cache", workers=1)["city-population"]
     assert result.svg.startswith("<svg") and "Windhoek" in result.svg
     assert "&lt;script&gt;" in result.svg  # data text is escaped by the renderer
-    # The PNG is the page SVG under a one-line title and subtitle, as Vega-Lite drew them.
+    # The PNG is the page SVG under a one-line title and subtitle, as Vega-Lite drew them,
+    # over its one-line note (6 px gap, 11 px line, 4 px padding).
     assert png_size(result.png) == (
         round(2 * svg_width(result.svg)),
-        round(2 * (svg_height(result.svg) + 36)),
+        round(2 * (svg_height(result.svg) + 36 + 21)),
     )
     assert not result.from_cache
 
@@ -130,7 +131,10 @@ def test_png_has_the_title_and_page_spec_does_not(mini: Path) -> None:
     assert image_caption(chart) == {
         "title": "Windhoek is the largest <b>city</b>",
         "subtitle": "Population",
+        "notes": ["Made-up numbers & test values."],
     }
+    project = prepare(mini)
+    assert image_caption(chart, project.sources_of(chart))["sources"] == ["Test source <one>"]
     assert "font" not in chart.spec["config"]  # the theme went into a copy
 
 
@@ -148,16 +152,37 @@ def test_title_changes_the_png_and_the_key(mini: Path, tmp_path: Path) -> None:
     assert width == png_size(first.png)[0]  # wrapped to the chart's width, not widened
     lines = len(wrap_text(longer.definition.title, 16, True, svg_width(first.svg) - 8))
     assert lines >= 2
-    assert height == round(2 * (svg_height(second.svg) + 20 + (lines - 1) * 19))
+    assert height == round(2 * (svg_height(second.svg) + 20 + (lines - 1) * 19 + 21))
 
 
 def test_a_spec_with_its_own_title_gets_none_added(mini: Path) -> None:
     chart = prepare(mini).charts["city-population"]
     titled = replace(chart, spec={**chart.spec, "title": "Drawn by Vega-Lite"})
-    assert image_caption(titled) == {}
-    svg, _, png, _, _ = ok(render_one(_dumps(page_spec(titled)), _dumps(image_caption(titled))))
+    bare = replace(titled, definition=replace(titled.definition, notes=[]))
+    assert image_caption(bare) == {}
+    svg, _, png, _ = ok(render_one(_dumps(page_spec(bare)), _dumps(image_caption(bare))))
     assert "Drawn by Vega-Lite" in svg
     assert png_size(png) == (round(2 * svg_width(svg)), round(2 * svg_height(svg)))
+    # Its notes still go under it.
+    assert image_caption(titled) == {"notes": ["Made-up numbers & test values."]}
+
+
+def test_notes_and_sources_change_the_png_and_the_key(mini: Path, tmp_path: Path) -> None:
+    project = prepare(mini)
+    chart = project.charts["city-population"]
+    cache = tmp_path / "cache"
+    plain = render_charts([chart], cache, workers=1)["city-population"]
+    sourced = render_charts([chart], cache, workers=1, sources_of=project.sources_of)
+    more = replace(
+        chart, definition=replace(chart.definition, notes=[*chart.definition.notes, "B"])
+    )
+    noted = render_charts([more], cache, workers=1, sources_of=project.sources_of)
+    keys = {plain.key, sourced["city-population"].key, noted["city-population"].key}
+    assert len(keys) == 3
+    heights = [
+        png_size(r.png)[1] for r in (plain, sourced["city-population"], noted["city-population"])
+    ]
+    assert heights[0] < heights[1] < heights[2]
 
 
 def test_static_svgs_are_rounded(mini: Path, tmp_path: Path) -> None:

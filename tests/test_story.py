@@ -7,13 +7,19 @@ import csv
 import json
 import re
 import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import vl_convert as vlc
 import yaml
 from bs4 import BeautifulSoup
 from conftest import ROOT, run_cli
 from helpers import edit, report
+
+from site_builder.variants import NARROW_ABOVE, narrow_spec
+
+LAND = "#dcdcdc"  # charts/_palette.py: countries outside the story
 
 # Each page and the charts it shows, in order.
 PAGES = {
@@ -146,6 +152,60 @@ def test_tables_keep_the_chart_order_and_the_chart_formats(site: Path) -> None:
     assert mining["China"]["Data year"] == "2024"  # a year as text: no thousands separator
     csv_file = next((site / "assets" / "charts").glob("rare-earth-mining-usgs.*.csv"))
     assert csv_file.read_text().splitlines()[0] == "Country,data_year,value_pct,Shown as"
+
+
+def _map_problems(svg: str) -> list[str]:
+    """What of the members falls outside the map's view: outline points, dots, label points."""
+    root = ET.fromstring(re.sub(r'\sxmlns="[^"]+"', "", svg, count=1))
+    background = root.find(".//path[@class='background']")
+    assert background is not None
+    width, height = map(float, re.findall(r"[hv](-?[\d.]+)", background.get("d", ""))[:2])
+
+    def outside(x: float, y: float) -> bool:
+        return not (-0.5 <= x <= width + 0.5 and -0.5 <= y <= height + 0.5)
+
+    problems = []
+    shapes = root.findall(".//g[@class]")
+    members = [
+        path
+        for g in shapes
+        if "mark-shape" in g.get("class", "")
+        for path in g.findall("path")
+        if path.get("fill") != LAND
+    ]
+    assert len(members) >= 9, "a member's outline is missing"  # Singapore has none
+    for path in members:
+        numbers = [float(n) for n in re.findall(r"-?[\d.]+", path.get("d", ""))]
+        points = list(zip(numbers[::2], numbers[1::2], strict=True))  # M and L: x,y pairs
+        cut = [pt for pt in points if outside(*pt)]
+        if cut:
+            problems.append(f"outline {path.get('fill')}: {len(cut)} points outside, e.g. {cut[0]}")
+    for kind in ("mark-symbol", "mark-text"):
+        for g in shapes:
+            if kind not in g.get("class", ""):
+                continue
+            for item in g:
+                x, y = map(float, re.findall(r"-?[\d.]+", item.get("transform", ""))[:2])
+                if outside(x, y):
+                    problems.append(f"{kind} {item.text or ''} at {(x, y)}")
+    return problems
+
+
+def test_map_frames_every_member_whole_at_any_width(site: Path) -> None:
+    """Every member's outline, dot and label point lies inside the map: as the page shows it
+    (and the PNG draws it), on a phone, and live at a desktop width."""
+    fig = page(site, "alliance/index.html").select_one("#alliance-map")
+    wide = str(fig.select_one("svg.sb-static--wide"))
+    live = json.loads(next((site / "assets" / "charts").glob("alliance-map.*.vl.json")).read_text())
+    phone = narrow_spec({**live, "width": 335}, 2 * NARROW_ABOVE)  # laid out as for a phone
+    assert phone is not None
+    svgs = {
+        "wide": wide,
+        "phone": vlc.vegalite_to_svg(phone, allowed_base_urls=[]),
+        "live, 700 px": vlc.vegalite_to_svg({**live, "width": 700}, allowed_base_urls=[]),
+    }
+    for name, svg in svgs.items():
+        assert _map_problems(svg) == [], name
 
 
 def test_claims_page_lists_every_claim(site: Path) -> None:
