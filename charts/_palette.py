@@ -3,12 +3,12 @@
 Only data colours live here; text, axes and backgrounds come from the site's theme.
 """
 
-CHINA = "#c0392b"
-US = "#1f5fa8"
-ALLY = "#2a8c82"
+CHINA = "#c43a2c"
+US = "#236bbd"
+ALLY = "#23766d"
 OTHER = "#8c8c8c"
-FLOOR = "#e8a39b"  # a lighter China red for values known only as a floor
-ALLY_LATER = "#86c5bd"  # a lighter ally teal: signed the declaration later
+FLOOR = "#dd7469"  # a lighter China red for values known only as a floor
+ALLY_LATER = "#31a599"  # a lighter ally teal: signed the declaration later
 LAND = "#dcdcdc"  # countries outside the story, on maps
 BORDER = "#ffffff"  # thin lines between countries, on maps
 
@@ -34,7 +34,7 @@ def country_colour(name: str) -> str:
 
 # Status of a claim against the record: hues no country uses, ordered light to dark.
 STATUS = ("confirmed", "conflicting", "unconfirmed")
-STATUS_COLOURS = {"confirmed": "#5b4a9b", "conflicting": "#e08214", "unconfirmed": "#a6a6a6"}
+STATUS_COLOURS = {"confirmed": "#6f5db2", "conflicting": "#d77d13", "unconfirmed": "#949494"}
 
 # Short names for labels, where the full name does not fit on a phone.
 SHORT_NAMES = {

@@ -17,6 +17,15 @@ from .compilelog import warning_problem
 from .errors import Problem, Problems, WriterError
 from .facts import Fact, FactDef, check_fact_names, compute_facts, read_fact_file
 from .markdown import PageRefs, check_page_refs, scan_page
+from .palette import (
+    DARK_BACKGROUND,
+    LIGHT_BACKGROUND,
+    PAGE_COLOURS,
+    contrast,
+    nearest_readable,
+    readable_on_both,
+    spec_colours,
+)
 from .render import Rendered, render_charts
 
 log = logging.getLogger("site_builder")
@@ -140,6 +149,8 @@ def prepare(settings: Settings) -> Project:
     for p in _unsupported_claims(facts, fact_defs, pages):
         problems.add(p)
     problems.raise_if_any()
+    for chart in charts.values():
+        _warn_pale_colours(chart)
     timings["chart"] = time.perf_counter() - clock
     return Project(
         settings,
@@ -150,6 +161,26 @@ def prepare(settings: Settings) -> Project:
         timings=timings,
         fact_sources={d.id: f"{d.path}:{d.line}" for d in fact_defs},
     )
+
+
+def _warn_pale_colours(chart: BuiltChart) -> None:
+    """A colour the writer chose that fades into either palette's background (below 3:1)."""
+    d = chart.definition
+    for colour in spec_colours(chart.spec):
+        if colour in PAGE_COLOURS or readable_on_both(colour):
+            continue
+        log.warning(
+            "%s:%d: chart '%s': colour %s has %.1f:1 contrast on the light page and %.1f:1 on "
+            "the dark one; marks need 3:1 to be seen\n  hint: use %s (the same hue, readable on "
+            "both)",
+            d.path,
+            d.line,
+            chart.id,
+            colour,
+            contrast(colour, LIGHT_BACKGROUND),
+            contrast(colour, DARK_BACKGROUND),
+            nearest_readable(colour),
+        )
 
 
 def _spec_cache(settings: Settings) -> SpecCache:

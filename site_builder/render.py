@@ -21,9 +21,19 @@ from .cache import tool_digest, write_atomic
 from .compilelog import caught_warnings
 from .errors import Problem, RenderError
 from .images import compressed, drawn_box, image_svg, over_budget, round_svg
+from .palette import CATEGORY
 from .textfit import clipped_text
 from .urls import unsafe_links
-from .variants import NARROW_ABOVE, is_vega, narrow_spec, padded_spec, svg_width
+from .variants import (
+    NARROW_ABOVE,
+    NARROW_WIDTH,
+    first_ratio,
+    is_vega,
+    narrow_spec,
+    next_ratio,
+    padded_spec,
+    svg_width,
+)
 
 if TYPE_CHECKING:
     from .catalog import Source
@@ -43,6 +53,8 @@ THEME: dict[str, Any] = {
     "background": "transparent",
     "padding": 4,
     "view": {"stroke": None},
+    # Categories readable on the light page and the dark one (palette.py).
+    "range": {"category": CATEGORY},
     "axis": {
         "labelFontSize": 12,
         "titleFontSize": 12,
@@ -326,11 +338,28 @@ def _render_narrow(spec: dict[str, Any], svg: str, version: str | None) -> tuple
         return round_svg(vlc.vegalite_to_svg(layout, vl_version=version, allowed_base_urls=[]))
 
     narrow = draw(small)
-    if clipped_text(narrow) and small.get("autosize", {}).get("type") == "fit-x":
-        # Fitting leaves out labels beside the marks: measure the overhang, then make room.
-        probe = draw({**small, "autosize": {"type": "pad"}})
-        small = padded_spec(small, svg_width(probe))
-        narrow = draw(small)
+    if small.get("autosize", {}).get("type") == "fit-x":
+        if clipped_text(narrow):
+            # Fitting leaves out labels beside the marks: measure the overhang, make room.
+            small = {**small, "autosize": {"type": "pad"}}
+            narrow = draw(small)
+            for _ in range(3):
+                if svg_width(narrow) <= NARROW_WIDTH + 0.5 or small.get("width") == 40:
+                    break
+                small = padded_spec(small, svg_width(narrow))
+                narrow = draw(small)
+    else:
+        # A composition: its labels and gaps do not shrink with its views; measure, retry.
+        wide = svg_width(svg)
+        ratio = first_ratio(wide)
+        for _ in range(2):
+            if svg_width(narrow) <= NARROW_WIDTH + 0.5:
+                break
+            ratio = next_ratio(wide, ratio, svg_width(narrow))
+            retry = narrow_spec(spec, wide, ratio)
+            if retry is None:
+                break
+            small, narrow = retry, draw(retry)
     if svg_width(narrow) > NARROW_ABOVE or over_budget(narrow):
         return "", ""  # it would not get narrow (or light) enough: the wide one serves instead
     return narrow, _dumps(small)

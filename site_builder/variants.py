@@ -110,7 +110,9 @@ def breakpoint_css() -> str:
     return "\n".join(rules) + "\n"
 
 
-def narrow_spec(spec: dict[str, Any], rendered_width: float) -> dict[str, Any] | None:
+def narrow_spec(
+    spec: dict[str, Any], rendered_width: float, ratio: float | None = None
+) -> dict[str, Any] | None:
     """The same chart laid out for a phone, or None when it is narrow enough already.
 
     Legends go on top in as many columns as fit, long axis labels are cut with an ellipsis
@@ -127,8 +129,9 @@ def narrow_spec(spec: dict[str, Any], rendered_width: float) -> dict[str, Any] |
         narrow["width"] = NARROW_WIDTH
         narrow["autosize"] = {"type": "fit-x", "contains": "padding"}
         return narrow
-    # Compositions cannot be fitted: shrink every view's width in proportion.
-    ratio = max(0.35, NARROW_WIDTH / rendered_width)
+    # Compositions cannot be fitted: shrink every view's width in proportion (`ratio`, once
+    # a first drawing has shown how much of the width does not shrink).
+    ratio = ratio or first_ratio(rendered_width)
     config = narrow.setdefault("config", {}).setdefault("view", {})
     config["continuousWidth"] = round(config.get("continuousWidth", 300) * ratio)
     _scale_widths(narrow, ratio)
@@ -138,12 +141,27 @@ def narrow_spec(spec: dict[str, Any], rendered_width: float) -> dict[str, Any] |
 def padded_spec(narrow: dict[str, Any], drawn_width: float) -> dict[str, Any]:
     """The phone layout with room for everything it draws, for when fitting cut text off
     (labels beside marks, which Vega's fit does not count): its plot is narrowed by the
-    overhang measured in a first drawing at `drawn_width`."""
+    overhang measured in a drawing at `drawn_width`."""
     padded = {**narrow, "autosize": {"type": "pad"}}
     width = narrow.get("width")
     if isinstance(width, (int, float)):
-        padded["width"] = max(60, round(width - (drawn_width - NARROW_WIDTH)))
+        padded["width"] = max(40, round(width - (drawn_width - NARROW_WIDTH)))
     return padded
+
+
+def first_ratio(wide: float) -> float:
+    """How much a composition's views shrink in its first phone layout."""
+    return max(0.35, NARROW_WIDTH / wide)
+
+
+def next_ratio(wide: float, ratio: float, drawn: float) -> float:
+    """The shrink ratio that should bring a composition to the phone's width, from two
+    drawings: the wide one (ratio 1) and one at `ratio` that came out `drawn` wide. Labels and
+    gaps do not shrink, so the width is taken as a fixed part plus a shrinking one."""
+    if drawn >= wide or ratio >= 1:
+        return ratio
+    per_unit = (wide - drawn) / (1 - ratio)  # the shrinking part, at ratio 1
+    return max(0.15, ratio - (drawn - NARROW_WIDTH) / per_unit)
 
 
 # Legend entries: symbol, gap and the space between columns, in px.
@@ -157,17 +175,43 @@ def _phone_config(spec: dict[str, Any]) -> None:
     labels = _legend_labels(spec)
     widest = max((text_width(label, size) for label in labels), default=60.0)
     limit = round(NARROW_WIDTH / 2 - _LEGEND_ENTRY)
-    columns = max(
-        1, min(len(labels) or 1, int(NARROW_WIDTH // (min(widest, limit) + _LEGEND_ENTRY)))
-    )
+    # A legend starts where the plot does, right of the axis labels: about half the width.
+    room = NARROW_WIDTH * 0.55
+    columns = max(1, min(len(labels) or 1, int(room // (min(widest, limit) + _LEGEND_ENTRY))))
     legend = config.setdefault("legend", {})
     legend.setdefault("orient", "top")
     legend.setdefault("direction", "horizontal")
     legend.setdefault("columns", columns)
     legend.setdefault("labelLimit", limit)
+    # A legend the writer placed keeps its place, but wraps and cuts its labels to fit.
+    for placed in _legends(spec):
+        if (
+            placed.get("orient", "top") in ("top", "bottom")
+            and placed.get("direction") != "vertical"
+        ):
+            placed.setdefault("columns", columns)
+        placed.setdefault("labelLimit", limit)
     axis = config.setdefault("axis", {})
     axis.setdefault("labelLimit", round(NARROW_WIDTH * 0.4))
     axis.setdefault("tickSize", 3)
+
+
+def _legends(view: dict[str, Any]) -> list[dict[str, Any]]:
+    """The legend objects a writer set in the encodings, in every view."""
+    found = []
+    encoding = view.get("encoding")
+    if isinstance(encoding, dict):
+        for channel in (*_LEGEND_CHANNELS, "size", "opacity"):
+            enc = encoding.get(channel)
+            if isinstance(enc, dict) and isinstance(enc.get("legend"), dict):
+                found.append(enc["legend"])
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        for sub in view.get(key, []) or []:
+            if isinstance(sub, dict):
+                found += _legends(sub)
+    if isinstance(view.get("spec"), dict):
+        found += _legends(view["spec"])
+    return found
 
 
 def _legend_labels(spec: dict[str, Any]) -> list[str]:

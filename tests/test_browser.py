@@ -191,23 +191,6 @@ def test_every_chart_becomes_interactive_with_tooltips(
     assert tooltips >= 1, "hovering a mark shows its tooltip"
 
 
-def test_charts_follow_their_container(site: tuple[str, list[str]], browser: Any) -> None:
-    base, _ = site
-    page, _ = open_page(browser, base, base, viewport={"width": 900, "height": 900})
-    scroll_all(page)
-    fluid = page.locator(".sb-figure__chart[data-sb-fluid]").first
-    widths = []
-    for viewport in (900, 1400, 700):
-        page.set_viewport_size({"width": viewport, "height": 900})
-        page.wait_for_timeout(600)
-        chart = fluid.locator(".sb-live svg").bounding_box()["width"]
-        box = fluid.evaluate("el => el.clientWidth")
-        assert abs(chart - box) <= 2, (viewport, chart, box)
-        widths.append(chart)
-    assert len(set(widths)) == 3
-    page.context.close()
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_violations(site: tuple[str, list[str]], browser: Any, scheme: str) -> None:
     base, pages = site

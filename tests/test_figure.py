@@ -73,23 +73,28 @@ def test_body_has_table_and_downloads() -> None:
 
 def test_narrow_variant_and_minimum_scale() -> None:
     wide = SVG.replace('width="100"', 'width="600"')
-    narrow = SVG.replace('width="100"', 'width="340"')
-    links = FigureLinks(png="p.png", csv="d.csv", spec="s.json")
-    soup = BeautifulSoup(
-        body_html("c1", "T", "D", (wide, narrow), [], [], links, fluid=True), "html.parser"
-    )
+    narrow = SVG.replace('width="100"', 'width="312"')
+    links = FigureLinks(png="p.png", csv="d.csv", spec="s.json", narrow_spec="n.json")
+    soup = BeautifulSoup(body_html("c1", "T", "D", (wide, narrow), [], [], links), "html.parser")
     holder = soup.select_one(".sb-figure__chart")
-    assert holder["class"] == ["sb-figure__chart", "sb-figure__chart--responsive"]
-    assert holder["data-sb-width"] == "600"
-    assert holder.has_attr("data-sb-fluid") and not holder.has_attr("tabindex")
+    # The phone layout shows below 560 px (600 scaled to 11/12, in 20 px steps), live too.
+    assert holder["data-sb-narrow-below"] == "560"
+    assert holder["data-sb-spec"] == "s.json" and holder["data-sb-spec-narrow"] == "n.json"
+    assert not holder.has_attr("tabindex")
     wide_svg, narrow_svg = soup.select("svg")
     assert wide_svg["class"] == ["marks", "sb-static", "sb-static--wide"]
     assert wide_svg["style"] == "min-width: 550px"
     assert narrow_svg["aria-labelledby"] == "c1-narrow-svg-title c1-narrow-svg-desc"
+    # A chart whose live view reads pointer positions is never scaled: it scrolls instead.
+    soup = BeautifulSoup(
+        body_html("c1", "T", "D", (wide, narrow), [], [], links, exact=True), "html.parser"
+    )
+    assert soup.select_one(".sb-figure__chart")["data-sb-narrow-below"] == "600"
+    assert soup.select_one("svg")["style"] == "min-width: 600px"
     # Without a narrow layout, a wide chart scrolls in a box keyboard users can reach.
     soup = BeautifulSoup(body_html("c1", "T", "D", (wide, ""), [], [], links), "html.parser")
     holder = soup.select_one(".sb-figure__chart")
-    assert holder["tabindex"] == "0" and not holder.has_attr("data-sb-fluid")
+    assert holder["tabindex"] == "0" and not holder.has_attr("data-sb-narrow-below")
 
 
 def test_csv_download_defuses_formulas() -> None:
@@ -132,8 +137,7 @@ def test_over_budget_the_png_stands_in_for_the_svg() -> None:
     soup = BeautifulSoup(html, "html.parser")
     assert soup.find("svg") is None and soup.find("script") is None
     holder = soup.select_one(".sb-figure__chart")
-    assert holder["data-sb-width"] == "600"
-    assert "sb-figure__chart--responsive" not in holder["class"]  # no narrow variant
+    assert not holder.has_attr("data-sb-narrow-below")  # no narrow variant
     (img,) = holder.select("img")
     assert img["src"] == "../a/c1.png"
     assert img["class"] == ["sb-static", "sb-static--wide", "sb-static--image"]
@@ -157,7 +161,7 @@ def test_over_budget_the_png_stands_in_for_the_svg() -> None:
 def test_narrow_variant_over_budget_is_left_out() -> None:
     wide = SVG.replace('width="100"', 'width="600"')
     links = FigureLinks(png="p.png", csv="d.csv", spec="s.json")
-    html = body_html("c1", "T", "D", (wide, heavy_svg(340)), [], [], links, fluid=True)
+    html = body_html("c1", "T", "D", (wide, heavy_svg(312)), [], [], links)
     soup = BeautifulSoup(html, "html.parser")
     assert [svg["class"] for svg in soup.select("svg")] == [
         ["marks", "sb-static", "sb-static--wide"]

@@ -26,9 +26,10 @@ from site_builder.render import (
     image_caption,
     page_spec,
     render_charts,
+    RenderOutcome,
     render_one,
 )
-from site_builder.variants import NARROW_ABOVE, is_fluid, svg_height, svg_width
+from site_builder.variants import NARROW_ABOVE, svg_height, svg_width
 
 # A few bars, written by hand in Vega (as VegaFusion hands them over: theme applied).
 BARS: dict[str, Any] = {
@@ -97,9 +98,7 @@ def dense_scatter(points: int, width: int = 300) -> dict[str, Any]:
     return chart.to_dict()
 
 
-def ok(
-    outcome: tuple[str, str, bytes, bytes, list[str]] | str,
-) -> tuple[str, str, bytes, bytes, list[str]]:
+def ok(outcome: RenderOutcome) -> tuple[str, str, str, bytes, bytes, str, list[str]]:
     assert not isinstance(outcome, str), outcome
     return outcome
 
@@ -160,7 +159,7 @@ def test_a_spec_with_its_own_title_gets_none_added(mini: Path) -> None:
     titled = replace(chart, spec={**chart.spec, "title": "Drawn by Vega-Lite"})
     bare = replace(titled, definition=replace(titled.definition, notes=[]))
     assert image_caption(bare) == {}
-    svg, _, png, _ = ok(render_one(_dumps(page_spec(bare)), _dumps(image_caption(bare))))
+    svg, _, _, png, *_ = ok(render_one(_dumps(page_spec(bare)), _dumps(image_caption(bare))))
     assert "Drawn by Vega-Lite" in svg
     assert png_size(png) == (round(2 * svg_width(svg)), round(2 * svg_height(svg)))
     # Its notes still go under it.
@@ -287,7 +286,6 @@ def vega_bars_body(result: Rendered, stem: str = "b") -> str:
         [],
         [],
         links,
-        fluid=is_fluid(BARS),
     )
 
 
@@ -296,7 +294,7 @@ def test_vega_chart_in_a_figure(tmp_path: Path) -> None:
     html = vega_bars_body(result)
     soup = BeautifulSoup(html, "html.parser")
     holder = soup.select_one(".sb-figure__chart")
-    assert not holder.has_attr("data-sb-fluid")  # drawn at its own width, live too
+    assert not holder.has_attr("data-sb-narrow-below")  # no phone layout for Vega specs
     assert holder["data-sb-spec"] == "b.vl.json"
     (svg,) = holder.select("svg")
     assert svg["role"] == "img" and svg.find("title").get_text() == "Bars in Vega"

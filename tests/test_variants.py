@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from site_builder.textfit import text_width
 from site_builder.variants import (
-    interactive_spec,
-    is_fluid,
+    NARROW_WIDTH,
+    breakpoint_css,
+    is_single_view,
     is_vega,
+    narrow_below,
     narrow_spec,
+    padded_spec,
     svg_height,
     svg_width,
+    uses_pointer_position,
 )
 
 VEGA = {
@@ -22,29 +27,85 @@ VEGA = {
 def test_single_view_fits_the_phone_width() -> None:
     spec = {"mark": "bar", "width": 500}
     narrow = narrow_spec(spec, 620)
-    assert narrow == {
-        "mark": "bar",
-        "width": 340,
-        "autosize": {"type": "fit-x", "contains": "padding"},
-    }
+    assert narrow is not None
+    assert narrow["width"] == NARROW_WIDTH == 312
+    assert narrow["autosize"] == {"type": "fit-x", "contains": "padding"}
+    # Legends on top in columns, long labels cut (the table has them whole), short ticks.
+    assert narrow["config"]["legend"]["orient"] == "top"
+    assert narrow["config"]["axis"] == {"labelLimit": 125, "tickSize": 3}
     assert spec == {"mark": "bar", "width": 500}  # the page spec is left alone
 
 
 def test_narrow_enough_charts_need_no_variant() -> None:
-    assert narrow_spec({"mark": "bar"}, 360) is None
+    assert narrow_spec({"mark": "bar"}, 314) is None
 
 
 def test_compositions_shrink_each_view() -> None:
     spec = {"hconcat": [{"mark": "point", "width": 200}, {"mark": "text", "width": 300}]}
     narrow = narrow_spec(spec, 600)
     assert narrow is not None
-    assert [v["width"] for v in narrow["hconcat"]] == [113, 170]
-    assert narrow["config"]["view"]["continuousWidth"] == 170
+    assert [v["width"] for v in narrow["hconcat"]] == [104, 156]
+    assert narrow["config"]["view"]["continuousWidth"] == 156
 
 
-def test_interactive_single_views_follow_the_container() -> None:
-    assert interactive_spec({"mark": "bar", "width": 400})["width"] == "container"
-    assert "width" not in interactive_spec({"vconcat": [{"mark": "bar"}]})
+def test_legend_columns_follow_the_labels() -> None:
+    rows = [{"k": name} for name in ("Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot")]
+    spec = {
+        "data": {"values": rows},
+        "mark": "line",
+        "encoding": {"color": {"field": "k", "type": "nominal"}},
+        "config": {"legend": {"labelFontSize": 12}},
+    }
+    narrow = narrow_spec(spec, 600)
+    assert narrow is not None
+    assert narrow["config"]["legend"]["columns"] == 4  # "Charlie" and its symbol, four a row
+    long = {**spec, "data": {"values": [{"k": "A very long category name " * 2}, {"k": "B"}]}}
+    narrow = narrow_spec(long, 600)
+    assert narrow is not None and narrow["config"]["legend"]["columns"] == 2
+    # A legend the writer placed stays where it is.
+    placed = {**spec, "config": {"legend": {"orient": "right"}}}
+    assert narrow_spec(placed, 600)["config"]["legend"]["orient"] == "right"  # type: ignore[index]
+
+
+def test_long_titles_wrap_on_phones() -> None:
+    title = "A very long title that certainly does not fit on one line of a phone layout"
+    narrow = narrow_spec({"mark": "bar", "title": title}, 600)
+    assert narrow is not None
+    lines = narrow["title"]["text"]
+    assert isinstance(lines, list) and len(lines) == 2
+    assert " ".join(lines) == title
+    assert all(text_width(line, 13, bold=True) <= NARROW_WIDTH - 8 for line in lines)
+
+
+def test_padded_layout_makes_room_for_overhangs() -> None:
+    narrow = narrow_spec({"mark": "bar", "width": 500}, 600)
+    assert narrow is not None
+    padded = padded_spec(narrow, 400)  # drawn 88 px too wide with everything counted
+    assert padded["autosize"] == {"type": "pad"} and padded["width"] == 312 - 88
+
+
+def test_faceted_encodings_are_compositions() -> None:
+    assert not is_single_view({"mark": "bar", "encoding": {"column": {"field": "r"}}})
+    narrow = narrow_spec({"mark": "bar", "width": 220, "encoding": {"row": {"field": "r"}}}, 500)
+    assert narrow is not None and "autosize" not in narrow  # no fit: it would draw nothing
+
+
+def test_pointer_position_charts_are_found() -> None:
+    brush = {"params": [{"name": "b", "select": {"type": "interval"}}], "mark": "point"}
+    assert uses_pointer_position(brush)
+    assert uses_pointer_position({"vconcat": [brush]})
+    zoom = {"params": [{"name": "z", "select": "interval", "bind": "scales"}]}
+    assert uses_pointer_position({"layer": [zoom]})
+    hover = {"params": [{"name": "h", "select": {"type": "point", "on": "pointerover"}}]}
+    assert not uses_pointer_position(hover)
+
+
+def test_breakpoints() -> None:
+    # The phone layout shows once the wide one would be scaled below 11/12 (in 20 px steps).
+    assert narrow_below(600, exact=False) == 560
+    assert narrow_below(600, exact=True) == 600
+    css = breakpoint_css()
+    assert '@container (max-width: 559.98px) { .sb-figure__chart[data-sb-narrow-below="560"]' in css
 
 
 def test_svg_size() -> None:
@@ -63,6 +124,3 @@ def test_vega_is_told_apart_from_vega_lite() -> None:
 
 def test_vega_specs_have_no_variants() -> None:
     assert narrow_spec(VEGA, 620) is None
-    assert interactive_spec(VEGA) == VEGA
-    assert not is_fluid(VEGA)
-    assert is_fluid({"mark": "bar"}) and not is_fluid({"hconcat": []})

@@ -37,7 +37,7 @@ def wide_brush(points):
         .encode(
             x="x:Q",
             y="y:Q",
-            color=alt.condition(brush, alt.value("#1f5fa8"), alt.value("#9a9a9a")),
+            color=alt.condition(brush, alt.value("#236bbd"), alt.value("#949494")),
         )
         .add_params(brush)
         .properties(width=900, height=260)

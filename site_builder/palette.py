@@ -1,0 +1,119 @@
+"""Data colours that read on both of the page's palettes: the house categories, the contrast
+check (WCAG 1.4.11: 3:1 for graphics) and the colour a writer could use instead.
+
+Standard library only: render workers import this.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import re
+from collections.abc import Iterator
+from typing import Any
+
+# The page behind a chart: Material's default palette and its dark one ("slate").
+LIGHT_BACKGROUND = "#ffffff"
+DARK_BACKGROUND = "#1e2029"
+MIN_CONTRAST = 3.0
+
+# Categories for charts that name no colours: each at least 3:1 on both backgrounds, in the
+# order of Vega's default (blue, orange, red, teal, green, yellow, purple, pink, brown, grey).
+CATEGORY = [
+    "#4c78a8",
+    "#c7650a",
+    "#d94140",
+    "#3d8a85",
+    "#4f9846",
+    "#a58000",
+    "#a9709a",
+    "#cc5d74",
+    "#9d755d",
+    "#7f7f7f",
+]
+
+# The theme's neutral colours, which the stylesheet swaps for each palette's own (text, grid,
+# land on maps, borders that match the page): not data colours.
+PAGE_COLOURS = frozenset(
+    ("#333333", "#111111", "#555555", "#e6e6e6", "#888888", "#dcdcdc", "#ffffff", "#fff")
+)
+
+_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+# Keys whose text value is a colour, and keys holding colours one level down.
+_COLOUR_KEYS = ("color", "fill", "stroke")
+_HOLDERS = ("value", "range", "condition", "scale")
+
+
+def luminance(colour: str) -> float:
+    """Relative luminance of a #rgb or #rrggbb colour (WCAG 2)."""
+    r, g, b = _rgb(colour)
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def readable_on_both(colour: str) -> bool:
+    return (
+        contrast(colour, LIGHT_BACKGROUND) >= MIN_CONTRAST
+        and contrast(colour, DARK_BACKGROUND) >= MIN_CONTRAST
+    )
+
+
+def nearest_readable(colour: str) -> str:
+    """The colour of the same hue and saturation whose lightness reads on both backgrounds,
+    nearest the one given."""
+    if readable_on_both(colour):
+        return colour
+    h, lightness, s = colorsys.rgb_to_hls(*_rgb(colour))
+    best = None
+    for step in range(0, 101):
+        trial = step / 100
+        candidate = _hex(colorsys.hls_to_rgb(h, trial, s))
+        nearer = best is None or abs(trial - lightness) < abs(best[0] - lightness)
+        if nearer and readable_on_both(candidate):
+            best = (trial, candidate)
+    return best[1] if best else "#767676"
+
+
+def spec_colours(spec: dict[str, Any]) -> list[str]:
+    """The hex colours a chart's spec names for its marks (not the theme's config)."""
+    found: dict[str, None] = {}
+    for key, value in spec.items():
+        if key not in ("config", "datasets", "data"):
+            for colour in _colours(value, False):
+                found.setdefault(colour.lower(), None)
+    return list(found)
+
+
+def _colours(node: Any, in_colour: bool) -> Iterator[str]:
+    if isinstance(node, str):
+        if in_colour and _HEX.match(node):
+            yield node
+    elif isinstance(node, list):
+        for item in node:
+            yield from _colours(item, in_colour)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key in _COLOUR_KEYS:
+                yield from _colours(value, True)
+            elif key in ("data", "datasets", "transform"):
+                continue
+            else:
+                yield from _colours(value, in_colour and key in _HOLDERS)
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    digits = colour.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    return (int(digits[0:2], 16) / 255, int(digits[2:4], 16) / 255, int(digits[4:6], 16) / 255)
+
+
+def _hex(rgb: tuple[float, float, float]) -> str:
+    return "#" + "".join(f"{round(min(1, max(0, c)) * 255):02x}" for c in rgb)
