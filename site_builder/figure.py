@@ -15,7 +15,7 @@ from typing import Any
 from .catalog import Source
 from .images import over_budget
 from .urls import is_web_url
-from .variants import MIN_SCALE, NARROW_ABOVE, narrow_below, smallest_width, svg_height, svg_width
+from .variants import MIN_SCALE, PHONE_COLUMN, narrow_below, smallest_width, svg_height, svg_width
 
 MAX_TABLE_ROWS = 500
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -95,18 +95,22 @@ def body_html(
     else:
         chart = accessible_svg(wide, chart_id, title, description, "wide", exact)
     attributes = ""
-    smallest = svg_width(wide)
+    # The narrowest box each layout shows in, against the narrowest it can be drawn.
+    scrolls = smallest_width(svg_width(wide), exact) > PHONE_COLUMN
     if narrow and not over_budget(narrow):
         chart += accessible_svg(narrow, f"{chart_id}-narrow", title, description, "narrow", exact)
         below = narrow_below(svg_width(wide), exact)
         attributes += f' data-sb-narrow-below="{below}"'
         if links.narrow_spec:
             attributes += f' data-sb-spec-narrow="{escape(links.narrow_spec)}"'
-        smallest = svg_width(narrow)
+        scrolls = (
+            smallest_width(svg_width(wide), exact) > below
+            or smallest_width(svg_width(narrow), exact) > PHONE_COLUMN
+        )
     extra = ""
-    if smallest_width(smallest, exact) > NARROW_ABOVE:
-        # Too wide for a phone even when scaled: it scrolls sideways in its own box, which
-        # keyboard users must be able to reach.
+    if scrolls:
+        # Too wide for some box it shows in, even when scaled: it scrolls sideways in its own
+        # box there, which keyboard users must be able to reach.
         extra = f' tabindex="0" role="group" aria-label="Chart (scrolls sideways): {escape(title)}"'
     if table is None:
         table = table_html(rows, columns, f"Data: {title}")

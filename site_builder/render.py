@@ -26,12 +26,12 @@ from .textfit import clipped_text
 from .urls import unsafe_links
 from .variants import (
     NARROW_ABOVE,
-    NARROW_WIDTH,
     first_ratio,
     is_vega,
     narrow_spec,
     next_ratio,
     padded_spec,
+    phone_width,
     svg_width,
 )
 
@@ -337,6 +337,7 @@ def _render_narrow(spec: dict[str, Any], svg: str, version: str | None) -> tuple
     def draw(layout: dict[str, Any]) -> str:
         return round_svg(vlc.vegalite_to_svg(layout, vl_version=version, allowed_base_urls=[]))
 
+    target = phone_width(spec)
     narrow = draw(small)
     if small.get("autosize", {}).get("type") == "fit-x":
         if clipped_text(narrow):
@@ -344,18 +345,18 @@ def _render_narrow(spec: dict[str, Any], svg: str, version: str | None) -> tuple
             small = {**small, "autosize": {"type": "pad"}}
             narrow = draw(small)
             for _ in range(3):
-                if svg_width(narrow) <= NARROW_WIDTH + 0.5 or small.get("width") == 40:
+                if svg_width(narrow) <= target + 0.5 or small.get("width") == 40:
                     break
                 small = padded_spec(small, svg_width(narrow))
                 narrow = draw(small)
     else:
         # A composition: its labels and gaps do not shrink with its views; measure, retry.
         wide = svg_width(svg)
-        ratio = first_ratio(wide)
+        ratio = first_ratio(wide, target)
         for _ in range(2):
-            if svg_width(narrow) <= NARROW_WIDTH + 0.5:
+            if svg_width(narrow) <= target + 0.5:
                 break
-            ratio = next_ratio(wide, ratio, svg_width(narrow))
+            ratio = next_ratio(wide, ratio, svg_width(narrow), target)
             retry = narrow_spec(spec, wide, ratio)
             if retry is None:
                 break

@@ -14,6 +14,9 @@ from .textfit import text_width
 # The phone layout's width, in CSS pixels: the smallest phone's column (320 px less the page
 # margins: 288) holds it scaled to 11/12.
 NARROW_WIDTH = 312
+# That column: a chart whose live view reads pointer positions is never scaled, so its phone
+# layout is this wide.
+PHONE_COLUMN = 288
 # Charts at most this wide are legible on that phone as they are (12 px text stays >= 11 px).
 NARROW_ABOVE = 314
 # Never scale a static chart below this, so its 12 px text stays at least 11 px on screen.
@@ -84,9 +87,11 @@ def smallest_width(width: float, exact: bool) -> float:
     return width if exact else width * MIN_SCALE
 
 
-# Breakpoints come in steps, so the stylesheet holds one rule per step, not per chart.
+# Breakpoints come in steps, so the stylesheet holds one rule per step, not per chart. Above
+# the last one (tablets and laptops) the wide layout shows, scrolling sideways if it must: the
+# phone layout is for phones.
 BREAKPOINT_STEP = 20
-BREAKPOINT_MAX = 2000
+BREAKPOINT_MAX = 600
 
 
 def narrow_below(width: float, exact: bool) -> int:
@@ -126,12 +131,12 @@ def narrow_spec(
     _wrap_title(narrow)
     if is_single_view(narrow):
         # Vega-Lite fits the whole chart, labels included, into the width.
-        narrow["width"] = NARROW_WIDTH
+        narrow["width"] = phone_width(spec)
         narrow["autosize"] = {"type": "fit-x", "contains": "padding"}
         return narrow
     # Compositions cannot be fitted: shrink every view's width in proportion (`ratio`, once
     # a first drawing has shown how much of the width does not shrink).
-    ratio = ratio or first_ratio(rendered_width)
+    ratio = ratio or first_ratio(rendered_width, phone_width(spec))
     config = narrow.setdefault("config", {}).setdefault("view", {})
     config["continuousWidth"] = round(config.get("continuousWidth", 300) * ratio)
     _scale_widths(narrow, ratio)
@@ -145,23 +150,28 @@ def padded_spec(narrow: dict[str, Any], drawn_width: float) -> dict[str, Any]:
     padded = {**narrow, "autosize": {"type": "pad"}}
     width = narrow.get("width")
     if isinstance(width, (int, float)):
-        padded["width"] = max(40, round(width - (drawn_width - NARROW_WIDTH)))
+        padded["width"] = max(40, round(width - (drawn_width - phone_width(narrow))))
     return padded
 
 
-def first_ratio(wide: float) -> float:
+def phone_width(spec: dict[str, Any]) -> int:
+    """How wide the chart's phone layout is drawn."""
+    return PHONE_COLUMN if uses_pointer_position(spec) else NARROW_WIDTH
+
+
+def first_ratio(wide: float, target: float = NARROW_WIDTH) -> float:
     """How much a composition's views shrink in its first phone layout."""
-    return max(0.35, NARROW_WIDTH / wide)
+    return max(0.35, target / wide)
 
 
-def next_ratio(wide: float, ratio: float, drawn: float) -> float:
+def next_ratio(wide: float, ratio: float, drawn: float, target: float = NARROW_WIDTH) -> float:
     """The shrink ratio that should bring a composition to the phone's width, from two
     drawings: the wide one (ratio 1) and one at `ratio` that came out `drawn` wide. Labels and
     gaps do not shrink, so the width is taken as a fixed part plus a shrinking one."""
     if drawn >= wide or ratio >= 1:
         return ratio
     per_unit = (wide - drawn) / (1 - ratio)  # the shrinking part, at ratio 1
-    return max(0.15, ratio - (drawn - NARROW_WIDTH) / per_unit)
+    return max(0.15, ratio - (drawn - target) / per_unit)
 
 
 # Legend entries: symbol, gap and the space between columns, in px.

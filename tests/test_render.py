@@ -22,11 +22,11 @@ from site_builder.figure import FigureLinks, body_html
 from site_builder.images import SVG_BUDGET, over_budget, wrap_text
 from site_builder.render import (
     Rendered,
+    RenderOutcome,
     _dumps,
     image_caption,
     page_spec,
     render_charts,
-    RenderOutcome,
     render_one,
 )
 from site_builder.variants import NARROW_ABOVE, svg_height, svg_width

@@ -104,6 +104,7 @@ def test_breakpoints() -> None:
     # The phone layout shows once the wide one would be scaled below 11/12 (in 20 px steps).
     assert narrow_below(600, exact=False) == 560
     assert narrow_below(600, exact=True) == 600
+    assert narrow_below(900, exact=False) == 600  # wider boxes show the wide one, scrolling
     css = breakpoint_css()
     assert '@container (max-width: 559.98px) { .sb-figure__chart[data-sb-narrow-below="560"]' in css
 

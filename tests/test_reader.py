@@ -1,0 +1,227 @@
+"""What readers see of every figure, in every state, in a real Chromium: the sample story and a
+project of charts of every shape (facet, repeat, a wide chart with a brush, a six-entry legend,
+a map, labels beside bars).
+
+Per figure and state (JavaScript off, before it goes live, live, runtime blocked; 375 and
+1280 px; light and dark): exactly one chart image is visible; no chart text falls outside
+its drawing or, unless the figure scrolls sideways on purpose, outside the figure's box; the
+live chart takes the static chart's box and the swap moves nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import PROJECTS, copy_project, copy_story, run_cli, share_cache
+from reader import RECORD_SHIFTS, figures, shifts
+from test_browser import ARGS, CHROMIUM, QuietHandler, scroll_all  # noqa: F401 (skips)
+
+STORY_PAGES = ["", "rare-earths/", "alliance/", "chips/", "timeline/", "claims/"]
+STATES = ("no-js", "before", "live", "blocked")
+
+
+def _serve(folder: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server
+
+
+@pytest.fixture(scope="module")
+def figures_site(
+    tmp_path_factory: pytest.TempPathFactory, render_cache: Path
+) -> Iterator[tuple[str, str]]:
+    """The figures project, built (its too-dark colour fails the strict build, as it should,
+    so it is built without strict) and served; with the strict build's messages."""
+    project = copy_project(PROJECTS / "figures", tmp_path_factory.mktemp("figures") / "figures")
+    share_cache(project, render_cache)
+    strict = run_cli(project, "build")
+    loose = run_cli(project, "build", "--no-strict")
+    assert loose.returncode == 0, loose.stderr
+    base, server = _serve(project / "site")
+    yield base, strict.stderr + strict.stdout
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def story_site(tmp_path_factory: pytest.TempPathFactory, render_cache: Path) -> Iterator[str]:
+    project = copy_story(tmp_path_factory.mktemp("reader") / "story", render_cache)
+    result = run_cli(project, "build")
+    assert result.returncode == 0, result.stderr
+    base, server = _serve(project / "site")
+    yield base
+    server.shutdown()
+
+
+def _survey(browser: Any, base: str, pages: list[str], width: int, scheme: str) -> list[str]:
+    """Every problem a reader would see, one line each, over the states of each page."""
+    problems = []
+    for state in STATES:
+        context = browser.new_context(
+            viewport={"width": width, "height": 800},
+            java_script_enabled=state != "no-js",
+            color_scheme=scheme,
+        )
+        context.add_init_script(RECORD_SHIFTS)
+        if state == "blocked":
+            context.route("**/vega.*.js", lambda route: route.abort())
+        for path in pages:
+            page = context.new_page()
+            page.goto(base + path)
+            if state in ("live", "blocked"):
+                ends = scroll_all(page)
+                wanted = "interactive" if state == "live" else "static"
+                problems += [f"{path}: a chart ended {e}" for e in ends if e != wanted]
+            for fig in figures(page):
+                where = f"{width}px {scheme} {state} {path}#{fig['id']}"
+                if len(fig["images"]) != 1:
+                    problems.append(f"{where}: {len(fig['images'])} images {fig['images']}")
+                if fig["clipped"]:
+                    problems.append(f"{where}: text cut off {fig['clipped'][:3]}")
+                if fig["hidden"] and not fig["scrolls"]:
+                    problems.append(f"{where}: text outside the figure {fig['hidden'][:3]}")
+            if state == "live" and shifts(page) >= 0.01:
+                problems.append(f"{width}px {scheme} {path}: layout shift {shifts(page):.3f}")
+            page.close()
+        context.close()
+    return problems
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_story_figures_drawn_once_and_whole(
+    story_site: str, browser: Any, width: int, scheme: str
+) -> None:
+    assert _survey(browser, story_site, STORY_PAGES, width, scheme) == []
+
+
+@pytest.mark.parametrize("width", [320, 375, 1280])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_figures_of_every_shape_drawn_once_and_whole(
+    figures_site: tuple[str, str], browser: Any, width: int, scheme: str
+) -> None:
+    base, _ = figures_site
+    assert _survey(browser, base, [""], width, scheme) == []
+
+
+def _sizes(page: Any) -> dict[str, list[list[float]]]:
+    return {f["id"]: f["sizes"] for f in figures(page)}
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_live_chart_takes_the_static_charts_box(
+    figures_site: tuple[str, str], story_site: str, browser: Any, width: int
+) -> None:
+    for base in (figures_site[0], story_site + "chips/", story_site + "alliance/"):
+        static = browser.new_context(viewport={"width": width, "height": 800})
+        static.route("**/vega.*.js", lambda route: route.abort())
+        page = static.new_page()
+        page.goto(base)
+        before = _sizes(page)
+        static.close()
+        live = browser.new_context(viewport={"width": width, "height": 800})
+        page = live.new_page()
+        page.goto(base)
+        assert set(scroll_all(page)) == {"interactive"}
+        after = _sizes(page)
+        live.close()
+        assert before.keys() == after.keys()
+        for chart_id, sizes in after.items():
+            (w1, h1), (w2, h2) = before[chart_id][0], sizes[0]
+            assert abs(w1 - w2) <= 0.5 and abs(h1 - h2) <= 0.5, (base, chart_id, width)
+
+
+def test_faceted_and_repeated_charts_go_live_at_their_size(
+    figures_site: tuple[str, str], browser: Any
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(figures_site[0])
+    scroll_all(page)
+    for chart_id in ("faceted", "repeated"):
+        holder = page.locator(f"#{chart_id} .sb-figure__chart")
+        box = holder.locator(".sb-live svg").bounding_box()
+        assert box["width"] > 300 and box["height"] > 100, chart_id
+        # Its panels are drawn: bars or lines in each.
+        assert holder.locator(".sb-live svg .mark-rect path, .sb-live svg .mark-line path").count()
+    context.close()
+
+
+def test_wide_chart_scrolls_and_its_brush_selects(
+    figures_site: tuple[str, str], browser: Any
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(figures_site[0])
+    scroll_all(page)
+    holder = page.locator("#wide-brush .sb-figure__chart")
+    assert holder.get_attribute("data-sb-state") == "interactive"
+    assert holder.evaluate("el => el.scrollWidth > el.clientWidth")  # wider than the column
+    assert holder.get_attribute("tabindex") == "0"  # keyboard users can scroll it too
+    points = holder.locator(".sb-live svg .mark-symbol path")
+    grey = "rgb(148, 148, 148)"
+
+    def selected() -> int:
+        return int(
+            points.evaluate_all(
+                f"els => els.filter(e => getComputedStyle(e).stroke !== '{grey}').length"
+            )
+        )
+
+    everything = selected()
+    assert everything == points.count()  # nothing brushed: every point in the colour
+    holder.scroll_into_view_if_needed()
+    box = holder.locator(".sb-live svg").bounding_box()
+    page.mouse.move(box["x"] + 150, box["y"] + 40)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 350, box["y"] + 200, steps=8)
+    page.mouse.up()
+    page.wait_for_function(
+        "grey => Array.from(document.querySelectorAll('#wide-brush .sb-live .mark-symbol path'))"
+        ".some(e => getComputedStyle(e).stroke === grey)",
+        arg=grey,
+    )
+    chosen = selected()
+    assert 0 < chosen < everything, (chosen, everything)
+    context.close()
+
+
+def test_phone_layout_comes_and_goes_with_the_width(
+    figures_site: tuple[str, str], browser: Any
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(figures_site[0])
+    scroll_all(page)
+    holder = page.locator("#six-lines .sb-figure__chart")
+    wide = holder.locator(".sb-live svg").get_attribute("width")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.wait_for_function(
+        "w => { const s = document.querySelector('#six-lines .sb-live svg');"
+        " return s && s.getAttribute('width') !== w &&"
+        " document.querySelector('#six-lines .sb-figure__chart').dataset.sbState"
+        " === 'interactive'; }",
+        arg=wide,
+    )
+    fig = next(f for f in figures(page) if f["id"] == "six-lines")
+    assert fig["images"] == ["live"] and fig["clipped"] == [] and fig["hidden"] == []
+    assert float(holder.locator(".sb-live svg").get_attribute("width") or 0) <= 314
+    context.close()
+
+
+def test_strict_build_names_a_colour_too_dark_for_the_dark_palette(
+    figures_site: tuple[str, str],
+) -> None:
+    _, messages = figures_site
+    assert (
+        "charts/shapes.py:74: chart 'pale-writer-colour': colour #1b1f4a has 15.7:1 contrast "
+        "on the light page and 1.0:1 on the dark one; marks need 3:1 to be seen\n"
+        "  hint: use #5b63c3 (the same hue, readable on both)"
+    ) in messages
+    assert "Aborted with 1 warnings in strict mode" in messages
