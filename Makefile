@@ -10,7 +10,7 @@ export TZ := UTC
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 
-.PHONY: site test serve check lint format lock clean bench
+.PHONY: site test test-fast serve check lint format lock clean bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -39,14 +39,19 @@ node_modules/.package-lock.json: package.json package-lock.json
 	else echo "npm not found: the browser tests will be skipped (CI installs it)"; fi
 
 test: $(VENV)/.installed-test node_modules/.package-lock.json
-	$(BIN)/ruff check site_builder charts tests bench
-	$(BIN)/ruff format --check site_builder charts tests bench
+	$(BIN)/ruff check site_builder charts tests bench tools
+	$(BIN)/ruff format --check site_builder charts tests bench tools
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
+# The edit-test loop: the core's tests, without whole-site builds or the browser.
+test-fast: $(VENV)/.installed-test
+	$(BIN)/ruff check site_builder charts tests bench tools
+	$(BIN)/pytest -q -m "not slow"
+
 format: $(VENV)/.installed-test
-	$(BIN)/ruff format site_builder charts tests bench
-	$(BIN)/ruff check --fix site_builder charts tests bench
+	$(BIN)/ruff format site_builder charts tests bench tools
+	$(BIN)/ruff check --fix site_builder charts tests bench tools
 
 # Speed at scale (bench/scale.py): 1,000 charts, a 1,000,000-row CSV and the Chromium
 # figures, about 20 minutes; `make bench BENCH="--pages 10 --runs 1 --big 100000"` for a quick run.

@@ -110,3 +110,25 @@ def browser() -> Iterator[Any]:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
         b.close()
+
+
+# Modules that build whole sites or drive Chromium: left out of `make test-fast`.
+SLOW_MODULES = {
+    "test_bigdata",
+    "test_browser",
+    "test_browser_figures",
+    "test_build",
+    "test_corpus",
+    "test_dense",
+    "test_gallery",
+    "test_publish",
+    "test_reader",
+    "test_serve",
+    "test_story",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.module is not None and item.module.__name__ in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)

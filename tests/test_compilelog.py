@@ -32,11 +32,11 @@ def test_render_returns_the_compile_warnings() -> None:
     ordered = {**BARS, "encoding": {**BARS["encoding"], "order": {"field": "a", "type": "nominal"}}}
     outcome = render_one(json.dumps(ordered), "{}")
     assert not isinstance(outcome, str), outcome
-    assert outcome[4] == [
+    assert outcome[6] == [
         "Channel order is inappropriate for nominal field, which has no inherent order."
     ]
     clean = render_one(json.dumps(BARS), "{}")
-    assert not isinstance(clean, str) and clean[4] == []
+    assert not isinstance(clean, str) and clean[6] == []
 
 
 def test_warning_text_and_hints() -> None:
