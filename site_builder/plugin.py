@@ -20,13 +20,14 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
-from . import datasets, figure, pipeline, tables
+from . import datasets, figure, pipeline, sitedir, tables
 from .cache import TextCache
 from .errors import WriterError
 from .markdown import StoryExtension, body_marker, datasets_marker
 from .outputs import Outputs
 from .render import runtime_bundle
 from .specs import describe, plotted_rows
+from .urls import unsafe_links
 from .variants import breakpoint_css, uses_pointer_position
 
 log = logging.getLogger("site_builder")
@@ -74,6 +75,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.project: pipeline.Project | None = None
         self.final_site: Path | None = None
         self.staging: Path | None = None
+        self.lock: sitedir.SiteLock | None = None
         self.warnings: CountHandler | None = None
         self.extension: StoryExtension | None = None
         self.pages_written = 0
@@ -96,10 +98,20 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         config.markdown_extensions.append(self.extension)
         config.extra_css.append(CSS_URI)
         config.extra_javascript.append(JS_URI)
+        if self.lock is None:
+            # One build or preview per folder: a second one waits, then stops with a message.
+            self.lock = sitedir.SiteLock(Path(config.site_dir).resolve())
+            said: list[str] = []
+            try:
+                self.lock.acquire(said=said)
+            except sitedir.Busy as exc:
+                self.lock = None
+                raise PluginError(str(exc)) from None
+            for line in said:
+                log.info("%s: waited for it", line)
         if self.command == "build" and self.config.atomic:
             self.final_site = Path(config.site_dir).resolve()
-            self.staging = self.final_site.with_name(f".{self.final_site.name}.staging")
-            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = sitedir.new_staging(self.final_site)
             config.site_dir = str(self.staging)
         if config.strict and self.warnings is None:
             self.warnings = CountHandler()
@@ -172,6 +184,13 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if self.extension is not None and self.extension.unknown:
             names = ", ".join(sorted(set(self.extension.unknown)))
             raise PluginError(f"{page.file.src_uri}: unknown fact(s) {names}")
+        for url in unsafe_links(html):
+            log.warning(
+                "%s: links to %r, which is not an http(s) URL or a path in the site; a link "
+                "like it could run script\n  hint: link to https:// addresses only",
+                page.file.src_uri,
+                url[:60],
+            )
         return html
 
     def on_post_page(self, output: str, *, page: Page, config: Any) -> str:
@@ -225,12 +244,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             return
         if self.warnings is not None and self.warnings.get_counts():
             return  # strict mode aborts next; on_build_error removes the staging folder
-        old = self.final_site.with_name(f".{self.final_site.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        if self.final_site.exists():
-            self.final_site.rename(old)
-        self.staging.rename(self.final_site)
-        shutil.rmtree(old, ignore_errors=True)
+        sitedir.swap_in(self.staging, self.final_site)
         config.site_dir = str(self.final_site)
         self.staging = None
 
@@ -239,6 +253,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             shutil.rmtree(self.staging, ignore_errors=True)
 
     def on_shutdown(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
         if self.warnings is not None:
             logging.getLogger("mkdocs").removeHandler(self.warnings)
             self.warnings = None

@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import re
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -399,7 +400,12 @@ def in_pool(
 
         shutdown_pool()
         # spawn: forking a process that has threads (serve, the renderer) can deadlock.
-        _pool = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("spawn"))
+        _pool = ProcessPoolExecutor(
+            size,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=watch_parent,
+            initargs=(os.getpid(),),
+        )
         _pool_size = size
     try:
         results = _pool.map(func, jobs)
@@ -409,6 +415,19 @@ def in_pool(
     except BrokenProcessPool:
         shutdown_pool()
         return [func(job) for job in jobs]
+
+
+def watch_parent(parent: int) -> None:
+    """In a render process: end when the build that started it is gone, however it ended
+    (killed, or stopped with its workers still busy), instead of lingering."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="watch-parent").start()
 
 
 _T = TypeVar("_T")

@@ -124,3 +124,10 @@ def test_linkcheck_reports_script_links(tmp_path: Path) -> None:
         'index.html: <a href="javascript:alert(1)">: not an http(s) link or a path in the '
         "site: it could run script"
     ]
+
+
+def test_a_page_linking_to_script_fails_the_strict_build(mini: Path) -> None:
+    edit(mini / "content" / "index.md", "[Second page](second.md)", "[x](javascript:alert(1))")
+    result = run_cli(mini, "build")
+    assert result.returncode == 1
+    assert "index.md: links to 'javascript:alert(1)', which is not an http(s) URL" in result.stderr

@@ -1,0 +1,99 @@
+"""One build at a time per folder, a site that is always whole, render processes that end
+with their build."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import BIN, run_cli
+
+from site_builder.sitedir import SiteLock, swap_in
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its parent's bookkeeping is left
+
+
+def test_swap_never_leaves_the_site_missing(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("old")
+    staging = tmp_path / ".site.staging-1"
+    staging.mkdir()
+    (staging / "index.html").write_text("new")
+    swap_in(staging, site)
+    assert (site / "index.html").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_two_builds_at_once_leave_one_whole_site(mini: Path) -> None:
+    first = run_cli(mini, "build")
+    assert first.returncode == 0, first.stderr
+    files = sorted(p.relative_to(mini / "site") for p in (mini / "site").rglob("*"))
+    builds = [
+        subprocess.Popen(
+            [str(BIN / "site-builder"), "build"],
+            cwd=mini,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    gaps = 0
+    while any(b.poll() is None for b in builds):
+        gaps += not (mini / "site" / "index.html").is_file()
+        time.sleep(0.005)
+    outputs = [b.communicate() for b in builds]
+    assert [b.returncode for b in builds] == [0, 0], outputs
+    assert gaps == 0, "a moment without a site"
+    assert any("waited for it" in err for _, err in outputs)  # the second one waited
+    assert sorted(p.relative_to(mini / "site") for p in (mini / "site").rglob("*")) == files
+    assert not list(mini.glob(".site.staging*"))
+
+
+def test_a_busy_folder_stops_the_second_build_with_a_message(mini: Path) -> None:
+    lock = SiteLock((mini / "site").resolve())
+    lock.acquire(wait=0)
+    try:
+        result = run_cli(mini, "build", env={"SITE_BUILDER_LOCK_WAIT": "0.5"})
+    finally:
+        lock.release()
+    assert result.returncode == 1
+    assert f"another build or preview (process {os.getpid()}) is using" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert run_cli(mini, "build").returncode == 0  # free again
+
+
+WORKERS = """
+import sys, threading, time
+from site_builder import render
+threading.Thread(target=render.in_pool, args=(time.sleep, [60, 60], 2), daemon=True).start()
+while render._pool is None or len(render._pool._processes) < 2:
+    time.sleep(0.05)
+from multiprocessing import resource_tracker
+print(*render._pool._processes, resource_tracker._resource_tracker._pid or 0, flush=True)
+time.sleep(60)
+"""
+
+
+def test_render_processes_end_with_a_killed_build() -> None:
+    build = subprocess.Popen([sys.executable, "-c", WORKERS], stdout=subprocess.PIPE, text=True)
+    assert build.stdout is not None
+    pids = [int(p) for p in build.stdout.readline().split() if p != "0"]
+    assert len(pids) >= 2 and all(_alive(p) for p in pids)
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [p for p in pids if _alive(p)] == []
