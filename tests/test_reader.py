@@ -225,3 +225,18 @@ def test_strict_build_names_a_colour_too_dark_for_the_dark_palette(
         "  hint: use #5b63c3 (the same hue, readable on both)"
     ) in messages
     assert "Aborted with 1 warnings in strict mode" in messages
+
+
+def test_print_shows_one_whole_static_chart_per_figure(
+    figures_site: tuple[str, str], story_site: str, browser: Any
+) -> None:
+    for base in (figures_site[0], story_site + "alliance/", story_site + "chips/"):
+        context = browser.new_context(viewport={"width": 375, "height": 800})
+        page = context.new_page()
+        page.goto(base)
+        scroll_all(page)  # live first: print must still show the static chart
+        page.emulate_media(media="print")
+        for fig in figures(page):
+            assert fig["images"] == ["wide"], (base, fig["id"], fig["images"])
+            assert fig["clipped"] == [], (base, fig["id"])
+        context.close()
