@@ -99,8 +99,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         config.extra_css.append(CSS_URI)
         config.extra_javascript.append(JS_URI)
         if self.lock is None:
-            # One build or preview per folder: a second one waits, then stops with a message.
-            self.lock = sitedir.SiteLock(Path(config.site_dir).resolve())
+            # One build or preview per project: a second one waits, then stops with a message.
+            self.lock = sitedir.SiteLock(self.settings.cache_dir / "build.lock")
             said: list[str] = []
             try:
                 self.lock.acquire(said=said)

@@ -27,11 +27,11 @@ class Busy(Exception):
 
 
 class SiteLock:
-    """An exclusive lock on `<folder>/.<site>.lock`, released when this process ends, whatever
-    way it ends (the kernel drops it), so a killed build never leaves it behind."""
+    """An exclusive lock on a file, released when this process ends, whatever way it ends
+    (the kernel drops it), so a killed build never leaves it behind."""
 
-    def __init__(self, site_dir: Path):
-        self.path = site_dir.with_name(f".{site_dir.name}.lock")
+    def __init__(self, path: Path):
+        self.path = path
         self._fd: int | None = None
 
     def acquire(self, wait: float | None = None, said: list[str] | None = None) -> None:
@@ -54,12 +54,12 @@ class SiteLock:
                     raise
             holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
             if said is not None and not said:
-                said.append(f"another build or preview (process {holder}) is using this folder")
+                said.append(f"another build or preview (process {holder}) is running here")
             if time.monotonic() >= deadline:
                 os.close(fd)
                 raise Busy(
-                    f"another build or preview (process {holder}) is using "
-                    f"{self.path.parent}; wait for it to finish or stop it, then build again"
+                    f"another build or preview (process {holder}) is running in this project; "
+                    "wait for it to finish or stop it, then build again"
                 )
             time.sleep(0.2)
         os.ftruncate(fd, 0)

@@ -62,14 +62,17 @@ def test_two_builds_at_once_leave_one_whole_site(mini: Path) -> None:
 
 
 def test_a_busy_folder_stops_the_second_build_with_a_message(mini: Path) -> None:
-    lock = SiteLock((mini / "site").resolve())
+    lock = SiteLock((mini / ".cache" / "site-builder" / "build.lock").resolve())
     lock.acquire(wait=0)
     try:
         result = run_cli(mini, "build", env={"SITE_BUILDER_LOCK_WAIT": "0.5"})
     finally:
         lock.release()
     assert result.returncode == 1
-    assert f"another build or preview (process {os.getpid()}) is using" in result.stderr
+    assert (
+        f"another build or preview (process {os.getpid()}) is running in this project; wait "
+        "for it to finish or stop it, then build again"
+    ) in result.stderr
     assert "Traceback" not in result.stderr
     assert run_cli(mini, "build").returncode == 0  # free again
 
