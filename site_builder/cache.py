@@ -1,6 +1,8 @@
 """What the build keeps between runs in `.cache/site-builder`, each entry named by a digest of
-everything that made it: typed tables, chart specs, figure text. A damaged entry counts as
-missing."""
+everything that made it: typed tables, chart specs, figure text. Each entry's files are listed
+with their sha256 in a small manifest written last; a file that is damaged, missing, or leads
+out of the cache folder makes the entry count as missing, so it is made again, never
+published."""
 
 from __future__ import annotations
 
@@ -25,6 +27,37 @@ def write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def write_entry(folder: Path, name: str, files: dict[str, bytes]) -> None:
+    """Keep `name + suffix` for each file, then `name.sum` listing their digests."""
+    for suffix, data in files.items():
+        write_atomic(folder / f"{name}{suffix}", data)
+    manifest = {suffix: hashlib.sha256(data).hexdigest() for suffix, data in files.items()}
+    write_atomic(folder / f"{name}.sum", json.dumps(manifest, sort_keys=True).encode())
+
+
+def read_entry(folder: Path, name: str, suffixes: list[str]) -> dict[str, bytes] | None:
+    """The entry's files by suffix, each as its manifest says it was written; else None."""
+    try:
+        base = folder.resolve()
+        manifest = json.loads(_read_inside(folder / f"{name}.sum", base))
+        files = {suffix: _read_inside(folder / f"{name}{suffix}", base) for suffix in suffixes}
+    except (OSError, ValueError, RuntimeError):  # missing, a symlink loop, not JSON
+        return None
+    if not isinstance(manifest, dict):
+        return None
+    for suffix, data in files.items():
+        if manifest.get(suffix) != hashlib.sha256(data).hexdigest():
+            return None
+    return files
+
+
+def _read_inside(path: Path, base: Path) -> bytes:
+    """A cache file's bytes, unless it leads out of the cache folder (a link planted there)."""
+    if not path.resolve().is_relative_to(base):
+        raise OSError(f"{path} points outside the cache")
+    return path.read_bytes()
+
+
 @functools.cache
 def tool_digest() -> str:
     """This tool's own code: entries made by another version of it are not reused."""
@@ -45,22 +78,24 @@ class TableCache:
     def __init__(self, folder: Path):
         self.folder = folder
 
-    def _file(self, digest: str) -> Path:
+    def _name(self, digest: str) -> str:
         import pandas
 
-        return self.folder / f"{_name(pandas.__version__, digest)}.pickle"
+        return _name(pandas.__version__, digest)
 
     def get(self, digest: str) -> tuple[list[Any], list[str], pd.DataFrame] | None:
         """(fields, primary key, frame) of a table seen before, or None."""
+        entry = read_entry(self.folder, self._name(digest), [".pickle"])
+        if entry is None:
+            return None
         try:
-            with self._file(digest).open("rb") as f:
-                return pickle.load(f)  # type: ignore[no-any-return]
-        except Exception:  # a damaged or foreign entry, whatever the unpickler says
+            return pickle.loads(entry[".pickle"])  # type: ignore[no-any-return]
+        except Exception:  # a foreign entry, whatever the unpickler says
             return None
 
     def put(self, digest: str, fields: list[Any], key: list[str], frame: pd.DataFrame) -> None:
         data = pickle.dumps((fields, key, frame), protocol=pickle.HIGHEST_PROTOCOL)
-        write_atomic(self._file(digest), data)
+        write_entry(self.folder, self._name(digest), {".pickle": data})
 
 
 def code_digest(folder: Path) -> str:
@@ -81,15 +116,18 @@ class SpecCache:
         self.code = code
         self.library = library  # the Altair version, which shapes the spec
 
-    def _file(self, chart_id: str, data_digests: list[str]) -> Path:
-        return self.folder / f"{_name(self.library, self.code, chart_id, *data_digests)}.json"
+    def _name(self, chart_id: str, data_digests: list[str]) -> str:
+        return _name(self.library, self.code, chart_id, *data_digests)
 
     def get(self, chart_id: str, data_digests: list[str]) -> tuple[dict[str, Any], str] | None:
         """The spec built before, and the digest of its JSON."""
+        entry = read_entry(self.folder, self._name(chart_id, data_digests), [".json"])
+        if entry is None:
+            return None
+        text = entry[".json"]
         try:
-            text = self._file(chart_id, data_digests).read_bytes()
             spec = json.loads(text)
-        except (OSError, ValueError):
+        except ValueError:
             return None
         return (spec, hashlib.sha256(text).hexdigest()) if isinstance(spec, dict) else None
 
@@ -100,7 +138,7 @@ class SpecCache:
         except (TypeError, ValueError):
             return ""  # not plain JSON (NaN, an odd type): build it each time rather than alter it
         data = text.encode("utf-8")
-        write_atomic(self._file(chart_id, data_digests), data)
+        write_entry(self.folder, self._name(chart_id, data_digests), {".json": data})
         return hashlib.sha256(data).hexdigest()
 
 
@@ -116,11 +154,11 @@ class TextCache:
         name = _name(*parts)
         if name in self.memory:
             return self.memory[name]
-        path = self.folder / f"{name}.txt"
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+        entry = read_entry(self.folder, name, [".txt"])
+        if entry is not None:
+            text = entry[".txt"].decode("utf-8")
+        else:
             text = make()
-            write_atomic(path, text.encode("utf-8"))
+            write_entry(self.folder, name, {".txt": text.encode("utf-8")})
         self.memory[name] = text
         return text

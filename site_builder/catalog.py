@@ -17,9 +17,11 @@ import yaml
 
 from .cache import TableCache
 from .cellcheck import check_cells
-from .csvcheck import RawCheck, check_raw
+from .csvcheck import MAX_BYTES, RawCheck, check_raw
+from .descriptor import Limits, Positions, check_name, resource_path, total_size_problem
 from .errors import DataError, Problem
 from .fastload import typed_frame
+from .paths import inside, outside_problem
 from .urls import is_web_url
 
 log = logging.getLogger("site_builder")
@@ -70,6 +72,8 @@ class Dataset:
     frame: pd.DataFrame
     digest: str  # hash of the file and its schema: changes when either does
     document: Any = None  # parsed JSON, for JSON resources (map boundaries); None for tables
+    encoding: str = "utf-8"  # of the file, as the resource declares it
+    dialect: dict[str, str] = field(default_factory=dict)  # delimiter and quote, if declared
 
     @property
     def is_table(self) -> bool:
@@ -93,14 +97,20 @@ class Catalog:
         return sorted(self.datasets)
 
 
-def load_catalog(data_dir: Path, root: Path, cache: TableCache | None = None) -> Catalog:
+def load_catalog(
+    data_dir: Path, root: Path, cache: TableCache | None = None, limits: Limits | None = None
+) -> Catalog:
     """Read and validate every resource of `data_dir/datapackage.yaml`; all problems at once.
 
     With a cache, a table whose file and description are unchanged is taken from it.
     """
+    limits = limits or Limits()
     descriptor_file = data_dir / "datapackage.yaml"
+    if not inside(descriptor_file, root):
+        raise DataError(outside_problem(descriptor_file, root))
     shown = _shown_path(descriptor_file, root)
-    descriptor = _read_descriptor(descriptor_file, shown)
+    descriptor, text = _read_descriptor(descriptor_file, shown)
+    positions = Positions(text)
 
     problems: list[Problem] = []
     resources = descriptor.get("resources")
@@ -113,6 +123,20 @@ def load_catalog(data_dir: Path, root: Path, cache: TableCache | None = None) ->
     tables: list[tuple[dict[str, Any], Path, str, RawCheck]] = []  # for the validator
     plain: list[dict[str, Any]] = []  # loaded by the fast path: only referred to
     seen: set[str] = set()
+    # Every file's path is checked, and their sizes added up, before any is opened.
+    paths: dict[int, Path] = {}
+    for index, res in enumerate(resources, start=1):
+        if not isinstance(res, dict) or not res.get("name"):
+            continue
+        where = f"resource '{res['name']}'"
+        checked = resource_path(res, data_dir, root, shown, where, index, positions)
+        if isinstance(checked, Problem):
+            problems.append(checked)
+        else:
+            paths[index] = checked
+    too_big = total_size_problem(list(paths.values()), limits.max_data_mb, shown)
+    if too_big:
+        raise DataError(too_big)
     for index, res in enumerate(resources, start=1):
         name = res.get("name") if isinstance(res, dict) else None
         where = f"resource '{name}'" if name else f"resource #{index}"
@@ -125,18 +149,23 @@ def load_catalog(data_dir: Path, root: Path, cache: TableCache | None = None) ->
             )
             continue
         seen.add(name)
+        bad_name = check_name(str(name), shown, where, index, positions)
+        if bad_name:
+            problems.append(bad_name)
         problems.extend(_check_metadata(res, package_licenses, shown, where))
+        if index not in paths:
+            continue  # its path was refused above
         if _is_json(res):
             try:
-                catalog.datasets[name] = _load_json(res, package_licenses, data_dir, root)
+                catalog.datasets[name] = _load_json(res, package_licenses, paths[index], root)
             except DataError as exc:
                 problems.extend(exc.problems)
             continue
         _require_primary_key_fields(res)
         res.setdefault("encoding", "utf-8")
-        csv_path = data_dir / str(res.get("path", ""))
+        csv_path = paths[index]
         csv_shown = _shown_path(csv_path, root)
-        known = _cached(cache, res, package_licenses, csv_path, csv_shown)
+        known = _cached(cache, res, package_licenses, csv_path, csv_shown, limits)
         if known is not None:
             catalog.datasets[name] = known
             plain.append(res)  # other tables' foreign keys may refer to it
@@ -166,6 +195,7 @@ def load_catalog(data_dir: Path, root: Path, cache: TableCache | None = None) ->
             encoding=str(res["encoding"]),
             delimiter=str(dialect.get("delimiter", ",")),
             quote=str(dialect.get("quoteChar", '"')),
+            max_columns=limits.max_columns,
         )
         if raw.problems:
             problems.extend(raw.problems)
@@ -176,13 +206,15 @@ def load_catalog(data_dir: Path, root: Path, cache: TableCache | None = None) ->
             tables.append((res, csv_path, csv_shown, raw))
             continue
         try:
-            ds = _typed_dataset(described, res, package_licenses, csv_path, csv_shown, raw, frame)
+            ds = _typed_dataset(
+                described, res, package_licenses, csv_path, csv_shown, raw, limits, frame
+            )
         except DataError as exc:
             problems.extend(exc.problems)
         else:
             catalog.datasets[name] = ds
             if cache is not None:
-                cache.put(ds.digest, ds.fields, ds.primary_key, ds.frame)
+                cache.put(_cache_key(ds.digest, limits), ds.fields, ds.primary_key, ds.frame)
         plain.append(res)
 
     if not tables:
@@ -213,7 +245,7 @@ def load_catalog(data_dir: Path, root: Path, cache: TableCache | None = None) ->
             continue
         try:
             catalog.datasets[res["name"]] = _typed_dataset(
-                resource, res, package_licenses, csv_path, csv_shown, raw
+                resource, res, package_licenses, csv_path, csv_shown, raw, limits
             )
         except DataError as exc:
             problems.extend(exc.problems)
@@ -229,16 +261,24 @@ def _cached(
     package_licenses: list[Any],
     csv_path: Path,
     csv_shown: str,
+    limits: Limits,
 ) -> Dataset | None:
     """The dataset from the cache, when its file and description are as they were."""
     if cache is None or not csv_path.is_file() or (res.get("schema") or {}).get("foreignKeys"):
         return None
+    if csv_path.stat().st_size > MAX_BYTES:
+        return None  # let the check say so
     raw = csv_path.read_bytes()
-    hit = cache.get(_digest(res, raw))
+    hit = cache.get(_cache_key(_digest(res, raw), limits))
     if hit is None:
         return None
     fields, key, frame = hit
     return _dataset(res, package_licenses, csv_shown, raw, fields, key, frame)
+
+
+def _cache_key(digest: str, limits: Limits) -> str:
+    """A table passed the checks under these limits; lower ones must check it again."""
+    return f"{digest}:{limits.max_columns}:{limits.max_cell_chars}"
 
 
 def _is_json(res: dict[str, Any]) -> bool:
@@ -249,12 +289,9 @@ def _is_json(res: dict[str, Any]) -> bool:
     )
 
 
-def _load_json(
-    res: dict[str, Any], package_licenses: list[Any], data_dir: Path, root: Path
-) -> Dataset:
-    path = data_dir / str(res.get("path", ""))
+def _load_json(res: dict[str, Any], package_licenses: list[Any], path: Path, root: Path) -> Dataset:
     shown = _shown_path(path, root)
-    if not path.resolve().is_relative_to(data_dir.resolve()) or not path.is_file():
+    if not path.is_file():
         raise DataError(
             Problem(shown, "file does not exist in the data folder", "check the resource's path")
         )
@@ -281,10 +318,13 @@ def _sources(res: dict[str, Any]) -> list[Source]:
     ]
 
 
-def resource_names(data_dir: Path) -> list[str]:
+def resource_names(data_dir: Path, root: Path) -> list[str]:
     """The names the descriptor declares, even when its tables do not validate."""
+    path = data_dir / "datapackage.yaml"
+    if not inside(path, root):
+        return []
     try:
-        descriptor = yaml.safe_load((data_dir / "datapackage.yaml").read_text(encoding="utf-8"))
+        descriptor = yaml.safe_load(path.read_text(encoding="utf-8"))
         return [str(r["name"]) for r in descriptor["resources"] if r.get("name")]
     except Exception:
         return []
@@ -335,7 +375,7 @@ def _fast_yaml(text: str) -> Any:
     return yaml.safe_load(text)
 
 
-def _read_descriptor(path: Path, shown: str) -> dict[str, Any]:
+def _read_descriptor(path: Path, shown: str) -> tuple[dict[str, Any], str]:
     if not path.is_file():
         raise DataError(
             Problem(shown, "the data package descriptor is missing", "create it (see WRITING.md)")
@@ -351,7 +391,7 @@ def _read_descriptor(path: Path, shown: str) -> dict[str, Any]:
         raise DataError(Problem(shown, "not UTF-8 text", "save the file as UTF-8")) from None
     if not isinstance(descriptor, dict):
         raise DataError(Problem(shown, "expected a mapping with 'resources:'", _SCHEMA_HINT))
-    return descriptor
+    return descriptor, text
 
 
 def _check_metadata(
@@ -522,6 +562,7 @@ def _typed_dataset(
     csv_path: Path,
     csv_shown: str,
     raw: RawCheck,
+    limits: Limits,
     frame: pd.DataFrame | None = None,
 ) -> Dataset:
     """A table that passed: typed by the fast path (`frame`), or else read row by row from
@@ -547,6 +588,7 @@ def _typed_dataset(
             for f in fields
         }
     _require_rows(len(row_numbers), res, csv_shown)
+    _raise_long_cells(frame, fields, limits.max_cell_chars, csv_shown, raw)
     _raise_cell_problems(resource, columns, row_numbers, csv_shown, raw)
     return _table_dataset(resource, res, package_licenses, csv_path, csv_shown, frame)
 
@@ -561,6 +603,34 @@ def _require_rows(count: int, res: dict[str, Any], csv_shown: str) -> None:
                 1,
             )
         )
+
+
+def _raise_long_cells(
+    frame: pd.DataFrame, fields: list[Any], limit: int, csv_shown: str, raw: RawCheck
+) -> None:
+    """Text a chart would draw for minutes (a 100 KB label); the first such cell per column."""
+    problems = []
+    for position, f in enumerate(fields, start=1):
+        if f.type != "string":
+            continue  # typed cells are short by their type
+        lengths = frame[f.name].str.len().fillna(0).to_numpy()
+        over = lengths > limit
+        if not over.any():
+            continue
+        at = int(over.argmax())
+        problems.append(
+            Problem(
+                csv_shown,
+                f"column '{f.name}': a cell of {int(lengths[at]):,} characters, over the limit "
+                f"of {limit:,}",
+                "shorten it (no reader takes in a label or cell that long), or raise "
+                "max_cell_chars under the site-builder plugin in mkdocs.yml (see WRITING.md)",
+                raw.line_of(at + 2),
+                position,
+            )
+        )
+    if problems:
+        raise DataError(problems)
 
 
 def _raise_cell_problems(
@@ -634,6 +704,12 @@ def _dataset(
         frame=frame,
         digest=_digest(res, raw),
         document=document,
+        encoding=str(res.get("encoding") or "utf-8"),
+        dialect={
+            k: str(v)
+            for k, v in (res.get("dialect") or {}).items()
+            if k in ("delimiter", "quoteChar")
+        },
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from .catalog import Catalog, Source
 from .errors import ChartError, Problem, nearest
+from .paths import inside, outside_problem
 from .urls import is_web_url
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -110,6 +111,12 @@ def discover(charts_dir: Path, root: Path) -> Declarations:
     found = Declarations()
     problems = found.problems
     if not charts_dir.is_dir():
+        return found
+    # A module linked from outside the project, or a helper that one would import: run none.
+    outside = [p for p in sorted(charts_dir.rglob("*.py")) if not inside(p, root)]
+    if outside:
+        problems.extend(outside_problem(p, root) for p in outside)
+        found.complete = False
         return found
     _collecting = found
     sys.path.insert(0, str(charts_dir))

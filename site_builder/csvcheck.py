@@ -36,7 +36,12 @@ class RawCheck:
 
 
 def check_raw(
-    path: Path, shown: str, encoding: str = "utf-8", delimiter: str = ",", quote: str = '"'
+    path: Path,
+    shown: str,
+    encoding: str = "utf-8",
+    delimiter: str = ",",
+    quote: str = '"',
+    max_columns: int = 1_000,
 ) -> RawCheck:
     """Problems a parser would report badly or not at all; stops at the first fatal one."""
     result = RawCheck()
@@ -64,6 +69,8 @@ def check_raw(
         result.problems.append(
             Problem(shown, "the file has only blank lines", "add a header row and data", 1)
         )
+        return result
+    if _too_many_columns(text, shown, delimiter, quote, max_columns, result):
         return result
     _check_nul(text, shown, result)
     _check_delimiter(text, shown, delimiter, result)
@@ -107,6 +114,29 @@ def _decode(raw: bytes, shown: str, encoding: str, result: RawCheck) -> str | No
         )
         return None
     return text.removeprefix("\ufeff")
+
+
+def _too_many_columns(
+    text: str, shown: str, delimiter: str, quote: str, limit: int, result: RawCheck
+) -> bool:
+    """A header that wide would take the validator minutes and gigabytes: stop at once."""
+    end = min((i for i in (text.find("\n"), text.find("\r")) if i >= 0), default=len(text))
+    header = text[:end]
+    if header.count(delimiter) < limit:
+        return False
+    count = len(next(csv.reader([header], delimiter=delimiter, quotechar=quote), []))
+    if count <= limit:
+        return False
+    result.problems.append(
+        Problem(
+            shown,
+            f"the header has {count:,} columns, over the limit of {limit:,}",
+            "keep only the columns the charts use, or raise max_columns under the site-builder "
+            "plugin in mkdocs.yml (see WRITING.md)",
+            1,
+        )
+    )
+    return True
 
 
 def _check_nul(text: str, shown: str, result: RawCheck) -> None:

@@ -21,7 +21,7 @@ def download_name(ds: Dataset) -> str:
 
 
 def download_bytes(ds: Dataset, root: Path) -> bytes:
-    """The file as readers get it: text cells that a spreadsheet would run are defused.
+    """The file as readers get it, in UTF-8: text cells that a spreadsheet would run are defused.
 
     Cells of number columns (-5, +1) are numbers, not formulas, and stay as they are.
     """
@@ -29,13 +29,24 @@ def download_bytes(ds: Dataset, root: Path) -> bytes:
     if not ds.is_table:
         return raw
     text_columns = [f.type not in _NUMERIC for f in ds.fields]
-    if not raw.startswith(codecs.BOM_UTF8) and not any(
-        ds.frame[f.name].dropna().astype("str").str.match(_FORMULA).any()
-        for f, text in zip(ds.fields, text_columns, strict=True)
-        if text
+    utf8 = codecs.lookup(ds.encoding).name == "utf-8"
+    if (
+        utf8
+        and not raw.startswith(codecs.BOM_UTF8)
+        and not any(
+            ds.frame[f.name].dropna().astype("str").str.match(_FORMULA).any()
+            for f, text in zip(ds.fields, text_columns, strict=True)
+            if text
+        )
     ):
         return raw  # nothing to defuse: the file as it is (fast for a big table)
-    rows = csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
+    # Readers get UTF-8 whatever the file's encoding (the loader has decoded it already).
+    text = raw.decode("utf-8-sig" if utf8 else ds.encoding)
+    rows = csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter=ds.dialect.get("delimiter", ","),
+        quotechar=ds.dialect.get("quoteChar", '"'),
+    )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for number, row in enumerate(rows):

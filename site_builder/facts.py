@@ -13,6 +13,7 @@ import yaml
 from .catalog import Catalog, yaml_problem
 from .charts import check_ids, collector
 from .errors import FactError, Problem, nearest
+from .paths import inside, outside_problem
 
 
 @dataclass
@@ -107,10 +108,12 @@ def fact(
     return register
 
 
-def read_fact_file(path: Path, shown: str) -> list[FactDef]:
+def read_fact_file(path: Path, shown: str, root: Path) -> list[FactDef]:
     """Facts that name one cell: `id: {dataset, row, column, format}` in a YAML file."""
     if not path.is_file():
         return []
+    if not inside(path, root):
+        raise FactError(outside_problem(path, root))
     try:
         node = yaml.compose(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import publish
-from .cache import write_atomic
+from .cache import read_entry, write_entry
 from .pipeline import Project
 from .render import in_pool
 
@@ -88,16 +88,18 @@ class Outputs:
     def _write_cards(self, site_dir: Path) -> None:
         """Every page's card, from the cache or drawn in the render processes."""
         folder = self.cache_dir / "cards"
-        missing = {
-            digest: svg
-            for svg, digest in self.cards.values()
-            if not (folder / f"{digest}.png").is_file()
-        }
+        pngs: dict[str, bytes] = {}
+        for _, digest in self.cards.values():
+            entry = read_entry(folder, digest, [".png"])
+            if entry is not None:
+                pngs[digest] = entry[".png"]
+        missing = {digest: svg for svg, digest in self.cards.values() if digest not in pngs}
         drawn = in_pool(publish.card_png, list(missing.values()))
         for digest, png in zip(missing, drawn, strict=True):
-            write_atomic(folder / f"{digest}.png", png)
+            write_entry(folder, digest, {".png": png})
+            pngs[digest] = png
         for file, (_, digest) in self.cards.items():
-            _write(site_dir / file, (folder / f"{digest}.png").read_bytes())
+            _write(site_dir / file, pngs[digest])
 
     def embed_snippet(self, chart_id: str, page_url: str) -> str:
         path = f"{EMBED_DIR}/{chart_id}/"

@@ -14,6 +14,7 @@ from .cache import SpecCache, TableCache, code_digest
 from .catalog import Catalog, Dataset, Field, Source, load_catalog, resource_names
 from .charts import BuiltChart, ChartDef, build_chart, check_data_names, discover, shown_path
 from .compilelog import warning_problem
+from .descriptor import Limits
 from .errors import Problem, Problems, WriterError
 from .facts import Fact, FactDef, check_fact_names, compute_facts, read_fact_file
 from .markdown import PageRefs, check_page_refs, scan_page
@@ -26,6 +27,7 @@ from .palette import (
     readable_on_both,
     spec_colours,
 )
+from .paths import inside, outside_problem
 from .render import Rendered, render_charts
 
 log = logging.getLogger("site_builder")
@@ -41,6 +43,7 @@ class Settings:
     charts_dir: Path
     cache_dir: Path
     workers: int = 0
+    limits: Limits = field(default_factory=Limits)
 
     @property
     def facts_file(self) -> Path:
@@ -88,7 +91,10 @@ def prepare(settings: Settings) -> Project:
     catalog: Catalog | None = None
     try:
         catalog = load_catalog(
-            settings.data_dir, settings.root, TableCache(settings.cache_dir / "tables")
+            settings.data_dir,
+            settings.root,
+            TableCache(settings.cache_dir / "tables"),
+            settings.limits,
         )
     except WriterError as exc:
         problems.extend(exc)
@@ -103,13 +109,13 @@ def prepare(settings: Settings) -> Project:
     facts_known = found.complete
     try:
         shown = shown_path(str(settings.facts_file), settings.root)
-        fact_defs = read_fact_file(settings.facts_file, shown) + fact_defs
+        fact_defs = read_fact_file(settings.facts_file, shown, settings.root) + fact_defs
     except WriterError as exc:
         problems.extend(exc)
         facts_known = False
     for p in check_fact_names(fact_defs):
         problems.add(p)
-    names = catalog.names() if catalog else resource_names(settings.data_dir)
+    names = catalog.names() if catalog else resource_names(settings.data_dir, settings.root)
     for p in check_data_names(chart_defs + fact_defs, names):
         problems.add(p)
 
@@ -273,6 +279,9 @@ def _scan_pages(
         return pages
     for path in sorted(settings.docs_dir.rglob("*.md")):
         shown = shown_path(str(path), settings.root)
+        if not inside(path, settings.root):
+            problems.add(outside_problem(path, settings.root))
+            continue
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:

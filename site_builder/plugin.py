@@ -22,6 +22,7 @@ from mkdocs.utils import CountHandler
 
 from . import datasets, figure, pipeline, sitedir, tables
 from .cache import TextCache
+from .descriptor import Limits
 from .errors import WriterError
 from .markdown import StoryExtension, body_marker, datasets_marker
 from .outputs import Outputs
@@ -50,6 +51,12 @@ class SiteBuilderConfig(Config):
     """Where rendered charts are kept between builds, relative to mkdocs.yml."""
     render_workers = c.Type(int, default=0)
     """Processes that render charts; 0 means one per core (at most 4)."""
+    max_columns = c.Type(int, default=Limits.max_columns)
+    """Most columns a table may have."""
+    max_cell_chars = c.Type(int, default=Limits.max_cell_chars)
+    """Longest text cell, in characters."""
+    max_data_mb = c.Type(int, default=Limits.max_data_mb)
+    """Most megabytes the data package's files may hold together."""
     atomic = c.Type(bool, default=True)
     """Build into a staging folder and swap it in only when the build succeeds."""
 
@@ -64,6 +71,9 @@ def settings_from(config: Any, plugin_config: SiteBuilderConfig) -> pipeline.Set
         charts_dir=(root / plugin_config.charts_dir).resolve(),
         cache_dir=(root / plugin_config.cache_dir / "site-builder").resolve(),
         workers=plugin_config.render_workers,
+        limits=Limits(
+            plugin_config.max_columns, plugin_config.max_cell_chars, plugin_config.max_data_mb
+        ),
     )
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .cache import tool_digest, write_atomic
+from .cache import read_entry, tool_digest, write_entry
 from .compilelog import caught_warnings
 from .errors import Problem, RenderError
 from .images import compressed, drawn_box, image_svg, over_budget, round_svg
@@ -138,6 +138,19 @@ def image_caption(chart: BuiltChart, sources: Sequence[Source] = ()) -> dict[str
     return caption
 
 
+# The files of one chart in the render cache, by suffix.
+_CACHED = (
+    ".svg",
+    ".narrow.svg",
+    ".narrow.json",
+    ".png",
+    ".fallback.webp",
+    ".live.json",
+    ".clipped.json",
+    ".warnings.json",
+)
+
+
 def render_charts(
     charts: list[BuiltChart],
     cache_dir: Path,
@@ -166,34 +179,25 @@ def render_charts(
         # The spec's digest stands for the spec when the build has it: no need to serialise
         # a chart that is in the cache.
         key = _hash(chart.digest or _dumps(chart.spec), caption_json, setup)
-        files = [
-            cache / f"{key}{ext}"
-            for ext in (
-                ".svg",
-                ".narrow.svg",
-                ".narrow.json",
-                ".png",
-                ".fallback.webp",
-                ".live.json",
-                ".clipped.json",
-                ".warnings.json",
-            )
-        ]
-        if all(f.is_file() for f in files):
-            svg_file, narrow_file, narrow_json_file, png_file, fallback_file, live_file = files[:6]
-            cut, warnings_file = files[6:]
+        entry = read_entry(cache, key, list(_CACHED))
+        if entry is not None:
+            text = {
+                ext: data.decode("utf-8")
+                for ext, data in entry.items()
+                if ext.endswith(("svg", "json"))
+            }
             results[chart.id] = Rendered(
                 chart.id,
                 key,
-                live_file.read_text("utf-8"),
-                svg_file.read_text("utf-8"),
-                narrow_file.read_text("utf-8"),
-                narrow_json_file.read_text("utf-8"),
-                png_file.read_bytes(),
-                fallback_file.read_bytes(),
+                text[".live.json"],
+                text[".svg"],
+                text[".narrow.svg"],
+                text[".narrow.json"],
+                entry[".png"],
+                entry[".fallback.webp"],
                 True,
-                cut.read_text("utf-8"),
-                tuple(json.loads(warnings_file.read_text("utf-8"))),
+                text[".clipped.json"],
+                tuple(json.loads(text[".warnings.json"])),
             )
             continue
         # The live view draws the page spec itself: the same geometry as the static chart.
@@ -233,15 +237,12 @@ def render_charts(
                     )
                 )
                 continue
-            write_atomic(cache / f"{key}.svg", svg.encode("utf-8"))
-            write_atomic(cache / f"{key}.narrow.svg", narrow.encode("utf-8"))
-            write_atomic(cache / f"{key}.narrow.json", narrow_json.encode("utf-8"))
-            write_atomic(cache / f"{key}.png", png)
-            write_atomic(cache / f"{key}.live.json", live_json.encode("utf-8"))
-            write_atomic(cache / f"{key}.fallback.webp", fallback)
-            write_atomic(cache / f"{key}.clipped.json", clipped_json.encode("utf-8"))
-            # Kept with the images, so a build from the cache reports them again.
-            write_atomic(cache / f"{key}.warnings.json", _dumps(warnings).encode("utf-8"))
+            files = (svg, narrow, narrow_json, png, fallback, live_json, clipped_json)
+            # Warnings kept with the images, so a build from the cache reports them again.
+            data = [f.encode("utf-8") if isinstance(f, str) else f for f in files]
+            write_entry(
+                cache, key, dict(zip(_CACHED, [*data, _dumps(warnings).encode()], strict=True))
+            )
             results[chart.id] = Rendered(
                 chart.id,
                 key,
@@ -459,14 +460,16 @@ def runtime_bundle(cache_dir: Path) -> Path:
     import vl_convert as vlc
 
     folder = cache_dir / "runtime"
-    marker = folder / f"vl-convert-{getattr(vlc, '__version__', 'x')}.name"
-    if marker.is_file() and (folder / marker.read_text()).is_file():
-        return folder / marker.read_text()
+    marker = f"vl-convert-{getattr(vlc, '__version__', 'x')}"
+    # The marker's entry holds the bundle's name; both are checked against their digests.
+    entry = read_entry(folder, marker, [".name"])
+    name = entry[".name"].decode("utf-8", "replace") if entry else ""
+    if re.fullmatch(r"vega\.[0-9a-f]{8}\.js", name) and read_entry(folder, name, [""]):
+        return folder / name
     code = vlc.javascript_bundle("window.vegaEmbed = vegaEmbed;").encode("utf-8")
     name = f"vega.{hashlib.sha256(code).hexdigest()[:8]}.js"
-    folder.mkdir(parents=True, exist_ok=True)
-    write_atomic(folder / name, code)
-    write_atomic(marker, name.encode())
+    write_entry(folder, name, {"": code})
+    write_entry(folder, marker, {".name": name.encode()})
     return folder / name
 
 

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from site_builder.catalog import load_catalog
+from site_builder.descriptor import Limits
 from site_builder.errors import DataError
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -25,7 +26,9 @@ CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
 DEFAULT_FIELDS = [{"name": "country", "type": "string"}, {"name": "value", "type": "number"}]
 
 
-def load_case(tmp_path: Path, case: dict[str, Any], source: Path | None = None) -> Any:
+def load_case(
+    tmp_path: Path, case: dict[str, Any], source: Path | None = None, limits: Limits | None = None
+) -> Any:
     """Load one corpus file as the only resource of a data package."""
     data = tmp_path / "data"
     data.mkdir(exist_ok=True)
@@ -48,7 +51,7 @@ def load_case(tmp_path: Path, case: dict[str, Any], source: Path | None = None) 
     (data / "datapackage.yaml").write_text(
         yaml.safe_dump({"resources": [resource]}, allow_unicode=True), encoding="utf-8"
     )
-    return load_catalog(data, tmp_path)
+    return load_catalog(data, tmp_path, limits=limits)
 
 
 def same(a: Any, b: Any) -> bool:
@@ -83,10 +86,17 @@ def test_every_case_is_covered() -> None:
             assert (CORPUS / case["file"]).is_file(), case["file"]
 
 
-def test_14_huge_field_loads(tmp_path: Path) -> None:
+def test_14_huge_field_is_refused_under_the_limit_and_loads_above_it(tmp_path: Path) -> None:
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "huge_field.csv").write_text("country,value\n" + "A" * 200_000 + ",5\n")
-    frame = load_case(tmp_path, {"file": "huge_field.csv"}, source=tmp_path).datasets["t"].frame
+    with pytest.raises(DataError) as info:
+        load_case(tmp_path, {"file": "huge_field.csv"}, source=tmp_path)
+    assert str(info.value).startswith(
+        "data/huge_field.csv:2:1: column 'country': a cell of 200,000 characters, over the limit "
+        "of 10,000\n  hint: shorten it"
+    )
+    limits = Limits(max_cell_chars=200_000)
+    frame = load_case(tmp_path, {"file": "huge_field.csv"}, tmp_path, limits).datasets["t"].frame
     assert len(frame["country"].iloc[0]) == 200_000
 
 

@@ -1,0 +1,133 @@
+"""Checks on `datapackage.yaml` made before any file it names is opened: resource names, paths
+that stay in the data folder, and how much data one build takes on."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from .csvcheck import MAX_BYTES
+from .errors import Problem
+from .paths import inside, outside_problem
+
+# Dataset names become file and anchor names in the site: nothing that could make a folder.
+NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on the work one build takes on (settings in mkdocs.yml; see WRITING.md)."""
+
+    max_columns: int = 1_000  # per table
+    max_cell_chars: int = 10_000  # per text cell
+    max_data_mb: int = 500  # every file the data package names, together
+
+
+class Positions:
+    """Where each resource's keys are in the descriptor; parsed again only when asked."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.root: Any = None
+
+    def of(self, index: int, key: str) -> tuple[int | None, int | None]:
+        """Line and column of resource `index`'s (1-based) value for `key`, if found."""
+        try:
+            if self.root is None:
+                loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+                self.root = yaml.compose(self.text, Loader=loader)
+            resources = next(v for k, v in self.root.value if k.value == "resources")
+            item = resources.value[index - 1]
+            node = next(v for k, v in item.value if k.value == key)
+        except (yaml.YAMLError, AttributeError, StopIteration, IndexError, TypeError):
+            return None, None
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def check_name(
+    name: str, shown: str, where: str, index: int, positions: Positions
+) -> Problem | None:
+    if NAME.match(name):
+        return None
+    line, column = positions.of(index, "name")
+    return Problem(
+        shown,
+        f"{where}: name '{name}' is not a slug",
+        "use lowercase letters, digits, '-' and '_' (it names the download file and the "
+        "dataset's anchor), e.g. 'refining_shares'",
+        line,
+        column,
+    )
+
+
+def resource_path(
+    res: dict[str, Any],
+    data_dir: Path,
+    root: Path,
+    shown: str,
+    where: str,
+    index: int,
+    positions: Positions,
+) -> Path | Problem:
+    """The resource's file, or why it may not be read; decided without opening anything."""
+    for key in ("schema", "dialect"):
+        if isinstance(res.get(key), str):
+            line, column = positions.of(index, key)
+            return Problem(
+                shown,
+                f"{where}: '{key}' names a file ({res[key]!r})",
+                f"write the {key} in datapackage.yaml itself, under the resource",
+                line,
+                column,
+            )
+    value = res.get("path", "")
+    line, column = positions.of(index, "path")
+    if not isinstance(value, str):
+        return Problem(
+            shown,
+            f"{where}: 'path' must be one file name, not {type(value).__name__}",
+            "give one file per resource, relative to the data folder",
+            line,
+            column,
+        )
+    parts = PurePosixPath(value.replace("\\", "/"))
+    if "://" in value or parts.is_absolute() or ".." in parts.parts or ":" in value[:3]:
+        return Problem(
+            shown,
+            f"{where}: path '{value}' leads out of the data folder",
+            "copy the file into the data folder and give its path from there, e.g. "
+            "'path: refining_shares.csv' (no '..', no absolute path, no URL)",
+            line,
+            column,
+        )
+    path = data_dir / value
+    if not inside(path, root):
+        return outside_problem(path, root)
+    return path
+
+
+def total_size_problem(files: list[Path], limit_mb: int, shown: str) -> Problem | None:
+    """All the data one build reads, over the limit: stop before reading any of it."""
+    sizes = []
+    for path in files:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue  # reported where it is read
+        if size <= MAX_BYTES:  # a bigger file is refused on its own, and said so
+            sizes.append((size, path))
+    total = sum(size for size, _ in sizes)
+    if total <= limit_mb * 2**20:
+        return None
+    largest = ", ".join(f"{p.name} ({s / 2**20:.0f} MB)" for s, p in sorted(sizes)[::-1][:3])
+    return Problem(
+        shown,
+        f"the data package's files hold {total / 2**20:.0f} MB, over the limit of {limit_mb} MB "
+        f"(largest: {largest})",
+        "aggregate the data before charting it, or raise max_data_mb under the site-builder "
+        "plugin in mkdocs.yml (see WRITING.md)",
+    )
