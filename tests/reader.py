@@ -12,9 +12,10 @@ from typing import Any
 # Layout shifts, as the browser scores them, from the moment the page starts.
 RECORD_SHIFTS = """
 window.__sbShifts = [];
-new PerformanceObserver(list => {
+window.__sbObserver = new PerformanceObserver(list => {
   for (const e of list.getEntries()) window.__sbShifts.push(e.value);
-}).observe({type: "layout-shift", buffered: true});
+});
+window.__sbObserver.observe({type: "layout-shift", buffered: true});
 """
 
 _FIGURES = """
@@ -71,3 +72,8 @@ def figures(page: Any) -> list[dict[str, Any]]:
 def shifts(page: Any) -> float:
     """The layout shift scored so far (needs RECORD_SHIFTS as an init script)."""
     return float(page.evaluate("() => (window.__sbShifts || []).reduce((a, b) => a + b, 0)"))
+
+
+def reset_shifts(page: Any) -> None:
+    """Forget the shifts so far, those not yet delivered too: score only what comes next."""
+    page.evaluate("() => { window.__sbObserver.takeRecords(); window.__sbShifts = []; }")

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from conftest import PROJECTS, copy_project, copy_story, run_cli, share_cache
-from reader import RECORD_SHIFTS, figures, shifts
+from reader import RECORD_SHIFTS, figures, reset_shifts, shifts
 from test_browser import ARGS, CHROMIUM, QuietHandler, scroll_all  # noqa: F401 (skips)
 
 STORY_PAGES = ["", "rare-earths/", "alliance/", "chips/", "timeline/", "claims/"]
@@ -74,6 +74,10 @@ def _survey(browser: Any, base: str, pages: list[str], width: int, scheme: str) 
         for path in pages:
             page = context.new_page()
             page.goto(base + path)
+            if state == "live":
+                # Score the swap alone: what moves while the page itself loads is not ours.
+                page.wait_for_load_state("load")
+                reset_shifts(page)
             if state in ("live", "blocked"):
                 ends = scroll_all(page)
                 wanted = "interactive" if state == "live" else "static"
