@@ -18,6 +18,7 @@ import yaml
 from .cache import TableCache
 from .cellcheck import check_cells
 from .csvcheck import RawCheck, check_raw
+from .describe import placeholder_problems
 from .errors import DataError, Problem
 from .fastload import typed_frame
 from .urls import is_web_url
@@ -126,6 +127,8 @@ def load_catalog(data_dir: Path, root: Path, cache: TableCache | None = None) ->
             continue
         seen.add(name)
         problems.extend(_check_metadata(res, package_licenses, shown, where))
+        # What `site-builder describe` left for the writer to fill in, at its line.
+        problems.extend(placeholder_problems(res, descriptor_file, shown, where))
         if _is_json(res):
             try:
                 catalog.datasets[name] = _load_json(res, package_licenses, data_dir, root)
