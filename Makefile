@@ -10,7 +10,7 @@ export TZ := UTC
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 
-.PHONY: site test test-fast serve check lint format lock clean bench
+.PHONY: site build test test-fast serve check lint format lock clean bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 site: $(VENV)/.installed
 	$(BIN)/site-builder build
+
+# The same build as `make site`, under the name of the command it runs.
+build: site
 
 serve: $(VENV)/.installed
 	$(BIN)/site-builder serve

@@ -18,6 +18,7 @@ import yaml
 from .cache import TableCache
 from .cellcheck import check_cells
 from .csvcheck import MAX_BYTES, RawCheck, check_raw
+from .describe import placeholder_problems
 from .descriptor import Limits, Positions, check_name, resource_path, total_size_problem
 from .errors import DataError, Problem
 from .fastload import typed_frame
@@ -153,6 +154,8 @@ def load_catalog(
         if bad_name:
             problems.append(bad_name)
         problems.extend(_check_metadata(res, package_licenses, shown, where))
+        # What `site-builder describe` left for the writer to fill in, at its line.
+        problems.extend(placeholder_problems(res, descriptor_file, shown, where))
         if index not in paths:
             continue  # its path was refused above
         if _is_json(res):

@@ -140,6 +140,53 @@ def linkcheck(site_dir: Path, base_path: str) -> None:
     click.echo(f"ok: every internal link of {site_dir} resolves")
 
 
+@main.command("describe")
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
+def describe_(csv_file: Path, config_file: str) -> None:
+    """Add CSV_FILE to data/datapackage.yaml, with the schema inferred from the file."""
+    from .charts import shown_path
+    from .describe import add_resource, infer_resource
+    from .errors import Problem, WriterError
+
+    settings = _settings(config_file)
+    data_dir = settings.data_dir
+    descriptor = data_dir / "datapackage.yaml"
+    shown = shown_path(str(descriptor), settings.root)
+    csv_shown = shown_path(str(csv_file), settings.root)
+    data_shown = shown_path(str(data_dir), settings.root)
+    try:
+        if not csv_file.is_file():
+            raise WriterError(Problem(csv_shown, "no such file", "give the path of a CSV file"))
+        if not csv_file.resolve().is_relative_to(data_dir.resolve()):
+            raise WriterError(
+                Problem(
+                    csv_shown,
+                    f"the file is not in the data folder ({data_shown})",
+                    "move it there first: the data package describes the files beside it",
+                )
+            )
+        has_licence = _package_has_licence(descriptor)
+        entry = infer_resource(csv_file, data_dir, csv_shown, has_licence)
+        line = add_resource(descriptor, shown, entry)
+    except WriterError as exc:
+        click.echo(exc.report(), err=True)
+        sys.exit(1)
+    fields = ", ".join(f"{f['name']} ({f['type']})" for f in entry["schema"]["fields"])
+    click.echo(f"added resource '{entry['name']}' to {shown}:{line}: {fields}")
+    click.echo("fill in what is marked TODO; `site-builder check` lists what is left")
+
+
+def _package_has_licence(descriptor: Path) -> bool:
+    import yaml
+
+    try:
+        package = yaml.safe_load(descriptor.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return False
+    return isinstance(package, dict) and bool(package.get("licenses"))
+
+
 @main.group()
 def new() -> None:
     """Start something new from a template."""
