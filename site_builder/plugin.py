@@ -25,7 +25,7 @@ from .cache import TextCache
 from .errors import WriterError
 from .markdown import StoryExtension, body_marker, datasets_marker
 from .outputs import Outputs
-from .render import runtime_bundle
+from .runtime import runtime_bundle
 from .specs import describe, plotted_rows
 from .variants import breakpoint_css, uses_pointer_position
 

@@ -432,25 +432,6 @@ def shutdown_pool() -> None:
 atexit.register(shutdown_pool)
 
 
-def runtime_bundle(cache_dir: Path) -> Path:
-    """The Vega runtime for interactive charts (vega, vega-lite, vega-embed in one file).
-
-    Made once by vl-convert (about 2 s) and kept in the cache, named by its content.
-    """
-    import vl_convert as vlc
-
-    folder = cache_dir / "runtime"
-    marker = folder / f"vl-convert-{getattr(vlc, '__version__', 'x')}.name"
-    if marker.is_file() and (folder / marker.read_text()).is_file():
-        return folder / marker.read_text()
-    code = vlc.javascript_bundle("window.vegaEmbed = vegaEmbed;").encode("utf-8")
-    name = f"vega.{hashlib.sha256(code).hexdigest()[:8]}.js"
-    folder.mkdir(parents=True, exist_ok=True)
-    write_atomic(folder / name, code)
-    write_atomic(marker, name.encode())
-    return folder / name
-
-
 def _vl_version(spec: dict[str, Any]) -> str | None:
     match = re.search(r"/v(\d+\.\d+)", str(spec.get("$schema", "")))
     return match.group(1) if match else None

@@ -22,7 +22,8 @@ from test_dense import dense_project
 from test_render import BARS, built, vega_bars_body
 
 from site_builder.figure import caption_html, figure_html
-from site_builder.render import render_charts, runtime_bundle
+from site_builder.render import render_charts
+from site_builder.runtime import runtime_bundle
 
 PAGE = "dense/"
 ASSETS = Path(__file__).parent.parent / "site_builder" / "assets"
