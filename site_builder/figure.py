@@ -160,11 +160,13 @@ def accessible_svg(
     if not open_tag:
         return svg
     t_id, d_id = f"{prefix}svg-title", f"{prefix}svg-desc"
-    tag = open_tag.group(0)[:-1].replace(
-        'class="marks"', f'class="marks sb-static sb-static--{variant}"'
-    )
     # Scale down with the page, but not so far that its text gets smaller than 11 px.
-    tag += f' style="min-width: {round(smallest_width(svg_width(svg), exact))}px"'
+    classes = f"sb-static sb-static--{variant} {min_width_class(svg_width(svg), exact)}"
+    tag = open_tag.group(0)[:-1]
+    if 'class="marks"' in tag:
+        tag = tag.replace('class="marks"', f'class="marks {classes}"')
+    else:
+        tag += f' class="{classes}"'
     tag += f' role="img" aria-labelledby="{t_id} {d_id}" focusable="false">'
     inner = (
         f'<title id="{t_id}">{escape(title)}</title><desc id="{d_id}">{escape(description)}</desc>'
@@ -181,19 +183,46 @@ def static_image(svg: str, src: str, chart_id: str, title: str, description: str
     """
     width, height = svg_width(svg), svg_height(svg)
     t_id, d_id = f"{chart_id}-svg-title", f"{chart_id}-svg-desc"
-    style = (
-        f"aspect-ratio: {width:g} / {height:g}; object-fit: cover; object-position: left bottom; "
-        f"min-width: {round(width * MIN_SCALE)}px"
-    )
+    sizes = f"{min_width_class(width, False)} {ratio_class(width, height)}"
     # A file loads when near the view; an image in the page needs no request.
     lazy = "" if src.startswith("data:") else ' loading="lazy" decoding="async"'
     return (
-        f'<img class="sb-static sb-static--wide sb-static--image" src="{escape(src)}" '
-        f'width="{round(width)}" height="{round(height)}" style="{style}" '
+        f'<img class="sb-static sb-static--wide sb-static--image {sizes}" src="{escape(src)}" '
+        f'width="{round(width)}" height="{round(height)}" '
         f'alt="{escape(description)}" aria-labelledby="{t_id} {d_id}"{lazy}>'
         f'<span id="{t_id}" hidden>{escape(title)}</span>'
         f'<span id="{d_id}" hidden>{escape(description)}</span>'
     )
+
+
+# Sizes are classes with a rule each in the stylesheet, not style attributes: a strict
+# Content-Security-Policy (style-src without 'unsafe-inline') ignores style attributes.
+def min_width_class(width: float, exact: bool) -> str:
+    """The class that keeps a static chart `width` px wide from being drawn smaller than it
+    may be (see variants.smallest_width)."""
+    return f"sb-min-{round(smallest_width(width, exact))}"
+
+
+def ratio_class(width: float, height: float) -> str:
+    """The class that gives an image standing in for a chart the chart's proportions."""
+    return f"sb-ratio-{width:g}-{height:g}".replace(".", "_")
+
+
+def size_css(figures: Iterable[tuple[str, str, bool]]) -> str:
+    """The rules for every size class that `body_html` gives these figures: (wide SVG, narrow
+    SVG or "", exact) each. One rule per size used, in a stable order."""
+    rules: dict[str, str] = {}
+    for wide, narrow, exact in figures:
+        width = svg_width(wide)
+        if over_budget(wide):
+            rules[min_width_class(width, False)] = f"min-width: {round(width * MIN_SCALE)}px"
+            height = svg_height(wide)
+            rules[ratio_class(width, height)] = f"aspect-ratio: {width:g} / {height:g}"
+            continue
+        for svg in (wide, narrow) if narrow and not over_budget(narrow) else (wide,):
+            smallest = round(smallest_width(svg_width(svg), exact))
+            rules[min_width_class(svg_width(svg), exact)] = f"min-width: {smallest}px"
+    return "".join(f".{name} {{ {rule}; }}\n" for name, rule in sorted(rules.items()))
 
 
 def table_html(

@@ -24,6 +24,7 @@ log = logging.getLogger("site_builder")
 
 CARD_DIR = "assets/cards"
 EMBED_DIR = "embed"
+EMBED_SCRIPT = "assets/site-builder/embed.js"  # fits an embedded chart's iframe on the host
 # Without the site's address, embed codes can only point at the chart relatively: on another
 # site that address finds nothing. Said once per build, and in every embed disclosure.
 NO_SITE_URL = (
@@ -54,6 +55,7 @@ class Outputs:
     site_name: str
     site_url: str | None
     cache_dir: Path
+    embed_head: str = ""  # more tags for each embed page's <head> (its policy)
     pages: list[PageInfo] = field(default_factory=list)
     cards: dict[str, tuple[str, str]] = field(default_factory=dict)  # file -> (SVG, digest)
     story_of: dict[str, str] = field(default_factory=dict)  # chart id -> first page showing it
@@ -105,7 +107,8 @@ class Outputs:
         path = f"{EMBED_DIR}/{chart_id}/"
         src = self.absolute(path) or relative(path, page_url)
         title = self.project.charts[chart_id].definition.title
-        return publish.embed_snippet(src, title.replace('"', "'"), chart_id)
+        script = self.absolute(EMBED_SCRIPT) or relative(EMBED_SCRIPT, page_url)
+        return publish.embed_snippet(src, title.replace('"', "'"), chart_id, script)
 
     def with_embed_note(self, body: str) -> str:
         """The figure's body, its embed disclosure saying so when the code is only relative."""
@@ -126,6 +129,7 @@ class Outputs:
                 page_title,
                 relative(story, url) + (f"#{chart_id}" if chart_id in self.story_of else ""),
                 relative("assets/site-builder", url),
+                self.embed_head,
             )
             _write(site_dir / url / "index.html", html.encode())
         epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)

@@ -20,13 +20,13 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
-from . import datasets, figure, pipeline, sitedir, tables
+from . import csp, datasets, figure, pipeline, sitedir, tables
 from .cache import TextCache
 from .descriptor import Limits
 from .errors import WriterError
 from .markdown import StoryExtension, body_marker, datasets_marker
-from .outputs import Outputs
-from .render import runtime_bundle
+from .outputs import EMBED_DIR, EMBED_SCRIPT, Outputs
+from .runtime import runtime_bundle
 from .specs import describe, plotted_rows
 from .urls import unsafe_links
 from .variants import breakpoint_css, uses_pointer_position
@@ -59,6 +59,12 @@ class SiteBuilderConfig(Config):
     """Most megabytes the data package's files may hold together."""
     atomic = c.Type(bool, default=True)
     """Build into a staging folder and swap it in only when the build succeeds."""
+    csp = c.Type(bool, default=True)
+    """Give every page a strict Content-Security-Policy: a <meta> tag, and `_headers` at the
+    site's root for hosts that read it (Netlify, Cloudflare Pages)."""
+    csp_extra = c.Type(dict, default={})
+    """Sources to allow besides the site's own, by directive, e.g.
+    `{img-src: [https://tiles.example.org]}`."""
 
 
 def settings_from(config: Any, plugin_config: SiteBuilderConfig) -> pipeline.Settings:
@@ -92,6 +98,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.outputs: Outputs | None = None
         self.texts = TextCache(Path())  # figure text, made once per chart (set per build)
         self.pages_started = 0.0
+        self.script_hashes: set[str] = set()  # of every inline script in the pages written
+        self.policy_pages: list[str] = []  # pages (from the site root) awaiting their policy
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -103,6 +111,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if not self.config.enabled:
             return config
         logging.getLogger("site_builder").parent = logging.getLogger("mkdocs")
+        problems = csp.check_extra(self.config.csp_extra)
+        if problems:
+            raise PluginError("mkdocs.yml: site-builder: " + "; ".join(problems))
         self.settings = settings_from(config, self.config)
         self.extension = StoryExtension(figure_for=self._figure_for, facts=self._fact_texts)
         config.markdown_extensions.append(self.extension)
@@ -138,16 +149,27 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             pipeline.render(self.project)
         except WriterError as exc:
             raise PluginError(exc.report()) from None
+        embed_policy = csp.policy(extra=self.config.csp_extra) if self.config.csp else ""
         self.outputs = Outputs(
-            self.project, config.site_name, config.site_url, self.settings.cache_dir
+            self.project,
+            config.site_name,
+            config.site_url,
+            self.settings.cache_dir,
+            embed_head=csp.meta_tag(embed_policy) if embed_policy else "",
         )
+        self.script_hashes = set()
+        self.policy_pages = []
         self.texts = TextCache(self.settings.cache_dir / "figures")
         self.pages_started = time.perf_counter()
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         if not self.config.enabled or self.project is None:
             return files
-        css = (ASSETS / "site-builder.css").read_text(encoding="utf-8") + breakpoint_css()
+        sizes = figure.size_css(
+            (r.svg, r.narrow_svg, uses_pointer_position(self.project.charts[chart_id].spec))
+            for chart_id, r in sorted(self.project.rendered.items())
+        )
+        css = (ASSETS / "site-builder.css").read_text(encoding="utf-8") + breakpoint_css() + sizes
         files.append(File.generated(config, CSS_URI, content=css))
         bundle = runtime_bundle(self.settings.cache_dir)
         script = (ASSETS / "site-builder.js").read_text(encoding="utf-8")
@@ -157,6 +179,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         files.append(
             File.generated(config, f"assets/site-builder/{bundle.name}", abs_src_path=str(bundle))
         )
+        embed_script = (ASSETS / "embed.js").read_text(encoding="utf-8")
+        files.append(File.generated(config, EMBED_SCRIPT, content=embed_script))
         for chart in self.project.charts.values():
             r = self.project.rendered[chart.id]
             rows, columns = self._table(chart.id)
@@ -224,7 +248,26 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             output = output.replace(body_marker(chart_id), body)
         for name, _ in refs.datasets if refs else []:
             output = output.replace(datasets_marker(name), self._datasets_for(name, page.url))
-        return output
+        return self._await_policy(output, page.file.dest_uri)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
+        if self.project is None or not template_name.endswith(".html"):
+            return output_content
+        return self._await_policy(output_content, template_name)  # 404.html
+
+    def _await_policy(self, html: str, dest: str) -> str:
+        """Note the page's inline scripts; its policy goes in once all pages are written."""
+        if not self.config.csp:
+            return html
+        self.script_hashes |= csp.inline_script_hashes(html)
+        self.policy_pages.append(dest)
+        return csp.with_marker(html)
+
+    def _write_policies(self, site_dir: Path) -> None:
+        if self.config.csp:
+            csp.write_policies(
+                site_dir, self.policy_pages, self.script_hashes, self.config.csp_extra, EMBED_DIR
+            )
 
     @event_priority(-100)  # last: every other plugin has written its files
     def on_post_build(self, *, config: Any) -> None:
@@ -234,6 +277,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             self.project.timings["page"] = clock - self.pages_started
         if self.outputs is not None:
             self.outputs.write(Path(config.site_dir), self._standalone_figure)
+            self._write_policies(Path(config.site_dir))
         if self.project is not None:
             p = self.project
             p.timings["write"] = time.perf_counter() - clock  # embed pages, cards, feed

@@ -133,23 +133,19 @@ def embed_html(
     story_title: str,
     story_link: str,
     assets: str,
+    head: str = "",
 ) -> str:
-    """A standalone page for one chart, small enough for an iframe; it reports its height."""
+    """A standalone page for one chart, small enough for an iframe; it reports its height
+    (site-builder.js, for a body of class sb-embed). `head`: more tags for <head>."""
     return f"""<!doctype html>
 <html lang="en">
 <head>
-<meta charset="utf-8">
+<meta charset="utf-8">{head}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)}</title>
 <link rel="stylesheet" href="{escape(assets)}/site-builder.css">
-<style>
-body {{ margin: 0; padding: 8px 12px; font-family: system-ui, -apple-system, "Segoe UI",
-  Roboto, Helvetica, Arial, sans-serif; color: #222; background: #fff; }}
-.md-typeset .sb-figure {{ margin: 0; }}
-.sb-embed__back {{ font-size: 0.75rem; margin: 0.4em 0 0; }}
-</style>
 </head>
-<body class="md-typeset">
+<body class="md-typeset sb-embed">
 <main>
 <h1 class="sb-visually-hidden">{escape(title)}</h1>
 {figure}
@@ -157,28 +153,17 @@ body {{ margin: 0; padding: 8px 12px; font-family: system-ui, -apple-system, "Se
 <a href="{escape(story_link)}" target="_top">{escape(story_title)}</a></p>
 </main>
 <script src="{escape(assets)}/site-builder.js"></script>
-<script>
-(function () {{
-  // Tell the page that embeds this one how tall it is, so the iframe fits its content.
-  function report() {{
-    parent.postMessage({{sbEmbedHeight: document.documentElement.scrollHeight,
-                        sbEmbed: location.pathname}}, "*");
-  }}
-  new ResizeObserver(report).observe(document.body);
-  report();
-}})();
-</script>
 </body>
 </html>
 """
 
 
-def embed_snippet(src: str, title: str, chart_id: str) -> str:
-    """The code a reader copies to embed the chart elsewhere; the iframe follows its height."""
+def embed_snippet(src: str, title: str, chart_id: str, script: str) -> str:
+    """The code a reader copies to embed the chart elsewhere: the iframe, and our script
+    (`script`, its URL) that fits the iframe to its content's height. No inline script, so it
+    works on a page with a strict Content-Security-Policy too."""
     return (
         f'<iframe src="{src}" title="{title}" id="sb-embed-{chart_id}" '
         'style="width:100%;border:0" height="480" loading="lazy"></iframe>'
-        "<script>addEventListener('message',function(e){var f=document.getElementById("
-        f"'sb-embed-{chart_id}');if(f&&e.source===f.contentWindow&&e.data&&e.data.sbEmbedHeight)"
-        "{f.style.height=e.data.sbEmbedHeight+'px'}})</script>"
+        f'<script src="{script}" async></script>'
     )

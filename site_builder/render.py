@@ -452,27 +452,6 @@ def shutdown_pool() -> None:
 atexit.register(shutdown_pool)
 
 
-def runtime_bundle(cache_dir: Path) -> Path:
-    """The Vega runtime for interactive charts (vega, vega-lite, vega-embed in one file).
-
-    Made once by vl-convert (about 2 s) and kept in the cache, named by its content.
-    """
-    import vl_convert as vlc
-
-    folder = cache_dir / "runtime"
-    marker = f"vl-convert-{getattr(vlc, '__version__', 'x')}"
-    # The marker's entry holds the bundle's name; both are checked against their digests.
-    entry = read_entry(folder, marker, [".name"])
-    name = entry[".name"].decode("utf-8", "replace") if entry else ""
-    if re.fullmatch(r"vega\.[0-9a-f]{8}\.js", name) and read_entry(folder, name, [""]):
-        return folder / name
-    code = vlc.javascript_bundle("window.vegaEmbed = vegaEmbed;").encode("utf-8")
-    name = f"vega.{hashlib.sha256(code).hexdigest()[:8]}.js"
-    write_entry(folder, name, {"": code})
-    write_entry(folder, marker, {".name": name.encode()})
-    return folder / name
-
-
 def _vl_version(spec: dict[str, Any]) -> str | None:
     match = re.search(r"/v(\d+\.\d+)", str(spec.get("$schema", "")))
     return match.group(1) if match else None

@@ -116,6 +116,7 @@ def browser() -> Iterator[Any]:
 SLOW_MODULES = {
     "test_bigdata",
     "test_browser",
+    "test_browser_csp",
     "test_browser_figures",
     "test_build",
     "test_corpus",

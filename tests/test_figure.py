@@ -12,6 +12,7 @@ from site_builder.figure import (
     caption_html,
     data_csv,
     format_cell,
+    size_css,
     static_image,
 )
 from site_builder.images import SVG_BUDGET
@@ -82,15 +83,21 @@ def test_narrow_variant_and_minimum_scale() -> None:
     assert holder["data-sb-spec"] == "s.json" and holder["data-sb-spec-narrow"] == "n.json"
     assert not holder.has_attr("tabindex")
     wide_svg, narrow_svg = soup.select("svg")
-    assert wide_svg["class"] == ["marks", "sb-static", "sb-static--wide"]
-    assert wide_svg["style"] == "min-width: 550px"
+    # Its smallest width (11/12 of 600) as a class the stylesheet sizes: no style attribute.
+    assert wide_svg["class"] == ["marks", "sb-static", "sb-static--wide", "sb-min-550"]
+    assert narrow_svg["class"] == ["marks", "sb-static", "sb-static--narrow", "sb-min-286"]
+    assert not soup.select("[style]")
+    assert size_css([(wide, narrow, False)]) == (
+        ".sb-min-286 { min-width: 286px; }\n.sb-min-550 { min-width: 550px; }\n"
+    )
     assert narrow_svg["aria-labelledby"] == "c1-narrow-svg-title c1-narrow-svg-desc"
     # A chart whose live view reads pointer positions is never scaled: it scrolls instead.
     soup = BeautifulSoup(
         body_html("c1", "T", "D", (wide, narrow), [], [], links, exact=True), "html.parser"
     )
     assert soup.select_one(".sb-figure__chart")["data-sb-narrow-below"] == "600"
-    assert soup.select_one("svg")["style"] == "min-width: 600px"
+    assert "sb-min-600" in soup.select_one("svg")["class"]
+    assert ".sb-min-600 { min-width: 600px; }" in size_css([(wide, narrow, True)])
     # Without a narrow layout, a wide chart scrolls in a box keyboard users can reach.
     soup = BeautifulSoup(body_html("c1", "T", "D", (wide, ""), [], [], links), "html.parser")
     holder = soup.select_one(".sb-figure__chart")
@@ -140,7 +147,14 @@ def test_over_budget_the_png_stands_in_for_the_svg() -> None:
     assert not holder.has_attr("data-sb-narrow-below")  # no narrow variant
     (img,) = holder.select("img")
     assert img["src"] == "../a/c1.png"
-    assert img["class"] == ["sb-static", "sb-static--wide", "sb-static--image"]
+    assert img["class"] == [
+        "sb-static",
+        "sb-static--wide",
+        "sb-static--image",
+        "sb-min-550",
+        "sb-ratio-600-300",
+    ]
+    assert not soup.select("[style]")
     assert (img["width"], img["height"]) == ("600", "300")  # no layout shift
     assert img["alt"] == "Desc " + EVIL
     # Named and described as the SVG would be; the live chart takes the same name.
@@ -148,9 +162,9 @@ def test_over_budget_the_png_stands_in_for_the_svg() -> None:
     assert soup.find(id="c1-svg-title").get_text() == "Title " + EVIL
     assert soup.find(id="c1-svg-desc").get_text() == "Desc " + EVIL
     # The PNG's own title is cropped off: the box has the chart's proportions, bottom-aligned.
-    assert "aspect-ratio: 600 / 300" in img["style"]
-    assert "object-fit: cover; object-position: left bottom" in img["style"]
-    assert "min-width: 550px" in img["style"]
+    assert size_css([(heavy_svg(), narrow, False)]) == (
+        ".sb-min-550 { min-width: 550px; }\n.sb-ratio-600-300 { aspect-ratio: 600 / 300; }\n"
+    )
     assert [td.get_text() for td in soup.select("details tbody td")] == ["China"]
     assert [a["href"] for a in soup.select(".sb-figure__downloads a")] == [
         "../a/c1.csv",
@@ -164,7 +178,7 @@ def test_narrow_variant_over_budget_is_left_out() -> None:
     html = body_html("c1", "T", "D", (wide, heavy_svg(312)), [], [], links)
     soup = BeautifulSoup(html, "html.parser")
     assert [svg["class"] for svg in soup.select("svg")] == [
-        ["marks", "sb-static", "sb-static--wide"]
+        ["marks", "sb-static", "sb-static--wide", "sb-min-550"]
     ]
     assert soup.select_one(".sb-figure__chart")["tabindex"] == "0"  # scrolls, as without one
 

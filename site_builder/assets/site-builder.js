@@ -86,10 +86,15 @@
     Promise.all([loadRuntime(), loadSpec(url)])
       .then(function (loaded) {
         holder.appendChild(live);
+        // Made to run under a strict Content-Security-Policy: expressions are interpreted
+        // (no eval or new Function), and no <style> element is injected (the stylesheet has
+        // the rules for the live view and its tooltips).
         return loaded[0](live, loaded[1], {
           renderer: "svg",
           actions: false,
-          tooltip: { theme: dark() ? "dark" : "light" },
+          ast: true,
+          defaultStyle: false,
+          tooltip: { theme: dark() ? "dark" : "light", disableDefaultStyle: true },
         });
       })
       .then(function (result) {
@@ -111,7 +116,9 @@
           // The box of the static chart, so the swap moves nothing: same size, same limits.
           svg.setAttribute("width", still.getAttribute("width"));
           svg.setAttribute("height", still.getAttribute("height"));
-          svg.style.minWidth = still.style.minWidth;
+          Array.prototype.forEach.call(still.classList, function (name) {
+            if (name.indexOf("sb-min-") === 0) svg.classList.add(name); // its smallest width
+          });
         }
         holder.setAttribute("data-sb-state", "interactive");
         if (resizer) resizer.observe(holder);
@@ -128,6 +135,8 @@
       ? new ResizeObserver(function (entries) {
           entries.forEach(function (entry) {
             var holder = entry.target;
+            // A page that instant navigation replaced: its charts are gone, not narrower.
+            if (!holder.isConnected) return resizer.unobserve(holder);
             if (holder.getAttribute("data-sb-state") !== "interactive") return;
             if (wantsNarrow(holder) === holder.sbNarrow) return;
             resizer.unobserve(holder);
@@ -161,6 +170,18 @@
     Array.prototype.forEach.call(charts, function (el) {
       observer.observe(el);
     });
+  }
+
+  // An embed page tells the page that frames it how tall it is, so the iframe fits.
+  function reportHeight() {
+    parent.postMessage(
+      { sbEmbedHeight: document.documentElement.scrollHeight, sbEmbed: location.pathname },
+      "*"
+    );
+  }
+  if (document.body && document.body.classList.contains("sb-embed") && parent !== window) {
+    if ("ResizeObserver" in window) new ResizeObserver(reportHeight).observe(document.body);
+    reportHeight();
   }
 
   // Material's instant navigation swaps pages without reloading scripts: it announces each

@@ -1,0 +1,301 @@
+"""The sample story under its own Content-Security-Policy, enforced by Chromium.
+
+The site is served with the headers its `_headers` file names (as Netlify or Cloudflare Pages
+would) on top of each page's <meta> policy. Every chart must go live, show tooltips and open
+its table without one violation of the policy.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import copy_project, copy_story, run_cli
+from test_browser import AXE, QuietHandler, Watch, scroll_all
+
+from site_builder import csp
+
+# Every violation, as the page reports it: directive, what was blocked, where.
+RECORD = """
+window.sbViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.sbViolations.push([e.effectiveDirective, e.blockedURI, e.sourceFile + ":" + e.lineNumber]);
+});
+"""
+
+
+def header_rules(site: Path) -> list[tuple[str, str]]:
+    """(path pattern, policy) from `_headers`, in order."""
+    rules, path = [], ""
+    for line in (site / "_headers").read_text(encoding="utf-8").splitlines():
+        if line.startswith("/"):
+            path = line
+        elif line.strip().startswith("Content-Security-Policy:"):
+            rules.append((path, line.split(":", 1)[1].strip()))
+    return rules
+
+
+def policy_for(rules: list[tuple[str, str]], url_path: str) -> str | None:
+    """The policy a host reading `_headers` sends for a path (rules never overlap)."""
+    path = url_path.split("?")[0]
+    matches = [
+        policy
+        for pattern, policy in rules
+        if path == pattern or (pattern.endswith("*") and path.startswith(pattern[:-1]))
+    ]
+    assert len(matches) <= 1, (path, matches)
+    return matches[0] if matches else None
+
+
+class PolicyHandler(QuietHandler):
+    rules: ClassVar[list[tuple[str, str]]] = []
+
+    def end_headers(self) -> None:
+        policy = policy_for(self.rules, self.path)
+        if policy:
+            self.send_header("Content-Security-Policy", policy)
+        super().end_headers()
+
+
+def serve(root: Path, handler: type[QuietHandler]) -> tuple[str, http.server.HTTPServer]:
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(root))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, render_cache: Path) -> Iterator[Any]:
+    """The story built for its address and served with its policies; with its pages."""
+    port_holder = http.server.ThreadingHTTPServer(("127.0.0.1", 0), QuietHandler)
+    base = f"http://127.0.0.1:{port_holder.server_address[1]}/"
+    project = copy_story(tmp_path_factory.mktemp("csp") / "story", render_cache)
+    result = run_cli(project, "build", env={"SITE_URL": base})
+    assert result.returncode == 0, result.stderr
+    root = project / "site"
+    shutil.copy(AXE, root / "axe.min.js")
+    # A script of the site's own that tries eval (code the page runs, not the test harness).
+    (root / "eval-probe.js").write_text(
+        'try { eval("1"); window.sbEval = "ran"; } catch (e) { window.sbEval = "refused"; }'
+    )
+    handler = type("Handler", (PolicyHandler,), {"rules": header_rules(root)})
+    port_holder.RequestHandlerClass = functools.partial(  # type: ignore[assignment]
+        handler, directory=str(root)
+    )
+    threading.Thread(target=port_holder.serve_forever, daemon=True).start()
+    pages = sorted(
+        "" if p.parent == root else p.parent.relative_to(root).as_posix() + "/"
+        for p in root.rglob("index.html")
+    )
+    yield base, root, pages
+    port_holder.shutdown()
+
+
+def open_checked(browser: Any, url: str, base: str, **options: Any) -> tuple[Any, Watch, Any]:
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
+    context.add_init_script(RECORD)
+    page = context.new_page()
+    watch = Watch(page, base)
+    response = page.goto(url)
+    return page, watch, response
+
+
+def violations(page: Any) -> list[list[str]]:
+    return page.evaluate("window.sbViolations")
+
+
+def hover_marks(page: Any, holder: Any) -> bool:
+    """Hover the chart's marks until one shows its tooltip."""
+    marks = holder.locator(
+        ".sb-live g.role-mark path, .sb-live g.role-mark rect, .sb-live g.role-mark circle, "
+        ".sb-live g.role-mark .mark-symbol path"
+    )
+    for i in range(min(marks.count(), 12)):
+        try:
+            marks.nth(i).hover(force=True, timeout=2000)
+        except Exception:
+            continue
+        if page.locator("#vg-tooltip-element.visible").count():
+            return True
+    return False
+
+
+def test_every_page_works_under_the_enforced_policy(built: Any, browser: Any) -> None:
+    base, _, pages = built
+    charts = tooltips = 0
+    for url in pages:
+        page, watch, response = open_checked(browser, base + url, base)
+        assert "content-security-policy" in response.headers, url
+        states = scroll_all(page)
+        assert set(states) <= {"interactive"}, (url, states)
+        holders = page.locator(".sb-figure__chart")
+        for i in range(holders.count()):
+            charts += 1
+            holders.nth(i).scroll_into_view_if_needed()
+            if hover_marks(page, holders.nth(i)):
+                tooltips += 1
+                # Styled by our stylesheet: vega-tooltip's own <style> is not injected.
+                tip = page.locator("#vg-tooltip-element.visible")
+                assert tip.evaluate("el => getComputedStyle(el).position") == "fixed"
+        for summary in page.locator("details > summary").all():
+            if summary.is_visible():
+                summary.click()
+        page.wait_for_timeout(200)
+        assert page.locator("style#vega-embed-style, style#vega-tooltip-style").count() == 0
+        assert violations(page) == [], url
+        assert watch.errors == [] and watch.outside == [], url
+        page.context.close()
+    assert charts >= 10
+    assert tooltips >= charts - 2, f"tooltips on {tooltips} of {charts} charts"
+
+
+def test_the_policy_is_enforced_and_reported(built: Any, browser: Any) -> None:
+    """The check above can fail: an inline style, an inline script and eval are refused and
+    reported (so zero reports means zero violations, not a deaf listener)."""
+    base, _, _ = built
+    page, _, _ = open_checked(browser, base, base)
+    page.evaluate(
+        """() => {
+          document.body.insertAdjacentHTML("beforeend", '<p style="color: red">x</p>');
+          const s = document.createElement("script");
+          s.textContent = "window.sbRan = true";
+          document.body.appendChild(s);
+        }"""
+    )
+    page.add_script_tag(url=base + "eval-probe.js")
+    page.wait_for_timeout(200)
+    assert page.evaluate("[window.sbRan, window.sbEval]") == [None, "refused"]
+    kinds = sorted({v[0] for v in violations(page)})
+    assert kinds == ["script-src", "script-src-elem", "style-src-attr"]
+    page.context.close()
+
+
+def test_instant_navigation_keeps_charts_working(built: Any, browser: Any) -> None:
+    """Material swaps pages in place: the next page's scripts run under the first's policy."""
+    base, _, _ = built
+    page, watch, _ = open_checked(browser, base, base)
+    page.locator("a.md-nav__link[href$='/chips/']:visible").first.click()
+    page.wait_for_url(base + "chips/")
+    page.wait_for_selector("h1#chips-and-export-deals")  # the new page's content, swapped in
+    states = scroll_all(page)
+    assert states and set(states) == {"interactive"}
+    assert violations(page) == [] and watch.errors == []
+    page.context.close()
+
+
+def test_axe_runs_under_the_policy(built: Any, browser: Any) -> None:
+    base, _, _ = built
+    page, _, _ = open_checked(browser, base + "chips/", base)
+    scroll_all(page)
+    page.add_script_tag(url=base + "axe.min.js")
+    found = page.evaluate("async () => (await axe.run()).violations.map(v => v.id)")
+    assert found == [] and violations(page) == []
+    page.context.close()
+
+
+def test_embed_pages_can_be_framed_by_other_sites_story_pages_cannot(
+    built: Any, browser: Any, tmp_path: Path
+) -> None:
+    base, _, _ = built
+    # Another origin (another port): the embed code a reader copies, and a story page.
+    home = BeautifulSoup(
+        (built[1] / "index.html").read_text(encoding="utf-8"), "html.parser"
+    ).select_one(".sb-figure__embed code")
+    (tmp_path / "host.html").write_text(
+        "<!doctype html><title>Host</title>"
+        f'{home.get_text()}<iframe id="story" src="{base}chips/"></iframe>',
+        encoding="utf-8",
+    )
+    other, server = serve(tmp_path, QuietHandler)
+    try:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(other + "host.html")
+        embed = page.frame_locator("iframe[id^='sb-embed-']")
+        assert embed.locator("figure .sb-figure__chart").is_visible()
+        page.wait_for_function(
+            "document.querySelector(\"iframe[id^='sb-embed-']\").style.height !== ''"
+        )
+        story = page.frame_locator("#story")
+        page.wait_for_timeout(500)
+        assert story.locator("article").count() == 0  # refused: frame-ancestors 'self'
+        context.close()
+    finally:
+        server.shutdown()
+
+
+def test_pages_carry_the_policy_their_inline_scripts_need(built: Any) -> None:
+    _, root, pages = built
+    html_files = [root / (url + "index.html") for url in pages] + [root / "404.html"]
+    hashes: set[str] = set()
+    for path in html_files:
+        hashes |= csp.inline_script_hashes(path.read_text(encoding="utf-8"))
+    assert len(hashes) >= 3  # Material's: scope, palette, tabs target (scope per folder depth)
+    story = csp.policy(hashes)
+    embed = csp.policy()
+    for path in html_files:
+        text = path.read_text(encoding="utf-8")
+        soup = BeautifulSoup(text, "html.parser")
+        metas = soup.select("meta[http-equiv='Content-Security-Policy']")
+        is_embed = "embed" in path.relative_to(root).parts
+        assert [m["content"] for m in metas] == [embed if is_embed else story], path
+        # First in <head> after the charset: before any script or stylesheet.
+        head = [t for t in soup.head.children if getattr(t, "name", None)]
+        assert head[0].get("charset") and head[1] is metas[0], path
+        # Nothing inline of ours: no style attributes or elements, no scripts besides the
+        # theme's hashed ones.
+        assert soup.select("[style]") == [] and soup.select("style") == [], path
+        inline = csp.inline_script_hashes(text)
+        assert inline <= hashes and not (is_embed and inline), path
+    # The headers: the same policies, with who may frame them; a rule for every page.
+    rules = header_rules(root)
+    assert rules[-1] == ("/embed/*", f"{embed}; frame-ancestors *")
+    assert {policy for _, policy in rules[:-1]} == {f"{story}; frame-ancestors 'self'"}
+    for path in html_files:
+        url = "/" + path.relative_to(root).as_posix().removesuffix("index.html")
+        assert policy_for(rules, url), url
+
+
+def test_writers_can_extend_or_turn_off_the_policy(tmp_path: Path, render_cache: Path) -> None:
+    from conftest import PROJECTS, share_cache
+
+    project = share_cache(copy_project(PROJECTS / "basic", tmp_path / "mini"), render_cache)
+    config = project / "mkdocs.yml"
+    plain = config.read_text(encoding="utf-8")
+    config.write_text(
+        plain.replace(
+            "  - site-builder\n",
+            "  - site-builder:\n      csp_extra:\n        img-src: [https://tiles.example.org]\n",
+        ),
+        encoding="utf-8",
+    )
+    assert run_cli(project, "build").returncode == 0
+    page = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"img-src 'self' data: https://tiles\.example\.org;", page)
+    assert "https://tiles.example.org" in (project / "site" / "_headers").read_text()
+    config.write_text(
+        plain.replace("  - site-builder\n", "  - site-builder:\n      csp: false\n"),
+        encoding="utf-8",
+    )
+    assert run_cli(project, "build").returncode == 0
+    assert "Content-Security-Policy" not in (project / "site" / "index.html").read_text()
+    assert not (project / "site" / "_headers").exists()
+    config.write_text(
+        plain.replace(
+            "  - site-builder\n",
+            "  - site-builder:\n      csp_extra:\n        img-src: ['https://a; script-src *']\n",
+        ),
+        encoding="utf-8",
+    )
+    result = run_cli(project, "build")
+    assert result.returncode != 0
+    assert "csp_extra: img-src: expected a list of sources" in result.stderr
