@@ -299,3 +299,46 @@ def test_writers_can_extend_or_turn_off_the_policy(tmp_path: Path, render_cache:
     result = run_cli(project, "build")
     assert result.returncode != 0
     assert "csp_extra: img-src: expected a list of sources" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory, render_cache: Path) -> Iterator[str]:
+    """The hostile project (markup, script, event handlers and script URLs in every data
+    column and in titles, notes, descriptions and sources), served with its policies."""
+    from conftest import PROJECTS, share_cache
+    from test_corpus import CORPUS
+
+    project = copy_project(PROJECTS / "hostile", tmp_path_factory.mktemp("hostile") / "p")
+    share_cache(project, render_cache)
+    for name in ("xss_script", "xss_attr", "xss_scriptjson", "md_inject", "expr_inject", "formula"):
+        shutil.copy(CORPUS / f"{name}.csv", project / "data" / f"{name}.csv")
+    result = run_cli(project, "build")
+    assert result.returncode == 0, result.stderr
+    root = project / "site"
+    handler = type("Handler", (PolicyHandler,), {"rules": header_rules(root)})
+    base, server = serve(root, handler)
+    yield base
+    server.shutdown()
+
+
+def test_hostile_data_runs_nothing_under_the_policy(hostile_site: str, browser: Any) -> None:
+    page, watch, _ = open_checked(browser, hostile_site, hostile_site)
+    states = scroll_all(page)
+    assert len(states) >= 8 and set(states) == {"interactive"}
+    holders = page.locator(".sb-figure__chart")
+    tooltips = 0
+    for i in range(holders.count()):
+        holders.nth(i).scroll_into_view_if_needed()
+        tooltips += hover_marks(page, holders.nth(i))
+    for summary in page.locator("details > summary").all():
+        if summary.is_visible():
+            summary.click()
+    page.wait_for_timeout(200)
+    assert tooltips >= holders.count() - 1
+    assert page.evaluate("window.__xss") is None  # nothing from the data ran
+    assert violations(page) == []  # nor tried to (an injected <img> or <script> would report)
+    assert watch.errors == [] and watch.outside == []
+    # The hostile text is there, as text: in the caption, the note and the source title.
+    caption = page.locator("#xss-meta figcaption").inner_text()
+    assert "<script>window.__xss=1</script>" in caption and "Note " in caption
+    page.context.close()

@@ -26,3 +26,19 @@ def xss_title(table):
 def expr_inject(table):
     hostile = str(table["label"].iloc[0])
     return bars(table).transform_filter(alt.datum.label != hostile)
+
+
+EVIL = '"><img src=x onerror="window.__xss=1"><script>window.__xss=1</script>'
+
+
+@chart(
+    "xss-meta",
+    data="xss_attr",
+    title="Title " + EVIL,
+    subtitle="Subtitle " + EVIL,
+    description="Description " + EVIL,
+    notes=["Note " + EVIL],
+    sources=[{"title": "Source " + EVIL, "path": "https://example.org/?q=<script>&x=\"'"}],
+)
+def xss_meta(table):
+    return bars(table)
