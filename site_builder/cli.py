@@ -192,6 +192,21 @@ def new() -> None:
     """Start something new from a template."""
 
 
+@new.command("story")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def new_story(folder: Path) -> None:
+    """Write a small working story into FOLDER: a page, a CSV, a chart, a fact, mkdocs.yml."""
+    from .scaffold import write_story
+
+    try:
+        written = write_story(folder)
+    except FileExistsError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {len(written)} files into {folder}; now:\n")
+    click.echo(f"  cd {folder}\n  site-builder build    # the site, in site/")
+    click.echo("  site-builder serve    # a live preview at http://127.0.0.1:8000")
+
+
 @new.command("chart")
 @click.argument("chart_id")
 @click.option("--data", "dataset", required=True, help="The dataset the chart draws.")

@@ -10,6 +10,7 @@ import json
 import re
 import textwrap
 from dataclasses import dataclass
+from pathlib import Path
 
 from .catalog import Dataset, Field
 
@@ -214,3 +215,26 @@ def _tooltip(*fields: Field, kinds: tuple[str, ...] = ()) -> str:
 def _literal(text: str) -> str:
     """A Python string literal for any text (quotes and backslashes escaped)."""
     return json.dumps(text, ensure_ascii=False)
+
+
+STARTER = Path(__file__).parent / "starter"
+# Files whose name in the package differs from the one they get (a dotfile is easily lost).
+_RENAMED = {"gitignore": ".gitignore"}
+
+
+def write_story(folder: Path) -> list[Path]:
+    """Copy the starter project into `folder` (new or empty); the files written."""
+    if folder.exists() and any(folder.iterdir()):
+        raise FileExistsError(
+            f"{folder} is not empty: give a new folder's name, e.g. site-builder new story my-story"
+        )
+    written = []
+    for source in sorted(STARTER.rglob("*")):
+        if source.is_dir() or "__pycache__" in source.parts:
+            continue
+        relative = source.relative_to(STARTER)
+        target = folder / relative.with_name(_RENAMED.get(relative.name, relative.name))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+        written.append(target)
+    return written

@@ -122,3 +122,32 @@ def test_numbers_only_and_labels_only_still_give_a_chart(
     _add_table(mini, "words", [("w", "string")], ["a", "b", "a"])
     code = _new_chart(mini, monkeypatch, caplog, "words")
     assert "# The table has no number column: the bars count the rows for each w." in code
+
+
+def test_new_story_builds_at_once(tmp_path: Path) -> None:
+    from bs4 import BeautifulSoup
+    from conftest import run_cli
+
+    folder = tmp_path / "my-story"
+    made = run_cli(tmp_path, "new", "story", "my-story")
+    assert made.returncode == 0, made.stderr
+    assert "wrote 8 files into my-story" in made.stdout
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
+        ".gitignore",
+        "Makefile",
+        "charts/first_chart.py",
+        "content/index.md",
+        "data/datapackage.yaml",
+        "data/example.csv",
+        "data/facts.yaml",
+        "mkdocs.yml",
+    ]
+    built = run_cli(folder, "build")
+    assert built.returncode == 0, built.stderr
+    page = BeautifulSoup((folder / "site" / "index.html").read_text(), "html.parser")
+    assert page.select_one("#first-chart svg.sb-static--wide") is not None
+    assert page.select_one(".sb-fact").get_text() == "12"
+    # A folder with something in it is left alone.
+    again = run_cli(tmp_path, "new", "story", "my-story")
+    assert again.returncode == 1
+    assert "my-story is not empty: give a new folder's name" in again.stderr
