@@ -315,6 +315,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             self.warnings = None
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        if not self.config.enabled:
+            return server  # a plain MkDocs preview
         for folder in (self.settings.data_dir, self.settings.charts_dir):
             if folder.is_dir():
                 server.watch(str(folder))

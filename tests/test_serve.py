@@ -82,3 +82,25 @@ def test_edits_rebuild_and_mistakes_keep_the_last_good_page(
     # Fixing it brings the page back to life.
     edit(project / "data" / "cities.csv", "431000,1O", "431000,15.5")
     wait_for(lambda: "15.5%</span>" in fetch(url), "the fix")
+
+
+def test_a_disabled_plugin_serves_plain_mkdocs(mini: Path) -> None:
+    config = mini / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace("  - site-builder", "  - site-builder:\n      enabled: false")
+    )
+    port = free_port()
+    with open(mini.parent / "serve.log", "w") as out:
+        process = subprocess.Popen(
+            [str(BIN / "site-builder"), "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=mini,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for(lambda: "Mini story" in fetch(f"http://127.0.0.1:{port}/"), "the first build")
+        assert "sb-figure" not in fetch(f"http://127.0.0.1:{port}/")  # no figures: plain MkDocs
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert "Traceback" not in (mini.parent / "serve.log").read_text()
