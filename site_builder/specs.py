@@ -41,7 +41,12 @@ def check_spec(spec: dict[str, Any]) -> list[tuple[str, str]]:
                         f"escape it in the chart as {_escape(name)!r}, or rename the column",
                     )
                 )
-            elif name not in columns and name not in made and "*" not in made:
+            elif (
+                name not in columns
+                and name not in made
+                and _root(raw) not in made  # a field inside an object a transform made
+                and "*" not in made
+            ):
                 available = ", ".join(f"'{c}'" for c in sorted(columns)) or "(none)"
                 problems.append(
                     (
@@ -53,6 +58,11 @@ def check_spec(spec: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 _NESTED = re.compile(r"(?<!\\)[.\[]")
+
+
+def _root(raw: str) -> str:
+    """The object a nested field reads from: `last` for `last['date']` or `last.date`."""
+    return _unescape(_NESTED.split(raw, maxsplit=1)[0])
 
 
 def _url_problem(data: dict[str, Any]) -> tuple[str, str]:

@@ -198,3 +198,21 @@ def test_altair_builds_the_same_specs_with_its_lookup_table_built_once(tmp_path:
     rebuilt, reused = run("rebuild"), run("reuse")
     assert reused["specs"] == rebuilt["specs"]
     assert reused["hashes"] * 5 < rebuilt["hashes"], (reused["hashes"], rebuilt["hashes"])
+
+
+def test_a_field_inside_an_object_a_transform_made_is_accepted() -> None:
+    # transform_aggregate(last="argmax(year)") makes `last`, an object of the latest row.
+    spec = {
+        "data": {"values": [{"city": "A", "year": 2020, "pop": 1}]},
+        "transform": [{"aggregate": [{"op": "argmax", "field": "year", "as": "last"}]}],
+        "mark": "point",
+        "encoding": {"x": {"field": "last['pop']", "type": "quantitative"}},
+    }
+    assert check_spec(spec) == []
+    spec["encoding"]["x"]["field"] = "first['pop']"  # no transform makes `first`
+    assert check_spec(spec) == [
+        (
+            "encodes column 'first['pop']', which its table does not have",
+            "available columns: 'city', 'pop', 'year'",
+        )
+    ]
