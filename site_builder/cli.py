@@ -295,7 +295,6 @@ def render(chart_id: str, fmt: str, output: Path | None, config_file: str) -> No
     from .errors import WriterError, nearest
     from .figure import accessible_svg
     from .render import render_charts
-    from .specs import describe, plotted_rows
 
     try:
         project = pipeline.prepare(_settings(config_file))
@@ -313,7 +312,7 @@ def render(chart_id: str, fmt: str, output: Path | None, config_file: str) -> No
     output = output or Path(f"{chart_id}.{fmt}")
     d = chart.definition
     if fmt == "svg":
-        alt = d.description or describe(chart.spec, plotted_rows(chart.spec))
+        alt = project.description_of(chart)
         output.write_text(accessible_svg(result.svg, chart_id, d.title, alt), encoding="utf-8")
     elif fmt == "png":
         output.write_bytes(result.png)

@@ -29,6 +29,7 @@ from .palette import (
 )
 from .paths import inside, outside_problem
 from .render import Rendered, render_charts
+from .specs import describe, plotted_rows
 
 log = logging.getLogger("site_builder")
 
@@ -72,6 +73,14 @@ class Project:
             for s in self.catalog.datasets[name].sources:
                 seen.setdefault((s.title, s.url), s)
         return list(seen.values())
+
+    def description_of(self, chart: BuiltChart) -> str:
+        """The chart's alt text: the writer's, or one made from the data, with the columns'
+        titles and units (the same for the page, the embed page and `render`)."""
+        if chart.definition.description:
+            return chart.definition.description
+        labels = {name: f.label for name, f in self.fields_of(chart).items()}
+        return describe(chart.spec, plotted_rows(chart.spec), labels)
 
     def fields_of(self, chart: BuiltChart) -> dict[str, Field]:
         out: dict[str, Field] = {}

@@ -27,7 +27,7 @@ from .errors import WriterError
 from .markdown import StoryExtension, body_marker, datasets_marker
 from .outputs import EMBED_DIR, EMBED_SCRIPT, Outputs
 from .runtime import runtime_bundle
-from .specs import describe, plotted_rows
+from .specs import plotted_rows
 from .urls import unsafe_links
 from .variants import breakpoint_css, uses_pointer_position
 
@@ -390,7 +390,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         return figure.body_html(
             chart_id,
             d.title,
-            d.description or describe(chart.spec, rows, dict(labelled)),
+            self.project.description_of(chart),
             (r.svg, r.narrow_svg),
             rows,
             labelled,

@@ -275,3 +275,16 @@ def test_vega_lite_warnings_fail_the_build_from_the_cache_too(mini: Path) -> Non
     result = run_cli(mini, "build")
     assert result.returncode == 0, result.stderr
     assert "Vega-Lite" not in result.stderr
+
+
+def test_render_describes_a_chart_as_its_page_does(mini: Path) -> None:
+    edit(mini / "charts" / "cities.py", '    description="Bars of population by city.",\n', "")
+    assert run_cli(mini, "build").returncode == 0
+    rendered = run_cli(mini, "render", "city-population", "--format", "svg", "-o", "c.svg")
+    assert rendered.returncode == 0, rendered.stderr
+    page = BeautifulSoup((mini / "site" / "index.html").read_text(), "html.parser")
+    on_page = page.select_one("#city-population svg.sb-static--wide desc").get_text()
+    alone = BeautifulSoup((mini / "c.svg").read_text(), "html.parser").select_one("desc")
+    # Made from the data, with the columns' titles and units, the same in both.
+    assert alone.get_text() == on_page
+    assert on_page.startswith("A bar chart of Population (people) by City, ")
