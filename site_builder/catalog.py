@@ -321,16 +321,20 @@ def _sources(res: dict[str, Any]) -> list[Source]:
     ]
 
 
-def resource_names(data_dir: Path, root: Path) -> list[str]:
-    """The names the descriptor declares, even when its tables do not validate."""
+def resource_names(data_dir: Path, root: Path) -> list[str] | None:
+    """The names the descriptor declares, even when its tables do not validate; None when the
+    descriptor itself cannot be read (its error says so: the names are then unknown, and the
+    charts and pages that use them must not each get an error of their own)."""
     path = data_dir / "datapackage.yaml"
-    if not inside(path, root):
+    if not path.exists():
         return []
+    if not inside(path, root):
+        return None
     try:
         descriptor = yaml.safe_load(path.read_text(encoding="utf-8"))
         return [str(r["name"]) for r in descriptor["resources"] if r.get("name")]
     except Exception:
-        return []
+        return None
 
 
 _HEADER_MESSAGES = {

@@ -125,7 +125,7 @@ def prepare(settings: Settings) -> Project:
     for p in check_fact_names(fact_defs):
         problems.add(p)
     names = catalog.names() if catalog else resource_names(settings.data_dir, settings.root)
-    for p in check_data_names(chart_defs + fact_defs, names):
+    for p in check_data_names(chart_defs + fact_defs, names) if names is not None else []:
         problems.add(p)
 
     # A module that failed to load leaves its charts and facts unknown: do not report every
@@ -280,7 +280,7 @@ def _scan_pages(
     settings: Settings,
     chart_ids: list[str] | None,
     fact_ids: list[str] | None,
-    dataset_names: list[str],
+    dataset_names: list[str] | None,
     problems: Problems,
 ) -> dict[str, PageRefs]:
     pages: dict[str, PageRefs] = {}

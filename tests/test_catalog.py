@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import edit, report
 
 from site_builder.catalog import load_catalog
 from site_builder.errors import DataError
@@ -160,3 +161,10 @@ def test_digest_changes_with_the_file(tmp_path: Path) -> None:
     first = load_catalog(data, tmp_path).datasets["t"].digest
     (data / "t.csv").write_text("country,year,value\nChina,2023,91\n")
     assert load_catalog(data, tmp_path).datasets["t"].digest != first
+
+
+def test_a_broken_descriptor_is_one_error_not_one_per_chart(mini: Path) -> None:
+    edit(mini / "data" / "datapackage.yaml", "    title: Regions", "   title: Regions")
+    text = report(mini)
+    assert text.startswith("data/datapackage.yaml:")
+    assert "unknown dataset" not in text  # the charts' datasets are unknown, not missing
