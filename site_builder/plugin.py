@@ -24,6 +24,7 @@ from . import csp, datasets, figure, pipeline, sitedir, tables
 from .cache import TextCache
 from .descriptor import Limits
 from .errors import WriterError
+from .facts import FACT_REF
 from .markdown import StoryExtension, body_marker, datasets_marker
 from .outputs import EMBED_DIR, EMBED_SCRIPT, Outputs
 from .runtime import runtime_bundle
@@ -32,6 +33,7 @@ from .urls import unsafe_links
 from .variants import breakpoint_css, uses_pointer_position
 
 log = logging.getLogger("site_builder")
+_CODE = re.compile(r"<(pre|code)\b.*?</\1>", re.S)
 ASSETS = Path(__file__).parent / "assets"
 CSS_URI = "assets/site-builder/site-builder.css"
 JS_URI = "assets/site-builder/site-builder.js"
@@ -218,6 +220,15 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if self.extension is not None and self.extension.unknown:
             names = ", ".join(sorted(set(self.extension.unknown)))
             raise PluginError(f"{page.file.src_uri}: unknown fact(s) {names}")
+        # A fact in raw HTML is not Markdown text: it would be published as written.
+        for ref in sorted(set(FACT_REF.findall(_CODE.sub("", html)))):
+            log.warning(
+                "%s: {{ fact: %s }} sits inside raw HTML, where it is not replaced\n"
+                "  hint: put it in Markdown text (a paragraph, list or table), or add "
+                'markdown="1" to the HTML element (with the attr_list and md_in_html extensions)',
+                page.file.src_uri,
+                ref,
+            )
         for url in unsafe_links(html):
             log.warning(
                 "%s: links to %r, which is not an http(s) URL or a path in the site; a link "

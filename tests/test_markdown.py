@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import markdown
+from conftest import run_cli
+from helpers import edit
 
 from site_builder.markdown import StoryExtension, body_marker, check_page_refs, scan_page
 
@@ -73,3 +77,16 @@ def test_conversion() -> None:
     assert "<code>{{ fact: share }}</code>" in html
     assert '<figure id="c1"><!--sb-figure-body:c1--></figure>' in html
     assert "<p><figure" not in html
+
+
+def test_a_fact_in_raw_html_fails_the_strict_build(mini: Path) -> None:
+    edit(
+        mini / "content" / "index.md",
+        "[Second page](second.md)",
+        "<div>{{ fact: city-count }}</div>",
+    )
+    result = run_cli(mini, "build")
+    assert result.returncode == 1
+    assert "index.md: {{ fact: city-count }} sits inside raw HTML, where it is not replaced" in (
+        result.stderr
+    )
