@@ -18,6 +18,7 @@ from .descriptor import Limits
 from .errors import Problem, Problems, WriterError
 from .facts import Fact, FactDef, check_fact_names, compute_facts, read_fact_file
 from .markdown import PageRefs, check_page_refs, scan_page
+from .pagelinks import link_problems, nav_problems
 from .palette import (
     DARK_BACKGROUND,
     LIGHT_BACKGROUND,
@@ -45,6 +46,8 @@ class Settings:
     cache_dir: Path
     workers: int = 0
     limits: Limits = field(default_factory=Limits)
+    nav: list[str] = field(default_factory=list)  # the pages mkdocs.yml's nav lists
+    config_file: Path | None = None
 
     @property
     def facts_file(self) -> Path:
@@ -137,6 +140,10 @@ def prepare(settings: Settings) -> Project:
         names,
         problems,
     )
+    if settings.config_file is not None:
+        shown = shown_path(str(settings.config_file), settings.root)
+        for p in nav_problems(settings.nav, settings.docs_dir, settings.config_file, shown):
+            problems.add(p)
     problems.raise_if_any()
     assert catalog is not None
 
@@ -298,6 +305,8 @@ def _scan_pages(
             continue
         refs, found = scan_page(text, shown)
         found += check_page_refs(refs, shown, chart_ids, fact_ids, dataset_names)
+        relative = path.relative_to(settings.docs_dir).as_posix()
+        found += link_problems(text, relative, settings.docs_dir, shown)
         for p in found:
             problems.add(p)
         pages[path.relative_to(settings.docs_dir).as_posix()] = refs

@@ -27,6 +27,7 @@ from .errors import WriterError
 from .facts import FACT_REF
 from .markdown import StoryExtension, body_marker, datasets_marker
 from .outputs import EMBED_DIR, EMBED_SCRIPT, Outputs
+from .pagelinks import nav_files
 from .runtime import runtime_bundle
 from .specs import plotted_rows
 from .urls import unsafe_links
@@ -82,6 +83,8 @@ def settings_from(config: Any, plugin_config: SiteBuilderConfig) -> pipeline.Set
         limits=Limits(
             plugin_config.max_columns, plugin_config.max_cell_chars, plugin_config.max_data_mb
         ),
+        nav=nav_files(config.nav),
+        config_file=Path(config.config_file_path).resolve(),
     )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import markdown
 from conftest import run_cli
-from helpers import edit
+from helpers import edit, prepare, report
 
 from site_builder.markdown import StoryExtension, body_marker, check_page_refs, scan_page
 
@@ -90,3 +90,29 @@ def test_a_fact_in_raw_html_fails_the_strict_build(mini: Path) -> None:
     assert "index.md: {{ fact: city-count }} sits inside raw HTML, where it is not replaced" in (
         result.stderr
     )
+
+
+def test_check_finds_a_link_to_a_missing_page_at_its_position(mini: Path) -> None:
+    edit(mini / "content" / "index.md", "[Second page](second.md)", "See [it](secnd.md#top).")
+    text = report(mini)
+    assert text == (
+        "content/index.md:13:10: links to 'secnd.md#top', which is not a file of the site\n"
+        "  hint: did you mean 'second.md'? known: 'second.md', 'index.md'; links are relative "
+        "to this page"
+    )
+    result = run_cli(mini, "check")
+    assert result.returncode == 1 and "content/index.md:13:10:" in result.stderr
+
+
+def test_check_finds_a_nav_entry_without_a_page(mini: Path) -> None:
+    config = mini / "mkdocs.yml"
+    config.write_text(config.read_text() + "nav:\n  - Home: index.md\n  - Lost: lost.md\n")
+    result = run_cli(mini, "check")
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "mkdocs.yml:14: nav lists 'lost.md', which is not a page in content/\n  hint: did you mean"
+    )
+    fenced = "```\n[not a link](nowhere.md)\n```\n`[nor this](nowhere.md)`\n"
+    config.write_text(config.read_text().replace("  - Lost: lost.md\n", ""))
+    edit(mini / "content" / "index.md", "[Second page](second.md)", fenced)
+    prepare(mini)  # links in code are text

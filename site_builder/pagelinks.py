@@ -1,0 +1,98 @@
+"""Links between pages and the navigation, checked before anything is built, so `check` finds
+what the site compiler would stop on, at the line and column of the mistake."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from .errors import Problem, nearest
+
+# [text](target "title") and ![alt](target): the target, with or without <angle brackets>.
+_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_CODE_SPAN = re.compile(r"`+[^`]*`+")
+
+
+def nav_files(nav: Any) -> list[str]:
+    """The page paths a MkDocs `nav` lists (not its external links), in order."""
+    found: list[str] = []
+    if isinstance(nav, str):
+        if not _SCHEME.match(nav):
+            found.append(nav)
+    elif isinstance(nav, list):
+        for item in nav:
+            found += nav_files(item)
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            found += nav_files(value)
+    return found
+
+
+def nav_problems(nav: list[str], docs_dir: Path, config: Path, shown: str) -> list[Problem]:
+    """Navigation entries that name no page."""
+    pages = _pages(docs_dir)
+    text = config.read_text(encoding="utf-8") if config.is_file() else ""
+    problems = []
+    for entry in nav:
+        if posixpath.normpath(entry) in pages:
+            continue
+        line = next((n for n, ln in enumerate(text.splitlines(), 1) if entry in ln), None)
+        problems.append(
+            Problem(
+                shown,
+                f"nav lists '{entry}', which is not a page in {docs_dir.name}/",
+                nearest(entry, sorted(pages)),
+                line,
+            )
+        )
+    return problems
+
+
+def link_problems(text: str, page: str, docs_dir: Path, shown: str) -> list[Problem]:
+    """Links from a page (`page`: its path in the docs folder) to files of the site that do
+    not exist (pages, images, downloads)."""
+    pages = _pages(docs_dir)
+    here = posixpath.dirname(page)
+    problems = []
+    fenced = False
+    for number, line in enumerate(text.splitlines(), 1):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if fenced or line.startswith(("    ", "\t")):
+            continue
+        blanked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+        for match in _LINK.finditer(blanked):
+            target = match.group(1)
+            path = unquote(target.split("#", 1)[0].split("?", 1)[0])
+            if not path or _SCHEME.match(target) or path.startswith("/") or path.endswith("/"):
+                continue  # another site, this page, a path from the root or a folder
+            if "." not in posixpath.basename(path):
+                continue  # not a file: MkDocs leaves such links alone
+            resolved = posixpath.normpath(posixpath.join(here, path))
+            if resolved in pages or (docs_dir / resolved).is_file():
+                continue
+            problems.append(
+                Problem(
+                    shown,
+                    f"links to '{target}', which is not a file of the site",
+                    nearest(resolved, sorted(pages)) + "; links are relative to this page",
+                    number,
+                    match.start(1) + 1,
+                )
+            )
+    return problems
+
+
+def _pages(docs_dir: Path) -> set[str]:
+    return {p.relative_to(docs_dir).as_posix() for p in _markdown(docs_dir)}
+
+
+def _markdown(docs_dir: Path) -> Iterable[Path]:
+    return docs_dir.rglob("*.md") if docs_dir.is_dir() else []
