@@ -8,10 +8,10 @@ Standard library only at import: render workers import this.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from xml.sax.saxutils import escape as xml_escape
 
+from .textfit import wrap_text
 from .variants import svg_height, svg_width
 
 # Inline SVG per chart, in bytes after rounding; above it the page shows an image instead.
@@ -177,46 +177,6 @@ def _text_block(
             )
         y += size + (len(lines) - 1) * line
     return texts, y
-
-
-def wrap_text(text: str, size: float, bold: bool, width: float) -> list[str]:
-    """Lines of at most `width` pixels (by estimate); a word longer than that gets a line."""
-    text = _CONTROL.sub("", text)
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        if current and text_width(candidate, size, bold) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
-    return lines
-
-
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    """An estimate of the width of `text` in a Helvetica-like font, slightly generous."""
-    em = sum(_char_width(c) for c in text)
-    return em * size * (1.07 if bold else 1.0)
-
-
-def _char_width(char: str) -> float:
-    # Coarse classes of a Helvetica-like face, in em.
-    if char in " ijl.,:;'|!":
-        return 0.28
-    if char in "frt()[]-/":
-        return 0.36
-    if char in "mwMW@%":
-        return 0.9
-    if char.isdigit():
-        return 0.56
-    if char.isupper():
-        return 0.7
-    if char.isascii():
-        return 0.56
-    return 1.0 if unicodedata.east_asian_width(char) in "WF" else 0.62
 
 
 def _moved(svg: str, left: float, top: float) -> str:

@@ -22,6 +22,7 @@ WIDE = 1.0  # a character the table lacks (CJK and others): an em, as those are
 OTHER = 0.6
 _SVG = "{http://www.w3.org/2000/svg}"
 _NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _TRANSFORM = re.compile(r"(matrix|translate|scale|rotate|skewX|skewY)\s*\(([^)]*)\)")
 
 Matrix = tuple[float, float, float, float, float, float]  # a b c d e f, as in SVG
@@ -63,6 +64,23 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
         else:
             total += WIDE if _is_wide(char) else OTHER
     return total * size
+
+
+def wrap_text(text: str, size: float, bold: bool, width: float) -> list[str]:
+    """`text` in lines at most `width` px wide, broken between words; a word longer than
+    that gets a line of its own. Control characters, which draw nothing, are dropped."""
+    lines: list[str] = []
+    current = ""
+    for word in _CONTROL.sub("", text).split():
+        candidate = f"{current} {word}" if current else word
+        if current and text_width(candidate, size, bold) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return lines
 
 
 def _is_wide(char: str) -> bool:

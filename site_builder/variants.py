@@ -9,7 +9,7 @@ import copy
 import re
 from typing import Any
 
-from .textfit import text_width
+from .textfit import text_width, wrap_text
 
 # The phone layout's width, in CSS pixels: the smallest phone's column (320 px less the page
 # margins: 288) holds it scaled to 11/12.
@@ -283,17 +283,7 @@ def _wrap(text: Any, room: float, size: float, bold: bool) -> Any:
     lines = text if isinstance(text, list) else [text]
     if not all(isinstance(line, str) for line in lines):
         return text  # an expression or signal: Vega works it out
-    out: list[str] = []
-    for line in lines:
-        current = ""
-        for word in line.split(" "):
-            trial = f"{current} {word}" if current else word
-            if current and text_width(trial, size, bold) > room:
-                out.append(current)
-                current = word
-            else:
-                current = trial
-        out.append(current)
+    out = [part for line in lines for part in wrap_text(line, size, bold, room) or [""]]
     return out[0] if len(out) == 1 else out
 
 

@@ -20,10 +20,9 @@ from site_builder.images import (
     image_svg,
     over_budget,
     round_svg,
-    text_width,
-    wrap_text,
 )
 from site_builder.render import THEME, render_one
+from site_builder.textfit import text_width, wrap_text
 from site_builder.variants import svg_width
 
 SVG_NS = "{http://www.w3.org/2000/svg}"

@@ -114,6 +114,15 @@ def test_figures_of_every_shape_drawn_once_and_whole(
     assert _survey(browser, base, [""], width, scheme) == []
 
 
+def live_page(browser: Any, url: str, width: int = 1280) -> tuple[Any, Any]:
+    """A new context with the page at `url`, every chart brought into view and settled."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(url)
+    scroll_all(page)
+    return context, page
+
+
 def _sizes(page: Any) -> dict[str, list[list[float]]]:
     return {f["id"]: f["sizes"] for f in figures(page)}
 
@@ -144,10 +153,7 @@ def test_live_chart_takes_the_static_charts_box(
 def test_faceted_and_repeated_charts_go_live_at_their_size(
     figures_site: tuple[str, str], browser: Any
 ) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.goto(figures_site[0])
-    scroll_all(page)
+    context, page = live_page(browser, figures_site[0])
     for chart_id in ("faceted", "repeated"):
         holder = page.locator(f"#{chart_id} .sb-figure__chart")
         box = holder.locator(".sb-live svg").bounding_box()
@@ -160,10 +166,7 @@ def test_faceted_and_repeated_charts_go_live_at_their_size(
 def test_wide_chart_scrolls_and_its_brush_selects(
     figures_site: tuple[str, str], browser: Any
 ) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.goto(figures_site[0])
-    scroll_all(page)
+    context, page = live_page(browser, figures_site[0])
     holder = page.locator("#wide-brush .sb-figure__chart")
     assert holder.get_attribute("data-sb-state") == "interactive"
     assert holder.evaluate("el => el.scrollWidth > el.clientWidth")  # wider than the column
@@ -199,10 +202,7 @@ def test_wide_chart_scrolls_and_its_brush_selects(
 def test_phone_layout_comes_and_goes_with_the_width(
     figures_site: tuple[str, str], browser: Any
 ) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.goto(figures_site[0])
-    scroll_all(page)
+    context, page = live_page(browser, figures_site[0])
     holder = page.locator("#six-lines .sb-figure__chart")
     wide = holder.locator(".sb-live svg").get_attribute("width")
     page.set_viewport_size({"width": 375, "height": 800})
@@ -235,10 +235,7 @@ def test_print_shows_one_whole_static_chart_per_figure(
     figures_site: tuple[str, str], story_site: str, browser: Any
 ) -> None:
     for base in (figures_site[0], story_site + "alliance/", story_site + "chips/"):
-        context = browser.new_context(viewport={"width": 375, "height": 800})
-        page = context.new_page()
-        page.goto(base)
-        scroll_all(page)  # live first: print must still show the static chart
+        context, page = live_page(browser, base, 375)  # live first: print shows the static
         page.emulate_media(media="print")
         for fig in figures(page):
             assert fig["images"] == ["wide"], (base, fig["id"], fig["images"])

@@ -19,7 +19,7 @@ from helpers import edit, prepare
 from site_builder.charts import BuiltChart, ChartDef
 from site_builder.errors import RenderError
 from site_builder.figure import FigureLinks, body_html
-from site_builder.images import SVG_BUDGET, over_budget, wrap_text
+from site_builder.images import SVG_BUDGET, over_budget
 from site_builder.render import (
     Rendered,
     RenderOutcome,
@@ -29,6 +29,7 @@ from site_builder.render import (
     render_charts,
     render_one,
 )
+from site_builder.textfit import wrap_text
 from site_builder.variants import NARROW_ABOVE, svg_height, svg_width
 
 # A few bars, written by hand in Vega (as VegaFusion hands them over: theme applied).
