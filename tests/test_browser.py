@@ -51,6 +51,17 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def serve(
+    folder: Path, handler: type[QuietHandler] = QuietHandler
+) -> tuple[str, http.server.ThreadingHTTPServer]:
+    """`folder` served on 127.0.0.1 from a thread: its address, and the server to shut down."""
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(folder))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server
+
+
 @pytest.fixture(scope="module")
 def site(
     tmp_path_factory: pytest.TempPathFactory, render_cache: Path

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import pytest
 from bs4 import BeautifulSoup
 from conftest import copy_project, copy_story, run_cli
-from test_browser import AXE, QuietHandler, Watch, scroll_all
+from test_browser import AXE, QuietHandler, Watch, scroll_all, serve
 
 from site_builder import csp
 
@@ -63,14 +63,6 @@ class PolicyHandler(QuietHandler):
         if policy:
             self.send_header("Content-Security-Policy", policy)
         super().end_headers()
-
-
-def serve(root: Path, handler: type[QuietHandler]) -> tuple[str, http.server.HTTPServer]:
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(root))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/", server
 
 
 @pytest.fixture(scope="module")

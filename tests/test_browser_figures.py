@@ -7,17 +7,14 @@ becomes interactive at its own width.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import run_cli
-from test_browser import AXE, QuietHandler, open_page, scroll_all
+from test_browser import AXE, open_page, scroll_all, serve
 from test_dense import dense_project
 from test_render import BARS, built, vega_bars_body
 
@@ -27,13 +24,6 @@ from site_builder.runtime import runtime_bundle
 
 PAGE = "dense/"
 ASSETS = Path(__file__).parent.parent / "site_builder" / "assets"
-
-
-def serve(folder: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/", server
 
 
 @pytest.fixture(scope="module")

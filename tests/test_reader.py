@@ -10,9 +10,6 @@ live chart takes the static chart's box and the swap moves nothing.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,17 +17,10 @@ from typing import Any
 import pytest
 from conftest import PROJECTS, copy_project, copy_story, run_cli, share_cache
 from reader import RECORD_SHIFTS, figures, reset_shifts, shifts
-from test_browser import ARGS, CHROMIUM, QuietHandler, scroll_all  # noqa: F401 (skips)
+from test_browser import ARGS, CHROMIUM, scroll_all, serve  # noqa: F401 (skips)
 
 STORY_PAGES = ["", "rare-earths/", "alliance/", "chips/", "timeline/", "claims/"]
 STATES = ("no-js", "before", "live", "blocked")
-
-
-def _serve(folder: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/", server
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +34,7 @@ def figures_site(
     strict = run_cli(project, "build")
     loose = run_cli(project, "build", "--no-strict")
     assert loose.returncode == 0, loose.stderr
-    base, server = _serve(project / "site")
+    base, server = serve(project / "site")
     yield base, strict.stderr + strict.stdout
     server.shutdown()
 
@@ -54,7 +44,7 @@ def story_site(tmp_path_factory: pytest.TempPathFactory, render_cache: Path) -> 
     project = copy_story(tmp_path_factory.mktemp("reader") / "story", render_cache)
     result = run_cli(project, "build")
     assert result.returncode == 0, result.stderr
-    base, server = _serve(project / "site")
+    base, server = serve(project / "site")
     yield base
     server.shutdown()
 
