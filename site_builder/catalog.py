@@ -173,15 +173,6 @@ def load_catalog(
                 Problem(shown, f"{where}: {exc.error.note or exc.error.message}", _SCHEMA_HINT)
             )
             continue
-        if not csv_path.is_file():
-            problems.append(
-                Problem(
-                    shown,
-                    f"{where}: file '{csv_shown}' does not exist",
-                    "check the resource's 'path:' (relative to the data folder)",
-                )
-            )
-            continue
         dialect = res["dialect"] if isinstance(res.get("dialect"), dict) else {}
         raw = check_raw(
             csv_path,
@@ -285,10 +276,6 @@ def _is_json(res: dict[str, Any]) -> bool:
 
 def _load_json(res: dict[str, Any], package_licenses: list[Any], path: Path, root: Path) -> Dataset:
     shown = _shown_path(path, root)
-    if not path.is_file():
-        raise DataError(
-            Problem(shown, "file does not exist in the data folder", "check the resource's path")
-        )
     raw = path.read_bytes()
     try:
         document = json.loads(raw.decode("utf-8"))
