@@ -55,7 +55,8 @@ def type_hint(ftype: str, cell: object) -> str:
     if _DECIMAL_COMMA.match(text):
         return (
             f'{as_number}add decimalChar: "," to the field in the data package: {text!r} is '
-            f"then read as {text.replace(',', '.')} (the column's decimals must then all use commas)"
+            f"then read as {text.replace(',', '.')} "
+            "(the column's decimals must then all use commas)"
         )
     if _SIGNED.match(text) and _SIGNS.search(text):
         sign = _SIGNS.search(text).group(0)  # type: ignore[union-attr]
