@@ -33,7 +33,7 @@ def traceback_line(exc: BaseException, path: str | Path) -> int | None:
 def field_position(func: Callable[..., Any], name: str) -> Position | None:
     """The first string in the function that names the field `name` ("name", "name:Q",
     "mean(name)"), in the order of the source."""
-    return _first(func, lambda node: _is_text(node) and _names_field(node.value, name))
+    return _first(func, lambda node: _names_field(_text(node), name))
 
 
 # Altair's words for an option it refuses (the first error when there are several).
@@ -59,7 +59,7 @@ def option_position(func: Callable[..., Any], message: str) -> Position | None:
     if invalid:
         value, param = invalid.group("value"), invalid.group("param")
         return _first(func, lambda node: _keyword_value(node, param, value)) or _first(
-            func, lambda node: _is_text(node) and node.value == value
+            func, lambda node: _text(node) == value
         )
     unknown = _NO_PARAMETER.search(message)
     if unknown:
@@ -108,7 +108,7 @@ def exception_hint(exc: BaseException, tables: Sequence[Any], names: Sequence[st
 
 def _first(func: Callable[..., Any], test: Callable[[ast.AST], bool]) -> Position | None:
     found = [
-        (node.lineno, node.col_offset + 1)
+        (int(getattr(node, "lineno", 0)), int(getattr(node, "col_offset", 0)) + 1)
         for node in _body_nodes(func)
         if test(node) and hasattr(node, "lineno")
     ]
@@ -133,8 +133,11 @@ def _body_nodes(func: Callable[..., Any]) -> Iterator[ast.AST]:
                 return
 
 
-def _is_text(node: ast.AST) -> bool:
-    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+def _text(node: ast.AST) -> str | None:
+    """The string a node writes out, if it is one."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
 
 
 def _keyword_value(node: ast.AST, param: str, value: str) -> bool:
@@ -146,8 +149,10 @@ def _keyword_value(node: ast.AST, param: str, value: str) -> bool:
     )
 
 
-def _names_field(text: str, name: str) -> bool:
+def _names_field(text: str | None, name: str) -> bool:
     """Does an Altair shorthand or field name name the column `name`?"""
+    if text is None:
+        return False
     if text == name:
         return True
     from altair.utils import parse_shorthand
