@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run_cli
 from helpers import edit, report
 
 from site_builder.catalog import load_catalog
@@ -176,14 +175,9 @@ def test_digest_changes_with_the_file(tmp_path: Path) -> None:
 
 def test_a_broken_descriptor_is_one_error_not_one_per_chart(mini: Path) -> None:
     edit(mini / "data" / "datapackage.yaml", "    title: Regions", "   title: Regions")
-    text = report(mini)
-    assert text.startswith("data/datapackage.yaml:")
-    assert "unknown dataset" not in text  # the charts' datasets are unknown, not missing
     # One mistake, one error: nothing about the charts, facts and pages that use its datasets.
-    result = run_cli(mini, "check")
-    assert result.returncode == 1
-    assert result.stderr == (
+    assert report(mini) == (
         "data/datapackage.yaml:23:4: not valid YAML: expected <block end>, but found "
         "'<block mapping start>'\n"
-        "  hint: check indentation and quotes around values that contain ':'\n"
+        "  hint: check indentation and quotes around values that contain ':'"
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import markdown
+import pytest
 from conftest import run_cli
 from helpers import edit, prepare, report
 
@@ -151,6 +152,7 @@ def test_facts_in_code_blocks_are_left_as_written_and_not_checked() -> None:
     assert "{{ fact: in-a-fence }}</code>" in html  # code either way
 
 
+@pytest.mark.slow  # a whole build
 def test_a_fact_in_indented_code_builds_as_code(mini: Path, build: Callable[..., Any]) -> None:
     edit(
         mini / "content" / "index.md",
