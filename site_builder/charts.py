@@ -18,6 +18,7 @@ from .sourcelines import (
     field_position,
     missing_column,
     option_position,
+    raised_at,
     traceback_line,
     whole,
 )
@@ -347,7 +348,7 @@ def build_chart(definition: ChartDef, catalog: Catalog) -> BuiltChart:
                 path,
                 f"chart '{definition.id}' raised {type(exc).__name__}: {whole(str(exc))}",
                 exception_hint(exc, tables, definition.data),
-                traceback_line(exc, definition.file) or line,
+                *(raised_at(definition.func, exc) or (line,)),
             )
         ) from None
     if not isinstance(result, alt.TopLevelMixin):

@@ -14,7 +14,7 @@ from .catalog import Catalog, yaml_problem
 from .charts import check_ids, collector
 from .errors import FactError, Problem, nearest
 from .paths import inside, outside_problem
-from .sourcelines import exception_hint, traceback_line, whole
+from .sourcelines import exception_hint, raised_at, whole
 
 
 @dataclass
@@ -29,7 +29,6 @@ class FactDef:
     description: str = ""
     path: str = ""
     line: int = 0
-    file: str = ""  # absolute, for @fact functions: to find the failing line in a traceback
     expect: list[str] = field(default_factory=list)  # e.g. [">= 90"]: what the prose claims
 
 
@@ -102,7 +101,6 @@ def fact(
                 description=description,
                 path=func.__code__.co_filename,
                 line=func.__code__.co_firstlineno,
-                file=func.__code__.co_filename,
                 expect=expectations,
             )
         )
@@ -195,7 +193,7 @@ def compute_facts(defs: list[FactDef], catalog: Catalog) -> dict[str, Fact]:
                     d.path,
                     f"fact '{d.id}' failed: {type(exc).__name__}: {whole(str(exc))}",
                     exception_hint(exc, tables, d.data),
-                    traceback_line(exc, d.file) or d.line,
+                    *(raised_at(d.compute, exc) or (d.line,)),
                 )
             )
             continue

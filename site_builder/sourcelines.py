@@ -30,6 +30,18 @@ def traceback_line(exc: BaseException, path: str | Path) -> int | None:
     return line
 
 
+def raised_at(func: Callable[..., Any] | None, exc: BaseException) -> tuple[int, ...] | None:
+    """Where in the function an exception came from: the option Altair refused (it checks
+    some as the chart is made), else the function's last line in the traceback."""
+    if func is not None and type(exc).__name__ == "SchemaValidationError":
+        at = option_position(func, str(exc))
+        if at:
+            return at
+    code = getattr(func, "__code__", None)
+    line = traceback_line(exc, code.co_filename) if code else None
+    return (line,) if line else None
+
+
 def field_position(func: Callable[..., Any], name: str) -> Position | None:
     """The first string in the function that names the field `name` ("name", "name:Q",
     "mean(name)"), in the order of the source."""

@@ -96,9 +96,9 @@ def test_an_unknown_option_points_at_its_keyword(mini: Path) -> None:
         'x=alt.X("score:Q", scale=alt.Scale(typ="log"))',
     )
     text = report(mini)
-    # Altair checks this one as the function runs: its line comes from the traceback.
+    # Altair checks this one as the function runs: at the keyword it refuses all the same.
     assert text.startswith(
-        "charts/cities.py:20: chart 'region-scores' raised SchemaValidationError: `Scale` "
+        "charts/cities.py:20:86: chart 'region-scores' raised SchemaValidationError: `Scale` "
         "has no parameter named 'typ'\n    Existing parameter names are:\n"
     )
     assert "\n    align      domain      exponent " in text  # the list Altair gives, whole
@@ -125,4 +125,13 @@ def test_a_failing_fact_function_points_at_its_failing_line(mini: Path) -> None:
         "charts/cities.py:26: fact 'city-count' failed: ZeroDivisionError: division by zero\n"
         "  hint: a division by zero: the divisor on that line is 0 for this data (an empty "
         "filter?)"
+    )
+
+
+def test_an_invalid_mark_option_points_at_it(mini: Path) -> None:
+    edit(mini / "charts" / "cities.py", "mark_point()", 'mark_point(shape="circle", size="big")')
+    assert report(mini) == (
+        "charts/cities.py:20:58: chart 'region-scores' raised SchemaValidationError: 'big' is an "
+        "invalid value for `size`. Valid values are of type `float | Mapping[str, Any]`.\n"
+        "  hint: fix the option on that line (see the Altair documentation for what it takes)"
     )
