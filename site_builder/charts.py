@@ -336,7 +336,7 @@ def build_chart(definition: ChartDef, catalog: Catalog) -> BuiltChart:
 
     _build_altair_lookup_once()
 
-    from .specs import check_spec
+    from .specs import check_spec, column_hint
 
     tables = [catalog.datasets[name].for_chart() for name in definition.data]
     path, line = definition.path, definition.line
@@ -383,7 +383,7 @@ def build_chart(definition: ChartDef, catalog: Catalog) -> BuiltChart:
                     path,
                     f"chart '{definition.id}': encodes column '{name}', which its table does not "
                     "have",
-                    f"available columns: {', '.join(repr(c) for c in columns) or '(none)'}",
+                    column_hint(name, columns),
                     *(at or (line,)),
                 )
             ) from None

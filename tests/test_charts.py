@@ -83,7 +83,7 @@ def test_encoding_a_missing_column(mini: Path) -> None:
     edit(mini / "charts" / "cities.py", 'x="score:Q"', 'x="scor:Q"')
     assert report(mini) == (
         "charts/cities.py:20:53: chart 'region-scores': encodes column 'scor', which its table "
-        "does not have\n  hint: available columns: 'region', 'score'"
+        "does not have\n  hint: did you mean 'score'? available columns: 'region', 'score'"
     )
 
 

@@ -70,7 +70,7 @@ def test_a_wrong_column_points_at_the_line_that_names_it(mini: Path) -> None:
     )
     assert report(mini) == (
         "charts/cities.py:21:17: chart 'region-scores': encodes column 'scor', which its table "
-        "does not have\n  hint: available columns: 'region', 'score'"
+        "does not have\n  hint: did you mean 'score'? available columns: 'region', 'score'"
     )
 
 
