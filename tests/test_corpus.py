@@ -137,7 +137,7 @@ def test_32_dotted_column(mini: Path) -> None:
     )
     edit(mini / "charts" / "cities.py", 'x="score:Q"', 'x="rate.pct:Q"')
     assert report(mini) == (
-        "charts/cities.py:18: chart 'region-scores': encodes column 'rate.pct', whose '.' or "
+        "charts/cities.py:20:53: chart 'region-scores': encodes column 'rate.pct', whose '.' or "
         "'[' Vega-Lite reads as a nested field (the chart would come out empty)\n"
         "  hint: escape it in the chart as 'rate\\\\.pct', or rename the column"
     )
