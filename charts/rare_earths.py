@@ -291,7 +291,7 @@ def rare_earth_mining_usgs(shares):
     rows = _rows(shares, USGS_ROWS)
     rows["Country"] = rows["country_or_group"]
     rows["Shown as"] = rows["value_pct"].map(_pct)
-    rows = rows[["Country", "data_year", "value_pct", "Shown as"]]
+    rows = rows[["row_id", "Country", "data_year", "value_pct", "Shown as"]]
     order = list(rows.sort_values("value_pct", ascending=False, kind="stable")["Country"])
     y = alt.Y("Country:N", sort=order, title=None)
     base = alt.Chart(rows).encode(

@@ -221,8 +221,9 @@ def _evaluated_rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
         for name, table in zip(names, tables, strict=True)
     }
     drawn: set[int] = set()
-    for name in _mark_data(vega):
+    for mark_data in _mark_data(vega):
         # Up the chain of sources to the first data that still has the row numbers.
+        name: Any = mark_data
         while name in data and columns[name] is None:
             name = f"{_ROW}:{name}" if f"{_ROW}:{name}" in data else data[name].get("source")
         if name not in data:
