@@ -32,11 +32,12 @@ def _when(date: str, precision: str) -> str:
     "policy-timeline",
     data="policy_timeline",
     title="Most of the moves came in 2025, and they bunched up in December",
-    subtitle="AI policy events by actor; filled dots are events the article mentions",
+    subtitle="AI policy events by date and actor; filled dots are events the article mentions",
     description=(
-        "A timeline of 27 events, one per row in date order, each marked in a column for its "
-        "actor: the United States, China, the alliance, or others (the EU, the IEA, APEC, "
-        "Nature, Brookings). It runs from Biden's AI executive order of 30 October 2023, through "
+        "A timeline of 27 events on a date axis from October 2023 to January 2026, in one lane "
+        "per actor: the United States, China, the alliance, or others (the EU, the IEA, APEC, "
+        "Nature, Brookings). Most dots fall in 2025, and they crowd together in December 2025. "
+        "It runs from Biden's AI executive order of 30 October 2023, through "
         "Trump's revocation of it in January 2025, the chip revenue-share deals of August and "
         "December 2025 and China's proposals for a world AI organisation, to the Pax Silica "
         "declaration of 12 December 2025 and the signatures of Qatar and the UAE in January 2026. "
@@ -58,56 +59,43 @@ def policy_timeline(timeline):
     rows["In the article"] = [
         IN_ARTICLE if str(v).startswith(("TRUE", "PARTLY")) else CONTEXT for v in rows["in_article"]
     ]
+    rows["Source"] = rows["source_url"].fillna("")
     rows = rows[
-        ["event_id", "Date", "Lane", "actor", "short_label", "event", "In the article",
-         "source_name", "confidence"]
+        ["event_id", "Date", "Sort date", "Lane", "actor", "short_label", "event",
+         "In the article", "source_name", "Source", "confidence"]
     ]  # fmt: skip
-    order = list(rows["event_id"])
-    y = alt.Y("event_id:N", sort=order, axis=None)
     colour = alt.Color(
         "Lane:N", scale=alt.Scale(domain=list(LANES), range=list(LANES.values())), legend=None
     )
-    dots = (
+    # Events placed by date on a time axis, one lane per actor; a dot links to its source.
+    return (
         alt.Chart(rows)
-        .mark_point(size=90, strokeWidth=2, opacity=1, shape="circle")
+        .mark_point(size=60, strokeWidth=2, opacity=0.85, shape="circle")
         .encode(
-            y=y,
             x=alt.X(
-                "Lane:N",
-                sort=list(LANES),
+                "Sort date:T",
                 title=None,
-                scale=alt.Scale(domain=list(LANES)),
-                axis=alt.Axis(orient="top", labelAngle=-45, grid=True, domain=False, ticks=False),
+                axis=alt.Axis(format="%b %Y", tickCount=6, labelAngle=0, grid=True),
             ),
+            y=alt.Y("Lane:N", sort=list(LANES), title=None),
+            yOffset=alt.YOffset("In the article:N", sort=[IN_ARTICLE, CONTEXT]),
             color=colour,
             # Filled: the article mentions the event; hollow: context from other sources.
             fill=alt.condition(
                 f"datum['In the article'] == '{IN_ARTICLE}'", colour, alt.value("transparent")
             ),
+            href=alt.Href("Source:N"),
             tooltip=[
                 alt.Tooltip("Date:N", title="Date"),
                 alt.Tooltip("actor:N", title="Actor"),
                 alt.Tooltip("event:N", title="What happened"),
                 alt.Tooltip("In the article:N", title="In the article?"),
-                alt.Tooltip("source_name:N", title="Source"),
+                alt.Tooltip("source_name:N", title="Source (click the dot)"),
                 alt.Tooltip("confidence:N", title="Confidence"),
             ],
         )
-        .properties(width=alt.Step(21), height=alt.Step(21))
+        .properties(width=290, height=alt.Step(24))
     )
-    dates = (
-        alt.Chart(rows)
-        .mark_text(align="right", fontSize=12)
-        .encode(y=y, x=alt.value(70), text="Date:N")
-        .properties(width=70, height=alt.Step(21))
-    )
-    text = (
-        alt.Chart(rows)
-        .mark_text(align="left", fontSize=12)
-        .encode(y=y, x=alt.value(0), text="short_label:N")
-        .properties(width=180, height=alt.Step(21))
-    )
-    return alt.hconcat(dots, dates, text, spacing=8)
 
 
 # Dates used in prose, each from its row of the timeline.

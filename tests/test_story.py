@@ -155,7 +155,7 @@ def test_tables_keep_the_chart_order_and_the_chart_formats(site: Path) -> None:
     assert mining["United States"]["Share (% of world)"] == "11.5"
     assert mining["China"]["Data year"] == "2024"  # a year as text: no thousands separator
     csv_file = next((site / "assets" / "charts").glob("rare-earth-mining-usgs.*.csv"))
-    assert csv_file.read_text().splitlines()[0] == "Country,data_year,value_pct,Shown as"
+    assert csv_file.read_text().splitlines()[0] == "row_id,Country,data_year,value_pct,Shown as"
 
 
 def _map_problems(svg: str) -> list[str]:
@@ -227,6 +227,38 @@ def test_claims_page_lists_every_claim(site: Path) -> None:
             assert "\n" not in row["Where the record differs"]
     counts = table_rows(soup.select_one("#claims-status"))
     assert sum(int(r["Claims"]) for r in counts) == len(claims)
+
+
+def test_claims_list_matches_the_data(site: Path) -> None:
+    """The claims page's table: each claim as the article gives it, its status and sources."""
+    with (ROOT / "data" / "claims.csv").open(encoding="utf-8", newline="") as f:
+        claims = {c["claim_id"]: c for c in csv.DictReader(f)}
+    table = next(
+        t for t in page(site, "claims/index.html").select("article table")
+        if t.select_one("th") and t.select_one("th").get_text() == "#"
+    )  # fmt: skip
+    rows = table.select("tbody tr")
+    assert [r.td.get_text() for r in rows] == list(claims)
+    for row in rows:
+        cells = row.select("td")
+        claim = claims[cells[0].get_text()]
+        assert cells[1].get_text() == claim["claim"]
+        assert cells[3].get_text() == claim["status"]
+        urls = [u.strip() for u in claim["source_urls"].split(";") if u.strip()]
+        assert [a["href"] for a in cells[4].select("a")] == urls
+
+
+def test_figures_credit_only_the_sources_of_the_rows_they_draw(site: Path) -> None:
+    """Rare-earth figures from one table: USGS only on the USGS chart, none on the IEA one."""
+    soup = page(site, "rare-earths/index.html")
+    usgs = soup.select_one("#rare-earth-mining-usgs .sb-figure__source")
+    assert [a["href"] for a in usgs.select("a")] == [
+        "https://www.metalnomist.com/2025/04/global-rare-earth-mining-rises-in-2024.html"
+    ]
+    lead = page(site, "index.html").select_one("#china-share-by-stage .sb-figure__source")
+    hrefs = [a["href"] for a in lead.select("a")]
+    assert not any("metalnomist" in h or "spacedaily" in h for h in hrefs), hrefs
+    assert any("seaisi.org" in h for h in hrefs) and any("rareearthexchanges" in h for h in hrefs)
 
 
 def test_data_page_lists_every_resource(site: Path) -> None:
