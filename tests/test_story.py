@@ -155,7 +155,7 @@ def test_tables_keep_the_chart_order_and_the_chart_formats(site: Path) -> None:
     assert mining["United States"]["Share (% of world)"] == "11.5"
     assert mining["China"]["Data year"] == "2024"  # a year as text: no thousands separator
     csv_file = next((site / "assets" / "charts").glob("rare-earth-mining-usgs.*.csv"))
-    assert csv_file.read_text().splitlines()[0] == "row_id,Country,data_year,value_pct,Shown as"
+    assert csv_file.read_text().splitlines()[0] == "Country,data_year,value_pct,Shown as"
 
 
 def _map_problems(svg: str) -> list[str]:
