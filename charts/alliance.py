@@ -170,8 +170,12 @@ def alliance_map(members, topo):
     legend = alt.Legend(title=None, orient="bottom", columns=2, symbolType="circle", labelLimit=220)
     # The outlines' colours: the members', China's for context, and every other country grey.
     fills = pd.concat(
-        [rows, pd.DataFrame([{"country": "China", "iso_numeric": CHINA_ISO,
-                              "Declaration": CHINA_CONTEXT}])],  # fmt: skip
+        [
+            rows,
+            pd.DataFrame(
+                [{"country": "China", "iso_numeric": CHINA_ISO, "Declaration": CHINA_CONTEXT}]
+            ),
+        ],  # fmt: skip
         ignore_index=True,
     ).fillna("")
     tooltip = [
@@ -266,7 +270,7 @@ def alliance_map(members, topo):
 STEPS = ["At summit", "Signed 12 Dec", "By 14 Jan"]
 # Column headings on two lines, so that the grid stays narrow.
 HEADINGS = {"At summit": ["At the", "summit"], "Signed 12 Dec": ["Signed", "12 Dec"],
-            "By 14 Jan": ["Signed by", "14 Jan"]}  # fmt: skip
+            "By 14 Jan": ["By", "14 Jan"]}  # fmt: skip
 HEADING_EXPR = " : ".join(f"datum.label == '{k}' ? {v}" for k, v in HEADINGS.items()) + " : ''"
 
 
@@ -322,6 +326,7 @@ def alliance_members(members):
                     labelExpr=HEADING_EXPR,
                     labelBaseline="bottom",
                     labelPadding=20,  # two-line headings grow downwards: lift them off the grid
+                    labelFontSize=11,
                     domain=False,
                     ticks=False,
                 ),
@@ -344,17 +349,18 @@ def alliance_members(members):
                 alt.Tooltip("role_source_name:N", title="Source of the role"),
             ],
         )
-        .properties(width=alt.Step(50), height=alt.Step(26))
+        # Narrow columns and 11 px text, so that the grid and its text fit a 320 px phone.
+        .properties(width=alt.Step(42), height=alt.Step(26))
     )
     roles = named[["Label", "Contribution"]]
     text = (
         alt.Chart(roles)
-        .mark_text(align="left", fontSize=12)
+        .mark_text(align="left", fontSize=11)
         .encode(y=alt.Y("Label:N", sort=order, axis=None), x=alt.value(0), text="Contribution:N")
         .properties(
-            width=130,
+            width=118,
             height=alt.Step(26),
-            title=alt.TitleParams("Contribution", fontSize=12, fontWeight="normal", anchor="start"),
+            title=alt.TitleParams("Contribution", fontSize=11, fontWeight="normal", anchor="start"),
         )
     )
     return alt.hconcat(grid, text, spacing=8)
