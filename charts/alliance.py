@@ -19,6 +19,8 @@ CHINA_ISO = "156"  # ISO 3166-1 numeric, as in the map boundaries
 # The Gulf, drawn again below the world map, where Qatar and the UAE are too small to label:
 # (west, south, east, north) in degrees.
 GULF = (48.5, 23.2, 57.5, 27.2)
+# The countries the inset shows (ISO numeric): only these, so that the page's SVG stays light.
+GULF_COUNTRIES = ["634", "784", "682", "512", "364", "048", "414", "368"]
 
 
 def _short_role(text: str) -> str:
@@ -169,15 +171,13 @@ def alliance_map(members, topo):
     scale = _status_scale(list(rows["Declaration"]))
     legend = alt.Legend(title=None, orient="bottom", columns=2, symbolType="circle", labelLimit=220)
     # The outlines' colours: the members', China's for context, and every other country grey.
-    fills = pd.concat(
-        [
-            rows,
-            pd.DataFrame(
-                [{"country": "China", "iso_numeric": CHINA_ISO, "Declaration": CHINA_CONTEXT}]
-            ),
-        ],  # fmt: skip
-        ignore_index=True,
-    ).fillna("")
+    # (Text columns only: the tooltip's, each "" where China has nothing to say.)
+    text = ["country", "iso_numeric", "Declaration", "Signed", "Contribution",
+            "Source of the role", "Role source link"]  # fmt: skip
+    china = {c: "" for c in text} | {
+        "country": "China", "iso_numeric": CHINA_ISO, "Declaration": CHINA_CONTEXT
+    }  # fmt: skip
+    fills = pd.concat([rows[text], pd.DataFrame([china])], ignore_index=True)
     tooltip = [
         alt.Tooltip("country:N", title="Country"),
         alt.Tooltip("Declaration:N", title="Declaration"),
@@ -251,7 +251,10 @@ def alliance_map(members, topo):
         for country, (align, baseline, dx, dy) in GULF_LABEL_PLACES.items()
     ]
     inset = (
-        alt.layer(outlines(geo), *gulf_labels)
+        alt.layer(
+            outlines(geo).transform_filter(alt.FieldOneOfPredicate("id", GULF_COUNTRIES)),
+            *gulf_labels,
+        )
         .project(type="mercator", fit=_box(*GULF))
         .properties(
             width=335,

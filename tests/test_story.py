@@ -341,3 +341,48 @@ def test_a_computed_fact_whose_row_is_deleted_fails(story: Path) -> None:
     text = report(story)
     assert text.startswith("charts/timeline.py:")
     assert "fact 'pax-silica-signing-date' failed: KeyError: 'PT24'" in text
+
+
+CHINA = "#c43a2c"  # charts/_palette.py
+
+
+def _text_boxes(svg: str) -> list[tuple[str, float, float, float, float]]:
+    """Each chart text's box (label, left, top, right, bottom), from its position, anchor and
+    size: glyphs of Liberation Sans average under 0.6 em, so the box is not drawn too small."""
+    root = ET.fromstring(re.sub(r'\sxmlns="[^"]+"', "", svg, count=1))
+    boxes = []
+
+    def walk(node: ET.Element, dx: float, dy: float) -> None:
+        moved = re.findall(r"translate\((-?[\d.]+),\s*(-?[\d.]+)\)", node.get("transform", ""))
+        x, y = (dx + float(moved[0][0]), dy + float(moved[0][1])) if moved else (dx, dy)
+        if node.tag == "text" and (node.text or "").strip():
+            size = float(re.sub("px", "", node.get("font-size", "12")))
+            width = 0.6 * size * len(node.text)
+            anchor = node.get("text-anchor", "start")
+            left = x - {"start": 0, "middle": width / 2, "end": width}[anchor]
+            boxes.append((node.text, left, y - size, left + width, y + 0.25 * size))
+        for child in node:
+            walk(child, x, y)
+
+    walk(root, 0, 0)
+    return boxes
+
+
+def test_map_names_qatar_and_the_uae_apart_and_shows_china(site: Path) -> None:
+    """China has its own fill, named in the legend; Qatar's and the UAE's labels are drawn
+    (in the Gulf inset) and overlap no other text, on the page and in the phone layout."""
+    fig = page(site, "alliance/index.html").select_one("#alliance-map")
+    for kind in ("wide", "narrow"):
+        svg = fig.select_one(f"svg.sb-static--{kind}")
+        assert svg is not None, kind
+        assert svg.select(f"path[fill='{CHINA}']"), f"{kind}: China is not filled"
+        boxes = _text_boxes(str(svg))
+        labels = [b[0] for b in boxes]
+        assert "China (not a member)" in labels, kind
+        for name in ("Qatar", "UAE"):
+            assert labels.count(name) == 1, (kind, name, labels)
+            _, left, top, right, bottom = next(b for b in boxes if b[0] == name)
+            for other, l2, t2, r2, b2 in boxes:
+                if other != name:
+                    overlap = left < r2 and l2 < right and top < b2 and t2 < bottom
+                    assert not overlap, f"{kind}: {name} overlaps {other!r}"
