@@ -18,6 +18,8 @@ ACTOR_LANES = {
     "UAE": "Alliance",
 }
 IN_ARTICLE = "in the article"
+# Where the chart's second panel starts: the weeks in which the events bunch up.
+ZOOM_FROM = "2025-12-01"
 CONTEXT = "context"
 
 
@@ -67,10 +69,29 @@ def policy_timeline(timeline):
     colour = alt.Color(
         "Lane:N", scale=alt.Scale(domain=list(LANES), range=list(LANES.values())), legend=None
     )
+    # Filled: the article mentions the event; hollow: context from other sources.
+    fill = alt.condition(
+        f"datum['In the article'] == '{IN_ARTICLE}'", colour, alt.value("transparent")
+    )
+    tooltip = [
+        alt.Tooltip("Date:N", title="Date"),
+        alt.Tooltip("actor:N", title="Actor"),
+        alt.Tooltip("event:N", title="What happened"),
+        alt.Tooltip("In the article:N", title="In the article?"),
+        alt.Tooltip("source_name:N", title="Source (click the dot)"),
+        alt.Tooltip("confidence:N", title="Confidence"),
+    ]
+    dot = {"size": 60, "strokeWidth": 2, "opacity": 0.85, "shape": "circle"}
+    zoom = rows[rows["Sort date"] >= pd.Timestamp(ZOOM_FROM)].copy()
+    window = pd.DataFrame(
+        [{"from": pd.Timestamp(ZOOM_FROM), "to": zoom["Sort date"].max() + pd.Timedelta(days=1)}]
+    )
     # Events placed by date on a time axis, one lane per actor; a dot links to its source.
-    return (
+    overview = alt.layer(
+        # The weeks enlarged below, shaded: where the events bunch.
+        alt.Chart(window).mark_rect(color=OTHER, opacity=0.18).encode(x="from:T", x2="to:T"),
         alt.Chart(rows)
-        .mark_point(size=60, strokeWidth=2, opacity=0.85, shape="circle")
+        .mark_point(**dot)
         .encode(
             x=alt.X(
                 "Sort date:T",
@@ -80,22 +101,50 @@ def policy_timeline(timeline):
             y=alt.Y("Lane:N", sort=list(LANES), title=None),
             yOffset=alt.YOffset("In the article:N", sort=[IN_ARTICLE, CONTEXT]),
             color=colour,
-            # Filled: the article mentions the event; hollow: context from other sources.
-            fill=alt.condition(
-                f"datum['In the article'] == '{IN_ARTICLE}'", colour, alt.value("transparent")
-            ),
+            fill=fill,
             href=alt.Href("Source:N"),
-            tooltip=[
-                alt.Tooltip("Date:N", title="Date"),
-                alt.Tooltip("actor:N", title="Actor"),
-                alt.Tooltip("event:N", title="What happened"),
-                alt.Tooltip("In the article:N", title="In the article?"),
-                alt.Tooltip("source_name:N", title="Source (click the dot)"),
-                alt.Tooltip("confidence:N", title="Confidence"),
-            ],
-        )
-        .properties(width=290, height=alt.Step(24))
+            tooltip=tooltip,
+        ),
+    ).properties(width=290, height=alt.Step(24))
+    # The last weeks, one row per event, each named: a label runs right of its dot, or left of
+    # it near the panel's end, so that none runs off the chart.
+    zoom["Label side"] = [
+        "left"
+        if d > zoom["Sort date"].min() + (zoom["Sort date"].max() - zoom["Sort date"].min()) / 2
+        else "right"
+        for d in zoom["Sort date"]
+    ]
+    base = alt.Chart(zoom).encode(
+        x=alt.X(
+            "Sort date:T",
+            title=None,
+            scale=alt.Scale(padding=8),
+            axis=alt.Axis(format="%-d %b", tickCount=4, labelAngle=0, grid=True, orient="top"),
+        ),
+        y=alt.Y("event_id:N", sort=None, axis=None),
     )
+    days = alt.layer(
+        base.mark_point(**dot).encode(
+            color=colour, fill=fill, href=alt.Href("Source:N"), tooltip=tooltip
+        ),
+        base.transform_filter("datum['Label side'] == 'right'")
+        .mark_text(align="left", dx=8, fontSize=11)
+        .encode(text="short_label:N", href=alt.Href("Source:N")),
+        base.transform_filter("datum['Label side'] == 'left'")
+        .mark_text(align="right", dx=-8, fontSize=11)
+        .encode(text="short_label:N", href=alt.Href("Source:N")),
+    ).properties(
+        width=290,
+        height=alt.Step(17),
+        title=alt.TitleParams(
+            f"{pd.Timestamp(ZOOM_FROM):%-d %b %Y} to {zoom['Sort date'].max():%-d %b %Y}, "
+            "day by day",
+            fontSize=12,
+            fontWeight="normal",
+            anchor="start",
+        ),
+    )
+    return alt.vconcat(overview, days, spacing=14)
 
 
 # Dates used in prose, each from its row of the timeline.

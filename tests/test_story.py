@@ -134,7 +134,8 @@ def test_map_shows_every_member_and_when_it_signed(site: Path) -> None:
     rows = {r["Country"]: r for r in table_rows(fig)}
     with (ROOT / "data" / "alliance_members.csv").open(encoding="utf-8", newline="") as f:
         members = [r["country"] for r in csv.DictReader(f)]
-    assert sorted(rows) == sorted(members)
+    assert sorted(rows) == sorted([*members, "China"])  # China: drawn for context
+    assert rows["China"]["Declaration"] == "China (not a member)"
     assert rows["United Arab Emirates"]["Signed"] == "14 Jan 2026"
     assert rows["Netherlands"]["Declaration"] == "Not signed by 14 Jan 2026"
     assert rows["Japan"]["Declaration"] == "Signed 12 Dec 2025"
@@ -201,12 +202,14 @@ def test_map_frames_every_member_whole_at_any_width(site: Path) -> None:
     fig = page(site, "alliance/index.html").select_one("#alliance-map")
     wide = str(fig.select_one("svg.sb-static--wide"))
     live = json.loads(next((site / "assets" / "charts").glob("alliance-map.*.vl.json")).read_text())
-    phone = narrow_spec({**live, "width": 335}, 2 * NARROW_ABOVE)  # laid out as for a phone
+    world = {k: v for k, v in live["vconcat"][0].items() if k != "title"}  # the world map
+    world = {**world, **{k: live[k] for k in ("$schema", "config", "datasets") if k in live}}
+    phone = narrow_spec({**world, "width": 335}, 2 * NARROW_ABOVE)  # laid out as for a phone
     assert phone is not None
     svgs = {
         "wide": wide,
         "phone": vlc.vegalite_to_svg(phone, allowed_base_urls=[]),
-        "live, 700 px": vlc.vegalite_to_svg({**live, "width": 700}, allowed_base_urls=[]),
+        "live, 700 px": vlc.vegalite_to_svg({**world, "width": 700}, allowed_base_urls=[]),
     }
     for name, svg in svgs.items():
         assert _map_problems(svg) == [], name
@@ -341,3 +344,48 @@ def test_a_computed_fact_whose_row_is_deleted_fails(story: Path) -> None:
     text = report(story)
     assert text.startswith("charts/timeline.py:")
     assert "fact 'pax-silica-signing-date' failed: KeyError: 'PT24'" in text
+
+
+CHINA = "#c43a2c"  # charts/_palette.py
+
+
+def _text_boxes(svg: str) -> list[tuple[str, float, float, float, float]]:
+    """Each chart text's box (label, left, top, right, bottom), from its position, anchor and
+    size: glyphs of Liberation Sans average under 0.6 em, so the box is not drawn too small."""
+    root = ET.fromstring(re.sub(r'\sxmlns="[^"]+"', "", svg, count=1))
+    boxes = []
+
+    def walk(node: ET.Element, dx: float, dy: float) -> None:
+        moved = re.findall(r"translate\((-?[\d.]+),\s*(-?[\d.]+)\)", node.get("transform", ""))
+        x, y = (dx + float(moved[0][0]), dy + float(moved[0][1])) if moved else (dx, dy)
+        if node.tag == "text" and (node.text or "").strip():
+            size = float(re.sub("px", "", node.get("font-size", "12")))
+            width = 0.6 * size * len(node.text)
+            anchor = node.get("text-anchor", "start")
+            left = x - {"start": 0, "middle": width / 2, "end": width}[anchor]
+            boxes.append((node.text, left, y - size, left + width, y + 0.25 * size))
+        for child in node:
+            walk(child, x, y)
+
+    walk(root, 0, 0)
+    return boxes
+
+
+def test_map_names_qatar_and_the_uae_apart_and_shows_china(site: Path) -> None:
+    """China has its own fill, named in the legend; Qatar's and the UAE's labels are drawn
+    (in the Gulf inset) and overlap no other text, on the page and in the phone layout."""
+    fig = page(site, "alliance/index.html").select_one("#alliance-map")
+    for kind in ("wide", "narrow"):
+        svg = fig.select_one(f"svg.sb-static--{kind}")
+        assert svg is not None, kind
+        assert svg.select(f"path[fill='{CHINA}']"), f"{kind}: China is not filled"
+        boxes = _text_boxes(str(svg))
+        labels = [b[0] for b in boxes]
+        assert "China (not a member)" in labels, kind
+        for name in ("Qatar", "UAE"):
+            assert labels.count(name) == 1, (kind, name, labels)
+            _, left, top, right, bottom = next(b for b in boxes if b[0] == name)
+            for other, l2, t2, r2, b2 in boxes:
+                if other != name:
+                    overlap = left < r2 and l2 < right and top < b2 and t2 < bottom
+                    assert not overlap, f"{kind}: {name} overlaps {other!r}"
