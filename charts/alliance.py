@@ -18,7 +18,7 @@ CHINA_CONTEXT = "China (not a member)"
 CHINA_ISO = "156"  # ISO 3166-1 numeric, as in the map boundaries
 # The Gulf, drawn again below the world map, where Qatar and the UAE are too small to label:
 # (west, south, east, north) in degrees.
-GULF = (48.5, 23.2, 57.5, 27.2)
+GULF = (48.5, 22.4, 57.5, 27.2)  # the UAE reaches 22.6° N
 # The countries the inset shows (ISO numeric): only these, so that the page's SVG stays light.
 GULF_COUNTRIES = ["634", "784", "682", "512", "364", "048", "414", "368"]
 
