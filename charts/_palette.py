@@ -41,4 +41,5 @@ SHORT_NAMES = {
     "United States": "U.S.",
     "United Kingdom": "UK",
     "United Arab Emirates": "UAE",
+    "South Korea": "S. Korea",
 }

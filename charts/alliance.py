@@ -5,7 +5,7 @@ import re
 import altair as alt
 import pandas as pd
 from _geo import frame, label_point, polygons
-from _palette import ALLY, ALLY_LATER, BORDER, LAND, OTHER, SHORT_NAMES, US
+from _palette import ALLY, ALLY_LATER, BORDER, CHINA, LAND, OTHER, SHORT_NAMES, US
 
 from site_builder import chart, fact
 
@@ -14,6 +14,13 @@ FEATURE = "countries"  # the TopoJSON object holding the country outlines
 CONVENER = "U.S. (convener)"
 SIGNED_DEC12 = "Signed 12 Dec 2025"
 NOT_SIGNED = "Not signed"
+CHINA_CONTEXT = "China (not a member)"
+CHINA_ISO = "156"  # ISO 3166-1 numeric, as in the map boundaries
+# The Gulf, drawn again below the world map, where Qatar and the UAE are too small to label:
+# (west, south, east, north) in degrees.
+GULF = (48.5, 22.4, 57.5, 27.2)  # the UAE reaches 22.6° N
+# The countries the inset shows (ISO numeric): only these, so that the page's SVG stays light.
+GULF_COUNTRIES = ["634", "784", "682", "512", "364", "048", "414", "368"]
 
 
 def _short_role(text: str) -> str:
@@ -51,6 +58,8 @@ def _members(members: pd.DataFrame) -> pd.DataFrame:
         for dec12, d in zip(rows["signed_declaration_dec12"], later)
     ]
     rows["Contribution"] = rows["key_supply_chain_role"].map(_short_role)
+    rows["Source of the role"] = rows["role_source_name"].fillna("")
+    rows["Role source link"] = rows["role_source_url"].fillna("")
     return rows
 
 
@@ -60,25 +69,41 @@ def _status_scale(statuses: list[str]) -> alt.Scale:
     fixed = [s for s in (CONVENER, SIGNED_DEC12) if s in present]
     later = sorted(s for s in present if s not in fixed and not s.startswith(NOT_SIGNED))
     unsigned = sorted(s for s in present if s.startswith(NOT_SIGNED))
-    colours = {CONVENER: US, SIGNED_DEC12: ALLY} | dict.fromkeys(later, ALLY_LATER)
-    domain = fixed + later + unsigned
+    colours = {CONVENER: US, SIGNED_DEC12: ALLY, CHINA_CONTEXT: CHINA}
+    colours |= dict.fromkeys(later, ALLY_LATER)
+    # China last: context, not a status, but named in the legend beside its fill.
+    domain = fixed + later + unsigned + [CHINA_CONTEXT]
     return alt.Scale(domain=domain, range=[colours.get(s, OTHER) for s in domain])
 
 
 # Where each label sits around its marker (align, baseline, dx, dy), so that neighbours do not
-# collide and no label sits on a coloured country.
+# collide and no label sits on a coloured country. Qatar and the UAE are labelled in the Gulf
+# inset instead: on the world map their labels would lie on Saudi Arabia or Iran.
 LABEL_PLACES = {
     "United States": ("center", "bottom", 0, -16),
     "United Kingdom": ("right", "middle", -7, 0),
     "Netherlands": ("left", "middle", 7, 0),
     "Israel": ("right", "middle", -7, 0),
-    "Qatar": ("center", "top", -4, 7),
-    "United Arab Emirates": ("left", "middle", 7, 0),
-    "South Korea": ("right", "middle", -7, 0),
+    "South Korea": ("left", "top", -4, 7),  # below, on the sea: to its left lies China
     "Japan": ("left", "middle", 9, 0),
     "Singapore": ("center", "top", 0, 7),
     "Australia": ("right", "middle", -30, 0),
 }
+
+# In the Gulf inset: each name on the water east or north of its country.
+GULF_LABEL_PLACES = {
+    "Qatar": ("center", "bottom", 0, -38),
+    "United Arab Emirates": ("center", "bottom", 0, -30),
+}
+
+
+def _box(west: float, south: float, east: float, north: float, margin: float = 0) -> dict:
+    """A lon/lat rectangle as a GeoJSON feature (clockwise, as d3-geo wants an outer ring)."""
+    w, s, e, n = west - margin, south - margin, east + margin, north + margin
+    ring = [[w, s], [w, n], [e, n], [e, s], [w, s]]
+    return {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]},
+            "properties": {}}  # fmt: skip
+
 
 # Countries smaller than this (in square degrees) get a dot, so that they can be seen.
 SMALL = 60
@@ -108,12 +133,14 @@ def _marker(topo: dict, iso: str) -> tuple[float, float, bool]:
         "A world map of the Pax Silica declaration. The United States convened it. Japan, South "
         "Korea, Singapore, the United Kingdom, Israel and Australia signed on 12 December 2025. "
         "Qatar signed on 12 January 2026 and the United Arab Emirates on 14 January 2026. The "
-        "Netherlands attended the December summit but had not signed as of 14 January 2026."
+        "Netherlands attended the December summit but had not signed as of 14 January 2026. "
+        "China, which is not a member, is shown in red for context. Below the world map, an "
+        "enlarged map of the Gulf shows Qatar and the UAE."
     ),
     notes=[
         "Singapore is too small for these boundaries; its dot is placed at the tip of the Malay "
         "Peninsula. Qatar is not among the article's eight countries; it is shown as a later "
-        "signatory.",
+        "signatory. Click a member to open the source of its role.",
         "Sources differ on whether the summit was on 11 or 12 December; signing is reported for "
         "12 December.",
     ],
@@ -134,6 +161,8 @@ def alliance_map(members, topo):
             "Declaration",
             "Signed",
             "Contribution",
+            "Source of the role",
+            "Role source link",
             "Marker longitude",
             "Marker latitude",
             "Dot",
@@ -141,32 +170,46 @@ def alliance_map(members, topo):
     ]
     scale = _status_scale(list(rows["Declaration"]))
     legend = alt.Legend(title=None, orient="bottom", columns=2, symbolType="circle", labelLimit=220)
-
-    geo = alt.Data(values=topo, format=alt.DataFormat(type="topojson", feature=FEATURE))
-    outside = "not a signatory"
-    shapes = (
-        alt.Chart(geo)
-        .mark_geoshape(stroke=BORDER, strokeWidth=0.4, clip=True)
-        .transform_filter("datum.id != '010'")  # Antarctica: no story there
-        .transform_lookup(
-            lookup="id",
-            from_=alt.LookupData(rows, key="iso_numeric", fields=["Declaration"]),
-            default=outside,
-        )
-        .encode(
-            color=alt.Color(
-                "Declaration:N",
-                scale=alt.Scale(domain=[*scale.domain, outside], range=[*scale.range, LAND]),
-                legend=None,
-            ),
-        )
-    )
+    # The outlines' colours: the members', China's for context, and every other country grey.
+    # (Text columns only: the tooltip's, each "" where China has nothing to say.)
+    text = ["country", "iso_numeric", "Declaration", "Signed", "Contribution",
+            "Source of the role", "Role source link"]  # fmt: skip
+    china = {c: "" for c in text} | {
+        "country": "China", "iso_numeric": CHINA_ISO, "Declaration": CHINA_CONTEXT
+    }  # fmt: skip
+    fills = pd.concat([rows[text], pd.DataFrame([china])], ignore_index=True)
     tooltip = [
         alt.Tooltip("country:N", title="Country"),
         alt.Tooltip("Declaration:N", title="Declaration"),
         alt.Tooltip("Signed:N", title="Signed"),
         alt.Tooltip("Contribution:N", title="Contribution"),
+        alt.Tooltip("Source of the role:N", title="Source of the role (click)"),
     ]
+
+    def outlines(topo_data: alt.Data) -> alt.Chart:
+        outside = "not a signatory"
+        return (
+            alt.Chart(topo_data)
+            .mark_geoshape(stroke=BORDER, strokeWidth=0.4, clip=True)
+            .transform_filter("datum.id != '010'")  # Antarctica: no story there
+            .transform_lookup(
+                lookup="id",
+                from_=alt.LookupData(fills, key="iso_numeric", fields=list(fills.columns)),
+                default=outside,
+            )
+            .encode(
+                color=alt.Color(
+                    "Declaration:N",
+                    scale=alt.Scale(domain=[*scale.domain, outside], range=[*scale.range, LAND]),
+                    legend=None,
+                ),
+                # A member links to the source of its role; China and the rest link nowhere.
+                href=alt.Href("Role source link:N"),
+                tooltip=tooltip,
+            )
+        )
+
+    geo = alt.Data(values=topo, format=alt.DataFormat(type="topojson", feature=FEATURE))
     dots = (
         alt.Chart(rows)
         .transform_filter("datum['Dot']")
@@ -175,6 +218,7 @@ def alliance_map(members, topo):
             longitude="Marker longitude:Q",
             latitude="Marker latitude:Q",
             color=alt.Color("Declaration:N", scale=scale, legend=legend),
+            href=alt.Href("Role source link:N"),
             tooltip=tooltip,
         )
     )
@@ -186,19 +230,50 @@ def alliance_map(members, topo):
         for country, (align, baseline, dx, dy) in LABEL_PLACES.items()
         if country in set(rows["country"])
     ]
-    return (
-        alt.layer(shapes, dots, *labels)
+    # Where the inset is, on the world map (a little larger than the inset, so that it shows
+    # around the two dots): an outline in the grey every page can read.
+    box = alt.Chart(alt.Data(values=[_box(*GULF, margin=3)])).mark_geoshape(
+        fill="transparent", stroke=OTHER, strokeWidth=1
+    )
+    world = (
+        alt.layer(outlines(geo), box, dots, *labels)
         # Framed on the members, every one whole (Alaska and Tasmania too), at any width.
         .project(type="equalEarth", fit=frame(topo, FEATURE, list(rows["iso_numeric"]), spots))
         .resolve_scale(color="independent")  # the outlines' colours stay out of the legend
         .properties(width=335, height=190)
     )
+    # The Gulf enlarged: Qatar and the UAE named on the water beside each.
+    gulf_labels = [
+        alt.Chart(rows)
+        .transform_filter(alt.datum.country == country)
+        .mark_text(fontSize=12, align=align, baseline=baseline, dx=dx, dy=dy)
+        .encode(longitude="Marker longitude:Q", latitude="Marker latitude:Q", text="Label:N")
+        for country, (align, baseline, dx, dy) in GULF_LABEL_PLACES.items()
+    ]
+    inset = (
+        alt.layer(
+            outlines(geo).transform_filter(alt.FieldOneOfPredicate("id", GULF_COUNTRIES)),
+            *gulf_labels,
+        )
+        .project(type="mercator", fit=_box(*GULF))
+        .properties(
+            width=335,
+            height=140,
+            title=alt.TitleParams(
+                "Qatar and the UAE, enlarged (grey box above)",
+                fontSize=12,
+                fontWeight="normal",
+                anchor="start",
+            ),
+        )
+    )
+    return alt.vconcat(world, inset, spacing=6).resolve_scale(color="independent")
 
 
 STEPS = ["At summit", "Signed 12 Dec", "By 14 Jan"]
 # Column headings on two lines, so that the grid stays narrow.
 HEADINGS = {"At summit": ["At the", "summit"], "Signed 12 Dec": ["Signed", "12 Dec"],
-            "By 14 Jan": ["Signed by", "14 Jan"]}  # fmt: skip
+            "By 14 Jan": ["By", "14 Jan"]}  # fmt: skip
 HEADING_EXPR = " : ".join(f"datum.label == '{k}' ? {v}" for k, v in HEADINGS.items()) + " : ''"
 
 
@@ -254,6 +329,7 @@ def alliance_members(members):
                     labelExpr=HEADING_EXPR,
                     labelBaseline="bottom",
                     labelPadding=20,  # two-line headings grow downwards: lift them off the grid
+                    labelFontSize=11,
                     domain=False,
                     ticks=False,
                 ),
@@ -276,17 +352,18 @@ def alliance_members(members):
                 alt.Tooltip("role_source_name:N", title="Source of the role"),
             ],
         )
-        .properties(width=alt.Step(50), height=alt.Step(26))
+        # Narrow columns and 11 px text, so that the grid and its text fit a 320 px phone.
+        .properties(width=alt.Step(42), height=alt.Step(26))
     )
     roles = named[["Label", "Contribution"]]
     text = (
         alt.Chart(roles)
-        .mark_text(align="left", fontSize=12)
+        .mark_text(align="left", fontSize=11)
         .encode(y=alt.Y("Label:N", sort=order, axis=None), x=alt.value(0), text="Contribution:N")
         .properties(
-            width=130,
+            width=118,
             height=alt.Step(26),
-            title=alt.TitleParams("Contribution", fontSize=12, fontWeight="normal", anchor="start"),
+            title=alt.TitleParams("Contribution", fontSize=11, fontWeight="normal", anchor="start"),
         )
     )
     return alt.hconcat(grid, text, spacing=8)

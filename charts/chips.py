@@ -71,23 +71,22 @@ def chip_deals(deals):
 STAKE_ROWS = {
     "IS01": "The article",
     "IS02": "Intel's announcement",
-    "IS03": "Barron's estimate",
 }
 
 
 @chart(
     "intel-stake",
     data="intel_stake",
-    title="The article's 10% Intel stake was announced as 9.9%; Barron's put it near 9.0%",
+    title="The article's 10% Intel stake was announced as 9.9%",
     subtitle="Size of the U.S. government's stake in Intel, by source (% of Intel)",
     description=(
-        "A dot plot of three figures for the U.S. government's stake in Intel, announced on "
-        "22 August 2025: 10% in the article, 9.9% in Intel's announcement, and about 9.0% as "
-        "computed by Barron's. The axis runs from 8.5% to 10.5%."
+        "A dot plot of two figures for the U.S. government's stake in Intel, announced on "
+        "22 August 2025: 10% in the article and 9.9% in Intel's announcement. The axis runs "
+        "from 8.5% to 10.5%."
     ),
     notes=[
-        "The axis does not start at zero: it spreads out figures that differ by about one point.",
-        "Barron's figure was read in a mirror of the article; its basis was not seen.",
+        "The axis does not start at zero: it spreads out figures that differ by a tenth of a "
+        "point.",
     ],
 )
 def intel_stake(stake):

@@ -28,52 +28,100 @@ def _rows(shares: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
     return shares.set_index("row_id").loc[ids].reset_index()
 
 
-# The lead chart: China's share at each stage, from the IEA's own figures (not the article's).
-STAGE_ROWS = {
-    "RS10": "Mining (2023)",
-    "RS03": "Refining (2023)",
-    "RS17": "Magnet making",
-}
+# The lead chart: each stage as 100% of world output, from the IEA's own figures: China,
+# Malaysia where the IEA figure gives it, and the rest of the world (100 minus those).
+STAGES = [
+    ("Mining, 2023", "RS10", None),
+    ("Refining, 2023", "RS03", "RS05"),
+    ("Magnet making, Oct 2025", "RS17", None),
+]
+PARTS = ["China", "Malaysia", "Rest of the world"]
+PART_COLOURS = [CHINA, "#bf8a26", OTHER]
 
 
 @chart(
     "china-share-by-stage",
     data="refining_shares",
-    title="China mines six in ten of the world's rare earths, but refines more than nine in ten",
-    subtitle="China's share of world output at each stage, IEA figures (%)",
+    title="China mines six in ten of the world's rare earths but refines nine in ten",
+    subtitle="Share of world output at each stage, IEA figures (%), and the article's figures",
     description=(
-        "Three horizontal bars, each out of 100%, for China's share of world rare earths at "
-        "each stage: 62% of mining and 92% of refining in 2023 according to the IEA's 2024 "
-        "outlook, and 94% of permanent-magnet making according to an IEA commentary of "
-        "October 2025."
+        "Three bars, each 100% of world output. Mining in 2023: China 62%, the rest of the "
+        "world 38%. Refining in 2023: China 92%, Malaysia about 5%, the rest of the world 3%. "
+        "Permanent-magnet making, in an IEA commentary of October 2025: China 94%, the rest of "
+        "the world 6%. Below the bars, the article's own figures, attributed to it: China over "
+        "90% of refining capacity and Malaysia 4%, which no source confirms."
     ),
     notes=[
-        "Mining and refining: IEA data for 2023, read in a summary of its 2024 outlook. Magnet "
-        "making: an IEA commentary of 23 October 2025, read in a summary; its data year is not "
-        "stated.",
+        "Mining and refining: IEA data for 2023 (Global Critical Minerals Outlook 2024), read in "
+        "a summary. Magnet making: an IEA commentary of 23 October 2025, read in a summary; its "
+        "data year is not stated, and the same commentary gives China 91% of refining. 'Rest of "
+        "the world' is 100% minus the shares shown. The IEA figures give no Malaysian share for "
+        "mining or magnets.",
+        "The article's figures (RFI, citing the IEA) are shown as text, not as bars: 'over 90%' "
+        "is a floor, and Malaysia's 4% could not be confirmed (other sources give about 5%).",
     ],
 )
 def china_share_by_stage(shares):
-    rows = _rows(shares, list(STAGE_ROWS))
-    rows["Stage"] = rows["row_id"].map(STAGE_ROWS)
-    rows["Shown as"] = rows["value_pct"].map(_pct)
-    rows = rows[["Stage", "value_pct", "Shown as", "source_name"]]
-    y = alt.Y("Stage:N", sort=list(STAGE_ROWS.values()), title=None)
-    base = alt.Chart(rows).encode(
-        y=y,
-        x=alt.X("value_pct:Q", scale=alt.Scale(domain=[0, 100]), title="% of world output"),
+    table = shares.set_index("row_id")
+    parts = []
+    for stage, china_id, malaysia_id in STAGES:
+        china = float(table.loc[china_id, "value_pct"])
+        malaysia = float(table.loc[malaysia_id, "value_pct"]) if malaysia_id else 0.0
+        segments = [("China", china, china_id), ("Malaysia", malaysia, malaysia_id)]
+        segments.append(("Rest of the world", 100 - china - malaysia, china_id))
+        for order, (part, value, row_id) in enumerate(segments):
+            if row_id is None:
+                continue  # not given by the source: left out, not filled in
+            shown = ("about " if row_id in APPROXIMATE else "") + _pct(round(value, 1))
+            parts.append(
+                {"Stage": stage, "Part": part, "row_id": row_id, "Order": order,
+                 "value_pct": value, "Shown as": shown}
+            )  # fmt: skip
+    rows = pd.DataFrame(parts)
+    stages = [s for s, _, _ in STAGES]
+    # The article's figures: a row of text under the bars, attributed, not drawn as bars.
+    article = _rows(shares, ["RS01", "RS02"])
+    said = "Refining: the article (RFI)"
+    article["Stage"] = said
+    article["Shown as"] = (
+        f"China over {article.loc[0, 'value_pct']:.0f}%, Malaysia "
+        f"{article.loc[1, 'value_pct']:.0f}%, 'citing the IEA'"
     )
-    bars = base.mark_bar(height=22, color=CHINA).encode(
+    article = article[["Stage", "row_id", "Shown as"]].iloc[:1]
+    y = alt.Y("Stage:N", sort=[*stages, said], title=None, axis=alt.Axis(labelLimit=200))
+    x = alt.X(
+        "value_pct:Q",
+        stack="zero",
+        scale=alt.Scale(domain=[0, 100]),
+        title="% of world output",
+    )
+    base = alt.Chart(rows).encode(y=y)
+    bars = base.mark_bar(height=24, stroke="white", strokeWidth=1).encode(
+        x=x,
+        color=alt.Color(
+            "Part:N",
+            scale=alt.Scale(domain=PARTS, range=PART_COLOURS),
+            legend=alt.Legend(title=None, orient="top", direction="horizontal"),
+        ),
+        order=alt.Order("Order:Q"),
         tooltip=[
             alt.Tooltip("Stage:N", title="Stage"),
-            alt.Tooltip("Shown as:N", title="China's share"),
-            alt.Tooltip("source_name:N", title="Source"),
+            alt.Tooltip("Part:N", title="Who"),
+            alt.Tooltip("Shown as:N", title="Share"),
         ],
     )
-    labels = base.mark_text(align="left", dx=5, fontSize=13, fontWeight="bold").encode(
-        text="Shown as:N"
+    # China's share written inside its segment.
+    labels = (
+        base.transform_filter(alt.datum.Part == "China")
+        .mark_text(align="left", dx=6, color="white", fontSize=13, fontWeight="bold")
+        .encode(x=alt.datum(0), text="Shown as:N")
     )
-    return (bars + labels).properties(width=240, height=alt.Step(34))
+    quoted = (
+        alt.Chart(article)
+        .mark_text(align="left", fontSize=12, fontStyle="italic")
+        .encode(y=y, x=alt.datum(0), text="Shown as:N")
+    )
+    return (bars + labels + quoted).properties(width=260, height=alt.Step(36))
 
 
 @chart(
@@ -291,7 +339,7 @@ def rare_earth_mining_usgs(shares):
     rows = _rows(shares, USGS_ROWS)
     rows["Country"] = rows["country_or_group"]
     rows["Shown as"] = rows["value_pct"].map(_pct)
-    rows = rows[["Country", "data_year", "value_pct", "Shown as"]]
+    rows = rows[["row_id", "Country", "data_year", "value_pct", "Shown as"]]
     order = list(rows.sort_values("value_pct", ascending=False, kind="stable")["Country"])
     y = alt.Y("Country:N", sort=order, title=None)
     base = alt.Chart(rows).encode(

@@ -18,6 +18,8 @@ ACTOR_LANES = {
     "UAE": "Alliance",
 }
 IN_ARTICLE = "in the article"
+# Where the chart's second panel starts: the weeks in which the events bunch up.
+ZOOM_FROM = "2025-12-01"
 CONTEXT = "context"
 
 
@@ -32,11 +34,12 @@ def _when(date: str, precision: str) -> str:
     "policy-timeline",
     data="policy_timeline",
     title="Most of the moves came in 2025, and they bunched up in December",
-    subtitle="AI policy events by actor; filled dots are events the article mentions",
+    subtitle="AI policy events by date and actor; filled dots are events the article mentions",
     description=(
-        "A timeline of 27 events, one per row in date order, each marked in a column for its "
-        "actor: the United States, China, the alliance, or others (the EU, the IEA, APEC, "
-        "Nature, Brookings). It runs from Biden's AI executive order of 30 October 2023, through "
+        "A timeline of 27 events on a date axis from October 2023 to January 2026, in one lane "
+        "per actor: the United States, China, the alliance, or others (the EU, the IEA, APEC, "
+        "Nature, Brookings). Most dots fall in 2025, and they crowd together in December 2025. "
+        "It runs from Biden's AI executive order of 30 October 2023, through "
         "Trump's revocation of it in January 2025, the chip revenue-share deals of August and "
         "December 2025 and China's proposals for a world AI organisation, to the Pax Silica "
         "declaration of 12 December 2025 and the signatures of Qatar and the UAE in January 2026. "
@@ -58,56 +61,90 @@ def policy_timeline(timeline):
     rows["In the article"] = [
         IN_ARTICLE if str(v).startswith(("TRUE", "PARTLY")) else CONTEXT for v in rows["in_article"]
     ]
+    rows["Source"] = rows["source_url"].fillna("")
     rows = rows[
-        ["event_id", "Date", "Lane", "actor", "short_label", "event", "In the article",
-         "source_name", "confidence"]
+        ["event_id", "Date", "Sort date", "Lane", "actor", "short_label", "event",
+         "In the article", "source_name", "Source", "confidence"]
     ]  # fmt: skip
-    order = list(rows["event_id"])
-    y = alt.Y("event_id:N", sort=order, axis=None)
     colour = alt.Color(
         "Lane:N", scale=alt.Scale(domain=list(LANES), range=list(LANES.values())), legend=None
     )
-    dots = (
+    # Filled: the article mentions the event; hollow: context from other sources.
+    fill = alt.condition(
+        f"datum['In the article'] == '{IN_ARTICLE}'", colour, alt.value("transparent")
+    )
+    tooltip = [
+        alt.Tooltip("Date:N", title="Date"),
+        alt.Tooltip("actor:N", title="Actor"),
+        alt.Tooltip("event:N", title="What happened"),
+        alt.Tooltip("In the article:N", title="In the article?"),
+        alt.Tooltip("source_name:N", title="Source (click the dot)"),
+        alt.Tooltip("confidence:N", title="Confidence"),
+    ]
+    dot = {"size": 60, "strokeWidth": 2, "opacity": 0.85, "shape": "circle"}
+    zoom = rows[rows["Sort date"] >= pd.Timestamp(ZOOM_FROM)].copy()
+    window = pd.DataFrame(
+        [{"from": pd.Timestamp(ZOOM_FROM), "to": zoom["Sort date"].max() + pd.Timedelta(days=1)}]
+    )
+    # Events placed by date on a time axis, one lane per actor; a dot links to its source.
+    overview = alt.layer(
+        # The weeks enlarged below, shaded: where the events bunch.
+        alt.Chart(window).mark_rect(color=OTHER, opacity=0.18).encode(x="from:T", x2="to:T"),
         alt.Chart(rows)
-        .mark_point(size=90, strokeWidth=2, opacity=1, shape="circle")
+        .mark_point(**dot)
         .encode(
-            y=y,
             x=alt.X(
-                "Lane:N",
-                sort=list(LANES),
+                "Sort date:T",
                 title=None,
-                scale=alt.Scale(domain=list(LANES)),
-                axis=alt.Axis(orient="top", labelAngle=-45, grid=True, domain=False, ticks=False),
+                axis=alt.Axis(format="%b %Y", tickCount=6, labelAngle=0, grid=True),
             ),
+            y=alt.Y("Lane:N", sort=list(LANES), title=None),
+            yOffset=alt.YOffset("In the article:N", sort=[IN_ARTICLE, CONTEXT]),
             color=colour,
-            # Filled: the article mentions the event; hollow: context from other sources.
-            fill=alt.condition(
-                f"datum['In the article'] == '{IN_ARTICLE}'", colour, alt.value("transparent")
-            ),
-            tooltip=[
-                alt.Tooltip("Date:N", title="Date"),
-                alt.Tooltip("actor:N", title="Actor"),
-                alt.Tooltip("event:N", title="What happened"),
-                alt.Tooltip("In the article:N", title="In the article?"),
-                alt.Tooltip("source_name:N", title="Source"),
-                alt.Tooltip("confidence:N", title="Confidence"),
-            ],
-        )
-        .properties(width=alt.Step(21), height=alt.Step(21))
+            fill=fill,
+            href=alt.Href("Source:N"),
+            tooltip=tooltip,
+        ),
+    ).properties(width=290, height=alt.Step(24))
+    # The last weeks, one row per event, each named: a label runs right of its dot, or left of
+    # it near the panel's end, so that none runs off the chart.
+    zoom["Label side"] = [
+        "left"
+        if d > zoom["Sort date"].min() + (zoom["Sort date"].max() - zoom["Sort date"].min()) / 2
+        else "right"
+        for d in zoom["Sort date"]
+    ]
+    base = alt.Chart(zoom).encode(
+        x=alt.X(
+            "Sort date:T",
+            title=None,
+            scale=alt.Scale(padding=8),
+            axis=alt.Axis(format="%-d %b", tickCount=4, labelAngle=0, grid=True, orient="top"),
+        ),
+        y=alt.Y("event_id:N", sort=None, axis=None),
     )
-    dates = (
-        alt.Chart(rows)
-        .mark_text(align="right", fontSize=12)
-        .encode(y=y, x=alt.value(70), text="Date:N")
-        .properties(width=70, height=alt.Step(21))
+    days = alt.layer(
+        base.mark_point(**dot).encode(
+            color=colour, fill=fill, href=alt.Href("Source:N"), tooltip=tooltip
+        ),
+        base.transform_filter("datum['Label side'] == 'right'")
+        .mark_text(align="left", dx=8, fontSize=11)
+        .encode(text="short_label:N", href=alt.Href("Source:N")),
+        base.transform_filter("datum['Label side'] == 'left'")
+        .mark_text(align="right", dx=-8, fontSize=11)
+        .encode(text="short_label:N", href=alt.Href("Source:N")),
+    ).properties(
+        width=290,
+        height=alt.Step(17),
+        title=alt.TitleParams(
+            f"{pd.Timestamp(ZOOM_FROM):%-d %b %Y} to {zoom['Sort date'].max():%-d %b %Y}, "
+            "day by day",
+            fontSize=12,
+            fontWeight="normal",
+            anchor="start",
+        ),
     )
-    text = (
-        alt.Chart(rows)
-        .mark_text(align="left", fontSize=12)
-        .encode(y=y, x=alt.value(0), text="short_label:N")
-        .properties(width=180, height=alt.Step(21))
-    )
-    return alt.hconcat(dots, dates, text, spacing=8)
+    return alt.vconcat(overview, days, spacing=14)
 
 
 # Dates used in prose, each from its row of the timeline.

@@ -24,6 +24,7 @@ from .descriptor import Limits, Positions, check_name, resource_path, total_size
 from .errors import DataError, Problem
 from .fastload import typed_frame
 from .paths import inside, outside_problem
+from .rowsources import check_row_sources
 from .urls import is_web_url
 
 log = logging.getLogger("site_builder")
@@ -33,6 +34,7 @@ log = logging.getLogger("site_builder")
 class Source:
     title: str
     url: str
+    name: str = ""  # what a row-sources column calls it (see rowsources.py)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class Dataset:
     document: Any = None  # parsed JSON, for JSON resources (map boundaries); None for tables
     encoding: str = "utf-8"  # of the file, as the resource declares it
     dialect: dict[str, str] = field(default_factory=dict)  # delimiter and quote, if declared
+    row_sources: str = ""  # the column naming each row's sources (rowSources), if any
 
     @property
     def is_table(self) -> bool:
@@ -192,7 +195,7 @@ def load_catalog(
             continue
         try:
             ds = _typed_dataset(
-                described, res, package_licenses, csv_path, csv_shown, raw, limits, frame
+                described, res, package_licenses, csv_path, csv_shown, raw, limits, frame, shown
             )
         except DataError as exc:
             problems.extend(exc.problems)
@@ -230,7 +233,7 @@ def load_catalog(
             continue
         try:
             catalog.datasets[res["name"]] = _typed_dataset(
-                resource, res, package_licenses, csv_path, csv_shown, raw, limits
+                resource, res, package_licenses, csv_path, csv_shown, raw, limits, None, shown
             )
         except DataError as exc:
             problems.extend(exc.problems)
@@ -293,6 +296,7 @@ def _sources(res: dict[str, Any]) -> list[Source]:
         Source(
             title=str(s.get("title") or s.get("path") or s.get("url")),
             url=str(s.get("path") or s.get("url")),
+            name=str(s.get("name") or ""),
         )
         for s in res.get("sources") or []
         if isinstance(s, dict)
@@ -548,6 +552,7 @@ def _typed_dataset(
     raw: RawCheck,
     limits: Limits,
     frame: pd.DataFrame | None = None,
+    descriptor_shown: str = "",
 ) -> Dataset:
     """A table that passed: typed by the fast path (`frame`), or else read row by row from
     the validator; then the checks a schema cannot express."""
@@ -574,6 +579,12 @@ def _typed_dataset(
     _require_rows(len(row_numbers), res, csv_shown)
     _raise_long_cells(frame, fields, limits.max_cell_chars, csv_shown, raw)
     _raise_cell_problems(resource, columns, row_numbers, csv_shown, raw)
+    names = [f.name for f in fields]
+    found = check_row_sources(
+        res, _sources(res), frame, names, csv_shown, descriptor_shown, raw.line_of
+    )
+    if found:
+        raise DataError(found)
     return _table_dataset(resource, res, package_licenses, csv_path, csv_shown, frame)
 
 
@@ -694,6 +705,7 @@ def _dataset(
             for k, v in (res.get("dialect") or {}).items()
             if k in ("delimiter", "quoteChar")
         },
+        row_sources=str(res.get("rowSources") or ""),
     )
 
 

@@ -24,7 +24,7 @@ _FIELD_KEYS = {"name", "type", "title", "description", "unit", "constraints", "e
 _RESOURCE_KEYS_DIALECT = {"delimiter", "quoteChar"}
 _RESOURCE_KEYS = {
     "name", "path", "title", "description", "sources", "licenses", "schema", "dialect",
-    "encoding", "format", "mediatype", "allowEmpty", "homepage", "keywords",
+    "encoding", "format", "mediatype", "allowEmpty", "homepage", "keywords", "rowSources",
 }  # fmt: skip
 # Cells each type accepts here; anything else is left to the validator to judge.
 _PATTERNS = {

@@ -30,6 +30,7 @@ from .palette import (
 )
 from .paths import inside, outside_problem
 from .render import Rendered, render_charts
+from .rowsources import cached_chart_sources
 from .specs import describe, plotted_rows
 
 log = logging.getLogger("site_builder")
@@ -66,16 +67,19 @@ class Project:
     rendered: dict[str, Rendered] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     fact_sources: dict[str, str] = field(default_factory=dict)  # fact id -> "path:line"
+    _sources: dict[str, list[Source]] = field(default_factory=dict, repr=False)
 
     def sources_of(self, chart: BuiltChart) -> list[Source]:
-        """The chart's own sources, or those of its datasets, each once."""
+        """The chart's own sources, or those of its datasets (of the rows it draws, for a
+        dataset with row sources), each once."""
         if chart.definition.sources is not None:
             return chart.definition.sources
-        seen: dict[tuple[str, str], Source] = {}
-        for name in chart.datasets:
-            for s in self.catalog.datasets[name].sources:
-                seen.setdefault((s.title, s.url), s)
-        return list(seen.values())
+        if chart.id not in self._sources:
+            datasets = [self.catalog.datasets[name] for name in chart.datasets]
+            self._sources[chart.id] = cached_chart_sources(
+                self.settings.cache_dir / "sources", chart.spec, chart.digest, datasets
+            )
+        return self._sources[chart.id]
 
     def description_of(self, chart: BuiltChart) -> str:
         """The chart's alt text: the writer's, or one made from the data, with the columns'

@@ -134,7 +134,8 @@ def test_map_shows_every_member_and_when_it_signed(site: Path) -> None:
     rows = {r["Country"]: r for r in table_rows(fig)}
     with (ROOT / "data" / "alliance_members.csv").open(encoding="utf-8", newline="") as f:
         members = [r["country"] for r in csv.DictReader(f)]
-    assert sorted(rows) == sorted(members)
+    assert sorted(rows) == sorted([*members, "China"])  # China: drawn for context
+    assert rows["China"]["Declaration"] == "China (not a member)"
     assert rows["United Arab Emirates"]["Signed"] == "14 Jan 2026"
     assert rows["Netherlands"]["Declaration"] == "Not signed by 14 Jan 2026"
     assert rows["Japan"]["Declaration"] == "Signed 12 Dec 2025"
@@ -159,9 +160,22 @@ def test_tables_keep_the_chart_order_and_the_chart_formats(site: Path) -> None:
 
 
 def _map_problems(svg: str) -> list[str]:
-    """What of the members falls outside the map's view: outline points, dots, label points."""
+    """What of the members falls outside its panel's view: outline points, dots, label points."""
     root = ET.fromstring(re.sub(r'\sxmlns="[^"]+"', "", svg, count=1))
-    background = root.find(".//path[@class='background']")
+    panels = [g for g in root.iter("g") if re.search(r"\bconcat_\d+_group\b", g.get("class", ""))]
+    problems: list[str] = []
+    outlines = 0
+    for panel in panels or [root]:
+        found, cut = _panel_problems(panel)
+        outlines += found
+        problems += cut
+    assert outlines >= 9, "a member's outline is missing"  # Singapore has none
+    return problems
+
+
+def _panel_problems(panel: ET.Element) -> tuple[int, list[str]]:
+    """How many member outlines one map panel draws, and what of them falls outside it."""
+    background = panel.find(".//path[@class='background']")
     assert background is not None
     width, height = map(float, re.findall(r"[hv](-?[\d.]+)", background.get("d", ""))[:2])
 
@@ -169,15 +183,14 @@ def _map_problems(svg: str) -> list[str]:
         return not (-0.5 <= x <= width + 0.5 and -0.5 <= y <= height + 0.5)
 
     problems = []
-    shapes = root.findall(".//g[@class]")
+    shapes = panel.findall(".//g[@class]")
     members = [
         path
         for g in shapes
         if "mark-shape" in g.get("class", "")
-        for path in g.findall("path")
-        if path.get("fill") != LAND
+        for path in g.iter("path")  # a linked mark wraps each item in <a>
+        if path.get("fill") not in (LAND, "transparent", None)
     ]
-    assert len(members) >= 9, "a member's outline is missing"  # Singapore has none
     for path in members:
         numbers = [float(n) for n in re.findall(r"-?[\d.]+", path.get("d", ""))]
         points = list(zip(numbers[::2], numbers[1::2], strict=True))  # M and L: x,y pairs
@@ -189,10 +202,12 @@ def _map_problems(svg: str) -> list[str]:
             if kind not in g.get("class", ""):
                 continue
             for item in g:
+                if item.tag == "a":  # a linked mark: the item is inside its link
+                    item = item[0]
                 x, y = map(float, re.findall(r"-?[\d.]+", item.get("transform", ""))[:2])
                 if outside(x, y):
                     problems.append(f"{kind} {item.text or ''} at {(x, y)}")
-    return problems
+    return len(members), problems
 
 
 def test_map_frames_every_member_whole_at_any_width(site: Path) -> None:
@@ -201,12 +216,18 @@ def test_map_frames_every_member_whole_at_any_width(site: Path) -> None:
     fig = page(site, "alliance/index.html").select_one("#alliance-map")
     wide = str(fig.select_one("svg.sb-static--wide"))
     live = json.loads(next((site / "assets" / "charts").glob("alliance-map.*.vl.json")).read_text())
-    phone = narrow_spec({**live, "width": 335}, 2 * NARROW_ABOVE)  # laid out as for a phone
+
+    def world_at(width: int) -> dict:
+        """The whole two-panel map, its world panel drawn `width` px wide."""
+        panels = [{**live["vconcat"][0], "width": width}, *live["vconcat"][1:]]
+        return {**live, "vconcat": panels}
+
+    phone = narrow_spec(world_at(335), 2 * NARROW_ABOVE)  # laid out as for a phone
     assert phone is not None
     svgs = {
         "wide": wide,
         "phone": vlc.vegalite_to_svg(phone, allowed_base_urls=[]),
-        "live, 700 px": vlc.vegalite_to_svg({**live, "width": 700}, allowed_base_urls=[]),
+        "live, 700 px": vlc.vegalite_to_svg(world_at(700), allowed_base_urls=[]),
     }
     for name, svg in svgs.items():
         assert _map_problems(svg) == [], name
@@ -227,6 +248,38 @@ def test_claims_page_lists_every_claim(site: Path) -> None:
             assert "\n" not in row["Where the record differs"]
     counts = table_rows(soup.select_one("#claims-status"))
     assert sum(int(r["Claims"]) for r in counts) == len(claims)
+
+
+def test_claims_list_matches_the_data(site: Path) -> None:
+    """The claims page's table: each claim as the article gives it, its status and sources."""
+    with (ROOT / "data" / "claims.csv").open(encoding="utf-8", newline="") as f:
+        claims = {c["claim_id"]: c for c in csv.DictReader(f)}
+    table = next(
+        t for t in page(site, "claims/index.html").select("article table")
+        if t.select_one("th") and t.select_one("th").get_text() == "#"
+    )  # fmt: skip
+    rows = table.select("tbody tr")
+    assert [r.td.get_text() for r in rows] == list(claims)
+    for row in rows:
+        cells = row.select("td")
+        claim = claims[cells[0].get_text()]
+        assert cells[1].get_text() == claim["claim"]
+        assert cells[3].get_text() == claim["status"]
+        urls = [u.strip() for u in claim["source_urls"].split(";") if u.strip()]
+        assert [a["href"] for a in cells[4].select("a")] == urls
+
+
+def test_figures_credit_only_the_sources_of_the_rows_they_draw(site: Path) -> None:
+    """Rare-earth figures from one table: USGS only on the USGS chart, none on the IEA one."""
+    soup = page(site, "rare-earths/index.html")
+    usgs = soup.select_one("#rare-earth-mining-usgs .sb-figure__source")
+    assert [a["href"] for a in usgs.select("a")] == [
+        "https://www.metalnomist.com/2025/04/global-rare-earth-mining-rises-in-2024.html"
+    ]
+    lead = page(site, "index.html").select_one("#china-share-by-stage .sb-figure__source")
+    hrefs = [a["href"] for a in lead.select("a")]
+    assert not any("metalnomist" in h or "spacedaily" in h for h in hrefs), hrefs
+    assert any("seaisi.org" in h for h in hrefs) and any("rareearthexchanges" in h for h in hrefs)
 
 
 def test_data_page_lists_every_resource(site: Path) -> None:
@@ -309,3 +362,48 @@ def test_a_computed_fact_whose_row_is_deleted_fails(story: Path) -> None:
     text = report(story)
     assert text.startswith("charts/timeline.py:")
     assert "fact 'pax-silica-signing-date' failed: KeyError: 'PT24'" in text
+
+
+CHINA = "#c43a2c"  # charts/_palette.py
+
+
+def _text_boxes(svg: str) -> list[tuple[str, float, float, float, float]]:
+    """Each chart text's box (label, left, top, right, bottom), from its position, anchor and
+    size: glyphs of Liberation Sans average under 0.6 em, so the box is not drawn too small."""
+    root = ET.fromstring(re.sub(r'\sxmlns="[^"]+"', "", svg, count=1))
+    boxes = []
+
+    def walk(node: ET.Element, dx: float, dy: float) -> None:
+        moved = re.findall(r"translate\((-?[\d.]+),\s*(-?[\d.]+)\)", node.get("transform", ""))
+        x, y = (dx + float(moved[0][0]), dy + float(moved[0][1])) if moved else (dx, dy)
+        if node.tag == "text" and (node.text or "").strip():
+            size = float(re.sub("px", "", node.get("font-size", "12")))
+            width = 0.6 * size * len(node.text)
+            anchor = node.get("text-anchor", "start")
+            left = x - {"start": 0, "middle": width / 2, "end": width}[anchor]
+            boxes.append((node.text, left, y - size, left + width, y + 0.25 * size))
+        for child in node:
+            walk(child, x, y)
+
+    walk(root, 0, 0)
+    return boxes
+
+
+def test_map_names_qatar_and_the_uae_apart_and_shows_china(site: Path) -> None:
+    """China has its own fill, named in the legend; Qatar's and the UAE's labels are drawn
+    (in the Gulf inset) and overlap no other text, on the page and in the phone layout."""
+    fig = page(site, "alliance/index.html").select_one("#alliance-map")
+    for kind in ("wide", "narrow"):
+        svg = fig.select_one(f"svg.sb-static--{kind}")
+        assert svg is not None, kind
+        assert svg.select(f"path[fill='{CHINA}']"), f"{kind}: China is not filled"
+        boxes = _text_boxes(str(svg))
+        labels = [b[0] for b in boxes]
+        assert "China (not a member)" in labels, kind
+        for name in ("Qatar", "UAE"):
+            assert labels.count(name) == 1, (kind, name, labels)
+            _, left, top, right, bottom = next(b for b in boxes if b[0] == name)
+            for other, l2, t2, r2, b2 in boxes:
+                if other != name:
+                    overlap = left < r2 and l2 < right and top < b2 and t2 < bottom
+                    assert not overlap, f"{kind}: {name} overlaps {other!r}"
