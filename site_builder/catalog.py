@@ -17,6 +17,7 @@ import yaml
 
 from .cache import TableCache
 from .cellcheck import check_cells
+from .cellhints import type_hint
 from .csvcheck import MAX_BYTES, RawCheck, check_raw
 from .describe import placeholder_problems
 from .descriptor import Limits, Positions, check_name, resource_path, total_size_problem
@@ -27,16 +28,6 @@ from .rowsources import check_row_sources
 from .urls import is_web_url
 
 log = logging.getLogger("site_builder")
-
-# Shown in hints: what a valid cell of each Table Schema type looks like.
-_TYPE_EXAMPLES = {
-    "number": "a number such as 90 or 4.5 (no %, no thousands separator)",
-    "integer": "a whole number such as 2024",
-    "boolean": "TRUE or FALSE",
-    "date": "a date as YYYY-MM-DD, e.g. 2025-12-12",
-    "datetime": "a date and time as YYYY-MM-DDTHH:MM:SS",
-    "year": "a four-digit year such as 2025",
-}
 
 
 @dataclass(frozen=True)
@@ -185,15 +176,6 @@ def load_catalog(
                 Problem(shown, f"{where}: {exc.error.note or exc.error.message}", _SCHEMA_HINT)
             )
             continue
-        if not csv_path.is_file():
-            problems.append(
-                Problem(
-                    shown,
-                    f"{where}: file '{csv_shown}' does not exist",
-                    "check the resource's 'path:' (relative to the data folder)",
-                )
-            )
-            continue
         dialect = res["dialect"] if isinstance(res.get("dialect"), dict) else {}
         raw = check_raw(
             csv_path,
@@ -297,10 +279,6 @@ def _is_json(res: dict[str, Any]) -> bool:
 
 def _load_json(res: dict[str, Any], package_licenses: list[Any], path: Path, root: Path) -> Dataset:
     shown = _shown_path(path, root)
-    if not path.is_file():
-        raise DataError(
-            Problem(shown, "file does not exist in the data folder", "check the resource's path")
-        )
     raw = path.read_bytes()
     try:
         document = json.loads(raw.decode("utf-8"))
@@ -494,8 +472,7 @@ def _describe_error(error: Any, resource: Any, csv_shown: str) -> Problem:
         return Problem(
             csv_shown,
             f"column '{name}': {cell!r} is not a valid {ftype}",
-            f"expected {_TYPE_EXAMPLES.get(ftype, 'a ' + ftype)}; fix the cell, or change the "
-            f"field's type in the data package",
+            type_hint(ftype, cell),
             row,
             col,
         )

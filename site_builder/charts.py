@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,15 @@ from typing import Any
 from .catalog import Catalog, Source
 from .errors import ChartError, Problem, nearest
 from .paths import inside, outside_problem
+from .sourcelines import (
+    exception_hint,
+    field_position,
+    missing_column,
+    option_position,
+    raised_at,
+    traceback_line,
+    whole,
+)
 from .urls import is_web_url
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -166,7 +174,7 @@ def _import_module(path: Path, root: Path) -> Problem | None:
             exc.offset,
         )
     except Exception as exc:
-        line = _line_in(exc, path)
+        line = traceback_line(exc, path)
         return Problem(
             shown,
             f"the module failed to load: {type(exc).__name__}: {exc}",
@@ -174,15 +182,6 @@ def _import_module(path: Path, root: Path) -> Problem | None:
             line,
         )
     return None
-
-
-def _line_in(exc: BaseException, path: Path) -> int | None:
-    """The last line of `path` in the exception's traceback: where the writer's code failed."""
-    line = None
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if Path(frame.filename).resolve() == path.resolve():
-            line = frame.lineno
-    return line
 
 
 def _check_declarations(found: Declarations) -> list[Problem]:
@@ -337,7 +336,7 @@ def build_chart(definition: ChartDef, catalog: Catalog) -> BuiltChart:
 
     _build_altair_lookup_once()
 
-    from .specs import check_spec
+    from .specs import check_spec, column_hint
 
     tables = [catalog.datasets[name].for_chart() for name in definition.data]
     path, line = definition.path, definition.line
@@ -347,11 +346,9 @@ def build_chart(definition: ChartDef, catalog: Catalog) -> BuiltChart:
         raise ChartError(
             Problem(
                 path,
-                f"chart '{definition.id}' raised {type(exc).__name__}: {exc}",
-                "fix the chart function; it gets the tables "
-                + ", ".join(definition.data)
-                + " as pandas DataFrames",
-                _line_in(exc, Path(definition.file)) or line,
+                f"chart '{definition.id}' raised {type(exc).__name__}: {whole(str(exc))}",
+                exception_hint(exc, tables, definition.data),
+                *(raised_at(definition.func, exc) or (line,)),
             )
         ) from None
     if not isinstance(result, alt.TopLevelMixin):
@@ -380,29 +377,40 @@ def build_chart(definition: ChartDef, catalog: Catalog) -> BuiltChart:
             ) from None
         if isinstance(exc, KeyError):  # VegaFusion, over a big table, looking for a column
             columns = sorted({str(c) for t in tables if hasattr(t, "columns") for c in t.columns})
+            name, at = missing_column(definition.func, exc)
             raise ChartError(
                 Problem(
                     path,
-                    f"chart '{definition.id}' encodes a column its table does not have ({exc})",
-                    f"available columns: {', '.join(repr(c) for c in columns) or '(none)'}",
-                    line,
+                    f"chart '{definition.id}': encodes column '{name}', which its table does not "
+                    "have",
+                    column_hint(name, columns),
+                    *(at or (line,)),
                 )
             ) from None
-        # The first line, and the cause when it only announces one (no JavaScript stack).
-        lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
-        lines = [ln for ln in lines if not ln.startswith("at ")] or [type(exc).__name__]
-        first = " ".join(lines[:2]) if lines[0].endswith(":") else lines[0]
+        # Altair's message whole (its lists of valid values included), at the option's line.
+        message = whole(str(exc)) or type(exc).__name__
+        at = option_position(definition.func, message)
         raise ChartError(
             Problem(
                 path,
-                f"chart '{definition.id}' is not a valid Vega-Lite chart: {first}",
+                f"chart '{definition.id}' is not a valid Vega-Lite chart: {message}",
                 "check the encodings and mark options against the Altair documentation",
-                line,
+                *(at or (line,)),
             )
         ) from None
     messages = check_spec(checked)
     if messages:
-        raise ChartError(
-            [Problem(path, f"chart '{definition.id}': {m}", h, line) for m, h in messages]
-        )
+        raise ChartError([_spec_problem(definition, m, h) for m, h in messages])
     return BuiltChart(definition=definition, spec=spec, datasets=list(definition.data))
+
+
+_NAMED_COLUMN = re.compile(r"^encodes column '(.*)', (?:which|whose) ")
+
+
+def _spec_problem(definition: ChartDef, message: str, hint: str) -> Problem:
+    """A problem in the spec, at the line of the function that names the column, if any."""
+    named = _NAMED_COLUMN.match(message)
+    at = field_position(definition.func, named.group(1)) if named else None
+    return Problem(
+        definition.path, f"chart '{definition.id}': {message}", hint, *(at or (definition.line,))
+    )

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from .csvcheck import MAX_BYTES
-from .errors import Problem
+from .errors import Problem, nearest
 from .paths import inside, outside_problem
 
 # Dataset names become file and anchor names in the site: nothing that could make a folder.
@@ -107,7 +107,25 @@ def resource_path(
     path = data_dir / value
     if not inside(path, root):
         return outside_problem(path, root)
+    if not path.is_file():
+        files = [f.relative_to(data_dir).as_posix() for f in data_dir.rglob("*") if f.is_file()]
+        described = [f for f in files if f != "datapackage.yaml" and f != "facts.yaml"]
+        return Problem(
+            shown,
+            f"{where}: file '{_from_root(path, root)}' does not exist",
+            f"check the resource's 'path:' (relative to the data folder); "
+            f"{nearest(value, described)}",
+            line,
+            column,
+        )
     return path
+
+
+def _from_root(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def total_size_problem(files: list[Path], limit_mb: int, shown: str) -> Problem | None:

@@ -14,6 +14,7 @@ from .catalog import Catalog, yaml_problem
 from .charts import check_ids, collector
 from .errors import FactError, Problem, nearest
 from .paths import inside, outside_problem
+from .sourcelines import exception_hint, raised_at, whole
 
 
 @dataclass
@@ -182,16 +183,30 @@ def compute_facts(defs: list[FactDef], catalog: Catalog) -> dict[str, Fact]:
     for d in defs:
         try:
             value = _compute(d, catalog)
-            text = d.format.format(value=value)
         except _FactProblem as exc:
             problems.append(Problem(d.path, f"fact '{d.id}': {exc.message}", exc.hint, d.line))
             continue
+        except Exception as exc:  # in the writer's @fact function: at its failing line
+            tables = [catalog.datasets[n].frame for n in d.data]
+            problems.append(
+                Problem(
+                    d.path,
+                    f"fact '{d.id}' failed: {type(exc).__name__}: {whole(str(exc))}",
+                    exception_hint(exc, tables, d.data),
+                    *(raised_at(d.compute, exc) or (d.line,)),
+                )
+            )
+            continue
+        try:
+            text = d.format.format(value=value)
         except Exception as exc:
             problems.append(
                 Problem(
                     d.path,
-                    f"fact '{d.id}' failed: {type(exc).__name__}: {exc}",
-                    "check the fact's format (e.g. '{value:.0f}%') and its function",
+                    f"fact '{d.id}': format {d.format!r} does not fit the value {value!r} "
+                    f"({type(exc).__name__}: {exc})",
+                    "use {value} as Python formats it, e.g. '{value:.0f}%' for a number; "
+                    "'{value}' for text",
                     d.line,
                 )
             )

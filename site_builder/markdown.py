@@ -44,7 +44,10 @@ def scan_page(text: str, shown: str) -> tuple[PageRefs, list[Problem]]:
     start = _after_front_matter(lines)
     fence: str | None = None
     open_block: tuple[str, int, str, str] | None = None  # (slashes, line, kind, argument)
+    code = {n + start for n in _indented_code(lines[start:])}
     for number, line in enumerate(lines[start:], start=start + 1):
+        if number in code:
+            continue  # shown as written, like a fenced block
         if fence:
             if line.strip().startswith(fence):
                 fence = None
@@ -150,6 +153,46 @@ def check_page_refs(
                 Problem(shown, f"unknown fact '{name}'", nearest(name, fact_ids), line, column)
             )
     return problems
+
+
+_LIST_ITEM = re.compile(r"^ {0,3}([-*+]|\d+[.)])(\s|$)")
+_HEADING = re.compile(r"^ {0,3}#")
+
+
+def _indented_code(lines: list[str]) -> set[int]:
+    """Line numbers of indented code blocks, as Python-Markdown finds them: indented by four
+    spaces (eight in a list) after a blank line or a heading; a fenced block is not one."""
+    code: set[int] = set()
+    in_list = in_code = False
+    fence: str | None = None
+    previous = ""
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        expanded = line.expandtabs(4)
+        indent = len(expanded) - len(expanded.lstrip(" "))
+        if fence:
+            fence = None if stripped.startswith(fence) else fence
+            previous = line
+            continue
+        match = _FENCE.match(line)
+        if match and not in_code:
+            fence = match.group(1)
+            previous = line
+            continue
+        needed = 8 if in_list else 4
+        if in_code and (not stripped or indent >= needed):
+            code.add(number)
+        elif stripped and indent >= needed and (not previous.strip() or _HEADING.match(previous)):
+            in_code = True
+            code.add(number)
+        else:
+            in_code = False
+            if _LIST_ITEM.match(line):
+                in_list = True
+            elif stripped and indent < 4 and not previous.strip():
+                in_list = False  # a paragraph after a blank line ends the list
+        previous = line
+    return code
 
 
 def _after_front_matter(lines: list[str]) -> int:

@@ -5,8 +5,9 @@ Most specs are Vega-Lite; a chart over a big table is a Vega spec with its data 
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .urls import is_safe_link
@@ -47,14 +48,21 @@ def check_spec(spec: dict[str, Any]) -> list[tuple[str, str]]:
                 and _root(raw) not in made  # a field inside an object a transform made
                 and "*" not in made
             ):
-                available = ", ".join(f"'{c}'" for c in sorted(columns)) or "(none)"
                 problems.append(
                     (
                         f"encodes column '{name}', which its table does not have",
-                        f"available columns: {available}",
+                        column_hint(name, columns),
                     )
                 )
     return problems
+
+
+def column_hint(name: str, columns: Iterable[str]) -> str:
+    """The table's columns, the nearest to `name` first when one is close."""
+    ordered = sorted(columns)
+    close = difflib.get_close_matches(name, ordered, n=1, cutoff=0.6)
+    available = ", ".join(f"'{c}'" for c in ordered) or "(none)"
+    return (f"did you mean '{close[0]}'? " if close else "") + f"available columns: {available}"
 
 
 _NESTED = re.compile(r"(?<!\\)[.\[]")

@@ -140,11 +140,21 @@ def test_unknown_field_type(tmp_path: Path) -> None:
 
 
 def test_missing_csv_file(tmp_path: Path) -> None:
-    found = problems(tmp_path, "x\n", path="nope.csv")
+    found = problems(tmp_path, "x\n", path="t2.csv")
     assert found == [
-        "data/datapackage.yaml: resource 't': file 'data/nope.csv' does not exist\n"
-        "  hint: check the resource's 'path:' (relative to the data folder)"
+        "data/datapackage.yaml:6:9: resource 't': file 'data/t2.csv' does not exist\n"
+        "  hint: check the resource's 'path:' (relative to the data folder); did you mean "
+        "'t.csv'? known: 't.csv'"
     ]
+
+
+def test_a_missing_file_is_reported_at_its_path_line(mini: Path) -> None:
+    edit(mini / "data" / "datapackage.yaml", "path: regions.csv", "path: region.csv")
+    assert report(mini) == (
+        "data/datapackage.yaml:22:11: resource 'regions': file 'data/region.csv' does not exist\n"
+        "  hint: check the resource's 'path:' (relative to the data folder); did you mean "
+        "'regions.csv'? known: 'regions.csv', 'cities.csv'"
+    )
 
 
 def test_bad_yaml_has_line_and_column(tmp_path: Path) -> None:
@@ -165,6 +175,9 @@ def test_digest_changes_with_the_file(tmp_path: Path) -> None:
 
 def test_a_broken_descriptor_is_one_error_not_one_per_chart(mini: Path) -> None:
     edit(mini / "data" / "datapackage.yaml", "    title: Regions", "   title: Regions")
-    text = report(mini)
-    assert text.startswith("data/datapackage.yaml:")
-    assert "unknown dataset" not in text  # the charts' datasets are unknown, not missing
+    # One mistake, one error: nothing about the charts, facts and pages that use its datasets.
+    assert report(mini) == (
+        "data/datapackage.yaml:23:4: not valid YAML: expected <block end>, but found "
+        "'<block mapping start>'\n"
+        "  hint: check indentation and quotes around values that contain ':'"
+    )

@@ -63,7 +63,7 @@ def test_chart_that_raises_points_at_the_failing_line(mini: Path) -> None:
     text = report(mini)
     assert text.startswith(
         "charts/cities.py:20: chart 'region-scores' raised KeyError: 'nope'\n"
-        "  hint: fix the chart function; it gets the tables regions as pandas DataFrames"
+        "  hint: no column 'nope' in the table: known: 'region', 'score'"
     )
 
 
@@ -82,8 +82,8 @@ def test_wrong_return_type(mini: Path) -> None:
 def test_encoding_a_missing_column(mini: Path) -> None:
     edit(mini / "charts" / "cities.py", 'x="score:Q"', 'x="scor:Q"')
     assert report(mini) == (
-        "charts/cities.py:18: chart 'region-scores': encodes column 'scor', which its table "
-        "does not have\n  hint: available columns: 'region', 'score'"
+        "charts/cities.py:20:53: chart 'region-scores': encodes column 'scor', which its table "
+        "does not have\n  hint: did you mean 'score'? available columns: 'region', 'score'"
     )
 
 

@@ -137,7 +137,7 @@ def test_32_dotted_column(mini: Path) -> None:
     )
     edit(mini / "charts" / "cities.py", 'x="score:Q"', 'x="rate.pct:Q"')
     assert report(mini) == (
-        "charts/cities.py:18: chart 'region-scores': encodes column 'rate.pct', whose '.' or "
+        "charts/cities.py:20:53: chart 'region-scores': encodes column 'rate.pct', whose '.' or "
         "'[' Vega-Lite reads as a nested field (the chart would come out empty)\n"
         "  hint: escape it in the chart as 'rate\\\\.pct', or rename the column"
     )
@@ -157,9 +157,9 @@ def test_41_data_url_is_refused(mini: Path) -> None:
 def test_42_unknown_field(mini: Path) -> None:
     add_chart(mini, "spec_unknown_field.py")
     assert report(mini) == (
-        "charts/spec_unknown_field.py:8: chart 'misspelled': encodes column 'populaton', which "
-        "its table does not have\n  hint: available columns: 'capital', 'city', 'code', "
-        "'founded', 'population', 'share'"
+        "charts/spec_unknown_field.py:10:50: chart 'misspelled': encodes column 'populaton', "
+        "which its table does not have\n  hint: did you mean 'population'? available columns: "
+        "'capital', 'city', 'code', 'founded', 'population', 'share'"
     )
 
 

@@ -48,9 +48,10 @@ def test_unknown_column(mini: Path) -> None:
 def test_bad_format(mini: Path) -> None:
     edit(mini / "data" / "facts.yaml", '"{value:.1f}%"', '"{value:.1q}%"')
     assert report(mini) == (
-        "data/facts.yaml:1: fact 'windhoek-share' failed: ValueError: Unknown format code 'q' "
-        "for object of type 'float'\n"
-        "  hint: check the fact's format (e.g. '{value:.0f}%') and its function"
+        "data/facts.yaml:1: fact 'windhoek-share': format '{value:.1q}%' does not fit the "
+        "value 12.5 (ValueError: Unknown format code 'q' for object of type 'float')\n"
+        "  hint: use {value} as Python formats it, e.g. '{value:.0f}%' for a number; "
+        "'{value}' for text"
     )
 
 

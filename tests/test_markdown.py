@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import markdown
+import pytest
 from conftest import run_cli
 from helpers import edit, prepare, report
 
@@ -116,3 +120,52 @@ def test_check_finds_a_nav_entry_without_a_page(mini: Path) -> None:
     config.write_text(config.read_text().replace("  - Lost: lost.md\n", ""))
     edit(mini / "content" / "index.md", "[Second page](second.md)", fenced)
     prepare(mini)  # links in code are text
+
+
+CODE_PAGE = """# Facts in code are shown as written
+
+Prose: {{ fact: share }}.
+
+    {{ fact: share }} in an indented code block
+    {{ fact: no-such-fact }}
+
+- A list item
+
+        {{ fact: in-list-code }}
+
+```
+{{ fact: in-a-fence }}
+```
+"""
+
+
+def test_facts_in_code_blocks_are_left_as_written_and_not_checked() -> None:
+    refs, problems = scan_page(CODE_PAGE, "p.md")
+    assert problems == [] and refs.facts == [("share", 3, 8)]
+    assert check_page_refs(refs, "p.md", [], ["share"]) == []  # unknown names in code: no error
+    html = convert(CODE_PAGE, {"share": "42%"})
+    assert html.count('<span class="sb-fact" data-fact="share">42%</span>') == 1
+    assert "<pre><code>{{ fact: share }} in an indented code block\n{{ fact: no-such-fact }}" in (
+        html
+    )
+    assert "<pre><code>{{ fact: in-list-code }}" in html
+    assert "{{ fact: in-a-fence }}</code>" in html  # code either way
+
+
+@pytest.mark.slow  # a whole build
+def test_a_fact_in_indented_code_builds_as_code(mini: Path, build: Callable[..., Any]) -> None:
+    edit(
+        mini / "content" / "index.md",
+        "[Second page](second.md)",
+        "How to write one:\n\n    {{ fact: city-count }} {{ fact: no-such-fact }}\n\n"
+        "[Second page](second.md)",
+    )
+    result = build(mini)
+    assert result.returncode == 0, result.stderr
+    html = (mini / "site" / "index.html").read_text()
+    assert "<pre><code>{{ fact: city-count }} {{ fact: no-such-fact }}" in html
+    ledger = json.loads((mini / "site" / "claims.json").read_text())
+    assert [(e["fact"], e["line"]) for e in ledger] == [
+        ("city-count", 3),
+        ("windhoek-share", 3),
+    ]

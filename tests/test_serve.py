@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import time
@@ -104,3 +105,52 @@ def test_a_disabled_plugin_serves_plain_mkdocs(mini: Path) -> None:
         process.terminate()
         process.wait(timeout=20)
     assert "Traceback" not in (mini.parent / "serve.log").read_text()
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below `pid` (render workers, the resource tracker), from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        children = [p for p, pp in parents.items() if pp == parent]
+        found += children
+        todo += children
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_serve_stops_its_render_processes_with_it(fresh_mini: Path, stop: signal.Signals) -> None:
+    port = free_port()
+    with open(fresh_mini.parent / "serve.log", "w") as out:
+        process = subprocess.Popen(
+            [str(BIN / "site-builder"), "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=fresh_mini,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for(lambda: "Mini story" in fetch(f"http://127.0.0.1:{port}/"), "the first build")
+        children = _descendants(process.pid)
+        assert len(children) >= 2  # the charts were rendered in worker processes
+        process.send_signal(stop)
+        process.wait(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    wait_for(lambda: not any(_alive(p) for p in children), "the children to end", timeout=10)
+    assert "Traceback" not in (fresh_mini.parent / "serve.log").read_text()

@@ -1,0 +1,81 @@
+"""What to do about a cell that is not a valid value of its column's type, chosen from how the
+cell looks: a decimal comma, a thousands separator, a percent or currency sign, or a marker
+that a spreadsheet wrote for "no value". Each hint names the schema option that reads it."""
+
+from __future__ import annotations
+
+import re
+
+# Shown when nothing more precise fits: what a valid cell of each type looks like.
+_TYPE_EXAMPLES = {
+    "number": "a number such as 90 or 4.5 (no %, no thousands separator)",
+    "integer": "a whole number such as 2024",
+    "boolean": "TRUE or FALSE",
+    "date": "a date as YYYY-MM-DD, e.g. 2025-12-12",
+    "datetime": "a date and time as YYYY-MM-DDTHH:MM:SS",
+    "year": "a four-digit year such as 2025",
+}
+# What statistics offices and spreadsheets write for "no value" (letters; punctuation-only
+# cells such as "-", "—" or ".." count too).
+_MISSING_WORDS = {
+    "na", "n/a", "n.a.", "n.a", "nd", "n/d", "none", "null", "nil", "missing", "unknown",
+    "x", "s", "c", "#n/a", "#value!", "#div/0!", "#ref!",
+}  # fmt: skip
+_GROUPED = re.compile(r"^[-+]?\d{1,3}(?P<sep>[,. ])\d{3}(?:(?P=sep)\d{3})*(?P<dec>[.,]\d+)?$")
+_DECIMAL_COMMA = re.compile(r"^[-+]?\d*,\d+$")
+_SIGNED = re.compile(r"^[-+]?\s*[$€£¥]?\s*[-+]?[\d.,]*\d\s*[%‰$€£¥]?$")
+_SIGNS = re.compile(r"[%‰$€£¥]")
+
+
+def type_hint(ftype: str, cell: object) -> str:
+    """The hint for `cell`, which is not a valid `ftype`."""
+    text = str(cell).strip() if cell is not None else ""
+    generic = (
+        f"expected {_TYPE_EXAMPLES.get(ftype, 'a ' + ftype)}; fix the cell, or change the "
+        "field's type in the data package"
+    )
+    if ftype in ("number", "integer", "year", "date", "datetime", "boolean") and _is_marker(text):
+        return (
+            f'if {text!r} means no value, add missingValues: ["", "{text}"] to the resource\'s '
+            "schema: such cells are then read as empty"
+        )
+    if ftype not in ("number", "integer"):
+        return generic
+    as_number = "" if ftype == "number" else "change the field's type to number and "
+    grouped = _GROUPED.match(text)
+    if grouped and _SIGNS.search(text) is None:
+        sep, dec = grouped.group("sep"), grouped.group("dec")
+        decimal = f' and decimalChar: "{dec[0]}"' if dec and dec[0] != "." else ""
+        if sep == "." and not dec and ftype == "number":
+            return generic  # "1.234" is a valid number already: this is something else
+        return (
+            f'{as_number}add groupChar: "{sep}"{decimal} to the field in the data package: '
+            f"{text!r} is then read as {_read(text, sep, dec)}"
+        )
+    if _DECIMAL_COMMA.match(text):
+        return (
+            f'{as_number}add decimalChar: "," to the field in the data package: {text!r} is '
+            f"then read as {text.replace(',', '.')} "
+            "(the column's decimals must then all use commas)"
+        )
+    if _SIGNED.match(text) and _SIGNS.search(text):
+        sign = _SIGNS.search(text).group(0)  # type: ignore[union-attr]
+        bare = _SIGNS.sub("", text).strip()
+        return (
+            f"add bareNumber: false to the field in the data package: {text!r} is then read "
+            f'as {bare} (not divided by 100), and the field can say unit: "{sign}"'
+        )
+    if ftype == "integer" and re.fullmatch(r"[-+]?\d+\.\d+", text):
+        return f"{text!r} is not a whole number: change the field's type to number"
+    return generic
+
+
+def _is_marker(text: str) -> bool:
+    if not text:
+        return False
+    return text.lower() in _MISSING_WORDS or not any(c.isalnum() for c in text)
+
+
+def _read(text: str, sep: str, dec: str | None) -> str:
+    digits = text.replace(sep, "")
+    return digits.replace(dec[0], ".") if dec else digits
