@@ -106,9 +106,9 @@ def _simplified(d: str) -> str:
     for part in re.split(r"(?=M)", d):
         points = [(float(x), float(y)) for x, y in _POINT.findall(part)]
         closed = "Z" in part
-        kept = [(round(x, 1), round(y, 1)) for x, y in _douglas_peucker(points, SHAPE_TOLERANCE)]
-        if not kept or (closed and len(set(kept)) < 3):
+        if not points or (closed and _extent(points) < SHAPE_TOLERANCE):
             continue  # an island smaller than the tolerance: nothing to see
+        kept = [(round(x, 1), round(y, 1)) for x, y in _douglas_peucker(points, SHAPE_TOLERANCE)]
         steps: list[str] = []
         for x, y in kept:
             step = f"{_num(x - pen[0])},{_num(y - pen[1])}"
@@ -157,6 +157,12 @@ def _douglas_peucker(
             keep[at] = True
             stack += [(first, at), (at, last)]
     return [p for p, k in zip(points, keep, strict=True) if k]
+
+
+def _extent(points: list[tuple[float, float]]) -> float:
+    """The larger side of the points' bounding box."""
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return max(max(xs) - min(xs), max(ys) - min(ys))
 
 
 def _dist2(a: tuple[float, float], b: tuple[float, float]) -> float:
