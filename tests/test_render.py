@@ -171,7 +171,9 @@ def test_title_changes_the_png_and_the_key(mini: Path, tmp_path: Path) -> None:
     assert not second.from_cache and second.key != first.key
     assert second.svg == first.svg  # the page SVG has no title
     width, height = png_size(image_png(second.image_svg))
-    assert width == png_size(image_png(first.image_svg))[0]  # wrapped to the chart's width, not widened
+    assert (
+        width == png_size(image_png(first.image_svg))[0]
+    )  # wrapped to the chart's width, not widened
     lines = len(wrap_text(longer.definition.title, 16, True, svg_width(first.svg) - 8))
     assert lines >= 2
     assert height == round(2 * (svg_height(second.svg) + 20 + (lines - 1) * 19 + 21))
@@ -202,7 +204,8 @@ def test_notes_and_sources_change_the_png_and_the_key(mini: Path, tmp_path: Path
     keys = {plain.key, sourced["city-population"].key, noted["city-population"].key}
     assert len(keys) == 3
     heights = [
-        png_size(image_png(r.image_svg))[1] for r in (plain, sourced["city-population"], noted["city-population"])
+        png_size(image_png(r.image_svg))[1]
+        for r in (plain, sourced["city-population"], noted["city-population"])
     ]
     assert heights[0] < heights[1] < heights[2]
 
