@@ -191,7 +191,10 @@
 
   // The runtime's file is fetched (not run) when the browser has nothing else to do, so that
   // reaching for a chart waits for its script to run, not for the network.
+  var prefetched = false;
   function prefetch() {
+    if (prefetched || !document.querySelector(".sb-figure__chart[data-sb-spec]")) return;
+    prefetched = true;
     var link = document.createElement("link");
     link.rel = "prefetch";
     link.as = "script";
