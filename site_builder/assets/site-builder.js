@@ -194,6 +194,7 @@
   var prefetched = false;
   function prefetch() {
     if (prefetched || !document.querySelector(".sb-figure__chart[data-sb-spec]")) return;
+    if (navigator.connection && navigator.connection.saveData) return; // the reader saves data
     prefetched = true;
     var link = document.createElement("link");
     link.rel = "prefetch";
