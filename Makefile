@@ -10,7 +10,7 @@ export TZ := UTC
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 
-.PHONY: site build test test-fast serve check lint format lock clean bench
+.PHONY: site build test test-fast serve check lint format lock clean bench bench-readers
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,13 @@ BENCH ?= --pages 250 --charts 4 --runs 3
 bench: $(VENV)/.installed-test node_modules/.package-lock.json
 	cd bench && ../$(BIN)/python scale.py $(BENCH) --json scale.json
 	$(BIN)/python bench/build_times.py --runs 3
+	$(BIN)/python bench/lighthouse.py $(BENCH_READERS) --json bench/lighthouse.json
+
+# What charts cost readers (bench/lighthouse.py): Lighthouse, mobile, on every story page,
+# about 6 minutes; `make bench-readers BENCH_READERS="--runs 1"` for a quick look.
+BENCH_READERS ?= --runs 3
+bench-readers: $(VENV)/.installed-test node_modules/.package-lock.json
+	$(BIN)/python bench/lighthouse.py $(BENCH_READERS) --json bench/lighthouse.json
 
 # Refresh the pinned versions from the current .venv.
 lock: $(VENV)/.installed-test

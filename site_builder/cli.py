@@ -294,7 +294,7 @@ def render(chart_id: str, fmt: str, output: Path | None, config_file: str) -> No
     from . import pipeline
     from .errors import WriterError, nearest
     from .figure import accessible_svg
-    from .render import render_charts
+    from .render import image_png, render_charts
 
     try:
         project = pipeline.prepare(_settings(config_file))
@@ -315,7 +315,7 @@ def render(chart_id: str, fmt: str, output: Path | None, config_file: str) -> No
         alt = project.description_of(chart)
         output.write_text(accessible_svg(result.svg, chart_id, d.title, alt), encoding="utf-8")
     elif fmt == "png":
-        output.write_bytes(result.png)
+        output.write_bytes(image_png(result.image_svg))
     else:
         output.write_text(result.spec_json + "\n", encoding="utf-8")
     click.echo(f"wrote {output}")

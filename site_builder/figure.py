@@ -25,12 +25,13 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 class FigureLinks:
     """Where the figure's files are, relative to the page that shows it."""
 
-    png: str
+    image: str  # the download image (SVG): chart, title, notes, sources; the browser makes
+    # the PNG from it
     csv: str
-    spec: str
-    narrow_spec: str = ""  # the phone layout's spec, when the figure has one
-    fallback: str = ""  # the image shown for an SVG over the budget (else the PNG): a file or
-    # a data: URL
+    spec: str  # the Vega spec the live view draws
+    narrow_spec: str = ""  # the phone layout's, when the figure has one
+    fallback: str = ""  # the image shown for an SVG over the budget (else the download
+    # image): a file or a data: URL
 
 
 def caption_html(
@@ -90,7 +91,7 @@ def body_html(
     """
     wide, narrow = svgs
     if over_budget(wide):
-        chart = static_image(wide, links.fallback or links.png, chart_id, title, description)
+        chart = static_image(wide, links.fallback or links.image, chart_id, title, description)
         narrow = ""
     else:
         chart = accessible_svg(wide, chart_id, title, description, "wide", exact)
@@ -121,7 +122,11 @@ def body_html(
         f"{table}</details>"
         f'<p class="sb-figure__downloads">Download: '
         f'<a href="{escape(links.csv)}" download>data (CSV)</a> · '
-        f'<a href="{escape(links.png)}" download>image (PNG)</a></p>'
+        f'<a href="{escape(links.image)}" download>image (SVG)</a>'
+        # The PNG is drawn by the page's script from the SVG: its room is kept (hidden) until
+        # the script shows it, so that nothing moves, and a reader without script gets the SVG.
+        f'<span class="sb-figure__png"> · <a href="{escape(links.image)}" download '
+        f'data-sb-png="{escape(chart_id)}.png">image (PNG)</a></span></p>'
         + (
             '<details class="sb-figure__embed"><summary>Embed this chart</summary>'
             f'<pre tabindex="0"><code>{escape(embed)}</code></pre></details>'

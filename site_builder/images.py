@@ -76,6 +76,99 @@ def round_svg(svg: str) -> str:
     return _ROUNDED.sub(rounded, svg)
 
 
+# Map outlines (Vega's "shape" marks, drawn from GeoJSON) are polylines with a point every few
+# tenths of a pixel. Points that move an outline less than this are dropped: invisible at the
+# size drawn, and most of a map's bytes.
+SHAPE_TOLERANCE = 0.5
+_SHAPE_GROUP = re.compile(r'(<g class="mark-shape\b[^"]*"[^>]*>)(.*?)(</g>)', re.S)
+_PATH_D = re.compile(r'(<path\b[^>]*?\sd=")([^"]*)(")')
+_POLYLINE = re.compile(r"[MLZ0-9.,\s-]*")
+_POINT = re.compile(r"(-?[\d.]+),(-?[\d.]+)")
+
+
+def simplify_shapes(svg: str) -> str:
+    """The SVG with every map outline simplified (Douglas-Peucker, SHAPE_TOLERANCE px) and
+    written with relative moves, without the renderer's no-op moves; other marks, and
+    outlines with curves, are left alone."""
+
+    def group(match: re.Match[str]) -> str:
+        body = _PATH_D.sub(lambda m: m.group(1) + _simplified(m.group(2)) + m.group(3), match[2])
+        return match[1] + body.replace(' transform="translate(0,0)"', "") + match[3]
+
+    return _SHAPE_GROUP.sub(group, svg)
+
+
+def _simplified(d: str) -> str:
+    if not _POLYLINE.fullmatch(d):
+        return d  # arcs or curves: not an outline of straight segments
+    out = []
+    pen = (0.0, 0.0)  # where the pen is, as written (rounded): relative moves add up exactly
+    for part in re.split(r"(?=M)", d):
+        points = [(float(x), float(y)) for x, y in _POINT.findall(part)]
+        closed = "Z" in part
+        if not points or (closed and _extent(points) < SHAPE_TOLERANCE):
+            continue  # an island smaller than the tolerance: nothing to see
+        kept = [(round(x, 1), round(y, 1)) for x, y in _douglas_peucker(points, SHAPE_TOLERANCE)]
+        steps: list[str] = []
+        for x, y in kept:
+            step = f"{_num(x - pen[0])},{_num(y - pen[1])}"
+            if steps and step == "0,0":
+                continue
+            steps.append(step)
+            pen = (x, y)
+        out.append("m" + steps[0] + ("l" + "l".join(steps[1:]) if len(steps) > 1 else ""))
+        if closed:
+            out.append("z")
+            pen = kept[0]  # closing a ring puts the pen back at its start
+    # The first move of a path is absolute whichever its case.
+    return "".join(out) or "M0,0"
+
+
+def _douglas_peucker(
+    points: list[tuple[float, float]], tolerance: float
+) -> list[tuple[float, float]]:
+    """The points that keep the line within `tolerance` of where it was."""
+    if len(points) < 3:
+        return points
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    # A closed ring starts and ends at one point: split it at the point farthest from there.
+    far = max(range(len(points)), key=lambda i: _dist2(points[i], points[0]))
+    keep[far] = True
+    stack = [(0, far), (far, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        if last - first < 2:
+            continue
+        (ax, ay), (bx, by) = points[first], points[last]
+        dx, dy = bx - ax, by - ay
+        length2 = dx * dx + dy * dy
+        worst, at = -1.0, first
+        for i in range(first + 1, last):
+            px, py = points[i]
+            if length2 == 0:
+                d2 = (px - ax) ** 2 + (py - ay) ** 2
+            else:
+                cross = dx * (py - ay) - dy * (px - ax)
+                d2 = cross * cross / length2
+            if d2 > worst:
+                worst, at = d2, i
+        if worst > tolerance * tolerance:
+            keep[at] = True
+            stack += [(first, at), (at, last)]
+    return [p for p, k in zip(points, keep, strict=True) if k]
+
+
+def _extent(points: list[tuple[float, float]]) -> float:
+    """The larger side of the points' bounding box."""
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return max(max(xs) - min(xs), max(ys) - min(ys))
+
+
+def _dist2(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return (a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2
+
+
 def over_budget(svg: str) -> bool:
     """Too heavy to inline in a page: the PNG stands in for it."""
     return len(svg.encode("utf-8")) > SVG_BUDGET

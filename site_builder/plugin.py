@@ -191,13 +191,14 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             rows, columns = self._table(chart.id)
             names = [c.name for c in columns]
             base = f"{CHART_DIR}/{r.stem}"
-            files.append(File.generated(config, f"{base}.png", content=r.png))
+            files.append(File.generated(config, f"{base}.svg", content=r.image_svg))
             if len(r.fallback) > INLINE_IMAGE_LIMIT:
                 files.append(File.generated(config, f"{base}.webp", content=r.fallback))
             files.append(File.generated(config, f"{base}.vl.json", content=r.spec_json))
+            files.append(File.generated(config, f"{base}.vg.json", content=r.live_json))
             if r.narrow_spec_json:
                 files.append(
-                    File.generated(config, f"{base}.narrow.vl.json", content=r.narrow_spec_json)
+                    File.generated(config, f"{base}.narrow.vg.json", content=r.narrow_live_json)
                 )
             csv = self.texts.get_or_make(  # raw values: only the HTML table is formatted
                 ["csv", r.key, json.dumps(names)],
@@ -409,10 +410,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             rows,
             labelled,
             figure.FigureLinks(
-                png=link("png"),
+                image=link("svg"),
                 csv=link("csv"),
-                spec=link("vl.json"),
-                narrow_spec=link("narrow.vl.json") if r.narrow_spec_json else "",
+                spec=link("vg.json"),
+                narrow_spec=link("narrow.vg.json") if r.narrow_spec_json else "",
                 fallback=_fallback_src(r.fallback, link("webp")),
             ),
             exact=uses_pointer_position(chart.spec),

@@ -1,5 +1,10 @@
-"""Vega-Lite (or Vega) -> static SVG and 2x PNG with vl-convert: themed, offline, cached,
-in parallel. One render per chart (two for the phone layout): the PNG is made from the SVG."""
+"""Vega-Lite (or Vega) -> Vega, static SVG and the download image with vl-convert: themed,
+offline, cached, in parallel.
+
+Each chart is compiled to Vega once; the SVG is drawn from that Vega spec, and the live view
+draws the same one, so the browser needs no Vega-Lite compiler. The download image is an SVG
+(title, chart, notes, sources) that the reader's browser turns into a PNG: no raster per chart
+at build time, except the stand-in image of a chart too heavy to inline."""
 
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .cache import read_entry, tool_digest, write_entry
 from .compilelog import caught_warnings
 from .errors import Problem, RenderError
-from .images import compressed, drawn_box, image_svg, over_budget, round_svg
+from .images import compressed, drawn_box, image_svg, over_budget, round_svg, simplify_shapes
 from .palette import CATEGORY
 from .textfit import clipped_text
 from .urls import unsafe_links
@@ -95,15 +100,17 @@ class Rendered:
 
     chart_id: str
     key: str
-    spec_json: str  # what the browser renders when the chart becomes interactive: the page spec
+    spec_json: str  # the page spec (Vega-Lite, or Vega as the chart gave it)
     svg: str  # coordinates rounded (images.round_svg)
     narrow_svg: str  # for phones; "" when the wide one is narrow enough, or over budget
-    narrow_spec_json: str  # the spec of the phone layout, live; "" when there is none
-    png: bytes  # the SVG under its title, white, at PNG_SCALE
+    narrow_spec_json: str  # the phone layout's spec (Vega-Lite); "" when there is none
+    image_svg: str  # the download image: the SVG under its title, notes and sources, white
     fallback: bytes  # that image as WebP, shown instead of an SVG over the budget; else b""
     from_cache: bool
     clipped_json: str = "{}"  # text cut off at the drawing's edge, by layout ("wide", "phone")
     warnings: tuple[str, ...] = ()  # Vega-Lite's, from compiling the page spec
+    live_json: str = ""  # the page spec compiled to Vega: what the live view draws
+    narrow_live_json: str = ""  # the phone layout's, compiled; "" when there is none
 
     @property
     def stem(self) -> str:
@@ -111,9 +118,17 @@ class Rendered:
         return f"{self.chart_id}.{self.key[:8]}"
 
 
-# What one render gives: wide SVG, narrow SVG and spec, PNG, fallback image, the text cut off
-# (JSON) and Vega-Lite's warnings; or an error.
-RenderOutcome = tuple[str, str, str, bytes, bytes, str, list[str]] | str
+# What one render gives: wide SVG, narrow SVG and spec, download image (SVG), fallback image,
+# the text cut off (JSON), Vega-Lite's warnings, and the Vega of the page and phone layouts;
+# or an error.
+RenderOutcome = tuple[str, str, str, str, bytes, str, list[str], str, str] | str
+
+
+def image_png(image_svg: str) -> bytes:
+    """The download image as a PNG at PNG_SCALE (for `site-builder render --format png`)."""
+    import vl_convert as vlc
+
+    return bytes(vlc.svg_to_png(image_svg, scale=PNG_SCALE))
 
 
 def page_spec(chart: BuiltChart) -> dict[str, Any]:
@@ -143,11 +158,13 @@ _CACHED = (
     ".svg",
     ".narrow.svg",
     ".narrow.json",
-    ".png",
+    ".image.svg",
     ".fallback.webp",
-    ".live.json",
     ".clipped.json",
     ".warnings.json",
+    ".vg.json",
+    ".narrow.vg.json",
+    ".spec.json",
 )
 
 
@@ -189,18 +206,19 @@ def render_charts(
             results[chart.id] = Rendered(
                 chart.id,
                 key,
-                text[".live.json"],
+                text[".spec.json"],
                 text[".svg"],
                 text[".narrow.svg"],
                 text[".narrow.json"],
-                entry[".png"],
+                text[".image.svg"],
                 entry[".fallback.webp"],
                 True,
                 text[".clipped.json"],
                 tuple(json.loads(text[".warnings.json"])),
+                text[".vg.json"],
+                text[".narrow.vg.json"],
             )
             continue
-        # The live view draws the page spec itself: the same geometry as the static chart.
         page_json = _dumps(page_spec(chart))
         jobs.append((chart, key, page_json, page_json, caption_json))
 
@@ -210,7 +228,7 @@ def render_charts(
         outcomes = _run_jobs(
             [(page_json, caption_json) for *_, page_json, caption_json in jobs], workers
         )
-        for (chart, key, live_json, *_), outcome in zip(jobs, outcomes, strict=True):
+        for (chart, key, spec_json, *_), outcome in zip(jobs, outcomes, strict=True):
             if isinstance(outcome, str):
                 d = chart.definition
                 problems.append(
@@ -223,7 +241,17 @@ def render_charts(
                     )
                 )
                 continue
-            svg, narrow, narrow_json, png, fallback, clipped_json, warnings = outcome
+            (
+                svg,
+                narrow,
+                narrow_json,
+                image,
+                fallback,
+                clipped_json,
+                warnings,
+                live_json,
+                narrow_live_json,
+            ) = outcome
             bad = unsafe_links(svg)
             if bad:  # made by a transform, which the spec check cannot see
                 d = chart.definition
@@ -237,24 +265,25 @@ def render_charts(
                     )
                 )
                 continue
-            files = (svg, narrow, narrow_json, png, fallback, live_json, clipped_json)
             # Warnings kept with the images, so a build from the cache reports them again.
+            files: tuple[str | bytes, ...] = (svg, narrow, narrow_json, image, fallback)
+            files += (clipped_json, _dumps(warnings), live_json, narrow_live_json, spec_json)
             data = [f.encode("utf-8") if isinstance(f, str) else f for f in files]
-            write_entry(
-                cache, key, dict(zip(_CACHED, [*data, _dumps(warnings).encode()], strict=True))
-            )
+            write_entry(cache, key, dict(zip(_CACHED, data, strict=True)))
             results[chart.id] = Rendered(
                 chart.id,
                 key,
-                live_json,
+                spec_json,
                 svg,
                 narrow,
                 narrow_json,
-                png,
+                image,
                 fallback,
                 False,
                 clipped_json,
                 tuple(warnings),
+                live_json,
+                narrow_live_json,
             )
     if problems:
         raise RenderError(problems)
@@ -266,10 +295,11 @@ def render_charts(
 
 
 def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
-    """Render one chart in this process (wide and narrow SVG, the narrow spec, PNG, and the
-    compressed image a page shows instead of an SVG over the budget); errors come back as text.
+    """Render one chart in this process (wide and narrow SVG, the narrow spec, the download
+    image, the compressed image a page shows instead of an SVG over the budget, and the Vega
+    the live view draws); errors come back as text.
 
-    `caption_json`: what the PNG says around the chart (see `image_caption`).
+    `caption_json`: what the download image says around the chart (see `image_caption`).
     """
     import vl_convert as vlc
 
@@ -278,17 +308,16 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
         caption = json.loads(caption_json)
         warnings: list[str] = []
         if is_vega(spec):
-            svg = round_svg(vlc.vega_to_svg(spec, allowed_base_urls=[]))
-            narrow, narrow_json = "", ""
+            live = spec
+            narrow, narrow_json, narrow_live = "", "", ""
         else:
             version = _vl_version(spec)
-            # The compile that draws the SVG reports the warnings too: no second compile.
+            # The one compile reports the warnings too.
             with caught_warnings() as warnings:
-                drawn = vlc.vegalite_to_svg(
-                    spec, vl_version=version, allowed_base_urls=[], show_warnings=True
-                )
-            svg = round_svg(drawn)
-            narrow, narrow_json = _render_narrow(spec, svg, version)
+                live = vlc.vegalite_to_vega(spec, vl_version=version, show_warnings=True)
+        svg = simplify_shapes(round_svg(vlc.vega_to_svg(live, allowed_base_urls=[])))
+        if not is_vega(spec):
+            narrow, narrow_json, narrow_live = _render_narrow(spec, svg, version)
         clipped = {"wide": clipped_text(svg), "phone": clipped_text(narrow) if narrow else []}
         image = image_svg(
             svg,
@@ -298,13 +327,23 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
             caption.get("sources", []),
             drawn_box(svg),
         )
-        png = bytes(vlc.svg_to_png(image, scale=PNG_SCALE))
-        fallback = compressed(png) if over_budget(svg) else b""
+        # Only a chart too heavy to inline needs a raster at build time: its stand-in.
+        fallback = compressed(image_png(image)) if over_budget(svg) else b""
     except Exception as exc:
         # The renderer's message, without its JavaScript stack trace.
         lines = [ln.strip() for ln in str(exc).splitlines() if not ln.strip().startswith("at ")]
         return " ".join(ln for ln in lines if ln) or type(exc).__name__
-    return svg, narrow, narrow_json, png, fallback, _dumps(clipped), warnings
+    return (
+        svg,
+        narrow,
+        narrow_json,
+        image,
+        fallback,
+        _dumps(clipped),
+        warnings,
+        _dumps(live),
+        narrow_live,
+    )
 
 
 def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
@@ -327,17 +366,20 @@ def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
         )
 
 
-def _render_narrow(spec: dict[str, Any], svg: str, version: str | None) -> tuple[str, str]:
-    """The phone layout's SVG and spec, or ("", "") when the wide SVG will do (or the PNG
-    stands in for it)."""
+def _render_narrow(spec: dict[str, Any], svg: str, version: str | None) -> tuple[str, str, str]:
+    """The phone layout's SVG, spec and Vega, or ("", "", "") when the wide SVG will do (or
+    an image stands in for it)."""
     import vl_convert as vlc
 
     small = None if over_budget(svg) else narrow_spec(spec, svg_width(svg))
     if small is None:
-        return "", ""
+        return "", "", ""
+    compiled: dict[str, str] = {}  # the last layout drawn, as Vega
 
     def draw(layout: dict[str, Any]) -> str:
-        return round_svg(vlc.vegalite_to_svg(layout, vl_version=version, allowed_base_urls=[]))
+        vega = vlc.vegalite_to_vega(layout, vl_version=version)
+        compiled["live"] = _dumps(vega)
+        return simplify_shapes(round_svg(vlc.vega_to_svg(vega, allowed_base_urls=[])))
 
     target = phone_width(spec)
     narrow = draw(small)
@@ -364,8 +406,8 @@ def _render_narrow(spec: dict[str, Any], svg: str, version: str | None) -> tuple
                 break
             small, narrow = retry, draw(retry)
     if svg_width(narrow) > NARROW_ABOVE or over_budget(narrow):
-        return "", ""  # it would not get narrow (or light) enough: the wide one serves instead
-    return narrow, _dumps(small)
+        return "", "", ""  # it would not get narrow (or light) enough: the wide one serves
+    return narrow, _dumps(small), compiled["live"]
 
 
 def _render_job(job: tuple[str, str]) -> RenderOutcome:

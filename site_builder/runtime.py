@@ -1,5 +1,7 @@
 """The browser's Vega runtime: the vendored packages in assets/vega/, joined into one file.
 
+Vega alone, without the Vega-Lite compiler: the build ships specs compiled to Vega.
+
 The packages are copied from npm by tools/vendor_runtime.py at the versions pinned in
 package-lock.json, and committed: building a site needs neither npm nor the network.
 """
@@ -31,7 +33,7 @@ def runtime_packages() -> list[Package]:
 
 
 def runtime_code() -> bytes:
-    """vega, vega-lite, vega-interpreter and vega-embed as one script, each under its licence.
+    """vega, vega-interpreter and vega-embed as one script, each under its licence.
 
     One file is one request (and one compression context) where four would be four."""
     parts = []

@@ -44,8 +44,8 @@ def vega_page(tmp_path_factory: pytest.TempPathFactory, render_cache: Path) -> I
     cache = render_cache / "site-builder"
     rendered = render_charts([built("vega-bars", BARS, "Bars in Vega")], cache, workers=1)
     r = rendered["vega-bars"]
-    (folder / "bars.vl.json").write_text(r.spec_json)
-    (folder / "bars.png").write_bytes(r.png)
+    (folder / "bars.vg.json").write_text(r.live_json)
+    (folder / "bars.svg").write_text(r.image_svg)
     (folder / "bars.csv").write_text("name,value\n")
     bundle = runtime_bundle(cache)
     shutil.copy(bundle, folder / bundle.name)

@@ -57,7 +57,7 @@ def test_body_has_table_and_downloads() -> None:
         (SVG, ""),
         rows,
         [("country", "Country"), ("share", "Share (%)")],
-        FigureLinks(png="../a/c1.png", csv="../a/c1.csv", spec="../a/c1.vl.json"),
+        FigureLinks(image="../a/c1.svg", csv="../a/c1.csv", spec="../a/c1.vg.json"),
     )
     soup = BeautifulSoup(html, "html.parser")
     assert [th.get_text() for th in soup.select("details table th")] == ["Country", "Share (%)"]
@@ -68,14 +68,17 @@ def test_body_has_table_and_downloads() -> None:
     assert soup.select_one(".sb-figure__table")["tabindex"] == "0"
     assert [a["href"] for a in soup.select(".sb-figure__downloads a")] == [
         "../a/c1.csv",
-        "../a/c1.png",
+        "../a/c1.svg",
+        "../a/c1.svg",  # the PNG, drawn from the SVG by the page's script
     ]
+    png = soup.select_one(".sb-figure__png a")
+    assert png["data-sb-png"] == "c1.png" and png.get_text() == "image (PNG)"
 
 
 def test_narrow_variant_and_minimum_scale() -> None:
     wide = SVG.replace('width="100"', 'width="600"')
     narrow = SVG.replace('width="100"', 'width="312"')
-    links = FigureLinks(png="p.png", csv="d.csv", spec="s.json", narrow_spec="n.json")
+    links = FigureLinks(image="p.svg", csv="d.csv", spec="s.json", narrow_spec="n.json")
     soup = BeautifulSoup(body_html("c1", "T", "D", (wide, narrow), [], [], links), "html.parser")
     holder = soup.select_one(".sb-figure__chart")
     # The phone layout shows below 560 px (600 scaled to 11/12, in 20 px steps), live too.
@@ -128,7 +131,7 @@ def heavy_svg(width: int = 600, height: int = 300) -> str:
 
 
 def test_over_budget_the_png_stands_in_for_the_svg() -> None:
-    links = FigureLinks(png="../a/c1.png", csv="../a/c1.csv", spec="../a/c1.vl.json")
+    links = FigureLinks(image="../a/c1.svg", csv="../a/c1.csv", spec="../a/c1.vg.json")
     rows = [{"country": "China", "share": 92.0}]
     narrow = SVG.replace('width="100"', 'width="340"')
     html = body_html(
@@ -146,7 +149,7 @@ def test_over_budget_the_png_stands_in_for_the_svg() -> None:
     holder = soup.select_one(".sb-figure__chart")
     assert not holder.has_attr("data-sb-narrow-below")  # no narrow variant
     (img,) = holder.select("img")
-    assert img["src"] == "../a/c1.png"
+    assert img["src"] == "../a/c1.svg"  # no stand-in image given: the download image
     assert img["class"] == [
         "sb-static",
         "sb-static--wide",
@@ -168,13 +171,14 @@ def test_over_budget_the_png_stands_in_for_the_svg() -> None:
     assert [td.get_text() for td in soup.select("details tbody td")] == ["China"]
     assert [a["href"] for a in soup.select(".sb-figure__downloads a")] == [
         "../a/c1.csv",
-        "../a/c1.png",
+        "../a/c1.svg",
+        "../a/c1.svg",
     ]
 
 
 def test_narrow_variant_over_budget_is_left_out() -> None:
     wide = SVG.replace('width="100"', 'width="600"')
-    links = FigureLinks(png="p.png", csv="d.csv", spec="s.json")
+    links = FigureLinks(image="p.svg", csv="d.csv", spec="s.json")
     html = body_html("c1", "T", "D", (wide, heavy_svg(312)), [], [], links)
     soup = BeautifulSoup(html, "html.parser")
     assert [svg["class"] for svg in soup.select("svg")] == [

@@ -23,7 +23,11 @@ def test_chart_builds_validates_and_renders(chart_id: str, tmp_path: Path) -> No
     assert PROJECT.sources_of(chart), "every chart has sources"
     result = render_charts([chart], tmp_path, workers=1)[chart_id]
     assert result.svg.startswith("<svg") and "<text" in result.svg
-    assert result.png.startswith(b"\x89PNG")
+    assert (
+        result.image_svg.startswith("<svg")
+        and chart.definition.title.split()[0] in result.image_svg
+    )
+    assert result.live_json.startswith('{"$schema":"https://vega.github.io/schema/vega/')
 
 
 def test_story_floor_is_labelled_as_a_floor() -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
 import xml.etree.ElementTree as ET
 
 import vl_convert as vlc
-from PIL import Image, ImageOps
+from PIL import Image, ImageChops, ImageOps
 
 from site_builder.images import (
     FOOT_COLOR,
@@ -20,8 +21,9 @@ from site_builder.images import (
     image_svg,
     over_budget,
     round_svg,
+    simplify_shapes,
 )
-from site_builder.render import THEME, render_one
+from site_builder.render import THEME, image_png, render_one
 from site_builder.textfit import text_width, wrap_text
 from site_builder.variants import svg_width
 
@@ -205,7 +207,7 @@ def test_a_label_past_the_svg_edge_is_whole_in_the_png() -> None:
     assert box is not None and box[2] > svg_width(svg) + 5  # the renderer's SVG cuts it
     outcome = render_one(json.dumps(LONG_LAST_LABEL), json.dumps({"title": "T"}))
     assert not isinstance(outcome, str), outcome
-    png = Image.open(io.BytesIO(outcome[3])).convert("L")
+    png = Image.open(io.BytesIO(image_png(outcome[3]))).convert("L")
     ink = ImageOps.invert(png).getbbox()
     assert ink is not None
     assert png.width >= 2 * (box[2] + IMAGE_PAD)
@@ -215,3 +217,56 @@ def test_a_label_past_the_svg_edge_is_whole_in_the_png() -> None:
 def test_drawn_box_of_an_empty_chart_is_none() -> None:
     empty = '<svg xmlns="http://www.w3.org/2000/svg" width="50" height="20"></svg>'
     assert drawn_box(empty) is None
+
+
+def _ring(cx: float, cy: float, r: float, n: int) -> list[tuple[float, float]]:
+    return [
+        (cx + r * math.cos(2 * math.pi * i / n), cy + r * math.sin(2 * math.pi * i / n))
+        for i in range(n)
+    ]
+
+
+def _shape_svg(rings: list[list[tuple[float, float]]], mark: str = "shape") -> str:
+    d = "".join("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in ring) + "Z" for ring in rings if ring)
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200" viewBox="0 0 200 200">'
+        f'<g class="mark-{mark} role-mark"><path transform="translate(0,0)" d="{d}" '
+        'fill="#dcdcdc"/></g></svg>'
+    )
+
+
+def _ink(svg: str) -> Image.Image:
+    return Image.open(io.BytesIO(bytes(vlc.svg_to_png(svg, scale=2)))).convert("L")
+
+
+def test_map_outlines_are_simplified_lighter_and_look_the_same() -> None:
+    """A map's outlines (dense polylines) lose the points no reader can see: far fewer bytes,
+    the same pixels within a hair, a dot-sized island dropped, the no-op move gone."""
+    coast = _ring(100, 100, 80, 2000)  # a point every quarter pixel
+    islands = [_ring(30, 30, 0.1, 5), _ring(170, 30, 6, 40)]
+    svg = _shape_svg([coast, *islands])
+    light = simplify_shapes(svg)
+    assert len(light) < len(svg) / 4
+    assert 'transform="translate(0,0)"' not in light
+    assert light.count("z") == 2  # the coast and the island that can be seen
+    before, after = _ink(svg), _ink(light)
+    diff = ImageChops.difference(before, after)
+    # Pixels differ only along the outline's antialiased edge, and by little.
+    assert sum(diff.histogram()[65:]) < 0.01 * diff.width * diff.height
+
+
+def test_only_straight_outlines_of_shape_marks_are_simplified() -> None:
+    ring = _ring(100, 100, 50, 400)
+    lines = _shape_svg([ring], mark="line")
+    assert simplify_shapes(lines) == lines  # a line chart keeps every point
+    curved = _shape_svg([ring]).replace('d="M', 'd="M0,0C1,1 2,2 3,3M')
+    d = re.compile(r' d="[^"]*"')
+    # Curves are not outlines of segments: kept (only the no-op move goes).
+    assert d.findall(simplify_shapes(curved)) == d.findall(curved)
+
+
+def test_relative_moves_add_up_across_rings() -> None:
+    """After `z` the pen is back at the ring's start: each next ring lands where it was."""
+    rings = [_ring(60, 60, 20, 8), _ring(140, 140, 20, 8), _ring(60, 140, 20, 8)]
+    svg = _shape_svg(rings)
+    assert _ink(simplify_shapes(svg)).tobytes() == _ink(svg).tobytes()

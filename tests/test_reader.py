@@ -5,17 +5,21 @@ a map, labels beside bars).
 Per figure and state (JavaScript off, before it goes live, live, runtime blocked; 375 and
 1280 px; light and dark): exactly one chart image is visible; no chart text falls outside
 its drawing or, unless the figure scrolls sideways on purpose, outside the figure's box; the
-live chart takes the static chart's box and the swap moves nothing.
+live chart takes the static chart's box and the swap moves nothing. Every figure offers its
+image to download: the SVG in every state, the PNG (drawn by the page) wherever script runs.
 """
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import PROJECTS, copy_project, copy_story, run_cli, share_cache
+from PIL import Image
 from reader import RECORD_SHIFTS, figures, reset_shifts, shifts
 from test_browser import ARGS, CHROMIUM, scroll_all, serve  # noqa: F401 (skips)
 
@@ -49,6 +53,17 @@ def story_site(tmp_path_factory: pytest.TempPathFactory, render_cache: Path) -> 
     server.shutdown()
 
 
+# Per figure: is its SVG download link visible, is its PNG link visible.
+_DOWNLOADS = """
+() => Array.from(document.querySelectorAll(".sb-figure__downloads")).map(p => {
+  const seen = el => !!el && el.checkVisibility({visibilityProperty: true}) &&
+    el.getBoundingClientRect().width > 0;
+  return [seen(p.querySelector("a[download]:not([data-sb-png])[href$='.svg']")),
+          seen(p.querySelector("a[data-sb-png]"))];
+})
+"""
+
+
 def _survey(browser: Any, base: str, pages: list[str], width: int, scheme: str) -> list[str]:
     """Every problem a reader would see, one line each, over the states of each page."""
     problems = []
@@ -80,6 +95,11 @@ def _survey(browser: Any, base: str, pages: list[str], width: int, scheme: str) 
                     problems.append(f"{where}: text cut off {fig['clipped'][:3]}")
                 if fig["hidden"] and not fig["scrolls"]:
                     problems.append(f"{where}: text outside the figure {fig['hidden'][:3]}")
+            offered = page.evaluate(_DOWNLOADS)
+            for image, png in offered:
+                if not image or png != (state != "no-js"):
+                    problems.append(f"{width}px {scheme} {state} {path}: downloads {offered}")
+                    break
             if state == "live" and shifts(page) >= 0.01:
                 problems.append(f"{width}px {scheme} {path}: layout shift {shifts(page):.3f}")
             page.close()
@@ -231,3 +251,71 @@ def test_print_shows_one_whole_static_chart_per_figure(
             assert fig["images"] == ["wide"], (base, fig["id"], fig["images"])
             assert fig["clipped"] == [], (base, fig["id"])
         context.close()
+
+
+def _svg_size(text: str) -> tuple[float, float]:
+    tag = re.search(r"<svg\b[^>]*>", text)
+    assert tag is not None
+    width = re.search(r'\swidth="([\d.]+)"', tag.group(0))
+    height = re.search(r'\sheight="([\d.]+)"', tag.group(0))
+    assert width and height
+    return float(width.group(1)), float(height.group(1))
+
+
+@pytest.mark.parametrize("state", ["light", "dark", "blocked"])
+def test_png_download_is_drawn_by_the_page(story_site: str, browser: Any, state: str) -> None:
+    """Clicking "image (PNG)" saves a PNG the page drew from the figure's download SVG: twice
+    its size, on white, with the chart's ink and its dark title text, in either palette and
+    without the Vega runtime."""
+    context = browser.new_context(
+        viewport={"width": 375, "height": 800},
+        color_scheme="dark" if state == "dark" else "light",
+        accept_downloads=True,
+    )
+    if state == "blocked":
+        context.route("**/vega.*.js", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(story_site + "rare-earths/")
+    if state == "dark":
+        assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+    links = page.locator("figure.sb-figure a[data-sb-png]")
+    assert links.count() >= 2
+    for i in range(links.count()):
+        link = links.nth(i)
+        figure_id = link.evaluate("el => el.closest('figure').id")
+        href = link.evaluate("el => el.href")
+        width, height = _svg_size(page.request.get(href).text())
+        link.scroll_into_view_if_needed()
+        with page.expect_download() as download:
+            link.click()
+        assert download.value.suggested_filename == f"{figure_id}.png"
+        data = Path(download.value.path()).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        with Image.open(io.BytesIO(data)) as png:
+            image = png.convert("RGB")
+        assert image.size == (round(2 * width), round(2 * height)), figure_id
+        assert image.getpixel((0, 0)) == (255, 255, 255)  # on white, whatever the palette
+        grey = image.convert("L")
+        ink = sum(grey.histogram()[:200])
+        assert ink > 0.02 * image.width * image.height, figure_id  # a chart, not a blank
+        # The title, in near-black, across the top of the image.
+        top = grey.crop((0, 0, image.width, 40))
+        assert top.getextrema()[0] < 60, figure_id
+        colours = image.resize((64, 64)).getcolors(64 * 64) or []
+        assert len(colours) > 8, figure_id  # marks, text, axes: not one flat colour
+    context.close()
+
+
+def test_without_javascript_the_svg_downloads(story_site: str, browser: Any) -> None:
+    context = browser.new_context(java_script_enabled=False, accept_downloads=True)
+    page = context.new_page()
+    page.goto(story_site + "rare-earths/")
+    link = page.locator("figure.sb-figure .sb-figure__downloads a[href$='.svg']").first
+    assert link.is_visible() and link.get_attribute("download") is not None
+    assert page.locator("a[data-sb-png]").first.is_hidden()  # its room is kept, unseen
+    with page.expect_download() as download:
+        link.click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    title = page.locator("figure.sb-figure .sb-figure__title").first.inner_text()
+    assert text.startswith("<svg") and title.split()[0] in text
+    context.close()

@@ -1,4 +1,4 @@
-"""Rendering with vl-convert: SVG and 2x PNG, offline, cached by content."""
+"""Rendering with vl-convert: Vega, SVG and the download image, offline, cached by content."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from site_builder.render import (
     RenderOutcome,
     _dumps,
     image_caption,
+    image_png,
     page_spec,
     render_charts,
     render_one,
@@ -99,7 +100,7 @@ def dense_scatter(points: int, width: int = 300) -> dict[str, Any]:
     return chart.to_dict()
 
 
-def ok(outcome: RenderOutcome) -> tuple[str, str, str, bytes, bytes, str, list[str]]:
+def ok(outcome: RenderOutcome) -> tuple[str, str, str, str, bytes, str, list[str], str, str]:
     assert not isinstance(outcome, str), outcome
     return outcome
 
@@ -116,11 +117,32 @@ def test_svg_and_png_at_twice_the_size(mini: Path, tmp_path: Path) -> None:
     assert "&lt;script&gt;" in result.svg  # data text is escaped by the renderer
     # The PNG is the page SVG under a one-line title and subtitle, as Vega-Lite drew them,
     # over its one-line note (6 px gap, 11 px line, 4 px padding).
-    assert png_size(result.png) == (
+    assert png_size(image_png(result.image_svg)) == (
         round(2 * svg_width(result.svg)),
         round(2 * (svg_height(result.svg) + 36 + 21)),
     )
     assert not result.from_cache
+
+
+def test_live_view_draws_the_vega_the_svg_was_drawn_from(mini: Path, tmp_path: Path) -> None:
+    """The browser gets the spec compiled to Vega (it has no Vega-Lite compiler), and it is
+    the very spec the static SVG was drawn from: the swap cannot move anything."""
+    import vl_convert as vlc
+
+    from site_builder.images import round_svg, simplify_shapes
+
+    chart = prepare(mini).charts["city-population"]
+    result = render_charts([chart], tmp_path / "cache", workers=1)["city-population"]
+    live = json.loads(result.live_json)
+    assert live["$schema"].startswith("https://vega.github.io/schema/vega/v6")
+    assert "marks" in live and "encoding" not in live
+    drawn = simplify_shapes(round_svg(vlc.vega_to_svg(live, allowed_base_urls=[])))
+    assert drawn == result.svg
+    if result.narrow_svg:
+        narrow = json.loads(result.narrow_live_json)
+        assert simplify_shapes(round_svg(vlc.vega_to_svg(narrow))) == result.narrow_svg
+    cached = render_charts([chart], tmp_path / "cache", workers=1)["city-population"]
+    assert cached.from_cache and cached.live_json == result.live_json
 
 
 def test_png_has_the_title_and_page_spec_does_not(mini: Path) -> None:
@@ -148,8 +170,10 @@ def test_title_changes_the_png_and_the_key(mini: Path, tmp_path: Path) -> None:
     second = render_charts([longer], tmp_path / "cache", workers=1)["city-population"]
     assert not second.from_cache and second.key != first.key
     assert second.svg == first.svg  # the page SVG has no title
-    width, height = png_size(second.png)
-    assert width == png_size(first.png)[0]  # wrapped to the chart's width, not widened
+    width, height = png_size(image_png(second.image_svg))
+    assert (
+        width == png_size(image_png(first.image_svg))[0]
+    )  # wrapped to the chart's width, not widened
     lines = len(wrap_text(longer.definition.title, 16, True, svg_width(first.svg) - 8))
     assert lines >= 2
     assert height == round(2 * (svg_height(second.svg) + 20 + (lines - 1) * 19 + 21))
@@ -160,9 +184,9 @@ def test_a_spec_with_its_own_title_gets_none_added(mini: Path) -> None:
     titled = replace(chart, spec={**chart.spec, "title": "Drawn by Vega-Lite"})
     bare = replace(titled, definition=replace(titled.definition, notes=[]))
     assert image_caption(bare) == {}
-    svg, _, _, png, *_ = ok(render_one(_dumps(page_spec(bare)), _dumps(image_caption(bare))))
+    svg, _, _, image, *_ = ok(render_one(_dumps(page_spec(bare)), _dumps(image_caption(bare))))
     assert "Drawn by Vega-Lite" in svg
-    assert png_size(png) == (round(2 * svg_width(svg)), round(2 * svg_height(svg)))
+    assert png_size(image_png(image)) == (round(2 * svg_width(svg)), round(2 * svg_height(svg)))
     # Its notes still go under it.
     assert image_caption(titled) == {"notes": ["Made-up numbers & test values."]}
 
@@ -180,7 +204,8 @@ def test_notes_and_sources_change_the_png_and_the_key(mini: Path, tmp_path: Path
     keys = {plain.key, sourced["city-population"].key, noted["city-population"].key}
     assert len(keys) == 3
     heights = [
-        png_size(r.png)[1] for r in (plain, sourced["city-population"], noted["city-population"])
+        png_size(image_png(r.image_svg))[1]
+        for r in (plain, sourced["city-population"], noted["city-population"])
     ]
     assert heights[0] < heights[1] < heights[2]
 
@@ -236,7 +261,7 @@ def test_render_crash_names_the_chart(mini: Path, tmp_path: Path) -> None:
         render_charts([chart], tmp_path / "cache", workers=1)
     text = str(info.value)
     assert text.startswith("charts/cities.py:18: chart 'region-scores' could not be rendered: ")
-    assert "Vega-Lite to SVG conversion failed: TypeError" in text
+    assert "Vega-Lite to Vega conversion failed: TypeError" in text
     assert "site-builder render region-scores --format json" in text
 
 
@@ -249,7 +274,7 @@ def test_dense_scatter_is_over_budget_and_has_no_narrow_variant(tmp_path: Path) 
     dense, sparse = result["dense"], result["sparse"]
     assert over_budget(dense.svg) and len(dense.svg) > SVG_BUDGET
     assert dense.narrow_svg == ""  # the PNG serves phones too
-    assert png_size(dense.png)[0] == round(2 * svg_width(dense.svg))
+    assert png_size(image_png(dense.image_svg))[0] == round(2 * svg_width(dense.svg))
     # The same chart with few points gets its phone layout.
     assert not over_budget(sparse.svg)
     assert 0 < svg_width(sparse.narrow_svg) <= NARROW_ABOVE
@@ -262,9 +287,10 @@ def test_vega_spec_renders_as_it_is(tmp_path: Path) -> None:
     assert "East &lt;b&gt;" in result.svg
     assert "Helvetica" not in result.svg  # no Vega-Lite theme merged in
     assert result.narrow_svg == ""
-    assert json.loads(result.spec_json) == BARS  # vega-embed gets the spec unchanged
+    assert json.loads(result.spec_json) == BARS
+    assert json.loads(result.live_json) == BARS  # vega-embed gets the spec unchanged
     width, height = svg_width(result.svg), svg_height(result.svg)
-    assert png_size(result.png) == (round(2 * width), round(2 * (height + 20)))
+    assert png_size(image_png(result.image_svg)) == (round(2 * width), round(2 * (height + 20)))
     again = render_charts([chart], tmp_path / "cache", workers=1)["vega-bars"]
     assert again.from_cache and again.svg == result.svg
 
@@ -278,7 +304,7 @@ def test_vega_render_error_names_the_chart(tmp_path: Path) -> None:
 
 def vega_bars_body(result: Rendered, stem: str = "b") -> str:
     """The figure body of the hand-written Vega bar chart."""
-    links = FigureLinks(png=f"{stem}.png", csv=f"{stem}.csv", spec=f"{stem}.vl.json")
+    links = FigureLinks(image=f"{stem}.svg", csv=f"{stem}.csv", spec=f"{stem}.vg.json")
     return body_html(
         "vega-bars",
         "Bars in Vega",
@@ -296,6 +322,6 @@ def test_vega_chart_in_a_figure(tmp_path: Path) -> None:
     soup = BeautifulSoup(html, "html.parser")
     holder = soup.select_one(".sb-figure__chart")
     assert not holder.has_attr("data-sb-narrow-below")  # no phone layout for Vega specs
-    assert holder["data-sb-spec"] == "b.vl.json"
+    assert holder["data-sb-spec"] == "b.vg.json"
     (svg,) = holder.select("svg")
     assert svg["role"] == "img" and svg.find("title").get_text() == "Bars in Vega"

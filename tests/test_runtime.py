@@ -15,7 +15,8 @@ from site_builder.runtime import VENDOR, runtime_bundle, runtime_code, runtime_p
 
 LOCK = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))["packages"]
 PACKAGE = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
-NAMES = ["vega", "vega-lite", "vega-interpreter", "vega-embed"]
+# No vega-lite: the build compiles every spec to Vega.
+NAMES = ["vega", "vega-interpreter", "vega-embed"]
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -55,14 +56,21 @@ def test_runtime_has_the_security_fixes() -> None:
     assert version_key(LOCK["node_modules/vega"]["version"]) >= (6, 2, 0)
 
 
-def test_vega_lite_compiles_the_specs_vl_convert_writes() -> None:
-    """Specs carry the Vega-Lite schema vl-convert compiles them for (6.x); the browser's
-    Vega-Lite must be of the same major version and no older."""
+def test_the_browsers_vega_draws_the_specs_vl_convert_compiles() -> None:
+    """The live view draws the Vega that vl-convert compiled: the browser's Vega must be of
+    the same major version and no older."""
     import vl_convert as vlc
 
-    browser = version_key(LOCK["node_modules/vega-lite"]["version"])
-    newest = max(version_key(v) for v in vlc.get_vegalite_versions())
-    assert browser[0] == newest[0] and browser[:2] >= newest[:2]
+    browser = version_key(LOCK["node_modules/vega"]["version"])
+    compiler = version_key(vlc.get_vega_version())
+    assert browser[0] == compiler[0] and browser[:2] >= compiler[:2]
+
+
+def test_runtime_has_no_vega_lite_compiler() -> None:
+    code = runtime_code().decode("utf-8")
+    assert "vega-lite" not in [p.name for p in runtime_packages()]
+    assert not (VENDOR / "vega-lite.js").exists()
+    assert "/*! vega-lite" not in code
 
 
 def test_bundle_is_every_file_in_order_under_its_licence(tmp_path: Path) -> None:
@@ -79,4 +87,4 @@ def test_bundle_is_every_file_in_order_under_its_licence(tmp_path: Path) -> None
     assert path.name == f"vega.{hashlib.sha256(code.encode()).hexdigest()[:8]}.js"
     assert path.read_bytes() == code.encode()
     assert runtime_bundle(tmp_path) == path  # made once
-    assert len(gzip.compress(code.encode(), 9)) < 300_000  # smaller than vl-convert's bundle
+    assert len(gzip.compress(code.encode(), 9)) < 210_000  # vl-convert's bundle: 305 KB

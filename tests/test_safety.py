@@ -202,7 +202,7 @@ def test_a_damaged_render_is_made_again_not_published(fresh_mini: Path, damage: 
     charts = [project.charts["region-scores"]]
     cache_dir = fresh_mini / ".cache" / "site-builder"
     first = render.render_charts(charts, cache_dir, workers=1)["region-scores"]
-    for ext in (".svg", ".png", ".narrow.svg"):
+    for ext in (".svg", ".image.svg", ".vg.json", ".narrow.svg"):
         path = cache_dir / "charts" / f"{first.key}{ext}"
         if damage == "truncate":
             path.write_bytes(path.read_bytes()[:100])
@@ -212,7 +212,12 @@ def test_a_damaged_render_is_made_again_not_published(fresh_mini: Path, damage: 
             path.unlink()
     again = render.render_charts(charts, cache_dir, workers=1)["region-scores"]
     assert not again.from_cache
-    assert (again.svg, again.png, again.narrow_svg) == (first.svg, first.png, first.narrow_svg)
+    assert (again.svg, again.image_svg, again.live_json, again.narrow_svg) == (
+        first.svg,
+        first.image_svg,
+        first.live_json,
+        first.narrow_svg,
+    )
     assert render.render_charts(charts, cache_dir, workers=1)["region-scores"].from_cache
 
 

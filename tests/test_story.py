@@ -159,6 +159,28 @@ def test_tables_keep_the_chart_order_and_the_chart_formats(site: Path) -> None:
     assert csv_file.read_text().splitlines()[0] == "Country,data_year,value_pct,Shown as"
 
 
+def _path_points(d: str) -> list[tuple[float, float]]:
+    """The points of an outline of straight segments: M/L absolute, m/l relative (the build
+    writes simplified outlines so), z back to the ring's start."""
+    points: list[tuple[float, float]] = []
+    x = y = 0.0
+    start = (0.0, 0.0)
+    command = "M"
+    for token in re.finditer(r"([MLmlZz])|(-?[\d.]+),(-?[\d.]+)", d):
+        if token.group(1):
+            command = token.group(1)
+            if command in "Zz":
+                x, y = start
+            continue
+        a, b = float(token.group(2)), float(token.group(3))
+        x, y = (x + a, y + b) if command.islower() else (a, b)
+        if command in "Mm":
+            start = (x, y)
+            command = "l" if command == "m" else "L"  # pairs after a move are lines
+        points.append((x, y))
+    return points
+
+
 def _map_problems(svg: str) -> list[str]:
     """What of the members falls outside its panel's view: outline points, dots, label points."""
     root = ET.fromstring(re.sub(r'\sxmlns="[^"]+"', "", svg, count=1))
@@ -192,8 +214,7 @@ def _panel_problems(panel: ET.Element) -> tuple[int, list[str]]:
         if path.get("fill") not in (LAND, "transparent", None)
     ]
     for path in members:
-        numbers = [float(n) for n in re.findall(r"-?[\d.]+", path.get("d", ""))]
-        points = list(zip(numbers[::2], numbers[1::2], strict=True))  # M and L: x,y pairs
+        points = _path_points(path.get("d", ""))
         cut = [pt for pt in points if outside(*pt)]
         if cut:
             problems.append(f"outline {path.get('fill')}: {len(cut)} points outside, e.g. {cut[0]}")

@@ -20,11 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).parent.parent
 MODULES = ROOT / "node_modules"
 OUT = ROOT / "site_builder" / "assets" / "vega"
-# In load order: vega-lite and vega-embed read the `vega` global; vega-embed copies the names
-# on `vega` when it loads, so the interpreter must be on it by then.
+# In load order: vega-embed reads the `vega` global and copies its names when it loads, so the
+# interpreter must be on it by then. No vega-lite: the build compiles every spec to Vega (its
+# pin in package.json only fixes the version npm installs as vega-embed's peer).
 PACKAGES = [
     ("vega", "build/vega.min.js"),
-    ("vega-lite", "build/vega-lite.min.js"),
     ("vega-interpreter", "build/vega-interpreter.js"),
     ("vega-embed", "build/vega-embed.min.js"),
 ]

@@ -1,6 +1,9 @@
-/* site-builder: static charts become interactive when they come into view.
-   The Vega runtime is loaded from this site, once, on the first chart in view. If it
-   cannot load, the static charts stay as they are. */
+/* site-builder: static charts become interactive when the reader reaches for one.
+   The static SVG is the chart: it needs no script. The Vega runtime (from this site) is
+   fetched when the browser is idle but only run when the reader reaches for a chart in view
+   (pointer over it, a touch, keyboard focus in its figure), so that it costs nothing while
+   the page loads; from then on every chart in view goes live. If it cannot load, the static
+   charts stay as they are. The PNG download is drawn here from the figure's image (SVG). */
 (function () {
   "use strict";
   var RUNTIME = "__SB_RUNTIME__"; // file name, next to this script; set at build time
@@ -88,8 +91,10 @@
         holder.appendChild(live);
         // Made to run under a strict Content-Security-Policy: expressions are interpreted
         // (no eval or new Function), and no <style> element is injected (the stylesheet has
-        // the rules for the live view and its tooltips).
+        // the rules for the live view and its tooltips). The spec is Vega, compiled at build
+        // time: no Vega-Lite in the browser.
         return loaded[0](live, loaded[1], {
+          mode: "vega",
           renderer: "svg",
           actions: false,
           ast: true,
@@ -149,27 +154,127 @@
         })
       : null;
 
+  // Charts in view, waiting for the reader to reach for one; once the runtime has run, every
+  // chart that comes into view goes live at once.
+  var inView = [];
+  var wanted = false;
+
+  function goLive() {
+    var waiting = inView;
+    inView = [];
+    waiting.forEach(function (holder) {
+      if (holder.isConnected && !holder.getAttribute("data-sb-state")) enhance(holder);
+    });
+  }
+
+  function reach() {
+    if (wanted) return;
+    wanted = true;
+    goLive();
+  }
+
   var observer =
     "IntersectionObserver" in window && "fetch" in window
       ? new IntersectionObserver(
           function (entries) {
             entries.forEach(function (entry) {
-              if (entry.isIntersecting) {
-                observer.unobserve(entry.target);
-                enhance(entry.target);
-              }
+              var holder = entry.target;
+              var at = inView.indexOf(holder);
+              if (entry.isIntersecting && at < 0) inView.push(holder);
+              else if (!entry.isIntersecting && at >= 0) inView.splice(at, 1);
             });
+            if (wanted) goLive();
           },
           { rootMargin: "100px 0px" }
         )
       : null;
 
+  // The runtime's file is fetched (not run) when the browser has nothing else to do, so that
+  // reaching for a chart waits for its script to run, not for the network.
+  var prefetched = false;
+  function prefetch() {
+    if (prefetched || !document.querySelector(".sb-figure__chart[data-sb-spec]")) return;
+    if (navigator.connection && navigator.connection.saveData) return; // the reader saves data
+    prefetched = true;
+    var link = document.createElement("link");
+    link.rel = "prefetch";
+    link.as = "script";
+    link.href = new URL(RUNTIME, base).href;
+    document.head.appendChild(link);
+  }
+  var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 2000); };
+  function whenIdle() {
+    idle(prefetch, { timeout: 5000 });
+  }
+  if (document.readyState === "complete") whenIdle();
+  else window.addEventListener("load", whenIdle);
+
   function watch() {
-    if (!observer) return; // older browsers keep the static charts
     var charts = document.querySelectorAll(".sb-figure__chart[data-sb-spec]:not([data-sb-state])");
     Array.prototype.forEach.call(charts, function (el) {
+      if (!observer) return; // older browsers keep the static charts
       observer.observe(el);
+      var figure = el.closest("figure") || el;
+      ["pointerenter", "pointerdown", "touchstart"].forEach(function (name) {
+        el.addEventListener(name, reach, { passive: true, once: true });
+      });
+      figure.addEventListener("focusin", reach, { once: true });
     });
+    Array.prototype.forEach.call(document.querySelectorAll("a[data-sb-png]"), offerPng);
+  }
+
+  // The PNG: the figure's download image (an SVG with title, notes and sources, on white)
+  // drawn at twice its size. Its link is kept invisible until this script can draw it.
+  var PNG_SCALE = 2;
+
+  function offerPng(link) {
+    if (link.sbPng || !("toBlob" in HTMLCanvasElement.prototype)) return;
+    link.sbPng = true;
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      drawPng(link.href).then(
+        function (blob) {
+          save(blob, link.getAttribute("data-sb-png"));
+        },
+        function () {
+          location.href = link.href; // the SVG, then
+        }
+      );
+    });
+    link.parentNode.classList.add("sb-figure__png--ready");
+  }
+
+  function drawPng(url) {
+    return new Promise(function (resolve, reject) {
+      var image = new Image();
+      image.onload = function () {
+        var canvas = document.createElement("canvas");
+        canvas.width = Math.round(image.naturalWidth * PNG_SCALE);
+        canvas.height = Math.round(image.naturalHeight * PNG_SCALE);
+        var context = canvas.getContext("2d");
+        context.fillStyle = "#ffffff";
+        context.fillRect(0, 0, canvas.width, canvas.height);
+        context.drawImage(image, 0, 0, canvas.width, canvas.height);
+        canvas.toBlob(function (blob) {
+          if (blob) resolve(blob);
+          else reject(new Error("no PNG"));
+        }, "image/png");
+      };
+      image.onerror = reject;
+      image.src = url;
+    });
+  }
+
+  function save(blob, name) {
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    document.body.removeChild(link);
+    setTimeout(function () {
+      URL.revokeObjectURL(link.href);
+    }, 10000);
   }
 
   // An embed page tells the page that frames it how tall it is, so the iframe fits.
