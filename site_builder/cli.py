@@ -33,7 +33,7 @@ def _load(config_file: str) -> tuple[object, object]:
 
 
 def _settings(config_file: str):  # type: ignore[no-untyped-def]
-    from .plugin import settings_from
+    from .config import settings_from
 
     config, plugin = _load(config_file)
     return settings_from(config, plugin.config)  # type: ignore[attr-defined]
@@ -293,7 +293,7 @@ def render(chart_id: str, fmt: str, output: Path | None, config_file: str) -> No
     """Render one chart to a file."""
     from . import pipeline
     from .errors import WriterError, nearest
-    from .figure import accessible_svg
+    from .figures import chart_svg
     from .render import render_charts
 
     try:
@@ -310,10 +310,8 @@ def render(chart_id: str, fmt: str, output: Path | None, config_file: str) -> No
         click.echo(exc.report(), err=True)
         sys.exit(1)
     output = output or Path(f"{chart_id}.{fmt}")
-    d = chart.definition
     if fmt == "svg":
-        alt = project.description_of(chart)
-        output.write_text(accessible_svg(result.svg, chart_id, d.title, alt), encoding="utf-8")
+        output.write_text(chart_svg(project, chart_id, result.svg), encoding="utf-8")
     elif fmt == "png":
         output.write_bytes(result.png)
     else:
