@@ -285,7 +285,7 @@ def _to_spec(result: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     except Exception as exc:
         if type(exc).__name__ != "MaxRowsError":
             raise
-    from .render import THEME
+    from .theme import THEME
 
     if _SAMPLE not in alt.data_transformers.names():
         alt.data_transformers.register(_SAMPLE, _first_rows)

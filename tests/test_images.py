@@ -21,8 +21,9 @@ from site_builder.images import (
     over_budget,
     round_svg,
 )
-from site_builder.render import THEME, render_one
+from site_builder.render import render_one
 from site_builder.textfit import text_width, wrap_text
+from site_builder.theme import THEME
 from site_builder.variants import svg_width
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
