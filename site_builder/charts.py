@@ -13,7 +13,7 @@ from typing import Any
 
 from .catalog import Catalog, Source
 from .errors import ChartError, Problem, nearest
-from .paths import inside, outside_problem
+from .paths import inside, outside_problem, shown_path
 from .urls import is_web_url
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -141,13 +141,6 @@ def discover(charts_dir: Path, root: Path) -> Declarations:
         item.path = shown_path(item.path, root)
     problems += _check_declarations(found)
     return found
-
-
-def shown_path(path: str, root: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path
 
 
 def _import_module(path: Path, root: Path) -> Problem | None:

@@ -145,9 +145,9 @@ def linkcheck(site_dir: Path, base_path: str) -> None:
 @click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
 def describe_(csv_file: Path, config_file: str) -> None:
     """Add CSV_FILE to data/datapackage.yaml, with the schema inferred from the file."""
-    from .charts import shown_path
     from .describe import add_resource, infer_resource
     from .errors import Problem, WriterError
+    from .paths import shown_path
 
     settings = _settings(config_file)
     data_dir = settings.data_dir

@@ -10,9 +10,9 @@ from typing import Any
 
 import yaml
 
-from .catalog import Catalog, yaml_problem
+from .catalog import Catalog
 from .charts import check_ids, collector
-from .errors import FactError, Problem, nearest
+from .errors import FactError, Problem, nearest, yaml_problem
 from .paths import inside, outside_problem
 
 

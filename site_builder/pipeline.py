@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .cache import SpecCache, TableCache, code_digest
 from .catalog import Catalog, Dataset, Field, Source, load_catalog, resource_names
-from .charts import BuiltChart, ChartDef, build_chart, check_data_names, discover, shown_path
+from .charts import BuiltChart, ChartDef, build_chart, check_data_names, discover
 from .compilelog import warning_problem
 from .descriptor import Limits
 from .errors import Problem, Problems, WriterError
@@ -28,7 +28,7 @@ from .palette import (
     readable_on_both,
     spec_colours,
 )
-from .paths import inside, outside_problem
+from .paths import inside, outside_problem, shown_path
 from .render import Rendered, render_charts
 from .specs import describe, plotted_rows
 
