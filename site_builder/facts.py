@@ -11,7 +11,8 @@ from typing import Any
 import yaml
 
 from .catalog import Catalog
-from .charts import check_ids, collector
+from .charts import collector
+from .discovery import check_ids
 from .errors import FactError, Problem, nearest, yaml_problem
 from .paths import inside, outside_problem
 

@@ -37,8 +37,8 @@ from .variants import (
 )
 
 if TYPE_CHECKING:
+    from .building import BuiltChart
     from .catalog import Source
-    from .charts import BuiltChart
 
 log = logging.getLogger("site_builder")
 

@@ -167,10 +167,10 @@ import json, sys
 import altair as alt
 import pandas as pd
 from altair.utils import schemapi
-from site_builder import charts
+from site_builder import building
 
 if sys.argv[1] == "reuse":
-    charts._build_altair_lookup_once()
+    building._build_altair_lookup_once()
 calls = []
 hash_schema = schemapi._FromDict.hash_schema.__func__
 schemapi._FromDict.hash_schema = classmethod(
