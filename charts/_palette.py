@@ -3,14 +3,17 @@
 Only data colours live here; text, axes and backgrounds come from the site's theme.
 """
 
+from site_builder import theme
+
 CHINA = "#c43a2c"
 US = "#236bbd"
 ALLY = "#23766d"
 OTHER = "#8c8c8c"
 FLOOR = "#dd7469"  # a lighter China red for values known only as a floor
 ALLY_LATER = "#31a599"  # a lighter ally teal: signed the declaration later
-LAND = "#dcdcdc"  # countries outside the story, on maps
-BORDER = "#ffffff"  # thin lines between countries, on maps
+# Neutral colours come from the site's theme, which the page recolours for its dark palette.
+LAND = theme.SURFACE  # countries outside the story, on maps
+BORDER = theme.BACKGROUND  # thin lines between countries, on maps
 
 # Alliance partners (the article's eight, and later signatories) share the ally colour.
 ALLIES = (

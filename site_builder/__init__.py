@@ -7,7 +7,11 @@ Writers use two decorators in `charts/*.py`:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # editors and type checkers see the decorators' signatures
+    from .charts import chart
+    from .facts import fact
 
 __version__ = "0.1.0"
 __all__ = ["chart", "fact"]

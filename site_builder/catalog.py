@@ -21,7 +21,7 @@ from .cellhints import type_hint
 from .csvcheck import MAX_BYTES, RawCheck, check_raw
 from .describe import placeholder_problems
 from .descriptor import Limits, Positions, check_name, resource_path, total_size_problem
-from .errors import DataError, Problem
+from .errors import DataError, Problem, yaml_problem
 from .fastload import typed_frame
 from .paths import inside, outside_problem
 from .rowsources import check_row_sources
@@ -77,9 +77,6 @@ class Dataset:
     def for_chart(self) -> Any:
         """A fresh copy for a chart or fact function, so one cannot change another's data."""
         return self.frame.copy() if self.is_table else copy.deepcopy(self.document)
-
-    def field(self, name: str) -> Field | None:
-        return next((f for f in self.fields if f.name == name), None)
 
 
 @dataclass
@@ -338,18 +335,6 @@ def _shown_path(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def yaml_problem(exc: yaml.YAMLError, shown: str, hint: str) -> Problem:
-    """A YAML syntax error, where the parser found it."""
-    mark = getattr(exc, "problem_mark", None)
-    return Problem(
-        shown,
-        f"not valid YAML: {getattr(exc, 'problem', exc)}",
-        hint,
-        mark.line + 1 if mark else None,
-        mark.column + 1 if mark else None,
-    )
 
 
 def _fast_yaml(text: str) -> Any:

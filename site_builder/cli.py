@@ -33,7 +33,7 @@ def _load(config_file: str) -> tuple[object, object]:
 
 
 def _settings(config_file: str):  # type: ignore[no-untyped-def]
-    from .plugin import settings_from
+    from .config import settings_from
 
     config, plugin = _load(config_file)
     return settings_from(config, plugin.config)  # type: ignore[attr-defined]
@@ -145,9 +145,9 @@ def linkcheck(site_dir: Path, base_path: str) -> None:
 @click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
 def describe_(csv_file: Path, config_file: str) -> None:
     """Add CSV_FILE to data/datapackage.yaml, with the schema inferred from the file."""
-    from .charts import shown_path
     from .describe import add_resource, infer_resource
     from .errors import Problem, WriterError
+    from .paths import shown_path
 
     settings = _settings(config_file)
     data_dir = settings.data_dir
@@ -293,7 +293,7 @@ def render(chart_id: str, fmt: str, output: Path | None, config_file: str) -> No
     """Render one chart to a file."""
     from . import pipeline
     from .errors import WriterError, nearest
-    from .figure import accessible_svg
+    from .figures import chart_svg
     from .render import image_png, render_charts
 
     try:
@@ -310,10 +310,8 @@ def render(chart_id: str, fmt: str, output: Path | None, config_file: str) -> No
         click.echo(exc.report(), err=True)
         sys.exit(1)
     output = output or Path(f"{chart_id}.{fmt}")
-    d = chart.definition
     if fmt == "svg":
-        alt = project.description_of(chart)
-        output.write_text(accessible_svg(result.svg, chart_id, d.title, alt), encoding="utf-8")
+        output.write_text(chart_svg(project, chart_id, result.svg), encoding="utf-8")
     elif fmt == "png":
         output.write_bytes(image_png(result.image_svg))
     else:

@@ -6,6 +6,8 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import yaml
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -36,8 +38,6 @@ class Problem:
 class WriterError(Exception):
     """One or more problems a writer can fix; never shown with a traceback."""
 
-    stage = "build"
-
     def __init__(self, problems: Problem | Iterable[Problem]):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         super().__init__(self.report())
@@ -52,23 +52,19 @@ class WriterError(Exception):
 
 
 class DataError(WriterError):
-    stage = "data"
+    """In the data package or its files."""
 
 
 class ChartError(WriterError):
-    stage = "charts"
+    """In a chart module or what its function returned."""
 
 
 class FactError(WriterError):
-    stage = "facts"
-
-
-class MarkdownError(WriterError):
-    stage = "pages"
+    """In facts.yaml or a fact function."""
 
 
 class RenderError(WriterError):
-    stage = "render"
+    """Drawing a chart."""
 
 
 class Problems:
@@ -82,9 +78,6 @@ class Problems:
 
     def extend(self, error: WriterError) -> None:
         self.items.extend(error.problems)
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
 
     def raise_if_any(self) -> None:
         if self.items:
@@ -103,3 +96,15 @@ def nearest(name: str, choices: Iterable[str], limit: int = 3) -> str:
     more = f" (and {len(ordered) - 8} more)" if len(ordered) > 8 else ""
     lead = f"did you mean '{close[0]}'? " if close else ""
     return f"{lead}known: {shown}{more}"
+
+
+def yaml_problem(exc: yaml.YAMLError, shown: str, hint: str) -> Problem:
+    """A YAML syntax error, where the parser found it."""
+    mark = getattr(exc, "problem_mark", None)
+    return Problem(
+        shown,
+        f"not valid YAML: {getattr(exc, 'problem', exc)}",
+        hint,
+        mark.line + 1 if mark else None,
+        mark.column + 1 if mark else None,
+    )

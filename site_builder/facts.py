@@ -10,9 +10,10 @@ from typing import Any
 
 import yaml
 
-from .catalog import Catalog, yaml_problem
-from .charts import check_ids, collector
-from .errors import FactError, Problem, nearest
+from .catalog import Catalog
+from .charts import collector
+from .discovery import check_ids
+from .errors import FactError, Problem, nearest, yaml_problem
 from .paths import inside, outside_problem
 from .sourcelines import exception_hint, raised_at, whole
 

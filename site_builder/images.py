@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from xml.sax.saxutils import escape as xml_escape
 
+from . import theme
 from .textfit import wrap_text
 from .variants import svg_height, svg_width
 
@@ -20,15 +21,15 @@ SVG_BUDGET = 150_000
 # 46 KB instead of 285 KB), with no visible loss at twice the pixels.
 WEBP_QUALITY = 75
 
-# The download PNG's title block, as Vega-Lite drew it with the theme in render.py.
-IMAGE_FONT = "Helvetica, Arial, 'Liberation Sans', sans-serif"
-IMAGE_PAD = 4  # the theme's padding: the page SVG has it on every side
-TITLE_SIZE, TITLE_LINE, TITLE_COLOR = 16, 19, "#111111"
-SUBTITLE_SIZE, SUBTITLE_LINE, SUBTITLE_COLOR = 13, 16, "#555555"
+# The download PNG's title block, as Vega-Lite draws a title with the theme.
+IMAGE_FONT = theme.FONT
+IMAGE_PAD = theme.PADDING  # the page SVG has it on every side
+TITLE_SIZE, TITLE_LINE, TITLE_COLOR = theme.TITLE_SIZE, 19, theme.TITLE
+SUBTITLE_SIZE, SUBTITLE_LINE, SUBTITLE_COLOR = theme.SUBTITLE_SIZE, 16, theme.SUBTLE
 SUBTITLE_GAP = 3  # between title and subtitle
 TITLE_OFFSET = 4  # between the title block and the chart
 # Notes and sources under the chart, in the page's light text colour (54% black) on white.
-FOOT_SIZE, FOOT_LINE, FOOT_COLOR = 11, 14, "#757575"
+FOOT_SIZE, FOOT_LINE, FOOT_COLOR = theme.NOTE_SIZE, 14, theme.NOTE
 FOOT_GAP = 6  # between the chart (its own padding included) and the first note
 FOOT_SPACING = 2  # between notes, and before the sources
 # How far past its box drawn_box looks for ink: a label Vega placed outside the box.
@@ -218,7 +219,7 @@ def image_svg(
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         f'width="{w}" height="{h}" viewBox="0 0 {w} {h}">'
-        f'<rect width="{w}" height="{h}" fill="#ffffff"/>{"".join(texts)}'
+        f'<rect width="{w}" height="{h}" fill="{theme.LIGHT_BACKGROUND}"/>{"".join(texts)}'
         f"{_moved(svg, left, top + top_out)}{''.join(below)}</svg>"
     )
 

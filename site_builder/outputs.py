@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,6 +54,9 @@ class Outputs:
     site_name: str
     site_url: str | None
     cache_dir: Path
+    # (target, page URL) -> link from that page, both from the site root: the host's own helper
+    # (MkDocs: mkdocs.utils.get_relative_url), so that our links read as its links do.
+    link: Callable[[str, str], str]
     embed_head: str = ""  # more tags for each embed page's <head> (its policy)
     pages: list[PageInfo] = field(default_factory=list)
     cards: dict[str, tuple[str, str]] = field(default_factory=dict)  # file -> (SVG, digest)
@@ -84,7 +86,7 @@ class Outputs:
         self.pages.append(PageInfo(title, url, summary, card))
         for chart_id in charts:
             self.story_of.setdefault(chart_id, url)
-        image = self.absolute(card) or relative(card, url)
+        image = self.absolute(card) or self.link(card, url)
         return publish.social_meta(title, summary, image, self.absolute(url), self.site_name)
 
     def _write_cards(self, site_dir: Path) -> None:
@@ -105,9 +107,9 @@ class Outputs:
 
     def embed_snippet(self, chart_id: str, page_url: str) -> str:
         path = f"{EMBED_DIR}/{chart_id}/"
-        src = self.absolute(path) or relative(path, page_url)
+        src = self.absolute(path) or self.link(path, page_url)
         title = self.project.charts[chart_id].definition.title
-        script = self.absolute(EMBED_SCRIPT) or relative(EMBED_SCRIPT, page_url)
+        script = self.absolute(EMBED_SCRIPT) or self.link(EMBED_SCRIPT, page_url)
         return publish.embed_snippet(src, title.replace('"', "'"), chart_id, script)
 
     def with_embed_note(self, body: str) -> str:
@@ -127,8 +129,10 @@ class Outputs:
                 chart.definition.title,
                 figure_for(chart_id, url),
                 page_title,
-                relative(story, url) + (f"#{chart_id}" if chart_id in self.story_of else ""),
-                relative("assets/site-builder", url),
+                # "./": the home page is a folder too ("" would lose the trailing slash)
+                self.link(story or "./", url)
+                + (f"#{chart_id}" if chart_id in self.story_of else ""),
+                self.link("assets/site-builder", url),
                 self.embed_head,
             )
             _write(site_dir / url / "index.html", html.encode())
@@ -138,14 +142,6 @@ class Outputs:
         feed = publish.atom_feed(self.site_name, self.site_url, entries, updated)
         _write(site_dir / "feed.xml", feed.encode())
         _write(site_dir / "robots.txt", publish.robots_txt(self.site_url).encode())
-
-
-def relative(target: str, page_url: str) -> str:
-    """A link from the page at `page_url` to `target` (both from the site root)."""
-    page_dir = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url)
-    link = posixpath.relpath(target or ".", page_dir or ".")
-    folder = target == "" or target.endswith("/")
-    return link + "/" if folder and not link.endswith("/") else link
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -11,31 +11,20 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-# The page behind a chart: Material's default palette and its dark one ("slate").
-LIGHT_BACKGROUND = "#ffffff"
-DARK_BACKGROUND = "#1e2029"
-MIN_CONTRAST = 3.0
+from .theme import CATEGORY, DARK_BACKGROUND, LIGHT_BACKGROUND, PAGE_COLOURS
 
-# Categories for charts that name no colours: each at least 3:1 on both backgrounds, in the
-# order of Vega's default (blue, orange, red, teal, green, yellow, purple, pink, brown, grey).
-CATEGORY = [
-    "#4c78a8",
-    "#c7650a",
-    "#d94140",
-    "#3d8a85",
-    "#4f9846",
-    "#a58000",
-    "#a9709a",
-    "#cc5d74",
-    "#9d755d",
-    "#7f7f7f",
+__all__ = [
+    "CATEGORY",
+    "DARK_BACKGROUND",
+    "LIGHT_BACKGROUND",
+    "PAGE_COLOURS",
+    "contrast",
+    "nearest_readable",
+    "readable_on_both",
+    "spec_colours",
 ]
 
-# The theme's neutral colours, which the stylesheet swaps for each palette's own (text, grid,
-# land on maps, borders that match the page): not data colours.
-PAGE_COLOURS = frozenset(
-    ("#333333", "#111111", "#555555", "#e6e6e6", "#888888", "#dcdcdc", "#ffffff", "#fff")
-)
+MIN_CONTRAST = 3.0
 
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 # Keys whose text value is a colour, and keys holding colours one level down.

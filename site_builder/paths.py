@@ -25,6 +25,13 @@ def shown(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def shown_path(path: str, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path
+
+
 def outside_problem(path: Path, root: Path) -> Problem:
     """The error for a file that is a link to somewhere outside the project."""
     return Problem(

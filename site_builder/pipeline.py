@@ -10,11 +10,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .building import BuiltChart, build_chart
 from .cache import SpecCache, TableCache, code_digest
 from .catalog import Catalog, Dataset, Field, Source, load_catalog, resource_names
-from .charts import BuiltChart, ChartDef, build_chart, check_data_names, discover, shown_path
+from .charts import ChartDef
 from .compilelog import warning_problem
 from .descriptor import Limits
+from .discovery import check_data_names, discover
 from .errors import Problem, Problems, WriterError
 from .facts import Fact, FactDef, check_fact_names, compute_facts, read_fact_file
 from .markdown import PageRefs, check_page_refs, scan_page
@@ -28,7 +30,7 @@ from .palette import (
     readable_on_both,
     spec_colours,
 )
-from .paths import inside, outside_problem
+from .paths import inside, outside_problem, shown_path
 from .render import Rendered, render_charts
 from .rowsources import cached_chart_sources
 from .specs import describe, plotted_rows

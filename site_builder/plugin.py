@@ -2,90 +2,39 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
-import posixpath
 import re
 import shutil
 import time
 from pathlib import Path
 from typing import Any
 
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from mkdocs.utils import CountHandler
+from mkdocs.utils import CountHandler, get_relative_url
 
-from . import csp, datasets, figure, pipeline, sitedir, tables
+from . import csp, pipeline, sitedir
 from .cache import TextCache
-from .descriptor import Limits
+from .config import SiteBuilderConfig, settings_from
 from .errors import WriterError
 from .facts import FACT_REF
+from .figures import Figures
 from .markdown import StoryExtension, body_marker, datasets_marker
 from .outputs import EMBED_DIR, EMBED_SCRIPT, Outputs
-from .pagelinks import nav_files
 from .runtime import runtime_bundle
-from .specs import plotted_rows
 from .urls import unsafe_links
-from .variants import breakpoint_css, uses_pointer_position
 
-log = logging.getLogger("site_builder")
+__all__ = ["SiteBuilderConfig", "SiteBuilderPlugin", "settings_from"]
+
+log = get_plugin_logger("site-builder")  # messages read "site-builder: ..."
 _CODE = re.compile(r"<(pre|code)\b.*?</\1>", re.S)
 ASSETS = Path(__file__).parent / "assets"
 CSS_URI = "assets/site-builder/site-builder.css"
 JS_URI = "assets/site-builder/site-builder.js"
-CHART_DIR = "assets/charts"
-DATA_DIR = "assets/data"
 LEDGER_URI = "claims.json"  # every fact used in prose: page, line, value, dataset, row
-
-
-class SiteBuilderConfig(Config):
-    enabled = c.Type(bool, default=True)
-    """Turn the plugin off; chart blocks and facts are then left as written."""
-    data_dir = c.Type(str, default="data")
-    """Folder holding `datapackage.yaml`, its CSV files and `facts.yaml`, relative to mkdocs.yml."""
-    charts_dir = c.Type(str, default="charts")
-    """Folder of chart modules (`*.py`), relative to mkdocs.yml."""
-    cache_dir = c.Type(str, default=".cache")
-    """Where rendered charts are kept between builds, relative to mkdocs.yml."""
-    render_workers = c.Type(int, default=0)
-    """Processes that render charts; 0 means one per core (at most 4)."""
-    max_columns = c.Type(int, default=Limits.max_columns)
-    """Most columns a table may have."""
-    max_cell_chars = c.Type(int, default=Limits.max_cell_chars)
-    """Longest text cell, in characters."""
-    max_data_mb = c.Type(int, default=Limits.max_data_mb)
-    """Most megabytes the data package's files may hold together."""
-    atomic = c.Type(bool, default=True)
-    """Build into a staging folder and swap it in only when the build succeeds."""
-    csp = c.Type(bool, default=True)
-    """Give every page a strict Content-Security-Policy: a <meta> tag, and `_headers` at the
-    site's root for hosts that read it (Netlify, Cloudflare Pages)."""
-    csp_extra = c.Type(dict, default={})
-    """Sources to allow besides the site's own, by directive, e.g.
-    `{img-src: [https://tiles.example.org]}`."""
-
-
-def settings_from(config: Any, plugin_config: SiteBuilderConfig) -> pipeline.Settings:
-    """Absolute paths for the pipeline, from MkDocs' config and ours."""
-    root = Path(config.config_file_path).resolve().parent
-    return pipeline.Settings(
-        root=root,
-        docs_dir=Path(config.docs_dir).resolve(),
-        data_dir=(root / plugin_config.data_dir).resolve(),
-        charts_dir=(root / plugin_config.charts_dir).resolve(),
-        cache_dir=(root / plugin_config.cache_dir / "site-builder").resolve(),
-        workers=plugin_config.render_workers,
-        limits=Limits(
-            plugin_config.max_columns, plugin_config.max_cell_chars, plugin_config.max_data_mb
-        ),
-        nav=nav_files(config.nav),
-        config_file=Path(config.config_file_path).resolve(),
-    )
 
 
 class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
@@ -101,7 +50,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.extension: StoryExtension | None = None
         self.pages_written = 0
         self.outputs: Outputs | None = None
-        self.texts = TextCache(Path())  # figure text, made once per chart (set per build)
+        self.figures: Figures | None = None
         self.pages_started = 0.0
         self.script_hashes: set[str] = set()  # of every inline script in the pages written
         self.policy_pages: list[str] = []  # pages (from the site root) awaiting their policy
@@ -120,7 +69,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if problems:
             raise PluginError("mkdocs.yml: site-builder: " + "; ".join(problems))
         self.settings = settings_from(config, self.config)
-        self.extension = StoryExtension(figure_for=self._figure_for, facts=self._fact_texts)
+        self.extension = StoryExtension(figure_for=self._placeholder, facts=self._fact_texts)
         config.markdown_extensions.append(self.extension)
         config.extra_css.append(CSS_URI)
         config.extra_javascript.append(JS_URI)
@@ -160,21 +109,20 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             config.site_name,
             config.site_url,
             self.settings.cache_dir,
+            get_relative_url,
             embed_head=csp.meta_tag(embed_policy) if embed_policy else "",
+        )
+        self.figures = Figures(
+            self.project, TextCache(self.settings.cache_dir / "figures"), get_relative_url
         )
         self.script_hashes = set()
         self.policy_pages = []
-        self.texts = TextCache(self.settings.cache_dir / "figures")
         self.pages_started = time.perf_counter()
 
     def on_files(self, files: Files, *, config: Any) -> Files:
-        if not self.config.enabled or self.project is None:
+        if not self.config.enabled or self.figures is None:
             return files
-        sizes = figure.size_css(
-            (r.svg, r.narrow_svg, uses_pointer_position(self.project.charts[chart_id].spec))
-            for chart_id, r in sorted(self.project.rendered.items())
-        )
-        css = (ASSETS / "site-builder.css").read_text(encoding="utf-8") + breakpoint_css() + sizes
+        css = self.figures.stylesheet((ASSETS / "site-builder.css").read_text(encoding="utf-8"))
         files.append(File.generated(config, CSS_URI, content=css))
         bundle = runtime_bundle(self.settings.cache_dir)
         script = (ASSETS / "site-builder.js").read_text(encoding="utf-8")
@@ -186,41 +134,22 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         )
         embed_script = (ASSETS / "embed.js").read_text(encoding="utf-8")
         files.append(File.generated(config, EMBED_SCRIPT, content=embed_script))
-        for chart in self.project.charts.values():
-            r = self.project.rendered[chart.id]
-            rows, columns = self._table(chart.id)
-            names = [c.name for c in columns]
-            base = f"{CHART_DIR}/{r.stem}"
-            files.append(File.generated(config, f"{base}.svg", content=r.image_svg))
-            if len(r.fallback) > INLINE_IMAGE_LIMIT:
-                files.append(File.generated(config, f"{base}.webp", content=r.fallback))
-            files.append(File.generated(config, f"{base}.vl.json", content=r.spec_json))
-            files.append(File.generated(config, f"{base}.vg.json", content=r.live_json))
-            if r.narrow_spec_json:
-                files.append(
-                    File.generated(config, f"{base}.narrow.vg.json", content=r.narrow_live_json)
-                )
-            csv = self.texts.get_or_make(  # raw values: only the HTML table is formatted
-                ["csv", r.key, json.dumps(names)],
-                lambda rows=rows, names=names: figure.data_csv(rows, names),  # type: ignore[misc]
-            )
-            files.append(File.generated(config, f"{base}.csv", content=csv))
+        for path, content in self.figures.files():
+            files.append(File.generated(config, path, content=content))
         ledger = json.dumps(
-            pipeline.claims_ledger(self.project), indent=1, sort_keys=True, default=str
+            pipeline.claims_ledger(self.figures.project), indent=1, sort_keys=True, default=str
         )
         files.append(File.generated(config, LEDGER_URI, content=ledger + "\n"))
-        for ds in self.project.catalog.datasets.values():
-            content = datasets.download_bytes(ds, self.settings.root)
-            name = datasets.download_name(ds)
-            files.append(File.generated(config, f"{DATA_DIR}/{name}", content=content))
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: Any, files: Files) -> str:
-        if self.extension is not None:
+        if self.config.enabled and self.extension is not None:
             self.extension.unknown.clear()
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: Any, files: Files) -> str:
+        if not self.config.enabled:
+            return html
         if self.extension is not None and self.extension.unknown:
             names = ", ".join(sorted(set(self.extension.unknown)))
             raise PluginError(f"{page.file.src_uri}: unknown fact(s) {names}")
@@ -244,7 +173,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
 
     def on_post_page(self, output: str, *, page: Page, config: Any) -> str:
         """Put each chart's SVG and table in, now that search has indexed the page text."""
-        if self.project is None:
+        if not self.config.enabled or self.project is None or self.figures is None:
             return output
         output = _name_search_dialog(output)
         self.pages_written += 1
@@ -257,16 +186,17 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             head = self.outputs.page_head(page.title or "", page.url, summary, charts)
             output = output.replace("</head>", head + "</head>", 1)
         for chart_id, _ in refs.charts if refs else []:
-            body = self._body_for(chart_id, page.url, embed=True)
+            embed = self.outputs.embed_snippet(chart_id, page.url) if self.outputs else ""
+            body = self.figures.body(chart_id, page.url, embed=embed)
             if self.outputs is not None:
                 body = self.outputs.with_embed_note(body)
             output = output.replace(body_marker(chart_id), body)
         for name, _ in refs.datasets if refs else []:
-            output = output.replace(datasets_marker(name), self._datasets_for(name, page.url))
+            output = output.replace(datasets_marker(name), self.figures.datasets(name, page.url))
         return self._await_policy(output, page.file.dest_uri)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
-        if self.project is None or not template_name.endswith(".html"):
+        if not self.config.enabled or self.project is None or not template_name.endswith(".html"):
             return output_content
         return self._await_policy(output_content, template_name)  # 404.html
 
@@ -286,12 +216,14 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
 
     @event_priority(-100)  # last: every other plugin has written its files
     def on_post_build(self, *, config: Any) -> None:
+        if not self.config.enabled:
+            return
         clock = time.perf_counter()
         if self.project is not None:
             # MkDocs' own work and our figures: navigation, pages, templates, search index.
             self.project.timings["page"] = clock - self.pages_started
-        if self.outputs is not None:
-            self.outputs.write(Path(config.site_dir), self._standalone_figure)
+        if self.outputs is not None and self.figures is not None:
+            self.outputs.write(Path(config.site_dir), self.figures.standalone)
             self._write_policies(Path(config.site_dir))
         if self.project is not None:
             p = self.project
@@ -299,8 +231,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             fresh = sum(1 for r in p.rendered.values() if not r.from_cache)
             stages = ", ".join(f"{k} {v:.2f} s" for k, v in p.timings.items())
             log.info(
-                "site-builder: %d pages, %d charts (%d rendered, %d from cache), %d facts, "
-                "%d datasets; %s",
+                "%d pages, %d charts (%d rendered, %d from cache), %d facts, %d datasets; %s",
                 self.pages_written,
                 len(p.charts),
                 fresh,
@@ -338,108 +269,13 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         _keep_serving_after_errors(server)
         return server
 
-    # -- figures ---------------------------------------------------------------------------
-
+    # What the Markdown extension asks of the build.
     def _fact_texts(self) -> dict[str, str]:
         return {k: f.text for k, f in self.project.facts.items()} if self.project else {}
 
-    def _figure_for(self, chart_id: str) -> str:
-        assert self.project is not None
-        chart = self.project.charts[chart_id]
-        d = chart.definition
-        caption = figure.caption_html(
-            chart_id, d.title, d.subtitle, d.notes, self.project.sources_of(chart)
-        )
-        return figure.figure_html(caption, body_marker(chart_id), chart_id)
-
-    def _table(self, chart_id: str) -> tuple[list[dict[str, Any]], list[tables.Column]]:
-        assert self.project is not None
-        chart = self.project.charts[chart_id]
-        rows = plotted_rows(chart.spec)
-        types = {name: f.type for name, f in self.project.fields_of(chart).items()}
-        return rows, tables.table_columns(chart.spec, rows, types)
-
-    def _datasets_for(self, name: str, page_url: str) -> str:
-        assert self.project is not None
-        catalog = self.project.catalog
-        chosen = [catalog.datasets[name]] if name else list(catalog.datasets.values())
-        return "".join(
-            datasets.dataset_html(
-                ds, _relative(f"{DATA_DIR}/{datasets.download_name(ds)}", page_url)
-            )
-            for ds in chosen
-        )
-
-    def _standalone_figure(self, chart_id: str, page_url: str) -> str:
-        """The whole figure, as an embed page shows it."""
-        assert self.project is not None
-        d = self.project.charts[chart_id].definition
-        caption = figure.caption_html(
-            chart_id,
-            d.title,
-            d.subtitle,
-            d.notes,
-            self.project.sources_of(self.project.charts[chart_id]),
-        )
-        return figure.figure_html(caption, self._body_for(chart_id, page_url), chart_id)
-
-    def _body_for(self, chart_id: str, page_url: str, embed: bool = False) -> str:
-        assert self.project is not None
-        chart = self.project.charts[chart_id]
-        r = self.project.rendered[chart_id]
-        rows, columns = self._table(chart_id)
-        fields = self.project.fields_of(chart)
-        labelled = [(c.name, fields[c.name].label if c.name in fields else c.name) for c in columns]
-
-        def link(ext: str) -> str:
-            return _relative(f"{CHART_DIR}/{r.stem}.{ext}", page_url)
-
-        d = chart.definition
-        formats = json.dumps([(c.name, c.kind, c.format) for c in columns])
-        table = self.texts.get_or_make(
-            ["table", r.key, d.title, json.dumps(labelled), formats],
-            lambda: figure.table_html(
-                rows, labelled, f"Data: {d.title}", tables.cell_formatter(columns)
-            ),
-        )
-        return figure.body_html(
-            chart_id,
-            d.title,
-            self.project.description_of(chart),
-            (r.svg, r.narrow_svg),
-            rows,
-            labelled,
-            figure.FigureLinks(
-                image=link("svg"),
-                csv=link("csv"),
-                spec=link("vg.json"),
-                narrow_spec=link("narrow.vg.json") if r.narrow_spec_json else "",
-                fallback=_fallback_src(r.fallback, link("webp")),
-            ),
-            exact=uses_pointer_position(chart.spec),
-            embed=self.outputs.embed_snippet(chart_id, page_url) if embed and self.outputs else "",
-            table=table,
-        )
-
-
-# A dense chart's image up to this size goes into the page itself, so it shows with the page
-# (before DOMContentLoaded, like an inline SVG) at about the weight of an SVG at the budget.
-INLINE_IMAGE_LIMIT = 64_000
-
-
-def _fallback_src(image: bytes, link: str) -> str:
-    """Where a page finds the image shown for an SVG over the budget ("": none)."""
-    if not image:
-        return ""
-    if len(image) > INLINE_IMAGE_LIMIT:
-        return link
-    return "data:image/webp;base64," + base64.b64encode(image).decode("ascii")
-
-
-def _relative(target: str, page_url: str) -> str:
-    """A link from the page at `page_url` to a file at `target` (both from the site root)."""
-    page_dir = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url)
-    return posixpath.relpath(target, page_dir or ".")
+    def _placeholder(self, chart_id: str) -> str:
+        assert self.figures is not None
+        return self.figures.placeholder(chart_id)
 
 
 _SEARCH_DIALOG = re.compile(r'(<div class="md-search"[^>]*role="dialog")(?![^>]*aria-label)')

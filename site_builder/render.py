@@ -27,8 +27,8 @@ from .cache import read_entry, tool_digest, write_entry
 from .compilelog import caught_warnings
 from .errors import Problem, RenderError
 from .images import compressed, drawn_box, image_svg, over_budget, round_svg, simplify_shapes
-from .palette import CATEGORY
 from .textfit import clipped_text
+from .theme import THEME
 from .urls import unsafe_links
 from .variants import (
     NARROW_ABOVE,
@@ -42,56 +42,12 @@ from .variants import (
 )
 
 if TYPE_CHECKING:
+    from .building import BuiltChart
     from .catalog import Source
-    from .charts import BuiltChart
 
 log = logging.getLogger("site_builder")
 
 PNG_SCALE = 2
-
-FONT = "Helvetica, Arial, 'Liberation Sans', sans-serif"
-THEME: dict[str, Any] = {
-    "font": FONT,
-    # The <svg> itself is the accessible image (name and description from the writer);
-    # its marks and axes are hidden from screen readers rather than read one by one.
-    "aria": False,
-    # Transparent on the page, so charts sit on either palette; the PNG gets white.
-    "background": "transparent",
-    "padding": 4,
-    "view": {"stroke": None},
-    # Categories readable on the light page and the dark one (palette.py).
-    "range": {"category": CATEGORY},
-    "axis": {
-        "labelFontSize": 12,
-        "titleFontSize": 12,
-        "titleFontWeight": "normal",
-        "labelColor": "#333333",
-        "titleColor": "#333333",
-        "gridColor": "#e6e6e6",
-        "domainColor": "#888888",
-        "tickColor": "#888888",
-    },
-    "legend": {
-        "labelFontSize": 12,
-        "titleFontSize": 12,
-        "labelColor": "#333333",
-        "titleColor": "#333333",
-    },
-    "header": {
-        "labelFontSize": 12,
-        "titleFontSize": 12,
-        "labelColor": "#333333",
-        "titleColor": "#333333",
-    },
-    "text": {"fontSize": 12, "color": "#333333"},
-    "title": {
-        "anchor": "start",
-        "fontSize": 16,
-        "subtitleFontSize": 13,
-        "subtitleColor": "#555555",
-        "color": "#111111",
-    },
-}
 
 
 @dataclass(frozen=True)

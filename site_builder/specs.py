@@ -99,15 +99,6 @@ def plotted_rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return max(tables, key=len) if tables else []
 
 
-def encoded_fields(spec: dict[str, Any]) -> list[str]:
-    """Every field any view encodes, in first-seen order."""
-    seen: dict[str, None] = {}
-    for view, _, _ in _views(spec, None, frozenset()):
-        for name in _encoded_fields(view.get("encoding", {})):
-            seen.setdefault(name, None)
-    return list(seen)
-
-
 def field_definitions(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(channel, field, definition) for every field any view encodes, conditions included.
 

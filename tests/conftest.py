@@ -129,7 +129,13 @@ SLOW_MODULES = {
 }
 
 
+# Of those, the ones that drive Chromium; the others build whole sites with MkDocs.
+BROWSER_MODULES = {"test_browser", "test_browser_csp", "test_browser_figures", "test_reader"}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.module is not None and item.module.__name__ in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
+            browser = item.module.__name__ in BROWSER_MODULES
+            item.add_marker(pytest.mark.browser if browser else pytest.mark.build)

@@ -218,7 +218,7 @@ def test_embed_pages_can_be_framed_by_other_sites_story_pages_cannot(
             "document.querySelector(\"iframe[id^='sb-embed-']\").style.height !== ''"
         )
         story = page.frame_locator("#story")
-        page.wait_for_timeout(500)
+        page.wait_for_load_state("load")  # every frame loaded, or refused, by now
         assert story.locator("article").count() == 0  # refused: frame-ancestors 'self'
         context.close()
     finally:

@@ -15,8 +15,8 @@ from site_builder.figure import (
     size_css,
     static_image,
 )
+from site_builder.figures import INLINE_IMAGE_LIMIT, fallback_src
 from site_builder.images import SVG_BUDGET
-from site_builder.plugin import INLINE_IMAGE_LIMIT, _fallback_src
 
 SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" class="marks" width="100" height="50" '
@@ -188,9 +188,9 @@ def test_narrow_variant_over_budget_is_left_out() -> None:
 
 
 def test_a_dense_charts_image_is_in_the_page_unless_it_is_big() -> None:
-    assert _fallback_src(b"", "c.webp") == ""
-    assert _fallback_src(b"RIFF", "c.webp") == "data:image/webp;base64,UklGRg=="
-    assert _fallback_src(b"x" * (INLINE_IMAGE_LIMIT + 1), "c.webp") == "c.webp"
+    assert fallback_src(b"", "c.webp") == ""
+    assert fallback_src(b"RIFF", "c.webp") == "data:image/webp;base64,UklGRg=="
+    assert fallback_src(b"x" * (INLINE_IMAGE_LIMIT + 1), "c.webp") == "c.webp"
     svg = '<svg class="marks" width="400" height="300"></svg>'
     inline = BeautifulSoup(
         static_image(svg, "data:image/webp;base64,AA", "c", "T", "D"), "html.parser"

@@ -23,8 +23,9 @@ from site_builder.images import (
     round_svg,
     simplify_shapes,
 )
-from site_builder.render import THEME, image_png, render_one
+from site_builder.render import image_png, render_one
 from site_builder.textfit import text_width, wrap_text
+from site_builder.theme import THEME
 from site_builder.variants import svg_width
 
 SVG_NS = "{http://www.w3.org/2000/svg}"

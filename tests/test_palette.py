@@ -13,7 +13,7 @@ from site_builder.palette import (
     readable_on_both,
     spec_colours,
 )
-from site_builder.render import THEME
+from site_builder.theme import THEME
 
 
 def test_contrast_ratios() -> None:

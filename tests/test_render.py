@@ -16,7 +16,8 @@ import pytest
 from bs4 import BeautifulSoup
 from helpers import edit, prepare
 
-from site_builder.charts import BuiltChart, ChartDef
+from site_builder.building import BuiltChart
+from site_builder.charts import ChartDef
 from site_builder.errors import RenderError
 from site_builder.figure import FigureLinks, body_html
 from site_builder.images import SVG_BUDGET, over_budget

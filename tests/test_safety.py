@@ -333,7 +333,7 @@ def test_the_limits_are_settings_in_mkdocs_yml(fresh_mini: Path) -> None:
     )
     from mkdocs.config import load_config
 
-    from site_builder.plugin import settings_from
+    from site_builder.config import settings_from
 
     config = load_config(str(fresh_mini / "mkdocs.yml"))
     ours = settings_from(config, config.plugins["site-builder"].config)

@@ -9,8 +9,8 @@ import vl_convert as vlc
 from conftest import run_cli
 from helpers import edit
 
-from site_builder.render import THEME
 from site_builder.textfit import clipped_text, text_boxes, text_width
+from site_builder.theme import THEME
 
 
 def test_widths_follow_the_font() -> None:

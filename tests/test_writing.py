@@ -91,7 +91,7 @@ def test_reference_names_every_command() -> None:
 
 def test_reference_names_every_option_and_parameter() -> None:
     from site_builder import chart, fact
-    from site_builder.plugin import SiteBuilderConfig
+    from site_builder.config import SiteBuilderConfig
 
     names = [key for key, _ in SiteBuilderConfig._schema]
     names += [p for p in inspect.signature(chart).parameters]

@@ -1,0 +1,184 @@
+"""Building a chart: its function called with its tables, what it returns made a checked spec."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .catalog import Catalog
+from .charts import ChartDef
+from .errors import ChartError, Problem
+from .sourcelines import (
+    exception_hint,
+    field_position,
+    missing_column,
+    option_position,
+    raised_at,
+    whole,
+)
+
+
+@dataclass
+class BuiltChart:
+    """A chart definition with its Vega-Lite spec, ready to render."""
+
+    definition: ChartDef
+    spec: dict[str, Any]
+    datasets: list[str]  # names of the catalogue tables it was built from
+    digest: str = ""  # of the spec's JSON when known, so a rebuild need not serialise it again
+
+    @property
+    def id(self) -> str:
+        return self.definition.id
+
+
+# The most rows a chart embeds (Altair's own limit): beyond it a page would carry the table.
+MAX_ROWS = 5000
+_THEME = "site-builder"
+
+
+def _to_spec(result: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The chart's Vega-Lite spec, and the Vega-Lite spec to check (the same one).
+
+    For a big table, a Vega spec with the chart's transforms (aggregates, bins) already run by
+    VegaFusion, so only what is drawn is embedded; it is checked as Vega-Lite over a few rows.
+    """
+    import altair as alt
+
+    try:
+        spec = result.to_dict()
+        return spec, spec
+    except Exception as exc:
+        if type(exc).__name__ != "MaxRowsError":
+            raise
+    from .theme import THEME
+
+    if _SAMPLE not in alt.data_transformers.names():
+        alt.data_transformers.register(_SAMPLE, _first_rows)
+    with alt.data_transformers.enable(_SAMPLE):
+        sample = result.to_dict()
+    # Vega has no Vega-Lite config: the theme goes in before compiling.
+    if _THEME not in alt.theme.names():
+        alt.theme.register(_THEME, enable=False)(lambda: alt.theme.ThemeConfig(config=THEME))  # type: ignore[typeddict-item]
+    with alt.theme.enable(_THEME), alt.data_transformers.enable("vegafusion", max_rows=MAX_ROWS):
+        return result.to_dict(format="vega"), sample
+
+
+_SAMPLE = "site-builder-first-rows"
+
+
+def _first_rows(data: Any) -> Any:
+    """Altair data transformer: a table's first rows, enough to check a chart's fields."""
+    import altair as alt
+
+    return alt.to_values(data.head(20) if hasattr(data, "head") else data)
+
+
+def _build_altair_lookup_once() -> None:
+    """Altair hashes all ~570 of its schemas again on every `from_dict` (each shorthand such
+    as x="value:Q"), about 12 ms each time: a third of building a chart. The lookup table
+    depends only on the classes, so build it once per set of classes and reuse it."""
+    from altair.utils import schemapi
+
+    lookup = getattr(schemapi, "_FromDict", None)
+    if lookup is None or getattr(lookup, "_site_builder_reuses_table", False):
+        return  # another Altair than the one this was written for, or already done
+    build = lookup.__init__
+    tables: dict[tuple[type, ...], Any] = {}
+
+    def reuse(self: Any, wrapper_classes: Any, /) -> None:
+        classes = tuple(wrapper_classes)
+        if classes not in tables:
+            build(self, classes)
+            tables[classes] = self.class_dict
+        self.class_dict = tables[classes]
+
+    lookup.__init__ = reuse
+    lookup._site_builder_reuses_table = True
+
+
+def build_chart(definition: ChartDef, catalog: Catalog) -> BuiltChart:
+    """Call the writer's function with its tables; check what comes back."""
+    import altair as alt
+
+    _build_altair_lookup_once()
+
+    from .specs import check_spec, column_hint
+
+    tables = [catalog.datasets[name].for_chart() for name in definition.data]
+    path, line = definition.path, definition.line
+    try:
+        result = definition.func(*tables)
+    except Exception as exc:
+        raise ChartError(
+            Problem(
+                path,
+                f"chart '{definition.id}' raised {type(exc).__name__}: {whole(str(exc))}",
+                exception_hint(exc, tables, definition.data),
+                *(raised_at(definition.func, exc) or (line,)),
+            )
+        ) from None
+    if not isinstance(result, alt.TopLevelMixin):
+        raise ChartError(
+            Problem(
+                path,
+                f"chart '{definition.id}' returned {type(result).__name__}, not an Altair chart",
+                "end the function with 'return alt.Chart(...)...'",
+                line,
+            )
+        )
+    try:
+        spec, checked = _to_spec(result)
+    except Exception as exc:
+        if type(exc).__name__ == "MaxRowsError":
+            rows = max((len(t) for t in tables if hasattr(t, "__len__")), default=0)
+            raise ChartError(
+                Problem(
+                    path,
+                    f"chart '{definition.id}' would draw more than {MAX_ROWS} of its {rows} rows",
+                    "aggregate in the encoding (e.g. y='count()', x=alt.X('value:Q', bin=True), "
+                    "'mean(value):Q'), or in the function with table.groupby(...).agg(...), "
+                    "or filter the table to the rows the chart shows",
+                    line,
+                )
+            ) from None
+        if isinstance(exc, KeyError):  # VegaFusion, over a big table, looking for a column
+            columns = sorted({str(c) for t in tables if hasattr(t, "columns") for c in t.columns})
+            name, at = missing_column(definition.func, exc)
+            raise ChartError(
+                Problem(
+                    path,
+                    f"chart '{definition.id}': encodes column '{name}', which its table does not "
+                    "have",
+                    column_hint(name, columns),
+                    *(at or (line,)),
+                )
+            ) from None
+        # Altair's message whole (its lists of valid values included), at the option's line.
+        message = whole(str(exc)) or type(exc).__name__
+        at = option_position(definition.func, message)
+        raise ChartError(
+            Problem(
+                path,
+                f"chart '{definition.id}' is not a valid Vega-Lite chart: {message}",
+                "check the encodings and mark options against the Altair documentation",
+                *(at or (line,)),
+            )
+        ) from None
+    messages = check_spec(checked)
+    if messages:
+        raise ChartError([_spec_problem(definition, m, h) for m, h in messages])
+    return BuiltChart(definition=definition, spec=spec, datasets=list(definition.data))
+
+
+_NAMED_COLUMN = re.compile(r"^encodes column '(.*)', (?:which|whose) ")
+
+
+def _spec_problem(definition: ChartDef, message: str, hint: str) -> Problem:
+    """A problem in the spec, at the line of the function that names the column, if any."""
+    named = _NAMED_COLUMN.match(message)
+    at = field_position(definition.func, named.group(1)) if named else None
+    return Problem(
+        definition.path, f"chart '{definition.id}': {message}", hint, *(at or (definition.line,))
+    )

@@ -1,0 +1,160 @@
+"""A project's charts as finished figures: caption, chart, data table, downloads and the files
+they link to, for the page that shows them. The plugin's pages and embed pages and the CLI's
+`render` all take their figures from here, so each chart reads the same everywhere."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from typing import Any
+
+from . import datasets, figure, tables
+from .cache import TextCache
+from .markdown import body_marker
+from .pipeline import Project
+from .specs import plotted_rows
+from .variants import breakpoint_css, uses_pointer_position
+
+CHART_DIR = "assets/charts"
+DATA_DIR = "assets/data"
+# A dense chart's image up to this size goes into the page itself, so it shows with the page
+# (before DOMContentLoaded, like an inline SVG) at about the weight of an SVG at the budget.
+INLINE_IMAGE_LIMIT = 64_000
+
+# (target, page URL) -> the link from that page to target, both from the site root. The host
+# gives it (MkDocs: mkdocs.utils.get_relative_url), so that links read as its own do.
+Link = Callable[[str, str], str]
+
+
+class Figures:
+    """Every figure of one build. Figure text is made once per chart and kept in `texts`."""
+
+    def __init__(self, project: Project, texts: TextCache, link: Link) -> None:
+        self.project = project
+        self.texts = texts
+        self.link = link
+
+    def caption(self, chart_id: str) -> str:
+        chart = self.project.charts[chart_id]
+        d = chart.definition
+        return figure.caption_html(
+            chart_id, d.title, d.subtitle, d.notes, self.project.sources_of(chart)
+        )
+
+    def placeholder(self, chart_id: str) -> str:
+        """The figure as Markdown places it: its body is a marker until the page is written."""
+        return figure.figure_html(self.caption(chart_id), body_marker(chart_id), chart_id)
+
+    def standalone(self, chart_id: str, page_url: str) -> str:
+        """The whole figure, as an embed page shows it."""
+        return figure.figure_html(self.caption(chart_id), self.body(chart_id, page_url), chart_id)
+
+    def table(self, chart_id: str) -> tuple[list[dict[str, Any]], list[tables.Column]]:
+        """The rows the chart plots, and how each column is shown."""
+        chart = self.project.charts[chart_id]
+        rows = plotted_rows(chart.spec)
+        types = {name: f.type for name, f in self.project.fields_of(chart).items()}
+        return rows, tables.table_columns(chart.spec, rows, types)
+
+    def body(self, chart_id: str, page_url: str, embed: str = "") -> str:
+        """The chart, its table and downloads, linked from `page_url`; `embed`: the code to
+        embed it elsewhere, if readers are offered one."""
+        chart = self.project.charts[chart_id]
+        r = self.project.rendered[chart_id]
+        rows, columns = self.table(chart_id)
+        fields = self.project.fields_of(chart)
+        labelled = [(c.name, fields[c.name].label if c.name in fields else c.name) for c in columns]
+
+        def link(ext: str) -> str:
+            return self.link(f"{CHART_DIR}/{r.stem}.{ext}", page_url)
+
+        d = chart.definition
+        formats = json.dumps([(c.name, c.kind, c.format) for c in columns])
+        table = self.texts.get_or_make(
+            ["table", r.key, d.title, json.dumps(labelled), formats],
+            lambda: figure.table_html(
+                rows, labelled, f"Data: {d.title}", tables.cell_formatter(columns)
+            ),
+        )
+        return figure.body_html(
+            chart_id,
+            d.title,
+            self.project.description_of(chart),
+            (r.svg, r.narrow_svg),
+            rows,
+            labelled,
+            figure.FigureLinks(
+                image=link("svg"),
+                csv=link("csv"),
+                spec=link("vg.json"),
+                narrow_spec=link("narrow.vg.json") if r.narrow_spec_json else "",
+                fallback=fallback_src(r.fallback, link("webp")),
+            ),
+            exact=uses_pointer_position(chart.spec),
+            embed=embed,
+            table=table,
+        )
+
+    def datasets(self, name: str, page_url: str) -> str:
+        """The description of one dataset ("": of them all), with its download link."""
+        catalog = self.project.catalog
+        chosen = [catalog.datasets[name]] if name else list(catalog.datasets.values())
+        return "".join(
+            datasets.dataset_html(
+                ds, self.link(f"{DATA_DIR}/{datasets.download_name(ds)}", page_url)
+            )
+            for ds in chosen
+        )
+
+    def stylesheet(self, base: str) -> str:
+        """The site's stylesheet: `base`, the phone breakpoints and each figure's sizes."""
+        sizes = figure.size_css(
+            (r.svg, r.narrow_svg, uses_pointer_position(self.project.charts[chart_id].spec))
+            for chart_id, r in sorted(self.project.rendered.items())
+        )
+        return base + breakpoint_css() + sizes
+
+    def files(self) -> list[tuple[str, str | bytes]]:
+        """What the figures link to, by path from the site root: per chart the download image, the
+        stand-in image when it is too big for the page, the specs and the CSV; per dataset
+        its download."""
+        out: list[tuple[str, str | bytes]] = []
+        for chart in self.project.charts.values():
+            r = self.project.rendered[chart.id]
+            rows, columns = self.table(chart.id)
+            names = [c.name for c in columns]
+            base = f"{CHART_DIR}/{r.stem}"
+            out.append((f"{base}.svg", r.image_svg))  # the download image, drawn as PNG by the page
+            if len(r.fallback) > INLINE_IMAGE_LIMIT:
+                out.append((f"{base}.webp", r.fallback))
+            out.append((f"{base}.vl.json", r.spec_json))
+            out.append((f"{base}.vg.json", r.live_json))  # what the live view draws
+            if r.narrow_spec_json:
+                out.append((f"{base}.narrow.vg.json", r.narrow_live_json))
+            csv = self.texts.get_or_make(  # raw values: only the HTML table is formatted
+                ["csv", r.key, json.dumps(names)],
+                lambda rows=rows, names=names: figure.data_csv(rows, names),  # type: ignore[misc]
+            )
+            out.append((f"{base}.csv", csv))
+        for ds in self.project.catalog.datasets.values():
+            content = datasets.download_bytes(ds, self.project.settings.root)
+            out.append((f"{DATA_DIR}/{datasets.download_name(ds)}", content))
+        return out
+
+
+def chart_svg(project: Project, chart_id: str, svg: str) -> str:
+    """A rendered chart's SVG on its own, named and described as its figure is."""
+    chart = project.charts[chart_id]
+    return figure.accessible_svg(
+        svg, chart_id, chart.definition.title, project.description_of(chart)
+    )
+
+
+def fallback_src(image: bytes, link: str) -> str:
+    """Where a page finds the image shown for an SVG over the budget ("": none)."""
+    if not image:
+        return ""
+    if len(image) > INLINE_IMAGE_LIMIT:
+        return link
+    return "data:image/webp;base64," + base64.b64encode(image).decode("ascii")
