@@ -128,14 +128,14 @@ def policy_timeline(timeline):
             color=colour, fill=fill, href=alt.Href("Source:N"), tooltip=tooltip
         ),
         base.transform_filter("datum['Label side'] == 'right'")
-        .mark_text(align="left", dx=8, fontSize=11)
+        .mark_text(align="left", dx=8, fontSize=12)
         .encode(text="short_label:N", href=alt.Href("Source:N")),
         base.transform_filter("datum['Label side'] == 'left'")
-        .mark_text(align="right", dx=-8, fontSize=11)
+        .mark_text(align="right", dx=-8, fontSize=12)
         .encode(text="short_label:N", href=alt.Href("Source:N")),
     ).properties(
         width=290,
-        height=alt.Step(17),
+        height=alt.Step(18),
         title=alt.TitleParams(
             f"{pd.Timestamp(ZOOM_FROM):%-d %b %Y} to {zoom['Sort date'].max():%-d %b %Y}, "
             "day by day",
