@@ -6,6 +6,7 @@ published."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -48,10 +49,8 @@ def read_entry(folder: Path, name: str, suffixes: list[str]) -> dict[str, bytes]
     for suffix, data in files.items():
         if manifest.get(suffix) != hashlib.sha256(data).hexdigest():
             return None
-    try:
+    with contextlib.suppress(OSError):  # a read-only cache still serves
         os.utime(folder / f"{name}.sum")  # last used: what `prune_unused` keeps
-    except OSError:
-        pass  # a read-only cache still serves
     return files
 
 
