@@ -10,9 +10,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import yaml
 
 from .cache import TableCache
@@ -21,9 +20,11 @@ from .csvcheck import MAX_BYTES, RawCheck, check_raw
 from .describe import placeholder_problems
 from .descriptor import Limits, Positions, check_name, resource_path, total_size_problem
 from .errors import DataError, Problem
-from .fastload import typed_frame
 from .paths import inside, outside_problem
 from .urls import is_web_url
+
+if TYPE_CHECKING:  # imported when a table is read: a rebuild from the snapshot needs none
+    import pandas as pd
 
 log = logging.getLogger("site_builder")
 
@@ -70,11 +71,12 @@ class Dataset:
     licenses: list[dict[str, str]]
     fields: list[Field]
     primary_key: list[str]
-    frame: pd.DataFrame
+    frame: pd.DataFrame  # None in a project taken from the snapshot (snapshot.py)
     digest: str  # hash of the file and its schema: changes when either does
     document: Any = None  # parsed JSON, for JSON resources (map boundaries); None for tables
     encoding: str = "utf-8"  # of the file, as the resource declares it
     dialect: dict[str, str] = field(default_factory=dict)  # delimiter and quote, if declared
+    download_as_is: bool | None = None  # known already: the file needs no defusing
 
     @property
     def is_table(self) -> bool:
@@ -203,6 +205,8 @@ def load_catalog(
         if raw.problems:
             problems.extend(raw.problems)
             continue
+        from .fastload import typed_frame  # pandas and Arrow: only once a table is read
+
         frame = typed_frame(res, raw)
         raw.records, raw.text = [], ""  # no longer needed; a big table's cells hold memory
         if frame is None:
@@ -307,6 +311,8 @@ def _load_json(res: dict[str, Any], package_licenses: list[Any], path: Path, roo
         raise DataError(
             Problem(shown, f"not valid JSON: {exc}", "re-export the file", line, column)
         ) from None
+    import pandas as pd
+
     return _dataset(res, package_licenses, shown, raw, [], [], pd.DataFrame(), document)
 
 
@@ -583,6 +589,8 @@ def _typed_dataset(
                 row_numbers.append(row.row_number)
                 for f in fields:
                     columns[f.name].append(row[f.name])
+        import pandas as pd
+
         frame = pd.DataFrame({f.name: _to_series(columns[f.name], f.type) for f in fields})
     else:
         row_numbers = list(range(2, len(frame) + 2))
@@ -728,6 +736,8 @@ def _digest(res: dict[str, Any], raw: bytes) -> str:
 
 def _to_series(values: list[Any], ftype: str) -> pd.Series:
     """Typed column: floats for numbers, nullable ints and booleans, datetimes for dates."""
+    import pandas as pd
+
     has_null = any(v is None for v in values)
     if ftype == "number":
         return pd.Series([None if v is None else float(v) for v in values], dtype="float64")

@@ -150,8 +150,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             return
         self.pages_written = 0
         try:
-            self.project = pipeline.prepare(self.settings)
-            pipeline.render(self.project)
+            self.project = pipeline.prepare_rendered(self.settings)
         except WriterError as exc:
             raise PluginError(exc.report()) from None
         embed_policy = csp.policy(extra=self.config.csp_extra) if self.config.csp else ""

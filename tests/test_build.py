@@ -334,3 +334,32 @@ def test_prune_cache_keeps_what_the_build_used(fresh_mini: Path) -> None:
     assert kept and gone and added
     assert len(gone) == len(added)
     assert "charts: 0 rendered, 2 from cache" in run_cli(mini, "build").stderr
+
+
+HEAVY = (
+    "import sys\n"
+    "from site_builder import pipeline\n"
+    "from site_builder.cli import _settings\n"
+    "project = pipeline.prepare_rendered(_settings('mkdocs.yml'))\n"
+    "print(len(project.rendered), sorted(m for m in ('pandas', 'pyarrow', 'altair', "
+    "'vl_convert', 'frictionless') if m in sys.modules))\n"
+)
+
+
+def test_a_rebuild_with_nothing_changed_imports_nothing_heavy(fresh_mini: Path) -> None:
+    mini = fresh_mini
+    assert run_cli(mini, "build").returncode == 0
+    first = tree_digest(mini / "site")
+    result = run_cli(mini, "build")
+    assert "charts: 0 rendered, 2 from cache (nothing changed)" in result.stderr
+    assert tree_digest(mini / "site") == first
+    out = subprocess.run(
+        [str(BIN / "python"), "-c", HEAVY], cwd=mini, capture_output=True, text=True
+    )
+    assert out.stdout.split("\n")[0] == "2 []", out.stderr
+    # A page edit is read again; a data edit takes the slow path.
+    edit(mini / "data" / "regions.csv", "South,5", "South,6")
+    out = subprocess.run(
+        [str(BIN / "python"), "-c", HEAVY], cwd=mini, capture_output=True, text=True
+    )
+    assert "'pandas'" in out.stdout, out.stderr
