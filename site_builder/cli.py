@@ -146,7 +146,8 @@ def _render_shard(config_file: str, shard: str) -> None:
 )
 def serve(config_file: str, dev_addr: str) -> None:
     """Preview the site with live reload on changes to content, data and charts."""
-    _mkdocs(["serve", "-f", config_file, "-a", dev_addr])
+    # --dirty: a rebuild writes only the pages a change reaches (plugin.py, reach.py).
+    _mkdocs(["serve", "-f", config_file, "-a", dev_addr, "--dirty"])
 
 
 @main.command()

@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
-from . import csp, datasets, figure, pipeline, sitedir, tables
+from . import csp, datasets, figure, pipeline, reach, sitedir, tables
 from .cache import TextCache
 from .descriptor import Limits
 from .errors import WriterError
@@ -105,11 +105,19 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.pages_started = 0.0
         self.script_hashes: set[str] = set()  # of every inline script in the pages written
         self.policy_pages: list[str] = []  # pages (from the site root) awaiting their policy
+        # serve --dirty: the last project whose pages were all written, and what changed since
+        self.dirty = False
+        self.built: pipeline.Project | None = None
+        self.reached: set[str] | None = None  # pages to write again; None: all of them
+        self.fresh_charts: set[str] | None = None  # charts whose files change; None: all
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        self.dirty = command == "serve" and dirty
         if command == "serve":
             _quiet_rebuild_aborts()
+        if self.dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_no_dirty_warning)
 
     @event_priority(100)  # first: other plugins must see the staging site_dir
     def on_config(self, config: Any) -> Any:
@@ -153,6 +161,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             self.project = pipeline.prepare_rendered(self.settings)
         except WriterError as exc:
             raise PluginError(exc.report()) from None
+        if self.dirty and self.built is not None:
+            # A preview rebuild: only the pages and files that a change reaches.
+            self.reached = reach.reached_pages(self.built, self.project)
+            self.fresh_charts = reach.changed_charts(self.built, self.project)
         embed_policy = csp.policy(extra=self.config.csp_extra) if self.config.csp else ""
         self.outputs = Outputs(
             self.project,
@@ -169,6 +181,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def on_files(self, files: Files, *, config: Any) -> Files:
         if not self.config.enabled or self.project is None:
             return files
+        if self.reached is not None:
+            for page_file in files.documentation_pages():
+                if page_file.src_uri in self.reached:  # its Markdown did not change; its data did
+                    page_file.is_modified = lambda: True  # type: ignore[method-assign]
         sizes = figure.size_css(
             (r.svg, r.narrow_svg, uses_pointer_position(self.project.charts[chart_id].spec))
             for chart_id, r in sorted(self.project.rendered.items())
@@ -186,6 +202,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         embed_script = (ASSETS / "embed.js").read_text(encoding="utf-8")
         files.append(File.generated(config, EMBED_SCRIPT, content=embed_script))
         for chart in self.project.charts.values():
+            if self.fresh_charts is not None and chart.id not in self.fresh_charts:
+                continue  # its files, named by their content, are in the site already
             r = self.project.rendered[chart.id]
             rows, columns = self._table(chart.id)
             names = [c.name for c in columns]
@@ -207,7 +225,11 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             pipeline.claims_ledger(self.project), indent=1, sort_keys=True, default=str
         )
         files.append(File.generated(config, LEDGER_URI, content=ledger + "\n"))
+        before = self.built if self.reached is not None else None
+        known = {d.digest for d in before.catalog.datasets.values()} if before else set()
         for ds in self.project.catalog.datasets.values():
+            if self.reached is not None and ds.digest in known:
+                continue
             content = datasets.download_bytes(ds, self.settings.root)
             name = datasets.download_name(ds)
             files.append(File.generated(config, f"{DATA_DIR}/{name}", content=content))
@@ -289,7 +311,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             # MkDocs' own work and our figures: navigation, pages, templates, search index.
             self.project.timings["page"] = clock - self.pages_started
         if self.outputs is not None:
-            self.outputs.write(Path(config.site_dir), self._standalone_figure)
+            self.outputs.write(Path(config.site_dir), self._standalone_figure, self.fresh_charts)
             self._write_policies(Path(config.site_dir))
         if self.project is not None:
             p = self.project
@@ -307,6 +329,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 len(p.catalog.datasets),
                 stages,
             )
+        if self.dirty and not (self.warnings and self.warnings.get_counts()):
+            self.built, self.reached, self.fresh_charts = self.project, None, None
         if self.staging is None or self.final_site is None:
             return
         if self.warnings is not None and self.warnings.get_counts():
@@ -438,6 +462,11 @@ def _relative(target: str, page_url: str) -> str:
     """A link from the page at `page_url` to a file at `target` (both from the site root)."""
     page_dir = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url)
     return posixpath.relpath(target, page_dir or ".")
+
+
+def _no_dirty_warning(record: logging.LogRecord) -> bool:
+    """MkDocs warns on every dirty build; the preview rebuilds what a change reaches itself."""
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 _SEARCH_DIALOG = re.compile(r'(<div class="md-search"[^>]*role="dialog")(?![^>]*aria-label)')

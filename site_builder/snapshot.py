@@ -44,8 +44,15 @@ def input_digest(settings: Settings) -> str:
     return h.hexdigest()
 
 
+# The last project loaded or saved, so that a preview does not read it again on every save.
+_last: tuple[str, Project, list[str]] | None = None
+
+
 def load(settings: Settings, digest: str) -> tuple[Project, list[str]] | None:
     """The project of the last good build with these inputs and the warnings it logged."""
+    global _last
+    if _last is not None and _last[0] == digest and _last[1].settings == settings:
+        return dataclasses.replace(_last[1]), _last[2]
     entry = read_entry(settings.cache_dir / "snapshot", "latest", [".pickle"])
     if entry is None:
         return None
@@ -56,7 +63,8 @@ def load(settings: Settings, digest: str) -> tuple[Project, list[str]] | None:
     if saved_digest != digest:
         return None
     project.settings = settings
-    return project, warnings
+    _last = (digest, project, warnings)
+    return dataclasses.replace(project), warnings
 
 
 def save(project: Project, digest: str, warnings: list[str]) -> None:
@@ -84,6 +92,8 @@ def save(project: Project, digest: str, warnings: list[str]) -> None:
     )
     data = pickle.dumps((digest, light, warnings), protocol=pickle.HIGHEST_PROTOCOL)
     write_entry(project.settings.cache_dir / "snapshot", "latest", {".pickle": data})
+    global _last
+    _last = (digest, light, warnings)
 
 
 def _no_function(*args: Any) -> Any:
