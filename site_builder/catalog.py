@@ -77,6 +77,11 @@ class Dataset:
     encoding: str = "utf-8"  # of the file, as the resource declares it
     dialect: dict[str, str] = field(default_factory=dict)  # delimiter and quote, if declared
     download_as_is: bool | None = None  # known already: the file needs no defusing
+    rows: int = 0  # kept when the frame is not (snapshot.py)
+
+    @property
+    def row_count(self) -> int:
+        return len(self.frame) if self.frame is not None else self.rows
 
     @property
     def is_table(self) -> bool:

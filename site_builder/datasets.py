@@ -74,7 +74,7 @@ def dataset_html(ds: Dataset, download: str) -> str:
     """A section describing one dataset: description, sources, licence, columns, download."""
     sources = source_links(ds.sources)
     licences = ", ".join(_licence(lic) for lic in ds.licenses) or "not stated"
-    size = f"{len(ds.frame)} rows" if ds.is_table else "JSON"
+    size = f"{ds.row_count} rows" if ds.is_table else "JSON"
     parts = [
         f'<section class="sb-dataset" id="dataset-{escape(ds.name)}">',
         f"<h2>{escape(ds.title or ds.name)}</h2>",

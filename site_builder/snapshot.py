@@ -75,7 +75,10 @@ def save(project: Project, digest: str, warnings: list[str]) -> None:
         project.catalog,
         datasets={
             name: dataclasses.replace(
-                ds, frame=None, download_as_is=is_plain(ds) if ds.is_table else None
+                ds,
+                frame=None,
+                download_as_is=is_plain(ds) if ds.is_table else None,
+                rows=ds.row_count if ds.is_table else 0,
             )
             for name, ds in project.catalog.datasets.items()
         },
