@@ -52,7 +52,7 @@ def served(mini: Path) -> Iterator[tuple[str, Path, Path]]:
         )
     url = f"http://127.0.0.1:{port}/"
     try:
-        wait_for(lambda: "Mini story" in fetch(url), "the first build")
+        wait_for(lambda: "Mini story" in fetch(url), "the first build", timeout=180)
         yield url, mini, log
     finally:
         process.terminate()
