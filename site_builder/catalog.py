@@ -210,8 +210,6 @@ def load_catalog(
         if raw.problems:
             problems.extend(raw.problems)
             continue
-        from .fastload import typed_frame  # pandas and Arrow: only once a table is read
-
         frame = typed_frame(res, raw)
         raw.records, raw.text = [], ""  # no longer needed; a big table's cells hold memory
         if frame is None:
@@ -286,6 +284,14 @@ def _cached(
         return None
     fields, key, frame = hit
     return _dataset(res, package_licenses, csv_shown, raw, fields, key, frame)
+
+
+def typed_frame(res: dict[str, Any], raw: RawCheck) -> pd.DataFrame | None:
+    """fastload's typed table, imported once a table is read: pandas and Arrow take a second
+    to import, which a rebuild from the snapshot does without."""
+    from . import fastload
+
+    return fastload.typed_frame(res, raw)
 
 
 def _cache_key(digest: str, limits: Limits) -> str:
