@@ -24,8 +24,9 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install -q -c requirements.lock -e '.[test]'
 	touch $@
 
+# BUILD_ARGS: more options for `site-builder build`, e.g. --prune-cache in CI.
 site: $(VENV)/.installed
-	$(BIN)/site-builder build
+	$(BIN)/site-builder build $(BUILD_ARGS)
 
 # The same build as `make site`, under the name of the command it runs.
 build: site

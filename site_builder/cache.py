@@ -6,6 +6,7 @@ published."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -48,7 +49,36 @@ def read_entry(folder: Path, name: str, suffixes: list[str]) -> dict[str, bytes]
     for suffix, data in files.items():
         if manifest.get(suffix) != hashlib.sha256(data).hexdigest():
             return None
+    with contextlib.suppress(OSError):  # a read-only cache still serves
+        os.utime(folder / f"{name}.sum")  # last used: what `prune_unused` keeps
     return files
+
+
+# The folders of entries (named by digests); the runtime bundle and the lock are not entries.
+ENTRY_FOLDERS = ("charts", "specs", "tables", "figures", "cards")
+
+
+def prune_unused(cache_dir: Path, since: float) -> int:
+    """Remove every entry not made or used since `since` (a time.time()), so that a cache
+    carried from build to build (in CI) holds what the last build needed and no more.
+    Returns how many files went."""
+    removed = 0
+    for name in ENTRY_FOLDERS:
+        folder = cache_dir / name
+        if not folder.is_dir():
+            continue
+        files = [p for p in folder.iterdir() if p.is_file()]
+        live = {
+            p.name[: -len(".sum")]
+            for p in files
+            if p.name.endswith(".sum") and p.stat().st_mtime >= since
+        }
+        for p in files:
+            stem = p.name.lstrip(".")[:64]  # entry names are sha256 digests; temp files start "."
+            if stem not in live:
+                p.unlink(missing_ok=True)
+                removed += 1
+    return removed
 
 
 def _read_inside(path: Path, base: Path) -> bytes:

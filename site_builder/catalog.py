@@ -10,9 +10,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import yaml
 
 from .cache import TableCache
@@ -22,10 +21,12 @@ from .csvcheck import MAX_BYTES, RawCheck, check_raw
 from .describe import placeholder_problems
 from .descriptor import Limits, Positions, check_name, resource_path, total_size_problem
 from .errors import DataError, Problem, yaml_problem
-from .fastload import typed_frame
 from .paths import inside, outside_problem
 from .rowsources import check_row_sources
 from .urls import is_web_url
+
+if TYPE_CHECKING:  # imported when a table is read: a rebuild from the snapshot needs none
+    import pandas as pd
 
 log = logging.getLogger("site_builder")
 
@@ -63,12 +64,18 @@ class Dataset:
     licenses: list[dict[str, str]]
     fields: list[Field]
     primary_key: list[str]
-    frame: pd.DataFrame
+    frame: pd.DataFrame  # None in a project taken from the snapshot (snapshot.py)
     digest: str  # hash of the file and its schema: changes when either does
     document: Any = None  # parsed JSON, for JSON resources (map boundaries); None for tables
     encoding: str = "utf-8"  # of the file, as the resource declares it
     dialect: dict[str, str] = field(default_factory=dict)  # delimiter and quote, if declared
     row_sources: str = ""  # the column naming each row's sources (rowSources), if any
+    download_as_is: bool | None = None  # known already: the file needs no defusing
+    rows: int = 0  # kept when the frame is not (snapshot.py)
+
+    @property
+    def row_count(self) -> int:
+        return len(self.frame) if self.frame is not None else self.rows
 
     @property
     def is_table(self) -> bool:
@@ -261,6 +268,14 @@ def _cached(
     return _dataset(res, package_licenses, csv_shown, raw, fields, key, frame)
 
 
+def typed_frame(res: dict[str, Any], raw: RawCheck) -> pd.DataFrame | None:
+    """fastload's typed table, imported once a table is read: pandas and Arrow take a second
+    to import, which a rebuild from the snapshot does without."""
+    from . import fastload
+
+    return fastload.typed_frame(res, raw)
+
+
 def _cache_key(digest: str, limits: Limits) -> str:
     """A table passed the checks under these limits; lower ones must check it again."""
     return f"{digest}:{limits.max_columns}:{limits.max_cell_chars}"
@@ -285,6 +300,8 @@ def _load_json(res: dict[str, Any], package_licenses: list[Any], path: Path, roo
         raise DataError(
             Problem(shown, f"not valid JSON: {exc}", "re-export the file", line, column)
         ) from None
+    import pandas as pd
+
     return _dataset(res, package_licenses, shown, raw, [], [], pd.DataFrame(), document)
 
 
@@ -550,6 +567,8 @@ def _typed_dataset(
                 row_numbers.append(row.row_number)
                 for f in fields:
                     columns[f.name].append(row[f.name])
+        import pandas as pd
+
         frame = pd.DataFrame({f.name: _to_series(columns[f.name], f.type) for f in fields})
     else:
         row_numbers = list(range(2, len(frame) + 2))
@@ -702,6 +721,8 @@ def _digest(res: dict[str, Any], raw: bytes) -> str:
 
 def _to_series(values: list[Any], ftype: str) -> pd.Series:
     """Typed column: floats for numbers, nullable ints and booleans, datetimes for dates."""
+    import pandas as pd
+
     has_null = any(v is None for v in values)
     if ftype == "number":
         return pd.Series([None if v is None else float(v) for v in values], dtype="float64")

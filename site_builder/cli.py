@@ -77,10 +77,62 @@ def main() -> None:
     show_default=True,
     help="Fail on warnings as well as errors.",
 )
-def build(config_file: str, strict: bool) -> None:
+@click.option(
+    "--shard",
+    metavar="I/N",
+    help="Only render share I of N of the charts into the cache (one of N machines); a "
+    "build without --shard then assembles the site from the cache.",
+)
+@click.option(
+    "--prune-cache",
+    is_flag=True,
+    help="After a good build, remove what the cache holds that this build did not use "
+    "(for a cache carried from build to build, as in CI).",
+)
+def build(config_file: str, strict: bool, shard: str | None, prune_cache: bool) -> None:
     """Build the site into site/ (swapped in only if the build succeeds)."""
     _pin_build_date(config_file)
-    _mkdocs(["build", "-f", config_file] + (["--strict"] if strict else []))
+    if shard is not None:
+        _render_shard(config_file, shard)
+        return
+    started = time.time()
+    try:
+        _mkdocs(["build", "-f", config_file] + (["--strict"] if strict else []))
+    except SystemExit as exc:  # click ends the MkDocs command this way, good or not
+        if exc.code in (0, None) and prune_cache:
+            _prune(config_file, started)
+        raise
+    if prune_cache:
+        _prune(config_file, started)
+
+
+def _prune(config_file: str, started: float) -> None:
+    from .cache import prune_unused
+
+    # On a file system that keeps times to the second, an entry used in the build's first
+    # second may go too: it is only made again next time.
+    removed = prune_unused(_settings(config_file).cache_dir, started)
+    click.echo(f"cache: {removed} files no longer used removed", err=True)
+
+
+def _render_shard(config_file: str, shard: str) -> None:
+    from .errors import WriterError
+    from .shards import parse_shard, render_shard
+
+    try:
+        index, count = parse_shard(shard)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--shard") from None
+    start = time.perf_counter()
+    try:
+        fresh, cached = render_shard(_settings(config_file), index, count)
+    except WriterError as exc:
+        click.echo(exc.report(), err=True)
+        sys.exit(1)
+    click.echo(
+        f"shard {index}/{count}: {fresh} charts rendered, {cached} from cache, in "
+        f"{time.perf_counter() - start:.2f} s; build without --shard to assemble the site"
+    )
 
 
 @main.command()
@@ -94,7 +146,8 @@ def build(config_file: str, strict: bool) -> None:
 )
 def serve(config_file: str, dev_addr: str) -> None:
     """Preview the site with live reload on changes to content, data and charts."""
-    _mkdocs(["serve", "-f", config_file, "-a", dev_addr])
+    # --dirty: a rebuild writes only the pages a change reaches (plugin.py, reach.py).
+    _mkdocs(["serve", "-f", config_file, "-a", dev_addr, "--dirty"])
 
 
 @main.command()

@@ -20,6 +20,18 @@ def download_name(ds: Dataset) -> str:
     return f"{ds.name}.{ds.digest[:8]}.{ext}"
 
 
+def is_plain(ds: Dataset) -> bool:
+    """No text cell that a spreadsheet would run (known already in a project from the
+    snapshot, which holds no tables)."""
+    if ds.download_as_is is not None:
+        return ds.download_as_is
+    return not any(
+        ds.frame[f.name].dropna().astype("str").str.match(_FORMULA).any()
+        for f in ds.fields
+        if f.type not in _NUMERIC
+    )
+
+
 def download_bytes(ds: Dataset, root: Path) -> bytes:
     """The file as readers get it, in UTF-8: text cells that a spreadsheet would run are defused.
 
@@ -30,15 +42,7 @@ def download_bytes(ds: Dataset, root: Path) -> bytes:
         return raw
     text_columns = [f.type not in _NUMERIC for f in ds.fields]
     utf8 = codecs.lookup(ds.encoding).name == "utf-8"
-    if (
-        utf8
-        and not raw.startswith(codecs.BOM_UTF8)
-        and not any(
-            ds.frame[f.name].dropna().astype("str").str.match(_FORMULA).any()
-            for f, text in zip(ds.fields, text_columns, strict=True)
-            if text
-        )
-    ):
+    if utf8 and not raw.startswith(codecs.BOM_UTF8) and is_plain(ds):
         return raw  # nothing to defuse: the file as it is (fast for a big table)
     # Readers get UTF-8 whatever the file's encoding (the loader has decoded it already).
     text = raw.decode("utf-8-sig" if utf8 else ds.encoding)
@@ -70,7 +74,7 @@ def dataset_html(ds: Dataset, download: str) -> str:
     """A section describing one dataset: description, sources, licence, columns, download."""
     sources = source_links(ds.sources)
     licences = ", ".join(_licence(lic) for lic in ds.licenses) or "not stated"
-    size = f"{len(ds.frame)} rows" if ds.is_table else "JSON"
+    size = f"{ds.row_count} rows" if ds.is_table else "JSON"
     parts = [
         f'<section class="sb-dataset" id="dataset-{escape(ds.name)}">',
         f"<h2>{escape(ds.title or ds.name)}</h2>",

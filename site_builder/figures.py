@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from . import datasets, figure, tables
@@ -115,12 +115,16 @@ class Figures:
         )
         return base + breakpoint_css() + sizes
 
-    def files(self) -> list[tuple[str, str | bytes]]:
+    def files(
+        self, charts: set[str] | None = None, known_datasets: Collection[str] = ()
+    ) -> list[tuple[str, str | bytes]]:
         """What the figures link to, by path from the site root: per chart the download image, the
         stand-in image when it is too big for the page, the specs and the CSV; per dataset
-        its download."""
+        its download. `charts`: only these (None: all); `known_datasets`: digests to skip."""
         out: list[tuple[str, str | bytes]] = []
         for chart in self.project.charts.values():
+            if charts is not None and chart.id not in charts:
+                continue
             r = self.project.rendered[chart.id]
             rows, columns = self.table(chart.id)
             names = [c.name for c in columns]
@@ -138,6 +142,8 @@ class Figures:
             )
             out.append((f"{base}.csv", csv))
         for ds in self.project.catalog.datasets.values():
+            if ds.digest in known_datasets:
+                continue
             content = datasets.download_bytes(ds, self.project.settings.root)
             out.append((f"{DATA_DIR}/{datasets.download_name(ds)}", content))
         return out

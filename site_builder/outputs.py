@@ -118,10 +118,19 @@ class Outputs:
             return body
         return _EMBED_SUMMARY.sub(lambda m: m.group(0) + EMBED_NOTE, body, count=1)
 
-    def write(self, site_dir: Path, figure_for: Callable[[str, str], str]) -> None:
-        """Cards, one embed page per chart, the feed and robots.txt, into the built site."""
+    def write(
+        self,
+        site_dir: Path,
+        figure_for: Callable[[str, str], str],
+        only: set[str] | None = None,
+    ) -> None:
+        """Cards, one embed page per chart, the feed and robots.txt, into the built site.
+
+        `only`: in a preview rebuild, the charts whose embed pages change (the feed stays)."""
         self._write_cards(site_dir)
         for chart_id, chart in self.project.charts.items():
+            if only is not None and chart_id not in only:
+                continue
             url = f"{EMBED_DIR}/{chart_id}/"
             story = self.story_of.get(chart_id, "")
             page_title = next((p.title for p in self.pages if p.url == story), self.site_name)
@@ -136,6 +145,8 @@ class Outputs:
                 self.embed_head,
             )
             _write(site_dir / url / "index.html", html.encode())
+        if only is not None:
+            return
         epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
         updated = datetime.fromtimestamp(epoch, UTC)
         entries = [(p.title, p.url, p.summary) for p in self.pages]

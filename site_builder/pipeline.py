@@ -146,10 +146,7 @@ def prepare(settings: Settings) -> Project:
         names,
         problems,
     )
-    if settings.config_file is not None:
-        shown = shown_path(str(settings.config_file), settings.root)
-        for p in nav_problems(settings.nav, settings.docs_dir, settings.config_file, shown):
-            problems.add(p)
+    _check_nav(settings, problems)
     problems.raise_if_any()
     assert catalog is not None
 
@@ -189,6 +186,40 @@ def prepare(settings: Settings) -> Project:
         timings=timings,
         fact_sources={d.id: f"{d.path}:{d.line}" for d in fact_defs},
     )
+
+
+def prepare_rendered(settings: Settings) -> Project:
+    """`prepare` then `render`; or, when no file under data/ and charts/ changed since the
+    last good build, that build's project with the pages read again (snapshot.py)."""
+    from . import snapshot
+
+    clock = time.perf_counter()
+    digest = snapshot.input_digest(settings)
+    found = snapshot.load(settings, digest)
+    if found is None:
+        with snapshot.warnings_logged() as warnings:
+            project = prepare(settings)
+            render(project)
+        snapshot.save(project, digest, warnings)
+        return project
+    project, warnings = found
+    problems = Problems()
+    project.pages = _scan_pages(
+        settings, list(project.charts), list(project.facts), project.catalog.names(), problems
+    )
+    _check_nav(settings, problems)
+    problems.raise_if_any()
+    snapshot.replay(warnings)
+    log.info("charts: 0 rendered, %d from cache (nothing changed)", len(project.rendered))
+    project.timings = {"snapshot": time.perf_counter() - clock}
+    return project
+
+
+def _check_nav(settings: Settings, problems: Problems) -> None:
+    if settings.config_file is not None:
+        shown = shown_path(str(settings.config_file), settings.root)
+        for p in nav_problems(settings.nav, settings.docs_dir, settings.config_file, shown):
+            problems.add(p)
 
 
 def _warn_pale_colours(chart: BuiltChart) -> None:

@@ -16,7 +16,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler, get_relative_url
 
-from . import csp, pipeline, sitedir
+from . import csp, pipeline, reach, sitedir
 from .cache import TextCache
 from .config import SiteBuilderConfig, settings_from
 from .errors import WriterError
@@ -54,11 +54,19 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.pages_started = 0.0
         self.script_hashes: set[str] = set()  # of every inline script in the pages written
         self.policy_pages: list[str] = []  # pages (from the site root) awaiting their policy
+        # serve --dirty: the last project whose pages were all written, and what changed since
+        self.dirty = False
+        self.built: pipeline.Project | None = None
+        self.reached: set[str] | None = None  # pages to write again; None: all of them
+        self.fresh_charts: set[str] | None = None  # charts whose files change; None: all
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        self.dirty = command == "serve" and dirty
         if command == "serve":
             _quiet_rebuild_aborts()
+        if self.dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_no_dirty_warning)
 
     @event_priority(100)  # first: other plugins must see the staging site_dir
     def on_config(self, config: Any) -> Any:
@@ -99,10 +107,13 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             return
         self.pages_written = 0
         try:
-            self.project = pipeline.prepare(self.settings)
-            pipeline.render(self.project)
+            self.project = pipeline.prepare_rendered(self.settings)
         except WriterError as exc:
             raise PluginError(exc.report()) from None
+        if self.dirty and self.built is not None:
+            # A preview rebuild: only the pages and files that a change reaches.
+            self.reached = reach.reached_pages(self.built, self.project)
+            self.fresh_charts = reach.changed_charts(self.built, self.project)
         embed_policy = csp.policy(extra=self.config.csp_extra) if self.config.csp else ""
         self.outputs = Outputs(
             self.project,
@@ -122,6 +133,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def on_files(self, files: Files, *, config: Any) -> Files:
         if not self.config.enabled or self.figures is None:
             return files
+        if self.reached is not None:
+            for page_file in files.documentation_pages():
+                if page_file.src_uri in self.reached:  # its Markdown did not change; its data did
+                    page_file.is_modified = lambda: True  # type: ignore[method-assign]
         css = self.figures.stylesheet((ASSETS / "site-builder.css").read_text(encoding="utf-8"))
         files.append(File.generated(config, CSS_URI, content=css))
         bundle = runtime_bundle(self.settings.cache_dir)
@@ -134,7 +149,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         )
         embed_script = (ASSETS / "embed.js").read_text(encoding="utf-8")
         files.append(File.generated(config, EMBED_SCRIPT, content=embed_script))
-        for path, content in self.figures.files():
+        before = self.built if self.reached is not None else None
+        known = {d.digest for d in before.catalog.datasets.values()} if before else set()
+        # In a preview, only what changed: other files, named by their content, are there already.
+        for path, content in self.figures.files(self.fresh_charts, known):
             files.append(File.generated(config, path, content=content))
         ledger = json.dumps(
             pipeline.claims_ledger(self.figures.project), indent=1, sort_keys=True, default=str
@@ -223,7 +241,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             # MkDocs' own work and our figures: navigation, pages, templates, search index.
             self.project.timings["page"] = clock - self.pages_started
         if self.outputs is not None and self.figures is not None:
-            self.outputs.write(Path(config.site_dir), self.figures.standalone)
+            self.outputs.write(Path(config.site_dir), self.figures.standalone, self.fresh_charts)
             self._write_policies(Path(config.site_dir))
         if self.project is not None:
             p = self.project
@@ -240,6 +258,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 len(p.catalog.datasets),
                 stages,
             )
+        if self.dirty and not (self.warnings and self.warnings.get_counts()):
+            self.built, self.reached, self.fresh_charts = self.project, None, None
         if self.staging is None or self.final_site is None:
             return
         if self.warnings is not None and self.warnings.get_counts():
@@ -276,6 +296,11 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def _placeholder(self, chart_id: str) -> str:
         assert self.figures is not None
         return self.figures.placeholder(chart_id)
+
+
+def _no_dirty_warning(record: logging.LogRecord) -> bool:
+    """MkDocs warns on every dirty build; the preview rebuilds what a change reaches itself."""
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 _SEARCH_DIALOG = re.compile(r'(<div class="md-search"[^>]*role="dialog")(?![^>]*aria-label)')

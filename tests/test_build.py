@@ -288,3 +288,78 @@ def test_render_describes_a_chart_as_its_page_does(mini: Path) -> None:
     # Made from the data, with the columns' titles and units, the same in both.
     assert alone.get_text() == on_page
     assert on_page.startswith("A bar chart of Population (people) by City, ")
+
+
+def test_two_shards_then_assembly_match_one_build(fresh_mini: Path, tmp_path: Path) -> None:
+    # One machine: a whole build.
+    one = fresh_mini
+    assert run_cli(one, "build").returncode == 0
+    # Two machines, each with an empty cache of its own, render half the charts each ...
+    caches = []
+    for index in (1, 2):
+        shard = copy_project(PROJECTS / "basic", tmp_path / f"shard{index}")
+        result = run_cli(shard, "build", "--shard", f"{index}/2")
+        assert result.returncode == 0, result.stderr
+        assert f"shard {index}/2: 1 charts rendered, 0 from cache" in result.stdout
+        assert not (shard / "site").exists()
+        caches.append(shard / ".cache")
+    # ... and the final build, given both caches, renders nothing and gives the same site.
+    final = copy_project(PROJECTS / "basic", tmp_path / "final")
+    for cache in caches:
+        shutil.copytree(cache, final / ".cache", dirs_exist_ok=True)
+    result = run_cli(final, "build")
+    assert result.returncode == 0, result.stderr
+    assert "charts: 0 rendered, 2 from cache" in result.stderr
+    assert tree_digest(final / "site") == tree_digest(one / "site")
+
+
+def test_a_shard_that_is_not_one(mini: Path) -> None:
+    result = run_cli(mini, "build", "--shard", "3/2")
+    assert result.returncode == 2
+    assert "'3/2' is not a share of the charts: give I/N with 1 <= I <= N" in result.stderr
+
+
+def test_prune_cache_keeps_what_the_build_used(fresh_mini: Path) -> None:
+    mini = fresh_mini
+    assert run_cli(mini, "build").returncode == 0
+    charts = mini / ".cache" / "site-builder" / "charts"
+    before = {p.name for p in charts.iterdir()}
+    edit(mini / "data" / "regions.csv", "South,5", "South,6")
+    result = run_cli(mini, "build", "--prune-cache")
+    assert result.returncode == 0, result.stderr
+    assert "charts: 1 rendered, 1 from cache" in result.stderr
+    after = {p.name for p in charts.iterdir()}
+    # The stale chart's render is gone, the one still shown kept, the new one added.
+    kept, gone, added = before & after, before - after, after - before
+    assert kept and gone and added
+    assert len(gone) == len(added)
+    assert "charts: 0 rendered, 2 from cache" in run_cli(mini, "build").stderr
+
+
+HEAVY = (
+    "import sys\n"
+    "from site_builder import pipeline\n"
+    "from site_builder.cli import _settings\n"
+    "project = pipeline.prepare_rendered(_settings('mkdocs.yml'))\n"
+    "print(len(project.rendered), sorted(m for m in ('pandas', 'pyarrow', 'altair', "
+    "'vl_convert', 'frictionless') if m in sys.modules))\n"
+)
+
+
+def test_a_rebuild_with_nothing_changed_imports_nothing_heavy(fresh_mini: Path) -> None:
+    mini = fresh_mini
+    assert run_cli(mini, "build").returncode == 0
+    first = tree_digest(mini / "site")
+    result = run_cli(mini, "build")
+    assert "charts: 0 rendered, 2 from cache (nothing changed)" in result.stderr
+    assert tree_digest(mini / "site") == first
+    out = subprocess.run(
+        [str(BIN / "python"), "-c", HEAVY], cwd=mini, capture_output=True, text=True
+    )
+    assert out.stdout.split("\n")[0] == "2 []", out.stderr
+    # A page edit is read again; a data edit takes the slow path.
+    edit(mini / "data" / "regions.csv", "South,5", "South,6")
+    out = subprocess.run(
+        [str(BIN / "python"), "-c", HEAVY], cwd=mini, capture_output=True, text=True
+    )
+    assert "'pandas'" in out.stdout, out.stderr

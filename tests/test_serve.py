@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import signal
 import socket
 import subprocess
@@ -51,7 +53,7 @@ def served(mini: Path) -> Iterator[tuple[str, Path, Path]]:
         )
     url = f"http://127.0.0.1:{port}/"
     try:
-        wait_for(lambda: "Mini story" in fetch(url), "the first build")
+        wait_for(lambda: "Mini story" in fetch(url), "the first build", timeout=180)
         yield url, mini, log
     finally:
         process.terminate()
@@ -154,3 +156,45 @@ def test_serve_stops_its_render_processes_with_it(fresh_mini: Path, stop: signal
             process.kill()
     wait_for(lambda: not any(_alive(p) for p in children), "the children to end", timeout=10)
     assert "Traceback" not in (fresh_mini.parent / "serve.log").read_text()
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (the render workers), in MB."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+        if stat.parent.name == str(pid) or fields.get("PPid", "").strip() == str(pid):
+            total += int(fields.get("VmRSS", "0 kB").split()[0])
+    return total / 1024
+
+
+def test_a_long_preview_rewrites_only_the_edited_page_and_stays_flat(
+    served: tuple[str, Path, Path],
+) -> None:
+    url, project, log = served
+    pid = int(next(p.name for p in Path("/proc").glob("[0-9]*") if _serves(p, project)))
+    page = project / "content" / "second.md"
+    memory = []
+    for n in range(20):
+        page.write_text(page.read_text() + f"\nSentence {n} of twenty.\n")
+        wait_for(lambda n=n: f"Sentence {n} of twenty." in fetch(url + "second/"), f"edit {n}")
+        memory.append(rss_mb(pid))
+    summaries = re.findall(r"site-builder: (\d+) pages", log.read_text())
+    # The first build wrote every page; each edit rewrote the edited page alone.
+    assert int(summaries[0]) > 1
+    assert summaries[-20:] == ["1"] * 20
+    # Flat: the last rebuilds hold no more memory than the early ones, give or take 30 MB.
+    assert max(memory[10:]) <= max(memory[:5]) + 30, memory
+    assert fetch(url).count("Mini story") >= 1  # the other pages are still served
+
+
+def _serves(proc: Path, project: Path) -> bool:
+    try:
+        cmd = (proc / "cmdline").read_bytes().split(b"\0")
+        return b"serve" in cmd and Path(os.readlink(proc / "cwd")) == project.resolve()
+    except OSError:
+        return False

@@ -1,0 +1,60 @@
+"""Where a change reaches, for the live preview: CSV -> datasets -> charts and facts -> pages.
+
+Comparing the project of the last build with the new one names the pages whose output
+differs besides those whose own Markdown changed (MkDocs sees those by itself)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .pipeline import Project
+
+
+def chart_print(project: Project, chart_id: str) -> tuple[Any, ...]:
+    """Everything a chart's figure is made of: its render, its text, its datasets."""
+    chart = project.charts[chart_id]
+    d = chart.definition
+    return (
+        project.rendered[chart_id].key,
+        d.title,
+        d.subtitle,
+        d.description,
+        tuple(d.notes),
+        tuple(project.sources_of(chart)),
+        tuple(project.catalog.datasets[name].digest for name in chart.datasets),
+    )
+
+
+def changed_charts(old: Project, new: Project) -> set[str]:
+    """Charts that are new or whose figure differs."""
+    return {
+        chart_id
+        for chart_id in new.charts
+        if chart_id not in old.charts or chart_print(old, chart_id) != chart_print(new, chart_id)
+    }
+
+
+def reached_pages(old: Project, new: Project) -> set[str]:
+    """Pages (paths under docs_dir) that show a changed chart, fact or dataset."""
+    charts = changed_charts(old, new)
+    facts = {
+        fact_id
+        for fact_id, fact in new.facts.items()
+        if fact_id not in old.facts or old.facts[fact_id].text != fact.text
+    }
+    old_sets = {name: ds.digest for name, ds in old.catalog.datasets.items()}
+    new_sets = {name: ds.digest for name, ds in new.catalog.datasets.items()}
+    datasets = {
+        name
+        for name in new_sets.keys() | old_sets.keys()
+        if old_sets.get(name) != new_sets.get(name)
+    }
+    pages = set()
+    for path, refs in new.pages.items():
+        if (
+            any(chart_id in charts for chart_id, _ in refs.charts)
+            or any(fact_id in facts for fact_id, _, _ in refs.facts)
+            or any((name in datasets) or (not name and datasets) for name, _ in refs.datasets)
+        ):
+            pages.add(path)
+    return pages
