@@ -33,7 +33,7 @@ def _rows(shares: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
 STAGES = [
     ("Mining, 2023", "RS10", None),
     ("Refining, 2023", "RS03", "RS05"),
-    ("Magnet making, Oct 2025", "RS17", None),
+    ("Magnets, Oct 2025", "RS17", None),
 ]
 PARTS = ["China", "Malaysia", "Rest of the world"]
 PART_COLOURS = [CHINA, "#bf8a26", OTHER]
@@ -81,11 +81,11 @@ def china_share_by_stage(shares):
     stages = [s for s, _, _ in STAGES]
     # The article's figures: a row of text under the bars, attributed, not drawn as bars.
     article = _rows(shares, ["RS01", "RS02"])
-    said = "Refining: the article (RFI)"
+    said = "Refining, per RFI"
     article["Stage"] = said
-    article["Shown as"] = (
+    article["Shown as"] = (  # two lines, so that a phone need not scroll
         f"China over {article.loc[0, 'value_pct']:.0f}%, Malaysia "
-        f"{article.loc[1, 'value_pct']:.0f}%, 'citing the IEA'"
+        f"{article.loc[1, 'value_pct']:.0f}%\n(the article, 'citing the IEA')"
     )
     article = article[["Stage", "row_id", "Shown as"]].iloc[:1]
     y = alt.Y("Stage:N", sort=[*stages, said], title=None, axis=alt.Axis(labelLimit=200))
@@ -118,10 +118,10 @@ def china_share_by_stage(shares):
     )
     quoted = (
         alt.Chart(article)
-        .mark_text(align="left", fontSize=12, fontStyle="italic")
+        .mark_text(align="left", fontSize=12, fontStyle="italic", lineBreak="\n")
         .encode(y=y, x=alt.datum(0), text="Shown as:N")
     )
-    return (bars + labels + quoted).properties(width=260, height=alt.Step(36))
+    return (bars + labels + quoted).properties(width=240, height=alt.Step(36))
 
 
 @chart(
