@@ -114,7 +114,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             # A preview rebuild: only the pages and files that a change reaches.
             self.reached = reach.reached_pages(self.built, self.project)
             self.fresh_charts = reach.changed_charts(self.built, self.project)
-        embed_policy = csp.policy(extra=self.config.csp_extra) if self.config.csp else ""
+        embed_policy = csp.policy(extra=self.config.csp_extra) if self._policy_on() else ""
         self.outputs = Outputs(
             self.project,
             config.site_name,
@@ -220,14 +220,19 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
 
     def _await_policy(self, html: str, dest: str) -> str:
         """Note the page's inline scripts; its policy goes in once all pages are written."""
-        if not self.config.csp:
+        if not self._policy_on():
             return html
         self.script_hashes |= csp.inline_script_hashes(html)
         self.policy_pages.append(dest)
         return csp.with_marker(html)
 
+    def _policy_on(self) -> bool:
+        """The pages' script policy: not in the preview, whose server adds its own inline
+        reload script to every page (a new one per request, so it has no fixed hash)."""
+        return bool(self.config.csp) and self.command != "serve"
+
     def _write_policies(self, site_dir: Path) -> None:
-        if self.config.csp:
+        if self._policy_on():
             csp.write_policies(
                 site_dir, self.policy_pages, self.script_hashes, self.config.csp_extra, EMBED_DIR
             )

@@ -11,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import BIN
@@ -198,3 +199,26 @@ def _serves(proc: Path, project: Path) -> bool:
         return b"serve" in cmd and Path(os.readlink(proc / "cwd")) == project.resolve()
     except OSError:
         return False
+
+
+def test_an_open_tab_reloads_with_the_edit(served: tuple[str, Path, Path], browser: Any) -> None:
+    """The preview's reload script runs: the page's script policy, written for the published
+    site, must not block it (it is new on every request, so it can have no hash)."""
+    url, project, _ = served
+    tab = browser.new_page()
+    refused: list[str] = []
+    tab.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
+    tab.goto(url)
+    marker = "A sentence the open tab shows after its reload."
+    page = project / "content" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
+
+    def shown() -> bool:
+        try:
+            return marker in tab.inner_text("body")
+        except Exception:  # the tab is between two pages
+            return False
+
+    wait_for(shown, "the open tab to reload", timeout=120)
+    assert refused == []
+    tab.close()
