@@ -275,6 +275,11 @@ STEPS = ["At summit", "Signed 12 Dec", "By 14 Jan"]
 HEADINGS = {"At summit": ["At the", "summit"], "Signed 12 Dec": ["Signed", "12 Dec"],
             "By 14 Jan": ["By", "14 Jan"]}  # fmt: skip
 HEADING_EXPR = " : ".join(f"datum.label == '{k}' ? {v}" for k, v in HEADINGS.items()) + " : ''"
+# One view, in rows: each country's name over its contribution on the left, then a column per
+# step. 258 px in all, so that a 320 px phone's 288 px column shows it whole, unscaled.
+NAMES_WIDTH = 132  # the longest contribution ("Chip manufacturing hub") at 11 px, and a gap
+STEP_WIDTH = 42  # a two-line heading at 11 px
+ROW_HEIGHT = 34  # two lines of text
 
 
 @chart(
@@ -286,8 +291,8 @@ HEADING_EXPR = " : ".join(f"datum.label == '{k}' ? {v}" for k, v in HEADINGS.ite
         "A grid of the eight countries the article names as alliance members. All eight "
         "attended the 12 December 2025 summit. Japan, South Korea, Singapore, the United "
         "Kingdom, Israel and Australia signed the declaration that day; the United Arab Emirates "
-        "signed on 14 January 2026; the Netherlands had not signed by then. A text column gives "
-        "each country's main contribution: photoresist (Japan), high-bandwidth memory (South "
+        "signed on 14 January 2026; the Netherlands had not signed by then. Under each name, "
+        "the country's main contribution: photoresist (Japan), high-bandwidth memory (South "
         "Korea), chip manufacturing (Singapore), lithography (Netherlands), chip design (United "
         "Kingdom), chip research (Israel), AI compute and capital (UAE) and rare earths "
         "(Australia)."
@@ -313,60 +318,57 @@ def alliance_members(members):
     order = list(
         named.sort_values(["signed_declaration_dec12", "Label"], ascending=[False, True])["Label"]
     )
-    y = alt.Y("Label:N", sort=order, title=None, axis=alt.Axis(ticks=False, domain=False))
-    grid = (
-        alt.Chart(long)
-        .mark_point(size=150, strokeWidth=2, shape="circle", opacity=1)
-        .encode(
-            y=y,
-            x=alt.X(
-                "Step:N",
-                sort=STEPS,
-                title=None,
-                axis=alt.Axis(
-                    orient="top",
-                    labelAngle=0,
-                    labelExpr=HEADING_EXPR,
-                    labelBaseline="bottom",
-                    labelPadding=20,  # two-line headings grow downwards: lift them off the grid
-                    labelFontSize=11,
-                    domain=False,
-                    ticks=False,
-                ),
-            ),
-            color=alt.Color(
-                "Answer:N", scale=alt.Scale(domain=["yes", "no"], range=[ALLY, OTHER]), legend=None
-            ),
-            # Hollow for "no", so the grid reads without colour too.
-            fill=alt.Fill(
-                "Answer:N",
-                scale=alt.Scale(domain=["yes", "no"], range=[ALLY, "transparent"]),
-                legend=None,
-            ),
-            tooltip=[
-                alt.Tooltip("country:N", title="Country"),
-                alt.Tooltip("Step:N", title="Step"),
-                alt.Tooltip("Answer:N", title="Yes or no"),
-                alt.Tooltip("Signed:N", title="Signed"),
-                alt.Tooltip("Contribution:N", title="Contribution"),
-                alt.Tooltip("role_source_name:N", title="Source of the role"),
-            ],
-        )
-        # Narrow columns and 11 px text, so that the grid and its text fit a 320 px phone.
-        .properties(width=alt.Step(42), height=alt.Step(26))
+    tooltip = [
+        alt.Tooltip("country:N", title="Country"),
+        alt.Tooltip("Step:N", title="Step"),
+        alt.Tooltip("Answer:N", title="Yes or no"),
+        alt.Tooltip("Signed:N", title="Signed"),
+        alt.Tooltip("Contribution:N", title="Contribution"),
+        alt.Tooltip("role_source_name:N", title="Source of the role"),
+    ]
+    base = alt.Chart(long).encode(
+        y=alt.Y("Label:N", sort=order, title=None, axis=None),
     )
-    roles = named[["Label", "Contribution"]]
-    text = (
-        alt.Chart(roles)
-        .mark_text(align="left", fontSize=11)
-        .encode(y=alt.Y("Label:N", sort=order, axis=None), x=alt.value(0), text="Contribution:N")
-        .properties(
-            width=118,
-            height=alt.Step(26),
-            title=alt.TitleParams("Contribution", fontSize=11, fontWeight="normal", anchor="start"),
-        )
+    dots = base.mark_point(size=150, strokeWidth=2, shape="circle", opacity=1).encode(
+        x=alt.X(
+            "Step:N",
+            sort=STEPS,
+            title=None,
+            # The steps' columns sit right of the names, which take the view's left part.
+            scale=alt.Scale(range=[NAMES_WIDTH, NAMES_WIDTH + STEP_WIDTH * len(STEPS)]),
+            axis=alt.Axis(
+                orient="top",
+                labelAngle=0,
+                labelExpr=HEADING_EXPR,
+                labelBaseline="bottom",
+                labelPadding=20,  # two-line headings grow downwards: lift them off the grid
+                labelFontSize=11,
+                domain=False,
+                ticks=False,
+            ),
+        ),
+        color=alt.Color(
+            "Answer:N", scale=alt.Scale(domain=["yes", "no"], range=[ALLY, OTHER]), legend=None
+        ),
+        # Hollow for "no", so the grid reads without colour too.
+        fill=alt.Fill(
+            "Answer:N",
+            scale=alt.Scale(domain=["yes", "no"], range=[ALLY, "transparent"]),
+            legend=None,
+        ),
+        tooltip=tooltip,
     )
-    return alt.hconcat(grid, text, spacing=8)
+    # Each name once (the long table has a row per step): the name, and its contribution under it.
+    once = base.transform_filter(alt.datum.Step == STEPS[0])
+    names = once.mark_text(align="left", fontSize=12, fontWeight="bold", dy=-7).encode(
+        x=alt.value(0), text="Label:N", tooltip=tooltip[:1] + tooltip[3:]
+    )
+    roles = once.mark_text(align="left", fontSize=11, dy=8).encode(
+        x=alt.value(0), text="Contribution:N", tooltip=tooltip[:1] + tooltip[3:]
+    )
+    return alt.layer(names, roles, dots).properties(
+        width=NAMES_WIDTH + STEP_WIDTH * len(STEPS), height=alt.Step(ROW_HEIGHT)
+    )
 
 
 @fact("alliance-named-count", data="alliance_members", format="{value}")

@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, run_cli
 from helpers import edit, report
 
-from site_builder.variants import NARROW_ABOVE, narrow_spec
+from site_builder.variants import NARROW_ABOVE, PHONE_COLUMN, narrow_spec, svg_width
 
 LAND = "#dcdcdc"  # charts/_palette.py: countries outside the story
 
@@ -139,6 +139,23 @@ def test_map_shows_every_member_and_when_it_signed(site: Path) -> None:
     assert rows["United Arab Emirates"]["Signed"] == "14 Jan 2026"
     assert rows["Netherlands"]["Declaration"] == "Not signed by 14 Jan 2026"
     assert rows["Japan"]["Declaration"] == "Signed 12 Dec 2025"
+
+
+def test_members_grid_fits_the_smallest_phone_unscaled(site: Path) -> None:
+    """The grid of members is drawn whole in a 320 px phone's column without being scaled (so
+    its 11 px text stays 11 px): each country's name over its contribution, then the steps."""
+    fig = page(site, "alliance/index.html").select_one("#alliance-members")
+    svg = fig.select_one("svg.sb-static--wide")
+    assert svg_width(str(svg)) <= PHONE_COLUMN
+    assert fig.select_one("svg.sb-static--narrow") is None  # one layout serves every width
+    texts = [t for t in svg.select("text") if t.get_text().strip()]
+    assert min(float(t["font-size"].removesuffix("px")) for t in texts) >= 11
+    shown = [t.get_text() for t in texts]
+    for row in table_rows(fig):
+        assert row["Contribution"] in shown, row
+    with (ROOT / "data" / "alliance_members.csv").open(encoding="utf-8", newline="") as f:
+        named = [r["country"] for r in csv.DictReader(f) if r["in_article_list"] == "TRUE"]
+    assert {r["Country"] for r in table_rows(fig)} == set(named)
 
 
 def test_tables_keep_the_chart_order_and_the_chart_formats(site: Path) -> None:
