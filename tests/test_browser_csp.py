@@ -19,9 +19,11 @@ from typing import Any, ClassVar
 import pytest
 from bs4 import BeautifulSoup
 from conftest import copy_project, copy_story, run_cli
-from test_browser import AXE, QuietHandler, Watch, scroll_all, serve
+from helpers import AXE, CORPUS, QuietHandler, Watch, require_browser, scroll_all, serve
 
 from site_builder import csp
+
+require_browser()
 
 # Every violation, as the page reports it: directive, what was blocked, where.
 RECORD = """
@@ -298,7 +300,6 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory, render_cache: Path) -
     """The hostile project (markup, script, event handlers and script URLs in every data
     column and in titles, notes, descriptions and sources), served with its policies."""
     from conftest import PROJECTS, share_cache
-    from test_corpus import CORPUS
 
     project = copy_project(PROJECTS / "hostile", tmp_path_factory.mktemp("hostile") / "p")
     share_cache(project, render_cache)
