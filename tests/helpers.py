@@ -345,3 +345,19 @@ def scroll_all(page: Any, state: str = "interactive") -> list[str | None]:
             timeout=15000,
         )
     return [charts.nth(i).get_attribute("data-sb-state") for i in range(charts.count())]
+
+
+# Observers are notified in the order they were made, in one task: when a new one reports the
+# element in view, the page's own observer has already been told.
+_SEEN_IN_VIEW = """el => new Promise(resolve => {
+  const seen = new IntersectionObserver(entries => {
+    if (entries.some(e => e.isIntersecting)) { seen.disconnect(); resolve(true); }
+  });
+  seen.observe(el);
+})"""
+
+
+def scroll_until_seen(locator: Any) -> None:
+    """Scroll the element into view and return once the page's observers have seen it there."""
+    locator.scroll_into_view_if_needed()
+    locator.evaluate(_SEEN_IN_VIEW)

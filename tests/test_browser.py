@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from conftest import copy_story, run_cli
-from helpers import AXE, QuietHandler, open_page, require_browser, scroll_all
+from helpers import AXE, QuietHandler, open_page, require_browser, scroll_all, scroll_until_seen
 
 require_browser()
 
@@ -90,9 +90,12 @@ def test_runtime_runs_when_the_reader_reaches_for_a_chart(
     top = first.evaluate("el => el.getBoundingClientRect().top")
     assert top > 300 + 100, "the first chart must start below the fold for this test"
     page.wait_for_load_state("load")
-    page.wait_for_timeout(500)
-    first.scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
+    # The browser was idle: the runtime's file is being fetched, and must still not run.
+    page.wait_for_selector("link[rel=prefetch]", state="attached")
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource').some(e => e.name.includes('/vega.'))"
+    )
+    scroll_until_seen(first)
     # In view but not reached for: static, and the runtime has not run.
     assert first.get_attribute("data-sb-state") is None
     assert not page.evaluate(RUNTIME_RAN)
@@ -120,8 +123,7 @@ def test_keyboard_focus_in_a_figure_brings_its_chart_to_life(
     base, _ = site
     page, _ = open_page(browser, base, base)
     first = page.locator(".sb-figure__chart").first
-    first.scroll_into_view_if_needed()
-    page.wait_for_timeout(300)
+    scroll_until_seen(first)
     assert first.get_attribute("data-sb-state") is None
     page.locator("figure.sb-figure .sb-figure__downloads a").first.focus()
     page.wait_for_function("el => el.dataset.sbState === 'interactive'", arg=first.element_handle())
