@@ -103,8 +103,8 @@ def tree_digest(folder: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Headless Chromium, one per test module (the browser modules skip without it)."""
+    from helpers import ARGS, CHROMIUM
     from playwright.sync_api import sync_playwright
-    from test_browser import ARGS, CHROMIUM
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)

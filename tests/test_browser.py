@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -17,49 +16,10 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, copy_story, run_cli
+from conftest import copy_story, run_cli
+from helpers import AXE, QuietHandler, open_page, require_browser, scroll_all, scroll_until_seen
 
-CHROMIUM = next(
-    (
-        p
-        for p in ("/usr/lib/chromium/chromium", shutil.which("chromium"))
-        if p and os.path.exists(p)
-    ),
-    None,
-)
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-if CHROMIUM is None or not AXE.is_file():
-    missing = "chromium (apt-get install chromium)" if CHROMIUM is None else "axe-core (npm ci)"
-    if os.environ.get("CI"):
-        pytest.fail(f"CI needs {missing} for the browser tests", pytrace=False)
-    pytest.skip(f"{missing} is not installed; CI runs these tests", allow_module_level=True)
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def serve(
-    folder: Path, handler: type[QuietHandler] = QuietHandler
-) -> tuple[str, http.server.ThreadingHTTPServer]:
-    """`folder` served on 127.0.0.1 from a thread: its address, and the server to shut down."""
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(folder))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/", server
+require_browser()
 
 
 @pytest.fixture(scope="module")
@@ -97,57 +57,6 @@ def site(
     server.shutdown()
 
 
-class Watch:
-    """Console errors, page errors and requests that leave the site, for one page."""
-
-    def __init__(self, page: Any, base: str):
-        self.errors: list[str] = []
-        self.outside: list[str] = []
-        self.requests: list[str] = []
-        page.on("console", self._console)
-        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
-        page.on("request", self._request)
-        page.on("response", self._response)
-        self.base = base
-
-    def _console(self, message: Any) -> None:
-        # Failed loads are reported with their URL by _response; the console line has none.
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            self.errors.append(message.text)
-
-    def _response(self, response: Any) -> None:
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
-            self.errors.append(f"HTTP {response.status}: {response.url}")
-
-    def _request(self, request: Any) -> None:
-        self.requests.append(request.url)
-        if not request.url.startswith(self.base) and not request.url.startswith("data:"):
-            self.outside.append(request.url)
-
-
-def open_page(browser: Any, url: str, base: str, **options: Any) -> tuple[Any, Watch]:
-    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
-    page = context.new_page()
-    watch = Watch(page, base)
-    page.goto(url)
-    return page, watch
-
-
-def scroll_all(page: Any, state: str = "interactive") -> list[str | None]:
-    """Bring each chart into view, reach for it (the pointer over its corner, off its marks)
-    and wait for it to settle; the states it ends in."""
-    charts = page.locator(".sb-figure__chart")
-    for i in range(charts.count()):
-        charts.nth(i).scroll_into_view_if_needed()
-        charts.nth(i).hover(position={"x": 1, "y": 1})
-        page.wait_for_function(
-            "el => el.dataset.sbState === 'interactive' || el.dataset.sbState === 'static'",
-            arg=charts.nth(i).element_handle(),
-            timeout=15000,
-        )
-    return [charts.nth(i).get_attribute("data-sb-state") for i in range(charts.count())]
-
-
 def test_charts_visible_without_javascript(site: tuple[str, list[str]], browser: Any) -> None:
     base, pages = site
     seen = 0
@@ -181,9 +90,12 @@ def test_runtime_runs_when_the_reader_reaches_for_a_chart(
     top = first.evaluate("el => el.getBoundingClientRect().top")
     assert top > 300 + 100, "the first chart must start below the fold for this test"
     page.wait_for_load_state("load")
-    page.wait_for_timeout(500)
-    first.scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
+    # The browser was idle: the runtime's file is being fetched, and must still not run.
+    page.wait_for_selector("link[rel=prefetch]", state="attached")
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource').some(e => e.name.includes('/vega.'))"
+    )
+    scroll_until_seen(first)
     # In view but not reached for: static, and the runtime has not run.
     assert first.get_attribute("data-sb-state") is None
     assert not page.evaluate(RUNTIME_RAN)
@@ -211,8 +123,7 @@ def test_keyboard_focus_in_a_figure_brings_its_chart_to_life(
     base, _ = site
     page, _ = open_page(browser, base, base)
     first = page.locator(".sb-figure__chart").first
-    first.scroll_into_view_if_needed()
-    page.wait_for_timeout(300)
+    scroll_until_seen(first)
     assert first.get_attribute("data-sb-state") is None
     page.locator("figure.sb-figure .sb-figure__downloads a").first.focus()
     page.wait_for_function("el => el.dataset.sbState === 'interactive'", arg=first.element_handle())

@@ -14,13 +14,23 @@ from typing import Any
 
 import pytest
 from conftest import run_cli
-from test_browser import AXE, open_page, scroll_all, serve
-from test_dense import dense_project
-from test_render import BARS, built, vega_bars_body
+from helpers import (
+    AXE,
+    BARS,
+    built,
+    dense_project,
+    open_page,
+    require_browser,
+    scroll_all,
+    serve,
+    vega_bars_body,
+)
 
 from site_builder.figure import caption_html, figure_html
 from site_builder.render import render_charts
 from site_builder.runtime import runtime_bundle
+
+require_browser()
 
 PAGE = "dense/"
 ASSETS = Path(__file__).parent.parent / "site_builder" / "assets"

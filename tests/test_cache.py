@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import edit, prepare
-from test_catalog import write_package
+from helpers import edit, prepare, write_package
 
 from site_builder import cache, catalog, pipeline
 from site_builder.cache import SpecCache, TableCache, TextCache

@@ -5,38 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
-from helpers import edit, report
+from helpers import edit, report, write_package
 
 from site_builder.catalog import load_catalog
 from site_builder.errors import DataError
-
-SCHEMA = {
-    "primaryKey": ["country", "year"],
-    "fields": [
-        {"name": "country", "type": "string"},
-        {"name": "year", "type": "integer"},
-        {"name": "value", "type": "number", "constraints": {"maximum": 100}},
-    ],
-}
-
-
-def write_package(root: Path, csv_text: str, **resource_overrides: object) -> Path:
-    data = root / "data"
-    data.mkdir(parents=True, exist_ok=True)
-    (data / "t.csv").write_text(csv_text, encoding="utf-8")
-    resource = {
-        "name": "t",
-        "path": "t.csv",
-        "title": "T",
-        "description": "A test table.",
-        "sources": [{"title": "Example", "path": "https://example.org"}],
-        "licenses": [{"name": "CC0-1.0"}],
-        "schema": SCHEMA,
-        **resource_overrides,
-    }
-    (data / "datapackage.yaml").write_text(yaml.safe_dump({"resources": [resource]}))
-    return data
 
 
 def problems(tmp_path: Path, csv_text: str, **overrides: object) -> list[str]:

@@ -10,56 +10,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 from conftest import PROJECTS, copy_project, run_cli, tree_digest
-from helpers import edit, prepare, report
+from helpers import CASES, CORPUS, DATA_CASES, edit, load_case, prepare, report
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_builder.catalog import load_catalog
 from site_builder.descriptor import Limits
 from site_builder.errors import DataError
-
-CORPUS = Path(__file__).parent / "corpus"
-CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
-DEFAULT_FIELDS = [{"name": "country", "type": "string"}, {"name": "value", "type": "number"}]
-
-
-def load_case(
-    tmp_path: Path, case: dict[str, Any], source: Path | None = None, limits: Limits | None = None
-) -> Any:
-    """Load one corpus file as the only resource of a data package."""
-    data = tmp_path / "data"
-    data.mkdir(exist_ok=True)
-    if source is None:
-        shutil.copy(CORPUS / case["file"], data / case["file"])
-    schema: dict[str, Any] = {"fields": case.get("fields", DEFAULT_FIELDS)}
-    for key in ("primaryKey", "missingValues"):
-        if key in case:
-            schema[key] = case[key]
-    resource = {
-        "name": "t",
-        "path": case["file"],
-        "title": "T",
-        "description": "A corpus case.",
-        "sources": [{"title": "Corpus", "path": "https://example.org"}],
-        "licenses": [{"name": "CC0-1.0"}],
-        "schema": schema,
-        **case.get("resource", {}),
-    }
-    (data / "datapackage.yaml").write_text(
-        yaml.safe_dump({"resources": [resource]}, allow_unicode=True), encoding="utf-8"
-    )
-    return load_catalog(data, tmp_path, limits=limits)
 
 
 def same(a: Any, b: Any) -> bool:
     missing = a is None or (isinstance(a, float) and math.isnan(a))
     return missing if b is None else a == b
-
-
-DATA_CASES = [c for c in CASES if "kind" not in c]
 
 
 @pytest.mark.parametrize("case", DATA_CASES, ids=[str(c["id"]) for c in DATA_CASES])

@@ -5,62 +5,17 @@ from __future__ import annotations
 
 import base64
 import io
-import random
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import PROJECTS, copy_project, run_cli
+from conftest import run_cli
+from helpers import POINTS, dense_project
 from PIL import Image
 
 from site_builder.images import SVG_BUDGET
-
-POINTS = 2000
-CHART = """
-import altair as alt
-
-from site_builder import chart
-
-
-@chart(
-    "dense-scatter",
-    data="points",
-    title="Two thousand points & <one> title",
-    subtitle="Every point drawn",
-    description="A cloud of 2,000 points around the middle.",
-)
-def dense_scatter(points):
-    return alt.Chart(points).mark_circle().encode(x="x:Q", y="y:Q", tooltip=["x", "y"])
-"""
-RESOURCE = """
-  - name: points
-    path: points.csv
-    title: Points
-    description: Random points.
-    sources:
-      - {title: Generator, path: "https://example.org/points"}
-    schema:
-      fields:
-        - {name: x, type: number}
-        - {name: y, type: number}
-"""
-
-
-def dense_project(dest: Path) -> Path:
-    """The `basic` mini project with a page holding a 2,000-point scatter."""
-    project = copy_project(PROJECTS / "basic", dest)
-    rng = random.Random(7)
-    rows = [f"{rng.gauss(0, 1):.4f},{rng.gauss(0, 1):.4f}" for _ in range(POINTS)]
-    (project / "data" / "points.csv").write_text("x,y\n" + "\n".join(rows) + "\n")
-    with (project / "data" / "datapackage.yaml").open("a") as package:
-        package.write(RESOURCE)
-    (project / "charts" / "dense.py").write_text(CHART)
-    (project / "content" / "dense.md").write_text(
-        "# Dense\n\nA scatter too heavy to inline.\n\n/// chart | dense-scatter\n///\n"
-    )
-    return project
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from conftest import PROJECTS, ROOT
-from test_corpus import DATA_CASES, load_case
+from helpers import DATA_CASES, load_case
 
 from site_builder import catalog
 from site_builder.csvcheck import RawCheck

@@ -19,9 +19,11 @@ from typing import Any
 
 import pytest
 from conftest import PROJECTS, copy_project, copy_story, run_cli, share_cache
+from helpers import require_browser, scroll_all, serve
 from PIL import Image
 from reader import RECORD_SHIFTS, figures, reset_shifts, shifts
-from test_browser import ARGS, CHROMIUM, scroll_all, serve  # noqa: F401 (skips)
+
+require_browser()
 
 STORY_PAGES = ["", "rare-earths/", "alliance/", "chips/", "timeline/", "claims/"]
 STATES = ("no-js", "before", "live", "blocked")

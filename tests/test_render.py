@@ -14,15 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
-from helpers import edit, prepare
+from helpers import BARS, built, edit, prepare, vega_bars_body
 
-from site_builder.building import BuiltChart
-from site_builder.charts import ChartDef
 from site_builder.errors import RenderError
-from site_builder.figure import FigureLinks, body_html
 from site_builder.images import SVG_BUDGET, over_budget
 from site_builder.render import (
-    Rendered,
     RenderOutcome,
     _dumps,
     image_caption,
@@ -33,64 +29,6 @@ from site_builder.render import (
 )
 from site_builder.textfit import wrap_text
 from site_builder.variants import NARROW_ABOVE, svg_height, svg_width
-
-# A few bars, written by hand in Vega (as VegaFusion hands them over: theme applied).
-BARS: dict[str, Any] = {
-    "$schema": "https://vega.github.io/schema/vega/v6.json",
-    "width": 200,
-    "height": 120,
-    "padding": 4,
-    "background": "transparent",
-    "data": [
-        {
-            "name": "table",
-            "values": [
-                {"name": "North", "value": 28},
-                {"name": "South", "value": 55},
-                {"name": "East <b>", "value": 43},
-            ],
-        }
-    ],
-    "scales": [
-        {
-            "name": "x",
-            "type": "band",
-            "domain": {"data": "table", "field": "name"},
-            "range": "width",
-            "padding": 0.1,
-        },
-        {
-            "name": "y",
-            "type": "linear",
-            "domain": {"data": "table", "field": "value"},
-            "range": "height",
-            "nice": True,
-        },
-    ],
-    "axes": [{"orient": "bottom", "scale": "x"}, {"orient": "left", "scale": "y"}],
-    "marks": [
-        {
-            "type": "rect",
-            "from": {"data": "table"},
-            "encode": {
-                "enter": {
-                    "x": {"scale": "x", "field": "name"},
-                    "width": {"scale": "x", "band": 1},
-                    "y": {"scale": "y", "field": "value"},
-                    "y2": {"scale": "y", "value": 0},
-                    "fill": {"value": "#4c78a8"},
-                }
-            },
-        }
-    ],
-}
-
-
-def built(chart_id: str, spec: dict[str, Any], title: str = "A title") -> BuiltChart:
-    definition = ChartDef(
-        chart_id, func=lambda: None, data=[], title=title, path="charts/t.py", line=3
-    )
-    return BuiltChart(definition=definition, spec=spec, datasets=[])
 
 
 def dense_scatter(points: int, width: int = 300) -> dict[str, Any]:
@@ -301,20 +239,6 @@ def test_vega_render_error_names_the_chart(tmp_path: Path) -> None:
     with pytest.raises(RenderError) as info:
         render_charts([built("vega-bars", broken)], tmp_path / "cache", workers=1)
     assert str(info.value).startswith("charts/t.py:3: chart 'vega-bars' could not be rendered: ")
-
-
-def vega_bars_body(result: Rendered, stem: str = "b") -> str:
-    """The figure body of the hand-written Vega bar chart."""
-    links = FigureLinks(image=f"{stem}.svg", csv=f"{stem}.csv", spec=f"{stem}.vg.json")
-    return body_html(
-        "vega-bars",
-        "Bars in Vega",
-        "Three bars.",
-        (result.svg, result.narrow_svg),
-        [],
-        [],
-        links,
-    )
 
 
 def test_vega_chart_in_a_figure(tmp_path: Path) -> None:

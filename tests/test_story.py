@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 import vl_convert as vlc
 import yaml
 from bs4 import BeautifulSoup
-from conftest import ROOT, run_cli
+from conftest import ROOT, copy_story, run_cli
 from helpers import edit, report
 
 from site_builder.variants import NARROW_ABOVE, PHONE_COLUMN, narrow_spec, svg_width
@@ -52,12 +51,9 @@ TITLE_FACTS = {
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The story built once for this module (building takes seconds)."""
-    project = tmp_path_factory.mktemp("story-site")
-    for name in ("content", "data", "charts"):
-        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+def site(tmp_path_factory: pytest.TempPathFactory, render_cache: Path) -> Path:
+    """The story built once for this module, with the session's render cache."""
+    project = copy_story(tmp_path_factory.mktemp("story-site") / "story", render_cache)
     result = run_cli(project, "build")
     assert result.returncode == 0, result.stderr
     return project / "site"
