@@ -80,9 +80,9 @@ RUNTIME_RAN = "() => typeof window.vega !== 'undefined'"
 def test_runtime_runs_when_the_reader_reaches_for_a_chart(
     site: tuple[str, list[str]], browser: Any
 ) -> None:
-    """The page loads without running the Vega runtime, even with a chart in view (it is only
-    fetched, when the browser is idle); the pointer over a chart runs it, and from then on
-    every chart that comes into view goes live by itself."""
+    """The page loads without fetching the Vega runtime while no chart is near the view; once
+    one is, the runtime is fetched (when the browser is idle) but not run; the pointer over a
+    chart runs it, and from then on every chart that comes into view goes live by itself."""
     base, _ = site
     page, watch = open_page(browser, base, base, viewport={"width": 1280, "height": 300})
     charts = page.locator(".sb-figure__chart")
@@ -90,12 +90,17 @@ def test_runtime_runs_when_the_reader_reaches_for_a_chart(
     top = first.evaluate("el => el.getBoundingClientRect().top")
     assert top > 300 + 100, "the first chart must start below the fold for this test"
     page.wait_for_load_state("load")
-    # The browser was idle: the runtime's file is being fetched, and must still not run.
+    # Two idle periods of the browser pass: still nothing fetched, no chart being near.
+    for _ in range(2):
+        page.evaluate("() => new Promise(done => requestIdleCallback(done, {timeout: 3000}))")
+    assert page.locator("link[rel=prefetch]").count() == 0
+    assert not [u for u in watch.requests if "/vega." in u]
+    scroll_until_seen(first)
+    # A chart is near: the runtime's file is fetched, and must still not run.
     page.wait_for_selector("link[rel=prefetch]", state="attached")
     page.wait_for_function(
         "() => performance.getEntriesByType('resource').some(e => e.name.includes('/vega.'))"
     )
-    scroll_until_seen(first)
     # In view but not reached for: static, and the runtime has not run.
     assert first.get_attribute("data-sb-state") is None
     assert not page.evaluate(RUNTIME_RAN)

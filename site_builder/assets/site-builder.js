@@ -183,14 +183,16 @@
               if (entry.isIntersecting && at < 0) inView.push(holder);
               else if (!entry.isIntersecting && at >= 0) inView.splice(at, 1);
             });
+            if (inView.length) whenIdle(); // a chart is near: its runtime may soon be wanted
             if (wanted) goLive();
           },
           { rootMargin: "100px 0px" }
         )
       : null;
 
-  // The runtime's file is fetched (not run) when the browser has nothing else to do, so that
-  // reaching for a chart waits for its script to run, not for the network.
+  // The runtime's file is fetched (not run) once a chart comes near the view and the browser
+  // has nothing else to do: reaching for a chart then waits for its script to run, not for
+  // the network, and a reader who never scrolls to a chart never downloads it.
   var prefetched = false;
   function prefetch() {
     if (prefetched || !document.querySelector(".sb-figure__chart[data-sb-spec]")) return;
@@ -206,8 +208,6 @@
   function whenIdle() {
     idle(prefetch, { timeout: 5000 });
   }
-  if (document.readyState === "complete") whenIdle();
-  else window.addEventListener("load", whenIdle);
 
   function watch() {
     var charts = document.querySelectorAll(".sb-figure__chart[data-sb-spec]:not([data-sb-state])");
