@@ -6,8 +6,8 @@ Measures two pages: the sample story's home page, and page000 of a synthetic pro
 Per page:
 
 - weight, decoded and gzip (each response body gzipped here, level 6), by kind (html, css,
-  js, other), before any chart is in view (first load, no scrolling; this includes the Vega
-  runtime that site-builder.js fetches, without running it, once the browser is idle) and
+  js, other), before any chart is in view (first load, no scrolling; site-builder.js fetches
+  the Vega runtime, without running it, only once a chart comes near the view) and
   after every chart has become interactive (each figure scrolled into view and the pointer
   put over it, until site-builder.js marks it data-sb-state="interactive");
 - first contentful paint, DOMContentLoaded and the time every chart is visible (the last
