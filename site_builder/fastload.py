@@ -125,7 +125,9 @@ def typed_frame(res: dict[str, Any], raw: RawCheck) -> pd.DataFrame | None:
         try:
             column = _typed(cells[f["name"]], empty[f["name"]], f)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            return None  # e.g. a number Arrow cannot read, a pattern it cannot run
+            # e.g. a number Arrow cannot read, a pattern it cannot run: not a stub; None sends
+            # the table to the checked path (Frictionless), which reads it or names the cell
+            return None
         if column is None:
             return None
         columns[f["name"]] = column

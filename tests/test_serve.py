@@ -41,18 +41,23 @@ def wait_for(check: Callable[[], bool], what: str, timeout: float = 60) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-@pytest.fixture
-def served(mini: Path) -> Iterator[tuple[str, Path, Path]]:
+def start_serve(project: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """`site-builder serve` on a free port, its output in serve.log beside the project."""
     port = free_port()
-    log = mini.parent / "serve.log"
-    with open(log, "w") as out:
+    with open(project.parent / "serve.log", "w") as out:
         process = subprocess.Popen(
             [str(BIN / "site-builder"), "serve", "-a", f"127.0.0.1:{port}"],
-            cwd=mini,
+            cwd=project,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    url = f"http://127.0.0.1:{port}/"
+    return process, f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture
+def served(mini: Path) -> Iterator[tuple[str, Path, Path]]:
+    process, url = start_serve(mini)
+    log = mini.parent / "serve.log"
     try:
         wait_for(lambda: "Mini story" in fetch(url), "the first build", timeout=180)
         yield url, mini, log
@@ -93,17 +98,10 @@ def test_a_disabled_plugin_serves_plain_mkdocs(mini: Path) -> None:
     config.write_text(
         config.read_text().replace("  - site-builder", "  - site-builder:\n      enabled: false")
     )
-    port = free_port()
-    with open(mini.parent / "serve.log", "w") as out:
-        process = subprocess.Popen(
-            [str(BIN / "site-builder"), "serve", "-a", f"127.0.0.1:{port}"],
-            cwd=mini,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    process, url = start_serve(mini)
     try:
-        wait_for(lambda: "Mini story" in fetch(f"http://127.0.0.1:{port}/"), "the first build")
-        assert "sb-figure" not in fetch(f"http://127.0.0.1:{port}/")  # no figures: plain MkDocs
+        wait_for(lambda: "Mini story" in fetch(url), "the first build")
+        assert "sb-figure" not in fetch(url)  # no figures: plain MkDocs
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -138,16 +136,9 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_serve_stops_its_render_processes_with_it(fresh_mini: Path, stop: signal.Signals) -> None:
-    port = free_port()
-    with open(fresh_mini.parent / "serve.log", "w") as out:
-        process = subprocess.Popen(
-            [str(BIN / "site-builder"), "serve", "-a", f"127.0.0.1:{port}"],
-            cwd=fresh_mini,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    process, url = start_serve(fresh_mini)
     try:
-        wait_for(lambda: "Mini story" in fetch(f"http://127.0.0.1:{port}/"), "the first build")
+        wait_for(lambda: "Mini story" in fetch(url), "the first build")
         children = _descendants(process.pid)
         assert len(children) >= 2  # the charts were rendered in worker processes
         process.send_signal(stop)
