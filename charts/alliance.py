@@ -195,8 +195,9 @@ def alliance_map(members, topo):
             .transform_lookup(
                 lookup="id",
                 from_=alt.LookupData(fills, key="iso_numeric", fields=list(fills.columns)),
-                default=outside,
             )
+            # Only the fill has a default: a default link would send readers nowhere.
+            .transform_calculate(Declaration=f"datum.Declaration || '{outside}'")
             .encode(
                 color=alt.Color(
                     "Declaration:N",

@@ -94,9 +94,41 @@ def simplify_shapes(svg: str) -> str:
 
     def group(match: re.Match[str]) -> str:
         body = _PATH_D.sub(lambda m: m.group(1) + _simplified(m.group(2)) + m.group(3), match[2])
-        return match[1] + body.replace(' transform="translate(0,0)"', "") + match[3]
+        body = _merged(body.replace(' transform="translate(0,0)"', ""))
+        return match[1] + body + match[3]
 
     return _SHAPE_GROUP.sub(group, svg)
+
+
+# A bare outline: its path and how it is painted, nothing a reader or a link could tell apart.
+_BARE_PATH = re.compile(r'<path d="([^"]*)"((?: (?:fill|stroke|stroke-width|opacity)="[^"]*")*)/>')
+
+
+def _merged(body: str) -> str:
+    """Neighbouring outlines painted alike as one path (a map's hundred grey countries are one
+    element, not a hundred): each part's first move made absolute, so it stays where it was."""
+    out: list[str] = []
+    run: list[str] = []
+    paint: str | None = None
+    at = 0
+
+    def flush() -> None:
+        if run:
+            out.append(f'<path d="{"".join(run)}"{paint}/>')
+            run.clear()
+
+    for match in _BARE_PATH.finditer(body):
+        between = body[at : match.start()]
+        if between or match.group(2) != paint:
+            flush()
+            out.append(between)
+            paint = match.group(2)
+        d = match.group(1)
+        run.append("M" + d[1:] if run and d[:1] == "m" else d)
+        at = match.end()
+    flush()
+    out.append(body[at:])
+    return "".join(out)
 
 
 def _simplified(d: str) -> str:

@@ -29,7 +29,7 @@ from .errors import Problem, RenderError
 from .images import compressed, drawn_box, image_svg, over_budget, round_svg, simplify_shapes
 from .textfit import clipped_text
 from .theme import THEME
-from .urls import unsafe_links
+from .urls import not_addresses, page_relative_links, unsafe_links
 from .variants import (
     NARROW_ABOVE,
     first_ratio,
@@ -221,6 +221,20 @@ def render_charts(
                     )
                 )
                 continue
+            odd = not_addresses(svg)
+            if odd:  # e.g. a lookup's default label in the link column
+                d = chart.definition
+                problems.append(
+                    Problem(
+                        d.path,
+                        f"chart '{chart.id}' links marks to values that are not addresses "
+                        f"({', '.join(repr(u[:60]) for u in odd[:3])})",
+                        "make its href channel give https:// URLs, or an empty value (None) "
+                        "for marks that link nowhere",
+                        d.line,
+                    )
+                )
+                continue
             # Warnings kept with the images, so a build from the cache reports them again.
             files: tuple[str | bytes, ...] = (svg, narrow, narrow_json, image, fallback)
             files += (clipped_json, _dumps(warnings), live_json, narrow_live_json, spec_json)
@@ -271,7 +285,7 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
             # The one compile reports the warnings too.
             with caught_warnings() as warnings:
                 live = vlc.vegalite_to_vega(spec, vl_version=version, show_warnings=True)
-        svg = simplify_shapes(round_svg(vlc.vega_to_svg(live, allowed_base_urls=[])))
+        svg = _finished(vlc.vega_to_svg(live, allowed_base_urls=[]), spec_json)
         if not is_vega(spec):
             narrow, narrow_json, narrow_live = _render_narrow(spec, svg, version)
         clipped = {"wide": clipped_text(svg), "phone": clipped_text(narrow) if narrow else []}
@@ -328,6 +342,7 @@ def _render_narrow(spec: dict[str, Any], svg: str, version: str | None) -> tuple
     import vl_convert as vlc
 
     small = None if over_budget(svg) else narrow_spec(spec, svg_width(svg))
+    spec_json = _dumps(spec)
     if small is None:
         return "", "", ""
     compiled: dict[str, str] = {}  # the last layout drawn, as Vega
@@ -335,7 +350,7 @@ def _render_narrow(spec: dict[str, Any], svg: str, version: str | None) -> tuple
     def draw(layout: dict[str, Any]) -> str:
         vega = vlc.vegalite_to_vega(layout, vl_version=version)
         compiled["live"] = _dumps(vega)
-        return simplify_shapes(round_svg(vlc.vega_to_svg(vega, allowed_base_urls=[])))
+        return _finished(vlc.vega_to_svg(vega, allowed_base_urls=[]), spec_json)
 
     target = phone_width(spec)
     narrow = draw(small)
@@ -364,6 +379,12 @@ def _render_narrow(spec: dict[str, Any], svg: str, version: str | None) -> tuple
     if svg_width(narrow) > NARROW_ABOVE or over_budget(narrow):
         return "", "", ""  # it would not get narrow (or light) enough: the wide one serves
     return narrow, _dumps(small), compiled["live"]
+
+
+def _finished(svg: str, spec_json: str) -> str:
+    """The renderer's SVG as pages inline it: rounded, linked as the live view links, and
+    map outlines simplified (after the links: unlinked outlines painted alike merge)."""
+    return simplify_shapes(page_relative_links(round_svg(svg), spec_json))
 
 
 def _render_job(job: tuple[str, str]) -> RenderOutcome:

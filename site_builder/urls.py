@@ -8,6 +8,7 @@ writes passes through here. Standard library only: render workers import this.
 from __future__ import annotations
 
 import re
+from html import unescape
 from urllib.parse import urlsplit
 
 # Browsers drop tabs and newlines anywhere in a URL and C0 controls and spaces at its ends
@@ -44,11 +45,46 @@ _HREF = re.compile(r"""\b(?:xlink:)?href\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 def unsafe_links(markup: str) -> list[str]:
     """The links in SVG or HTML markup that `is_safe_link` refuses (entities decoded)."""
-    from html import unescape
-
     found = []
     for match in _HREF.finditer(markup):
         url = unescape(match.group(1) if match.group(1) is not None else match.group(2))
         if not is_safe_link(url):
+            found.append(url)
+    return found
+
+
+# vl-convert resolves a link that is not absolute against its own data folder; the live view
+# resolves it against the page. The static SVG must link where the live view does.
+RENDERER_BASE = "https://vega.github.io/vega-datasets/"
+# What Vega-Lite makes of an empty cell ("" + null): a mark that links nowhere.
+_NO_LINK = frozenset({"", "null", "undefined", "NaN"})
+_RENDERER_LINK = re.compile(
+    r'<a xlink:href="' + re.escape(RENDERER_BASE) + r'([^"]*)"([^>]*)>(.*?)</a>', re.S
+)
+
+
+def page_relative_links(svg: str, spec_json: str) -> str:
+    """The rendered SVG with its relative links as the writer gave them and its empty ones
+    gone; an absolute link the spec itself holds is left alone."""
+
+    def fixed(match: re.Match[str]) -> str:
+        value, attributes, body = match.groups()
+        if RENDERER_BASE + unescape(value) in spec_json:
+            return match.group(0)
+        if unescape(value).strip() in _NO_LINK:
+            return body
+        return f'<a xlink:href="{value}"{attributes}>{body}</a>'
+
+    return _RENDERER_LINK.sub(fixed, svg)
+
+
+def not_addresses(markup: str) -> list[str]:
+    """Relative links in the markup that cannot be paths (they hold spaces), e.g. a label
+    in the column an href channel encodes; each once."""
+    found = []
+    for match in _HREF.finditer(markup):
+        url = unescape(match.group(1) if match.group(1) is not None else match.group(2))
+        cleaned = url.strip()
+        if not _SCHEME.match(cleaned) and re.search(r"\s", cleaned) and url not in found:
             found.append(url)
     return found

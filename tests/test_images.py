@@ -271,3 +271,29 @@ def test_relative_moves_add_up_across_rings() -> None:
     rings = [_ring(60, 60, 20, 8), _ring(140, 140, 20, 8), _ring(60, 140, 20, 8)]
     svg = _shape_svg(rings)
     assert _ink(simplify_shapes(svg)).tobytes() == _ink(svg).tobytes()
+
+
+def test_outlines_painted_alike_merge_into_one_path_that_looks_the_same() -> None:
+    """A map's grey countries become one element; each stays where it was (its first move
+    made absolute), and an outline painted otherwise, or linked, stays apart."""
+    grey = ['<path transform="translate(0,0)" d="M{}" fill="#dcdcdc" stroke="#ffffff"/>']
+    rings = [_ring(60, 60, 20, 30), _ring(140, 140, 20, 30), _ring(60, 140, 20, 30)]
+    paths = [grey[0].format("L".join(f"{x:.1f},{y:.1f}" for x, y in r) + "Z") for r in rings]
+    red = paths[1].replace("#dcdcdc", "#c0392b")
+    linked = f'<a xlink:href="https://example.org/">{paths[2]}</a>'
+    body = paths[0] + paths[2] + red + paths[0] + linked
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'width="200" height="200" viewBox="0 0 200 200">'
+        f'<g class="mark-shape role-mark">{body}</g></svg>'
+    )
+    light = simplify_shapes(svg)
+    assert light.count("<path") == 4  # two greys merged; the red, the grey after it, the linked
+    assert light.count('fill="#dcdcdc"') == 3
+    # The same outlines simplified but kept apart (an attribute before `d` stops the merge).
+    apart = simplify_shapes(svg.replace("<path ", '<path data-apart="" '))
+    assert apart.count("<path") == 5
+    assert _ink(light).tobytes() == _ink(apart).tobytes()
+    before, after = _ink(svg), _ink(light)
+    diff = ImageChops.difference(before, after)
+    assert sum(diff.histogram()[65:]) < 0.01 * diff.width * diff.height

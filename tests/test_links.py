@@ -131,3 +131,56 @@ def test_a_page_linking_to_script_fails_the_strict_build(mini: Path) -> None:
     result = run_cli(mini, "build")
     assert result.returncode == 1
     assert "index.md: links to 'javascript:alert(1)', which is not an http(s) URL" in result.stderr
+
+
+def test_relative_and_empty_links_render_as_the_live_view_follows_them() -> None:
+    import json
+
+    import vl_convert as vlc
+
+    from site_builder.urls import RENDERER_BASE, page_relative_links
+
+    spec = {
+        "data": {"values": [{"a": 1, "u": "../data/"}, {"a": 2, "u": None}, {"a": 3, "u": "x"}]},
+        "mark": "point",
+        "encoding": {"x": {"field": "a", "type": "quantitative"}, "href": {"field": "u"}},
+    }
+    spec["data"]["values"][2]["u"] = RENDERER_BASE + "data/cars.json"  # the writer's own link
+    spec_json = json.dumps(spec)
+    raw = vlc.vegalite_to_svg(spec, allowed_base_urls=[])
+    assert RENDERER_BASE + "null" in raw  # what the renderer does with an empty cell
+    svg = page_relative_links(raw, spec_json)
+    links = [m.group(1) for m in __import__("re").finditer(r'xlink:href="([^"]*)"', svg)]
+    assert links == ["../data/", RENDERER_BASE + "data/cars.json"]
+    assert svg.count("<path") == raw.count("<path")  # the unlinked mark is still drawn
+
+
+def test_href_channel_with_a_label_instead_of_an_address_is_refused(mini: Path) -> None:
+    # A lookup's default (or a note in the link column) would link to a page that is not there.
+    edit(
+        mini / "charts" / "cities.py",
+        'mark_bar().encode(x="population:Q", y="city:N")',
+        "mark_bar().transform_calculate(u=\"datum.capital ? 'https://example.org/' : 'not a "
+        'capital\'").encode(x="population:Q", y="city:N", href="u:N")',
+    )
+    result = run_cli(mini, "build")
+    assert result.returncode == 1
+    assert (
+        "charts/cities.py:6: chart 'city-population' links marks to values that are not "
+        "addresses ('not a capital')" in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_href_channel_with_empty_cells_links_only_the_others(mini: Path) -> None:
+    edit(
+        mini / "charts" / "cities.py",
+        'mark_bar().encode(x="population:Q", y="city:N")',
+        "mark_bar().transform_calculate(u=\"datum.capital ? 'https://example.org/' : null\")"
+        '.encode(x="population:Q", y="city:N", href="u:N")',
+    )
+    result = run_cli(mini, "build")
+    assert result.returncode == 0, result.stderr
+    page = (mini / "site" / "index.html").read_text()
+    assert page.count('xlink:href="https://example.org/"') >= 1
+    assert "vega-datasets" not in page

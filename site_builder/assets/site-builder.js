@@ -51,6 +51,8 @@
     }
   }
 
+  var NO_LINK = /^(null|undefined|NaN)$/;
+
   // The view's loader is the one its mark handlers ask before following a link.
   function guardLinks(view) {
     var loader = view.loader();
@@ -58,6 +60,10 @@
     loader.sanitize = function (uri, options) {
       if (options && options.context === "href" && !safeLink(uri)) {
         return Promise.reject(new Error("link refused: not http(s)"));
+      }
+      // An empty cell reaches here as text ("" + null): that mark links nowhere.
+      if (options && options.context === "href" && NO_LINK.test(String(uri).trim())) {
+        return Promise.reject(new Error("no link"));
       }
       return sanitize.call(loader, uri, options);
     };
