@@ -236,11 +236,29 @@ def test_strict_build_names_a_colour_too_dark_for_the_dark_palette(
 ) -> None:
     _, messages = figures_site
     assert (
-        "charts/shapes.py:74: chart 'pale-writer-colour': colour #1b1f4a has 15.7:1 contrast "
+        "charts/shapes.py:75: chart 'pale-writer-colour': colour #1b1f4a has 15.7:1 contrast "
         "on the light page and 1.0:1 on the dark one; marks need 3:1 to be seen\n"
         "  hint: use #5b63c3 (the same hue, readable on both)"
     ) in messages
     assert "Aborted with 1 warnings in strict mode" in messages
+
+
+def test_a_map_links_its_members_and_nothing_else(
+    figures_site: tuple[str, str], browser: Any
+) -> None:
+    """Without JavaScript, each member's outline links to its page; the land whose cell is
+    empty, and the unmatched outlines, link nowhere (not to the renderer's data folder)."""
+    base, _ = figures_site
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base)
+    links = page.eval_on_selector_all(
+        "#lands-map svg a", "els => els.map(a => a.getAttribute('xlink:href'))"
+    )
+    context.close()
+    # Once per layout: the wide one and the phone one (shown by width).
+    members = ["https://example.org/eastland", "https://example.org/westland"]
+    assert sorted(links) == sorted(members * 2)
 
 
 def test_print_shows_one_whole_static_chart_per_figure(

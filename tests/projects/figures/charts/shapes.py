@@ -60,8 +60,9 @@ def lands_map(lands, shapes):
     areas = (
         alt.Chart(geo)
         .mark_geoshape(stroke="#ffffff")
-        .transform_lookup(lookup="id", from_=alt.LookupData(lands, "name", ["member"]))
-        .encode(color=alt.Color("member:N", title="Member"))
+        .transform_lookup(lookup="id", from_=alt.LookupData(lands, "name", ["member", "page"]))
+        # A member links to its page; Midland's cell is empty: it links nowhere.
+        .encode(color=alt.Color("member:N", title="Member"), href="page:N")
     )
     labels = (
         alt.Chart(lands)
