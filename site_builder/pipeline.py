@@ -12,13 +12,14 @@ from pathlib import Path
 
 from .building import BuiltChart, build_chart
 from .cache import SpecCache, TableCache, code_digest
-from .catalog import Catalog, Dataset, Field, Source, load_catalog, resource_names
+from .catalog import Catalog, Dataset, Field, Source
 from .charts import ChartDef
 from .compilelog import warning_problem
-from .descriptor import Limits
+from .descriptor import Limits, resource_names
 from .discovery import check_data_names, discover
 from .errors import Problem, Problems, WriterError
 from .facts import Fact, FactDef, check_fact_names, compute_facts, read_fact_file
+from .loader import load_catalog
 from .markdown import PageRefs, check_page_refs, scan_page
 from .pagelinks import link_problems, nav_problems
 from .palette import (
