@@ -66,11 +66,16 @@ class _Table:
 
 
 def load_catalog(
-    data_dir: Path, root: Path, cache: TableCache | None = None, limits: Limits | None = None
+    data_dir: Path,
+    root: Path,
+    cache: TableCache | None = None,
+    limits: Limits | None = None,
+    only: set[str] | None = None,
 ) -> Catalog:
     """Read and validate every resource of `data_dir/datapackage.yaml`; all problems at once.
 
-    With a cache, a table whose file and description are unchanged is taken from it.
+    With a cache, a table whose file and description are unchanged is taken from it. With
+    `only`, just those resources (a rebuild after some tables changed, partial.py).
     """
     descriptor_file = data_dir / "datapackage.yaml"
     if not inside(descriptor_file, root):
@@ -87,11 +92,15 @@ def load_catalog(
     )
     positions = Positions(text)
     problems = Problems()
+    if only is not None:  # the others keep their place, so that positions stay right
+        resources = [r if isinstance(r, dict) and r.get("name") in only else {} for r in resources]
     paths = _checked_paths(resources, package, positions, problems)
     catalog = Catalog(descriptor_path=shown, title=str(descriptor.get("title", "")))
     tables: list[_Table] = []
     seen: set[str] = set()
     for index, res in enumerate(resources, start=1):
+        if only is not None and not res:
+            continue
         name = _check_description(res, index, seen, descriptor_file, package, positions, problems)
         if name is None or index not in paths:
             continue  # no name, or its path was refused
