@@ -28,6 +28,7 @@ class Field:
     title: str
     description: str = ""
     unit: str = ""
+    format: str = "default"  # the schema's, e.g. "uri" for links (checked in cellcheck.py)
 
     @property
     def label(self) -> str:

@@ -33,7 +33,7 @@ from .descriptor import (
 from .errors import DataError, Problem, Problems
 from .paths import inside, outside_problem, shown_path
 from .rowsources import check_row_sources
-from .validator import described, read_rows, validate, validated_package
+from .validator import described, fields_of, read_rows, validate, validated_package
 
 if TYPE_CHECKING:  # imported when a table is read: a rebuild from the snapshot needs none
     import pandas as pd
@@ -51,6 +51,7 @@ class _Package:
     licenses: list[Any]
     cache: TableCache | None
     limits: Limits
+    described: dict[str, Dataset]  # datasets whose description passed, unchanged since
 
 
 @dataclass
@@ -71,11 +72,13 @@ def load_catalog(
     cache: TableCache | None = None,
     limits: Limits | None = None,
     only: set[str] | None = None,
+    described: dict[str, Dataset] | None = None,
 ) -> Catalog:
     """Read and validate every resource of `data_dir/datapackage.yaml`; all problems at once.
 
     With a cache, a table whose file and description are unchanged is taken from it. With
-    `only`, just those resources (a rebuild after some tables changed, partial.py).
+    `only`, just those resources; with `described`, the last build's datasets, whose
+    descriptions are unchanged (a rebuild after tables changed, partial.py).
     """
     descriptor_file = data_dir / "datapackage.yaml"
     if not inside(descriptor_file, root):
@@ -87,9 +90,8 @@ def load_catalog(
         raise DataError(
             Problem(shown, "no resources are described", "add one entry under 'resources:' per CSV")
         )
-    package = _Package(
-        data_dir, root, shown, descriptor.get("licenses") or [], cache, limits or Limits()
-    )
+    licenses = descriptor.get("licenses") or []
+    package = _Package(data_dir, root, shown, licenses, cache, limits or Limits(), described or {})
     positions = Positions(text)
     problems = Problems()
     if only is not None:  # the others keep their place, so that positions stay right
@@ -210,10 +212,11 @@ def _load_table(
     table.dataset = _cached(table, package)
     if table.dataset is not None:
         return table  # other tables' foreign keys may refer to it
-    resource = described(res, raw, package.shown)
-    if isinstance(resource, Problem):
-        problems.add(resource)
+    schema = _schema(res, package)
+    if isinstance(schema, Problem):
+        problems.add(schema)
         return None
+    fields, key = schema
     dialect = res["dialect"] if isinstance(res.get("dialect"), dict) else {}
     checked = check_raw(
         raw,
@@ -238,14 +241,23 @@ def _load_table(
         f.name: frame[f.name].astype(object).where(frame[f.name].notna(), None).tolist()
         if f.type == "string"
         else nothing
-        for f in resource.schema.fields
+        for f in fields
     }
     rows = list(range(2, len(frame) + 2))
-    table.dataset = _checked_dataset(resource, table, frame, columns, rows, package, problems)
+    table.dataset = _checked_dataset(fields, key, table, frame, columns, rows, package, problems)
     if table.dataset is not None and package.cache is not None:
         ds = table.dataset
         package.cache.put(_cache_key(ds.digest, package.limits), ds.fields, ds.primary_key, frame)
     return table
+
+
+def _schema(res: dict[str, Any], package: _Package) -> tuple[list[Field], list[str]] | Problem:
+    """The resource's fields and key: as the last build found them when its description is
+    unchanged since (the validator is then not even imported), else the validator's."""
+    known = package.described.get(res["name"])
+    if known is not None:
+        return known.fields, known.primary_key
+    return described(res, package.shown)
 
 
 def _cached(table: _Table, package: _Package) -> Dataset | None:
@@ -288,14 +300,18 @@ def _validated(tables: list[_Table], package: _Package, problems: Problems) -> l
             problems.add_all(found)
             continue
         frame, columns, rows = read_rows(resource)
-        table.dataset = _checked_dataset(resource, table, frame, columns, rows, package, problems)
+        fields, key = fields_of(resource), list(resource.schema.primary_key)
+        table.dataset = _checked_dataset(
+            fields, key, table, frame, columns, rows, package, problems
+        )
         if table.dataset is not None:
             passed.append(table)
     return passed
 
 
 def _checked_dataset(
-    resource: Any,
+    fields: list[Field],
+    key: list[str],
     table: _Table,
     frame: pd.DataFrame,
     columns: dict[str, list[Any]],
@@ -306,14 +322,11 @@ def _checked_dataset(
     """A typed table, once it passes the checks a schema cannot express (the first that
     fails says why)."""
     assert table.checked is not None
-    fields = resource.schema.fields
     line_of = table.checked.line_of
     for check in (
         lambda: check_rows(len(rows), table.res, table.shown),
         lambda: check_lengths(frame, fields, package.limits.max_cell_chars, table.shown, line_of),
-        lambda: check_cells(
-            fields, columns, rows, resource.schema.primary_key, table.shown, line_of
-        ),
+        lambda: check_cells(fields, columns, rows, key, table.shown, line_of),
         lambda: check_row_sources(
             table.res,
             sources_of(table.res),
@@ -328,17 +341,4 @@ def _checked_dataset(
         if found:
             problems.add_all(found)
             return None
-    described_fields = [
-        Field(
-            name=f.name,
-            type=f.type,
-            title=f.title or f.name,
-            description=f.description or "",
-            unit=str(f.custom.get("unit", "")),
-        )
-        for f in fields
-    ]
-    key = list(resource.schema.primary_key)
-    return make_dataset(
-        table.res, package.licenses, table.shown, table.raw, described_fields, key, frame
-    )
+    return make_dataset(table.res, package.licenses, table.shown, table.raw, fields, key, frame)

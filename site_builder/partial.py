@@ -87,6 +87,7 @@ def rebuild(settings: Settings, files: dict[str, str]) -> Project | None:
         TableCache(settings.cache_dir / "tables"),
         settings.limits,
         only=needed,
+        described=old.catalog.datasets,
     )
     catalog = dataclasses.replace(
         old.catalog,

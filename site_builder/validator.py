@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from .catalog import Field
 from .cellhints import type_hint
 from .csvcheck import RawCheck
 from .descriptor import SCHEMA_HINT
@@ -26,17 +27,18 @@ _HEADER_MESSAGES = {
 }
 
 
-def described(res: dict[str, Any], raw: bytes, shown: str) -> Any:
-    """A Frictionless resource over the bytes already read; or, when the description is not
-    valid, the problem with it."""
+def described(res: dict[str, Any], shown: str) -> tuple[list[Field], list[str]] | Problem:
+    """The resource's fields and primary key, once the validator accepts its description; or
+    the problem with it."""
     import frictionless  # slow to import: only for a table that is not in the cache
 
     try:
-        return _over_bytes(res, raw)
+        resource = _over_bytes(res, b"")
     except frictionless.FrictionlessException as exc:
         return Problem(
             shown, f"resource '{res['name']}': {exc.error.note or exc.error.message}", SCHEMA_HINT
         )
+    return fields_of(resource), list(resource.schema.primary_key)
 
 
 def validated_package(tables: list[tuple[dict[str, Any], bytes]]) -> Any:
@@ -98,6 +100,21 @@ def read_rows(resource: Any) -> tuple[pd.DataFrame, dict[str, list[Any]], list[i
                 columns[f.name].append(row[f.name])
     frame = pd.DataFrame({f.name: _to_series(columns[f.name], f.type) for f in fields})
     return frame, columns, row_numbers
+
+
+def fields_of(resource: Any) -> list[Field]:
+    """The schema's fields, as the catalogue keeps them."""
+    return [
+        Field(
+            name=f.name,
+            type=f.type,
+            title=f.title or f.name,
+            description=f.description or "",
+            unit=str(f.custom.get("unit", "")),
+            format=f.format,
+        )
+        for f in resource.schema.fields
+    ]
 
 
 def _problem_from(error: Any, resource: Any, csv_shown: str, raw: RawCheck) -> Problem:

@@ -3,9 +3,10 @@ gives the same site as a cold build of the edited project."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
-from conftest import copy_project, run_cli, tree_digest
+from conftest import BIN, copy_project, run_cli, tree_digest
 from helpers import edit
 
 
@@ -52,3 +53,24 @@ def test_more_than_tables_changed_builds_everything(fresh_mini: Path) -> None:
     result = run_cli(mini, "build")
     assert result.returncode == 0, result.stderr
     assert "partial rebuild" not in result.stderr
+
+
+MODULES = (
+    "import sys\n"
+    "from site_builder import pipeline\n"
+    "from site_builder.cli import _settings\n"
+    "project = pipeline.prepare_rendered(_settings('mkdocs.yml'))\n"
+    "print(len(project.rendered), sorted(m for m in ('pandas', 'frictionless') "
+    "if m in sys.modules))\n"
+)
+
+
+def test_an_edited_plain_table_is_loaded_without_the_validator(fresh_mini: Path) -> None:
+    """Its description passed in the last build, unchanged: the validator is not imported."""
+    mini = fresh_mini
+    assert run_cli(mini, "build").returncode == 0
+    edit(mini / "data" / "regions.csv", "South,5", "South,6")
+    out = subprocess.run(
+        [str(BIN / "python"), "-c", MODULES], cwd=mini, capture_output=True, text=True
+    )
+    assert out.stdout.split("\n")[0] == "2 ['pandas']", out.stderr
