@@ -94,14 +94,12 @@ def load_catalog(
     package = _Package(data_dir, root, shown, licenses, cache, limits or Limits(), described or {})
     positions = Positions(text)
     problems = Problems()
-    if only is not None:  # the others keep their place, so that positions stay right
-        resources = [r if isinstance(r, dict) and r.get("name") in only else {} for r in resources]
-    paths = _checked_paths(resources, package, positions, problems)
+    paths = _checked_paths(resources, package, positions, problems)  # all: the total size
     catalog = Catalog(descriptor_path=shown, title=str(descriptor.get("title", "")))
     tables: list[_Table] = []
     seen: set[str] = set()
     for index, res in enumerate(resources, start=1):
-        if only is not None and not res:
+        if only is not None and (not isinstance(res, dict) or res.get("name") not in only):
             continue
         name = _check_description(res, index, seen, descriptor_file, package, positions, problems)
         if name is None or index not in paths:
@@ -118,8 +116,10 @@ def load_catalog(
             catalog.datasets[name] = table.dataset
         tables.append(table)
     if any(t.for_validator for t in tables):
-        for table in _validated(tables, package, problems):
-            catalog.datasets[table.res["name"]] = table.dataset  # type: ignore[assignment]
+        _validate(tables, package, problems)
+        for table in tables:
+            if table.for_validator and table.dataset is not None:
+                catalog.datasets[table.res["name"]] = table.dataset
     problems.raise_if_any(DataError)
     log.debug("catalogue: %d datasets", len(catalog.datasets))
     return catalog
@@ -285,11 +285,10 @@ def _cache_key(digest: str, limits: Limits) -> str:
     return f"{digest}:{limits.max_columns}:{limits.max_cell_chars}"
 
 
-def _validated(tables: list[_Table], package: _Package, problems: Problems) -> list[_Table]:
-    """The tables the fast path left, through the validator: validated as one package with
-    the others, so that foreign keys can refer to them."""
+def _validate(tables: list[_Table], package: _Package, problems: Problems) -> None:
+    """The tables the fast path left, through the validator, each given its dataset if it
+    passes: validated as one package with the others, so that foreign keys can refer to them."""
     described_package = validated_package([(t.res, t.raw) for t in tables])
-    passed = []
     for table in tables:
         if not table.for_validator:
             continue
@@ -304,9 +303,6 @@ def _validated(tables: list[_Table], package: _Package, problems: Problems) -> l
         table.dataset = _checked_dataset(
             fields, key, table, frame, columns, rows, package, problems
         )
-        if table.dataset is not None:
-            passed.append(table)
-    return passed
 
 
 def _checked_dataset(

@@ -13,11 +13,13 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, copy_project
+from conftest import PROJECTS, ROOT, copy_project
 from helpers import write_package
 
 from site_builder import loader
 from site_builder.cache import TableCache
+from site_builder.descriptor import Limits
+from site_builder.errors import DataError
 from site_builder.loader import load_catalog
 
 _opened: Counter[str] | None = None  # while counting
@@ -89,3 +91,15 @@ def test_a_table_referred_to_by_a_foreign_key_is_read_once(tmp_path: Path) -> No
         catalog = load_catalog(data, tmp_path, TableCache(tmp_path / "cache"))
     assert catalog.names() == ["countries", "t"]
     assert opened(counts, data) == {"countries.csv": 1, "t.csv": 1}
+
+
+def test_loading_some_tables_reads_only_them_but_counts_every_file(tmp_path: Path) -> None:
+    """A rebuild after some tables changed loads only those; the size limit still covers all."""
+    project = copy_project(PROJECTS / "basic", tmp_path / "mini")
+    data = project / "data"
+    with reads() as counts:
+        catalog = load_catalog(data, project, only={"regions"})
+    assert catalog.names() == ["regions"]
+    assert opened(counts, data) == {"cities.csv": 0, "regions.csv": 1}
+    with pytest.raises(DataError, match=r"over the limit of 0 MB \(largest: cities.csv"):
+        load_catalog(data, project, limits=Limits(max_data_mb=0), only={"regions"})
