@@ -247,7 +247,7 @@ def _load_table(
     table.dataset = _checked_dataset(fields, key, table, frame, columns, rows, package, problems)
     if table.dataset is not None and package.cache is not None:
         ds = table.dataset
-        package.cache.put(_cache_key(ds.digest, package.limits), ds.fields, ds.primary_key, frame)
+        package.cache.put(table_key(ds.digest, package.limits), ds.fields, ds.primary_key, frame)
     return table
 
 
@@ -265,7 +265,7 @@ def _cached(table: _Table, package: _Package) -> Dataset | None:
     res = table.res
     if package.cache is None or (res.get("schema") or {}).get("foreignKeys"):
         return None
-    hit = package.cache.get(_cache_key(digest_of(res, table.raw), package.limits))
+    hit = package.cache.get(table_key(digest_of(res, table.raw), package.limits))
     if hit is None:
         return None
     fields, key, frame = hit
@@ -280,8 +280,9 @@ def typed_frame(res: dict[str, Any], raw: RawCheck) -> pd.DataFrame | None:
     return fastload.typed_frame(res, raw)
 
 
-def _cache_key(digest: str, limits: Limits) -> str:
-    """A table passed the checks under these limits; lower ones must check it again."""
+def table_key(digest: str, limits: Limits) -> str:
+    """A table's name in the table cache: it passed the checks under these limits; lower ones
+    must check it again."""
     return f"{digest}:{limits.max_columns}:{limits.max_cell_chars}"
 
 

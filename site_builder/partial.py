@@ -18,11 +18,11 @@ import time
 from pathlib import Path
 
 from . import snapshot
-from .cache import TableCache, read_entry, write_entry
+from .cache import TableCache, mark_used, read_entry, write_entry
 from .discovery import discover
 from .errors import Problems
 from .facts import read_fact_file
-from .loader import load_catalog
+from .loader import load_catalog, table_key
 from .paths import shown_path
 from .pipeline import (
     Project,
@@ -31,6 +31,7 @@ from .pipeline import (
     build_facts,
     read_pages,
     render,
+    spec_cache,
     warn_pale_colours,
 )
 from .reach import reached_by
@@ -115,14 +116,32 @@ def rebuild(settings: Settings, files: dict[str, str]) -> Project | None:
         warn_pale_colours(chart)
     timings["chart"] = time.perf_counter() - clock
     render(project, [d.id for d in chart_defs])
+    _mark_kept(project, settings, {d.id for d in chart_defs}, loaded.names())
     log.info(
-        "partial rebuild: %d of %d tables changed; %d charts and %d facts made again",
+        "partial rebuild: %d of %d tables changed; %d charts and %d facts made again, the "
+        "other %d charts kept from the last build",
         len(changed),
         len(catalog.datasets),
         len(chart_defs),
         len(fact_defs),
+        len(project.charts) - len(chart_defs),
     )
     return project
+
+
+def _mark_kept(project: Project, settings: Settings, made: set[str], loaded: list[str]) -> None:
+    """What this build kept from the last one counts as used, so `--prune-cache` keeps it: the
+    other charts' renders and specs, the other tables."""
+    renders = settings.cache_dir / "charts"
+    specs = spec_cache(settings)
+    for chart_id, chart in project.charts.items():
+        if chart_id not in made:
+            mark_used(renders, project.rendered[chart_id].key)
+            specs.mark_used(chart_id, [project.catalog.datasets[n].digest for n in chart.datasets])
+    tables = TableCache(settings.cache_dir / "tables")
+    for name, ds in project.catalog.datasets.items():
+        if name not in loaded and ds.is_table:
+            tables.mark_used(table_key(ds.digest, settings.limits))
 
 
 def _last_files(settings: Settings) -> tuple[str, dict[str, str]] | None:

@@ -174,7 +174,7 @@ def build_charts(
     """Each chart's spec: from the spec cache while its code and tables are unchanged, else
     built by calling its function."""
     charts: dict[str, BuiltChart] = {}
-    specs = _spec_cache(settings)
+    specs = spec_cache(settings)
     for definition in defs:
         digests = [catalog.datasets[name].digest for name in definition.data]
         known = specs.get(definition.id, digests)
@@ -276,7 +276,7 @@ def warn_pale_colours(chart: BuiltChart) -> None:
         )
 
 
-def _spec_cache(settings: Settings) -> SpecCache:
+def spec_cache(settings: Settings) -> SpecCache:
     from importlib.metadata import version
 
     # Altair shapes the spec; VegaFusion compiles the charts over big tables.
