@@ -49,9 +49,15 @@ def read_entry(folder: Path, name: str, suffixes: list[str]) -> dict[str, bytes]
     for suffix, data in files.items():
         if manifest.get(suffix) != hashlib.sha256(data).hexdigest():
             return None
-    with contextlib.suppress(OSError):  # a read-only cache still serves
-        os.utime(folder / f"{name}.sum")  # last used: what `prune_unused` keeps
+    mark_used(folder, name)
     return files
+
+
+def mark_used(folder: Path, name: str) -> None:
+    """The entry counts as used by this build (what `prune_unused` keeps): read, or relied
+    on without reading it (a partial rebuild keeps the last build's renders)."""
+    with contextlib.suppress(OSError):  # a read-only cache still serves
+        os.utime(folder / f"{name}.sum")
 
 
 # The folders of entries (named by digests); the runtime bundle and the lock are not entries.
@@ -123,6 +129,9 @@ class TableCache:
         except Exception:  # a foreign entry, whatever the unpickler says
             return None
 
+    def mark_used(self, digest: str) -> None:
+        mark_used(self.folder, self._name(digest))
+
     def put(self, digest: str, fields: list[Any], key: list[str], frame: pd.DataFrame) -> None:
         data = pickle.dumps((fields, key, frame), protocol=pickle.HIGHEST_PROTOCOL)
         write_entry(self.folder, self._name(digest), {".pickle": data})
@@ -160,6 +169,9 @@ class SpecCache:
         except ValueError:
             return None
         return (spec, hashlib.sha256(text).hexdigest()) if isinstance(spec, dict) else None
+
+    def mark_used(self, chart_id: str, data_digests: list[str]) -> None:
+        mark_used(self.folder, self._name(chart_id, data_digests))
 
     def put(self, chart_id: str, data_digests: list[str], spec: dict[str, Any]) -> str:
         """Keep the spec; returns the digest of its JSON ("" when it is not plain JSON)."""

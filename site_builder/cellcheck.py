@@ -1,4 +1,5 @@
-"""Checks on typed cells that a schema cannot express: values that parse but are wrong.
+"""Checks on a typed table that a schema cannot express: rows at all, cells too long to
+draw, and values that parse but are wrong.
 
 NaN and infinity in number columns, IDs that Excel turned into scientific notation or dates,
 invisible text-direction controls, and links that are not http(s).
@@ -10,10 +11,13 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import Problem
 from .urls import is_web_url
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _SCI_ID = re.compile(r"^\d\.\d+E\+\d+$", re.IGNORECASE)
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
@@ -21,6 +25,50 @@ _EXCEL_DATE = re.compile(rf"^(\d{{1,2}}-({_MONTHS})|({_MONTHS})-\d{{2}})$")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _URL_NAME = re.compile(r"(^|_)(url|urls|href|link|links|image|src)$")
 _ID_NAME = re.compile(r"(^|_)(id|code|key|fips|iso\w*)$")
+
+
+def check_rows(count: int, res: dict[str, Any], csv_shown: str) -> list[Problem]:
+    if count or res.get("allowEmpty"):
+        return []
+    return [
+        Problem(
+            csv_shown,
+            "the file has a header but no rows",
+            "add rows, or set 'allowEmpty: true' on the resource if it is meant to be empty",
+            1,
+        )
+    ]
+
+
+def check_lengths(
+    frame: pd.DataFrame,
+    fields: Sequence[Any],
+    limit: int,
+    shown: str,
+    line_of: Callable[[int], int | None],
+) -> list[Problem]:
+    """Text a chart would draw for minutes (a 100 KB label); the first such cell per column."""
+    problems = []
+    for position, f in enumerate(fields, start=1):
+        if f.type != "string":
+            continue  # typed cells are short by their type
+        lengths = frame[f.name].str.len().fillna(0).to_numpy()
+        over = lengths > limit
+        if not over.any():
+            continue
+        at = int(over.argmax())
+        problems.append(
+            Problem(
+                shown,
+                f"column '{f.name}': a cell of {int(lengths[at]):,} characters, over the limit "
+                f"of {limit:,}",
+                "shorten it (no reader takes in a label or cell that long), or raise "
+                "max_cell_chars under the site-builder plugin in mkdocs.yml (see WRITING.md)",
+                line_of(at + 2),
+                position,
+            )
+        )
+    return problems
 
 
 def check_cells(

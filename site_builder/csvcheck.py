@@ -1,5 +1,6 @@
-"""A CSV file's bytes, checked before it is parsed: size, encoding, NUL bytes, delimiter and
-quotes; and where each record starts, so that errors name the physical line."""
+"""A CSV file's bytes, read once and checked before they are parsed: size, encoding, NUL
+bytes, delimiter and quotes; and where each record starts, so that errors name the physical
+line."""
 
 from __future__ import annotations
 
@@ -35,8 +36,21 @@ class RawCheck:
         return self.record_lines[record - 1]
 
 
+def read_file(path: Path, shown: str) -> bytes | Problem:
+    """The file's bytes, read once for every later step; or why it is not read at all."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        return Problem(
+            shown,
+            f"the file is {size / 2**20:.0f} MB, over the limit of {MAX_BYTES // 2**20} MB",
+            "aggregate the data before charting it (a chart needs far fewer rows), or split "
+            "the file",
+        )
+    return path.read_bytes()
+
+
 def check_raw(
-    path: Path,
+    raw: bytes,
     shown: str,
     encoding: str = "utf-8",
     delimiter: str = ",",
@@ -45,23 +59,11 @@ def check_raw(
 ) -> RawCheck:
     """Problems a parser would report badly or not at all; stops at the first fatal one."""
     result = RawCheck()
-    size = path.stat().st_size
-    if size == 0:
+    if not raw:
         result.problems.append(
             Problem(shown, "the file is empty", "add a header row and data, or remove the file")
         )
         return result
-    if size > MAX_BYTES:
-        result.problems.append(
-            Problem(
-                shown,
-                f"the file is {size / 2**20:.0f} MB, over the limit of {MAX_BYTES // 2**20} MB",
-                "aggregate the data before charting it (a chart needs far fewer rows), or split "
-                "the file",
-            )
-        )
-        return result
-    raw = path.read_bytes()
     text = _decode(raw, shown, encoding, result)
     if text is None:
         return result

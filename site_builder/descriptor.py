@@ -1,5 +1,5 @@
-"""Checks on `datapackage.yaml` made before any file it names is opened: resource names, paths
-that stay in the data folder, and how much data one build takes on."""
+"""`datapackage.yaml`, read and checked before any file it names is opened: resource names and
+metadata, paths that stay in the data folder, and how much data one build takes on."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from typing import Any
 import yaml
 
 from .csvcheck import MAX_BYTES
-from .errors import Problem, nearest
-from .paths import inside, outside_problem
+from .errors import DataError, Problem, nearest, yaml_problem
+from .paths import inside, outside_problem, shown_path
+from .urls import is_web_url
 
 # Dataset names become file and anchor names in the site: nothing that could make a folder.
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -25,6 +26,60 @@ class Limits:
     max_columns: int = 1_000  # per table
     max_cell_chars: int = 10_000  # per text cell
     max_data_mb: int = 500  # every file the data package names, together
+
+
+SCHEMA_HINT = (
+    "see the Table Schema reference: field types are string, number, integer, boolean, "
+    "date, datetime, year"
+)
+
+
+def read_descriptor(path: Path, shown: str) -> tuple[dict[str, Any], str]:
+    """The descriptor as a mapping, and its text (for positions)."""
+    if not path.is_file():
+        raise DataError(
+            Problem(shown, "the data package descriptor is missing", "create it (see WRITING.md)")
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+        descriptor = _fast_yaml(text)
+    except yaml.YAMLError as exc:
+        raise DataError(
+            yaml_problem(exc, shown, "check indentation and quotes around values that contain ':'")
+        ) from None
+    except UnicodeDecodeError:
+        raise DataError(Problem(shown, "not UTF-8 text", "save the file as UTF-8")) from None
+    if not isinstance(descriptor, dict):
+        raise DataError(Problem(shown, "expected a mapping with 'resources:'", SCHEMA_HINT))
+    return descriptor, text
+
+
+def _fast_yaml(text: str) -> Any:
+    """libyaml when it is there (ten times faster on a big descriptor); errors as PyYAML words
+    them."""
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is not None:
+        try:
+            return yaml.load(text, Loader=loader)
+        except yaml.YAMLError:
+            pass
+    return yaml.safe_load(text)
+
+
+def resource_names(data_dir: Path, root: Path) -> list[str] | None:
+    """The names the descriptor declares, even when its tables do not validate; None when the
+    descriptor itself cannot be read (its error says so: the names are then unknown, and the
+    charts and pages that use them must not each get an error of their own)."""
+    path = data_dir / "datapackage.yaml"
+    if not path.exists():
+        return []
+    if not inside(path, root):
+        return None
+    try:
+        descriptor = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return [str(r["name"]) for r in descriptor["resources"] if r.get("name")]
+    except Exception:
+        return None
 
 
 class Positions:
@@ -62,6 +117,63 @@ def check_name(
         line,
         column,
     )
+
+
+def check_metadata(
+    res: dict[str, Any], package_licenses: list[Any], shown: str, where: str
+) -> list[Problem]:
+    """Readers must be told what a table is and where it comes from."""
+    problems = []
+    for key in ("title", "description"):
+        if not str(res.get(key) or "").strip():
+            problems.append(
+                Problem(shown, f"{where} has no {key}", f"add '{key}:' to the resource")
+            )
+    sources = res.get("sources") or []
+    if not sources:
+        problems.append(
+            Problem(
+                shown,
+                f"{where} has no sources",
+                "add 'sources:' with a title and a path (https URL) for each source",
+            )
+        )
+    for source in sources:
+        source = source if isinstance(source, dict) else {"title": str(source)}
+        url = str(source.get("path") or source.get("url") or "")
+        if not is_web_url(url):
+            problems.append(
+                Problem(
+                    shown,
+                    f"{where}: source '{source.get('title', '')}' has no http(s) URL ({url!r})",
+                    "give each source a 'title:' and a 'path:' starting with https://",
+                )
+            )
+    if not (res.get("licenses") or package_licenses):
+        problems.append(
+            Problem(shown, f"{where} has no licence", "add 'licenses:' to the package or resource")
+        )
+    return problems
+
+
+def is_json(res: dict[str, Any]) -> bool:
+    """JSON resources (e.g. TopoJSON boundaries for maps) are passed to charts as parsed JSON."""
+    fmt = str(res.get("format", "")).lower()
+    return fmt in ("json", "topojson", "geojson") or str(res.get("path", "")).endswith(
+        (".json", ".topojson", ".geojson")
+    )
+
+
+def require_key_fields(res: dict[str, Any]) -> None:
+    """A key with an empty part identifies nothing: make key fields required."""
+    schema = res.get("schema")
+    if not isinstance(schema, dict):
+        return
+    key = schema.get("primaryKey") or []
+    key = [key] if isinstance(key, str) else key
+    for fld in schema.get("fields") or []:
+        if isinstance(fld, dict) and fld.get("name") in key:
+            fld.setdefault("constraints", {}).setdefault("required", True)
 
 
 def resource_path(
@@ -112,20 +224,13 @@ def resource_path(
         described = [f for f in files if f != "datapackage.yaml" and f != "facts.yaml"]
         return Problem(
             shown,
-            f"{where}: file '{_from_root(path, root)}' does not exist",
+            f"{where}: file '{shown_path(str(path), root)}' does not exist",
             f"check the resource's 'path:' (relative to the data folder); "
             f"{nearest(value, described)}",
             line,
             column,
         )
     return path
-
-
-def _from_root(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def total_size_problem(files: list[Path], limit_mb: int, shown: str) -> Problem | None:

@@ -76,12 +76,16 @@ class Problems:
     def add(self, problem: Problem) -> None:
         self.items.append(problem)
 
+    def add_all(self, problems: Iterable[Problem]) -> None:
+        self.items.extend(problems)
+
     def extend(self, error: WriterError) -> None:
         self.items.extend(error.problems)
 
-    def raise_if_any(self) -> None:
+    def raise_if_any(self, kind: type[WriterError] = WriterError) -> None:
+        """Stop once, with every problem, as the stage's own error type."""
         if self.items:
-            raise WriterError(self.items)
+            raise kind(self.items)
 
 
 def nearest(name: str, choices: Iterable[str], limit: int = 3) -> str:

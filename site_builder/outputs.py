@@ -17,7 +17,7 @@ from pathlib import Path
 from . import publish
 from .cache import read_entry, write_entry
 from .pipeline import Project
-from .render import in_pool
+from .pool import in_pool
 
 log = logging.getLogger("site_builder")
 

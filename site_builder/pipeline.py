@@ -12,13 +12,14 @@ from pathlib import Path
 
 from .building import BuiltChart, build_chart
 from .cache import SpecCache, TableCache, code_digest
-from .catalog import Catalog, Dataset, Field, Source, load_catalog, resource_names
+from .catalog import Catalog, Dataset, Field, Source
 from .charts import ChartDef
 from .compilelog import warning_problem
-from .descriptor import Limits
+from .descriptor import Limits, resource_names
 from .discovery import check_data_names, discover
 from .errors import Problem, Problems, WriterError
 from .facts import Fact, FactDef, check_fact_names, compute_facts, read_fact_file
+from .loader import load_catalog
 from .markdown import PageRefs, check_page_refs, scan_page
 from .pagelinks import link_problems, nav_problems
 from .palette import (
@@ -150,9 +151,31 @@ def prepare(settings: Settings) -> Project:
     problems.raise_if_any()
     assert catalog is not None
 
+    charts = build_charts(chart_defs, catalog, settings, problems)
+    facts = build_facts(fact_defs, catalog, pages, problems)
+    problems.raise_if_any()
+    for chart in charts.values():
+        warn_pale_colours(chart)
+    timings["chart"] = time.perf_counter() - clock
+    return Project(
+        settings,
+        catalog,
+        charts,
+        facts,
+        pages,
+        timings=timings,
+        fact_sources={d.id: f"{d.path}:{d.line}" for d in fact_defs},
+    )
+
+
+def build_charts(
+    defs: list[ChartDef], catalog: Catalog, settings: Settings, problems: Problems
+) -> dict[str, BuiltChart]:
+    """Each chart's spec: from the spec cache while its code and tables are unchanged, else
+    built by calling its function."""
     charts: dict[str, BuiltChart] = {}
-    specs = _spec_cache(settings)
-    for definition in chart_defs:
+    specs = spec_cache(settings)
+    for definition in defs:
         digests = [catalog.datasets[name].digest for name in definition.data]
         known = specs.get(definition.id, digests)
         if known is not None:
@@ -166,26 +189,21 @@ def prepare(settings: Settings) -> Project:
         else:
             built.digest = specs.put(definition.id, digests, built.spec)
             charts[definition.id] = built
+    return charts
+
+
+def build_facts(
+    defs: list[FactDef], catalog: Catalog, pages: dict[str, PageRefs], problems: Problems
+) -> dict[str, Fact]:
+    """Each fact's value and text, and whether the prose that uses it still holds."""
     facts: dict[str, Fact] = {}
     try:
-        facts = compute_facts(fact_defs, catalog)
+        facts = compute_facts(defs, catalog)
     except WriterError as exc:
         problems.extend(exc)
-    for p in _unsupported_claims(facts, fact_defs, pages):
+    for p in _unsupported_claims(facts, defs, pages):
         problems.add(p)
-    problems.raise_if_any()
-    for chart in charts.values():
-        _warn_pale_colours(chart)
-    timings["chart"] = time.perf_counter() - clock
-    return Project(
-        settings,
-        catalog,
-        charts,
-        facts,
-        pages,
-        timings=timings,
-        fact_sources={d.id: f"{d.path}:{d.line}" for d in fact_defs},
-    )
+    return facts
 
 
 def prepare_rendered(settings: Settings) -> Project:
@@ -197,22 +215,38 @@ def prepare_rendered(settings: Settings) -> Project:
     digest = snapshot.input_digest(settings)
     found = snapshot.load(settings, digest)
     if found is None:
+        from . import partial
+
+        files = partial.file_digests(settings)
         with snapshot.warnings_logged() as warnings:
-            project = prepare(settings)
-            render(project)
+            # Only tables changed: the last build's project with what they reach made again.
+            project = partial.rebuild(settings, files)
+            if project is None:
+                project = prepare(settings)
+                render(project)
         snapshot.save(project, digest, warnings)
+        partial.remember(settings, digest, files)
         return project
     project, warnings = found
-    problems = Problems()
-    project.pages = _scan_pages(
-        settings, list(project.charts), list(project.facts), project.catalog.names(), problems
-    )
-    _check_nav(settings, problems)
-    problems.raise_if_any()
+    read_pages(project)
     snapshot.replay(warnings)
     log.info("charts: 0 rendered, %d from cache (nothing changed)", len(project.rendered))
     project.timings = {"snapshot": time.perf_counter() - clock}
     return project
+
+
+def read_pages(project: Project) -> None:
+    """The pages read and checked again, against a project's charts, facts and datasets."""
+    problems = Problems()
+    project.pages = _scan_pages(
+        project.settings,
+        list(project.charts),
+        list(project.facts),
+        project.catalog.names(),
+        problems,
+    )
+    _check_nav(project.settings, problems)
+    problems.raise_if_any()
 
 
 def _check_nav(settings: Settings, problems: Problems) -> None:
@@ -222,7 +256,7 @@ def _check_nav(settings: Settings, problems: Problems) -> None:
             problems.add(p)
 
 
-def _warn_pale_colours(chart: BuiltChart) -> None:
+def warn_pale_colours(chart: BuiltChart) -> None:
     """A colour the writer chose that fades into either palette's background (below 3:1)."""
     d = chart.definition
     for colour in spec_colours(chart.spec):
@@ -242,7 +276,7 @@ def _warn_pale_colours(chart: BuiltChart) -> None:
         )
 
 
-def _spec_cache(settings: Settings) -> SpecCache:
+def spec_cache(settings: Settings) -> SpecCache:
     from importlib.metadata import version
 
     # Altair shapes the spec; VegaFusion compiles the charts over big tables.
@@ -250,18 +284,20 @@ def _spec_cache(settings: Settings) -> SpecCache:
     return SpecCache(settings.cache_dir / "specs", code_digest(settings.charts_dir), library)
 
 
-def render(project: Project) -> None:
-    """Render every chart (or take it from the cache); log Vega-Lite's warnings on them."""
+def render(project: Project, chart_ids: list[str] | None = None) -> None:
+    """Render every chart, or those named (or take them from the cache); log Vega-Lite's
+    warnings on them."""
     clock = time.perf_counter()
-    project.rendered = render_charts(
-        list(project.charts.values()),
-        project.settings.cache_dir,
-        project.settings.workers,
-        project.sources_of,
+    charts = [project.charts[i] for i in chart_ids] if chart_ids is not None else None
+    charts = list(project.charts.values()) if charts is None else charts
+    project.rendered.update(
+        render_charts(
+            charts, project.settings.cache_dir, project.settings.workers, project.sources_of
+        )
     )
     project.timings["render"] = time.perf_counter() - clock
     # Warnings, not errors: the chart still draws, but strict builds (the default) stop on them.
-    for chart in project.charts.values():
+    for chart in charts:
         d = chart.definition
         for message in project.rendered[chart.id].warnings:
             log.warning("%s", warning_problem(d.path, d.line, chart.id, message))

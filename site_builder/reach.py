@@ -1,13 +1,27 @@
-"""Where a change reaches, for the live preview: CSV -> datasets -> charts and facts -> pages.
+"""Where a change reaches: CSV -> datasets -> charts and facts -> pages.
 
-Comparing the project of the last build with the new one names the pages whose output
-differs besides those whose own Markdown changed (MkDocs sees those by itself)."""
+Before a rebuild, the charts and facts that changed tables reach (partial.py makes only those
+again). After it, comparing the project of the last build with the new one names the pages
+whose output differs besides those whose own Markdown changed (MkDocs sees those by itself;
+the live preview reloads the others)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from .charts import ChartDef
+from .facts import FactDef
 from .pipeline import Project
+
+
+def reached_by(
+    changed: set[str], charts: list[ChartDef], facts: list[FactDef]
+) -> tuple[list[ChartDef], list[FactDef], set[str]]:
+    """The charts and facts that use a changed dataset, and every dataset they use."""
+    chart_defs = [d for d in charts if changed & set(d.data)]
+    fact_defs = [d for d in facts if changed & set(d.data)]
+    needed = set(changed).union(*(d.data for d in chart_defs + fact_defs))
+    return chart_defs, fact_defs, needed
 
 
 def chart_print(project: Project, chart_id: str) -> tuple[Any, ...]:

@@ -8,25 +8,21 @@ at build time, except the stand-in image of a chart too heavy to inline."""
 
 from __future__ import annotations
 
-import atexit
 import copy
 import hashlib
 import json
 import logging
-import os
 import re
-import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from .cache import read_entry, tool_digest, write_entry
 from .compilelog import caught_warnings
 from .errors import Problem, RenderError
 from .images import compressed, drawn_box, image_svg, over_budget, round_svg, simplify_shapes
+from .pool import in_pool
 from .textfit import clipped_text
 from .theme import THEME
 from .urls import not_addresses, page_relative_links, unsafe_links
@@ -391,84 +387,8 @@ def _render_job(job: tuple[str, str]) -> RenderOutcome:
     return render_one(*job)
 
 
-# Kept alive across builds (and `serve` rebuilds): the renderer's start-up costs ~1 s.
-_pool: ProcessPoolExecutor | None = None
-_pool_size = 0
-
-
 def _run_jobs(jobs: list[tuple[str, str]], workers: int) -> list[RenderOutcome]:
     return in_pool(_render_job, jobs, workers, progress=True)
-
-
-_J = TypeVar("_J")
-_R = TypeVar("_R")
-
-
-def in_pool(
-    func: Callable[[_J], _R], jobs: list[_J], workers: int = 0, progress: bool = False
-) -> list[_R]:
-    """`func` over `jobs` in the render processes (in this one for a single job or core).
-
-    `func` must be a module-level function: the processes import it.
-    """
-    global _pool, _pool_size
-    size = workers or min(os.cpu_count() or 1, 4)
-    if size <= 1 or (len(jobs) == 1 and _pool is None):
-        return [func(job) for job in jobs]
-    if _pool is None or _pool_size != size:
-        import multiprocessing
-
-        shutdown_pool()
-        # spawn: forking a process that has threads (serve, the renderer) can deadlock.
-        _pool = ProcessPoolExecutor(
-            size,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=watch_parent,
-            initargs=(os.getpid(),),
-        )
-        _pool_size = size
-    try:
-        results = _pool.map(func, jobs)
-        if progress:
-            return [_progress(i, len(jobs), r) for i, r in enumerate(results, 1)]
-        return list(results)
-    except BrokenProcessPool:
-        shutdown_pool()
-        return [func(job) for job in jobs]
-
-
-def watch_parent(parent: int) -> None:
-    """In a render process: end when the build that started it is gone, however it ended
-    (killed, or stopped with its workers still busy), instead of lingering."""
-    import threading
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True, name="watch-parent").start()
-
-
-_T = TypeVar("_T")
-
-
-def _progress(done: int, total: int, outcome: _T) -> _T:
-    """A line every tenth of a long render, so a big build shows it is moving."""
-    step = max(1, total // 10)
-    if total >= 20 and (done % step == 0 or done == total):
-        log.info("charts: rendering %d/%d", done, total)
-    return outcome
-
-
-def shutdown_pool() -> None:
-    global _pool
-    if _pool is not None:
-        _pool.shutdown(cancel_futures=True)
-        _pool = None
-
-
-atexit.register(shutdown_pool)
 
 
 def _vl_version(spec: dict[str, Any]) -> str | None:

@@ -122,6 +122,7 @@ SLOW_MODULES = {
     "test_corpus",
     "test_dense",
     "test_gallery",
+    "test_partial",
     "test_publish",
     "test_reader",
     "test_serve",

@@ -18,11 +18,11 @@ from conftest import PROJECTS, ROOT, copy_project
 
 from site_builder import pipeline
 from site_builder.building import BuiltChart
-from site_builder.catalog import load_catalog
 from site_builder.charts import ChartDef
 from site_builder.descriptor import Limits
 from site_builder.errors import WriterError
 from site_builder.figure import FigureLinks, body_html
+from site_builder.loader import load_catalog
 from site_builder.render import Rendered
 
 # Mini projects a test changes one file of, and what the writer sees.

@@ -10,10 +10,10 @@ import pytest
 import yaml
 from helpers import edit, prepare, write_package
 
-from site_builder import cache, catalog, pipeline
+from site_builder import cache, loader, pipeline
 from site_builder.cache import SpecCache, TableCache, TextCache
-from site_builder.catalog import load_catalog
 from site_builder.errors import DataError
+from site_builder.loader import load_catalog
 from site_builder.specs import plotted_rows
 
 CSV = "country,year,value\nChina,2023,92\nMalaysia,2023,4.5\n"
@@ -29,7 +29,7 @@ def test_an_unchanged_table_comes_from_the_cache(
     data = write_package(tmp_path, CSV)
     cache = TableCache(tmp_path / "cache")
     first = load_catalog(data, tmp_path, cache).datasets["t"]
-    monkeypatch.setattr(catalog, "typed_frame", no_typing)
+    monkeypatch.setattr(loader, "typed_frame", no_typing)
     again = load_catalog(data, tmp_path, cache).datasets["t"]
     assert again.frame.equals(first.frame) and again.digest == first.digest
     assert again.fields == first.fields and again.primary_key == first.primary_key

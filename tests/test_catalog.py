@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from helpers import edit, report, write_package
 
-from site_builder.catalog import load_catalog
 from site_builder.errors import DataError
+from site_builder.loader import load_catalog
 
 
 def problems(tmp_path: Path, csv_text: str, **overrides: object) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 from conftest import PROJECTS, ROOT
 from helpers import DATA_CASES, load_case
 
-from site_builder import catalog
+from site_builder import catalog, loader
 from site_builder.csvcheck import RawCheck
 from site_builder.fastload import typed_frame
 
@@ -58,10 +58,10 @@ def load_both(
         return frame
 
     with monkeypatch.context() as m:
-        m.setattr(catalog, "typed_frame", spy)
+        m.setattr(loader, "typed_frame", spy)
         fast = load()
     with monkeypatch.context() as m:
-        m.setattr(catalog, "typed_frame", lambda res, raw: None)
+        m.setattr(loader, "typed_frame", lambda res, raw: None)
         slow = load()
     return fast, slow, taken
 
@@ -78,7 +78,7 @@ def assert_same_tables(fast: catalog.Catalog, slow: catalog.Catalog) -> None:
 @pytest.mark.parametrize("project", [ROOT, PROJECTS / "basic"])
 def test_projects_load_the_same_either_way(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fast, slow, taken = load_both(
-        monkeypatch, lambda: catalog.load_catalog(project / "data", project)
+        monkeypatch, lambda: loader.load_catalog(project / "data", project)
     )
     assert_same_tables(fast, slow)
     if project == ROOT:

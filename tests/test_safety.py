@@ -15,9 +15,9 @@ from helpers import edit, prepare, report, settings
 
 from site_builder import cache, datasets, pipeline, render
 from site_builder.cache import SpecCache, TableCache, TextCache, read_entry, write_entry
-from site_builder.catalog import load_catalog
 from site_builder.descriptor import Limits
 from site_builder.errors import DataError
+from site_builder.loader import load_catalog
 
 SECRET = "root:x:0:0:secret-line"
 

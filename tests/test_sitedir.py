@@ -79,12 +79,12 @@ def test_a_busy_folder_stops_the_second_build_with_a_message(mini: Path) -> None
 
 WORKERS = """
 import sys, threading, time
-from site_builder import render
-threading.Thread(target=render.in_pool, args=(time.sleep, [60, 60], 2), daemon=True).start()
-while render._pool is None or len(render._pool._processes) < 2:
+from site_builder import pool
+threading.Thread(target=pool.in_pool, args=(time.sleep, [60, 60], 2), daemon=True).start()
+while pool._pool is None or len(pool._pool._processes) < 2:
     time.sleep(0.05)
 from multiprocessing import resource_tracker
-print(*render._pool._processes, resource_tracker._resource_tracker._pid or 0, flush=True)
+print(*pool._pool._processes, resource_tracker._resource_tracker._pid or 0, flush=True)
 time.sleep(60)
 """
 

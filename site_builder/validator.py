@@ -1,0 +1,231 @@
+"""The Frictionless validator, for what the fast path (fastload.py) leaves to it: a resource's
+description, and the tables it does not take. It runs on the bytes the loader read, never on
+the file again; its findings are said in our words, at the physical line."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from .catalog import Field
+from .cellhints import type_hint
+from .csvcheck import RawCheck
+from .descriptor import SCHEMA_HINT
+from .errors import Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_HEADER_MESSAGES = {
+    "duplicate-label": "column name '{label}' is used twice (again at position {column})",
+    "blank-label": "column {column} has no name",
+    "incorrect-label": "column {column} is named '{label}' but the schema says '{expected}'",
+    "missing-label": "the schema's field '{expected}' has no column",
+    "extra-label": "column {column} ('{label}') is not in the schema",
+}
+
+
+def described(res: dict[str, Any], shown: str) -> tuple[list[Field], list[str]] | Problem:
+    """The resource's fields and primary key, once the validator accepts its description; or
+    the problem with it."""
+    import frictionless  # slow to import: only for a table that is not in the cache
+
+    try:
+        resource = _over_bytes(res, b"")
+    except frictionless.FrictionlessException as exc:
+        return Problem(
+            shown, f"resource '{res['name']}': {exc.error.note or exc.error.message}", SCHEMA_HINT
+        )
+    return fields_of(resource), list(resource.schema.primary_key)
+
+
+def validated_package(tables: list[tuple[dict[str, Any], bytes]]) -> Any:
+    """The tables as one package, so that foreign keys can refer to other tables."""
+    import frictionless
+
+    return frictionless.Package(resources=[_over_bytes(res, raw) for res, raw in tables])
+
+
+def _over_bytes(res: dict[str, Any], raw: bytes) -> Any:
+    import frictionless
+
+    path = str(res.get("path", ""))
+    resource = frictionless.Resource(
+        {key: value for key, value in res.items() if key != "path"} | {"data": []}
+    )
+    resource.data = raw
+    resource.scheme = "buffer"
+    resource.format = str(res.get("format") or PurePosixPath(path).suffix[1:] or "csv").lower()
+    return resource
+
+
+def validate(resource: Any, csv_shown: str, raw: RawCheck, shown: str) -> list[Problem]:
+    """Every problem the validator finds in the table, located."""
+    try:
+        report = resource.validate(limit_errors=1000)
+    except re.error as exc:  # a schema pattern Python cannot compile
+        return [
+            Problem(
+                shown,
+                f"resource '{resource.name}': a pattern is not a valid regular expression ({exc})",
+                "fix the field's 'pattern:' constraint (Python regular expressions)",
+            )
+        ]
+    problems = []
+    blank_rows = set()
+    for task in report.tasks:
+        for error in task.errors:
+            row = getattr(error, "row_number", None)
+            if error.type == "blank-row":
+                blank_rows.add(row)
+            elif error.type == "primary-key" and row in blank_rows:
+                continue  # the blank row already says it all
+            problems.append(_problem_from(error, resource, csv_shown, raw))
+    return problems
+
+
+def read_rows(resource: Any) -> tuple[pd.DataFrame, dict[str, list[Any]], list[int]]:
+    """A table that passed, row by row: the typed frame, its cells by column, their rows."""
+    import pandas as pd
+
+    fields = resource.schema.fields
+    columns: dict[str, list[Any]] = {f.name: [] for f in fields}
+    row_numbers: list[int] = []
+    with resource:
+        for row in resource.row_stream:
+            row_numbers.append(row.row_number)
+            for f in fields:
+                columns[f.name].append(row[f.name])
+    frame = pd.DataFrame({f.name: _to_series(columns[f.name], f.type) for f in fields})
+    return frame, columns, row_numbers
+
+
+def fields_of(resource: Any) -> list[Field]:
+    """The schema's fields, as the catalogue keeps them."""
+    return [
+        Field(
+            name=f.name,
+            type=f.type,
+            title=f.title or f.name,
+            description=f.description or "",
+            unit=str(f.custom.get("unit", "")),
+            format=f.format,
+        )
+        for f in resource.schema.fields
+    ]
+
+
+def _problem_from(error: Any, resource: Any, csv_shown: str, raw: RawCheck) -> Problem:
+    """Our message and hint for one of the validator's errors, at the physical line."""
+    problem = _describe_error(error, resource, csv_shown)
+    record = getattr(error, "row_number", None)
+    line = raw.line_of(record) if problem.line == record else problem.line
+    if line == problem.line:
+        return problem
+    # A quoted cell spans lines: name the line, and the record the validator counted.
+    return Problem(
+        problem.path, f"{problem.message} (record {record})", problem.hint, line, problem.column
+    )
+
+
+def _describe_error(error: Any, resource: Any, csv_shown: str) -> Problem:
+    kind = error.type
+    row = getattr(error, "row_number", None)
+    col = getattr(error, "field_number", None)
+    name = getattr(error, "field_name", None) or getattr(error, "label", None)
+    cell = getattr(error, "cell", None)
+    note = error.note or ""
+    if kind == "type-error":
+        ftype = resource.schema.get_field(name).type if name else "value"
+        return Problem(
+            csv_shown,
+            f"column '{name}': {cell!r} is not a valid {ftype}",
+            type_hint(ftype, cell),
+            row,
+            col,
+        )
+    if kind == "constraint-error" and '"required"' in note:
+        return Problem(
+            csv_shown,
+            f"column '{name}' is empty, but a value is required",
+            "fill in the cell (key columns and required fields cannot be empty)",
+            row,
+            col,
+        )
+    if kind == "constraint-error":
+        return Problem(
+            csv_shown,
+            f"column '{name}': {cell!r} breaks the rule {note}",
+            "fix the cell, or the field's constraints in the data package",
+            row,
+            col,
+        )
+    if kind == "primary-key":
+        key = ", ".join(resource.schema.primary_key)
+        first = re.search(r"position (\d+)", note)
+        return Problem(
+            csv_shown,
+            f"duplicate key ({key}): the same as record {first.group(1)}" if first else note,
+            f"each row needs a unique combination of {key}",
+            row,
+        )
+    if kind == "extra-cell":
+        return Problem(
+            csv_shown,
+            f"row has more cells than the header ({cell!r} at position {col})",
+            "quote cells that contain a comma, or add the missing column to the header",
+            row,
+            col,
+        )
+    if kind == "missing-cell":
+        return Problem(
+            csv_shown,
+            f"row has fewer cells than the header: column '{name}' is missing",
+            "add the missing cells (leave them empty between commas if unknown)",
+            row,
+            col,
+        )
+    if kind == "foreign-key":
+        return Problem(
+            csv_shown,
+            f"value not found in the table it refers to: {note}",
+            "add the value to the referenced table, or fix it here",
+            row,
+            col,
+        )
+    if kind == "blank-row":
+        return Problem(csv_shown, "blank row", "delete the empty line", row)
+    if kind in _HEADER_MESSAGES:
+        label = getattr(error, "label", "")
+        message = _HEADER_MESSAGES[kind].format(label=label, column=col, expected=name)
+        return Problem(
+            csv_shown,
+            f"header: {message}",
+            "the header must name the schema's fields, in order, each once",
+            1,
+            col,
+        )
+    # Anything else: the validator's own words, located at the row (or the file's start).
+    return Problem(
+        csv_shown, f"{kind}: {error.message}", "fix the file and build again", row or 1, col
+    )
+
+
+def _to_series(values: list[Any], ftype: str) -> pd.Series:
+    """Typed column: floats for numbers, nullable ints and booleans, datetimes for dates."""
+    import pandas as pd
+
+    has_null = any(v is None for v in values)
+    if ftype == "number":
+        return pd.Series([None if v is None else float(v) for v in values], dtype="float64")
+    if ftype in ("integer", "year"):
+        return pd.Series(values, dtype="Int64" if has_null else "int64")
+    if ftype == "boolean":
+        return pd.Series(values, dtype="boolean" if has_null else "bool")
+    if ftype in ("date", "datetime"):
+        return pd.to_datetime(pd.Series(values, dtype="object"))
+    if ftype == "string":
+        return pd.Series(values, dtype="str")
+    return pd.Series([float(v) if isinstance(v, Decimal) else v for v in values], dtype="object")
