@@ -11,6 +11,8 @@ from datetime import datetime
 from html import escape
 from xml.sax.saxutils import escape as xml_escape
 
+from .strings import EN, Words
+
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
 _FONT = "Liberation Sans, Helvetica, Arial, sans-serif"
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
@@ -134,11 +136,14 @@ def embed_html(
     story_link: str,
     assets: str,
     head: str = "",
+    words: Words = EN,
 ) -> str:
     """A standalone page for one chart, small enough for an iframe; it reports its height
     (site-builder.js, for a body of class sb-embed). `head`: more tags for <head>."""
+    link = f'\n<a href="{escape(story_link)}" target="_top">{escape(story_title)}</a>'
+    back = escape(words["embed_from"]).replace(" {link}", "{link}").format(link=link)
     return f"""<!doctype html>
-<html lang="en">
+<html lang="{escape(words["lang"])}">
 <head>
 <meta charset="utf-8">{head}
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -149,8 +154,7 @@ def embed_html(
 <main>
 <h1 class="sb-visually-hidden">{escape(title)}</h1>
 {figure}
-<p class="sb-embed__back">From
-<a href="{escape(story_link)}" target="_top">{escape(story_title)}</a></p>
+<p class="sb-embed__back">{back}</p>
 </main>
 <script src="{escape(assets)}/site-builder.js"></script>
 </body>

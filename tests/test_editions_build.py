@@ -1,0 +1,103 @@
+"""End to end: a project in two editions (English, Chinese) built with mkdocs-static-i18n."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import PROJECTS, copy_project, run_cli, tree_digest
+
+from site_builder import strings
+
+pytestmark = [pytest.mark.slow, pytest.mark.build]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(PROJECTS / "editions", tmp_path_factory.mktemp("ed") / "story")
+    result = run_cli(project, "build", env={"SITE_URL": "https://example.org/story/"})
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+def page(project: Path, url: str) -> BeautifulSoup:
+    return BeautifulSoup((project / "site" / url).read_text(encoding="utf-8"), "html.parser")
+
+
+def test_both_editions_are_built_with_their_language(built: Path) -> None:
+    assert page(built, "index.html").html["lang"] == "en"
+    zh = page(built, "zh/index.html")
+    assert zh.html["lang"] == "zh"
+    assert zh.select_one("h1").get_text() == "小故事"
+    # Material's own words come in Chinese too (mkdocs-static-i18n sets the theme's language).
+    assert zh.select_one(".md-search__input")["placeholder"] == "搜索"
+
+
+def test_a_page_links_to_itself_in_the_other_edition(built: Path) -> None:
+    links = page(built, "zh/index.html").select(".sb-editions a")
+    assert [(a["href"], a["hreflang"], a.get_text()) for a in links] == [("../", "en", "English")]
+    selector = page(built, "index.html").select(".md-select__link")
+    assert [(a["href"], a["hreflang"]) for a in selector] == [("./", "en"), ("zh/", "zh")]
+    # The second page has no translation: the Chinese edition borrows it, marked as English.
+    borrowed = page(built, "zh/second/index.html")
+    assert borrowed.select_one("article")["lang"] == "en"
+    assert not page(built, "second/index.html").select(".sb-editions")
+
+
+def test_sitemap_lists_both_editions_with_hreflang(built: Path) -> None:
+    xml = (built / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    locs = re.findall(r"<loc>(.*?)</loc>", xml)
+    assert "https://example.org/story/" in locs and "https://example.org/story/zh/" in locs
+    assert 'hreflang="zh" href="https://example.org/story/zh/"' in xml
+    for name in ("index.html", "zh/index.html"):  # Material would fetch sitemap.xml beside them
+        assert not page(built, name).select('head link[rel="alternate"][hreflang]')
+
+
+def _english_tool_words() -> list[str]:
+    parts = []
+    for text in strings.EN.values():
+        parts += [p.strip(" :;()·") for p in re.split(r"\{\w+\}", text)]
+    return [p for p in parts if len(p) > 3]
+
+
+def test_a_chinese_page_has_no_untranslated_tool_string(built: Path) -> None:
+    zh = page(built, "zh/index.html")
+    ours = " ".join(
+        el.get_text(" ") + " " + " ".join(str(v) for v in el.attrs.values())
+        for el in zh.select(
+            ".sb-figure__foot, .sb-figure__data summary, .sb-figure__downloads,"
+            " .sb-figure__embed summary, .sb-figure__embed-note, .sb-dataset,"
+            " .sb-editions, [aria-label]"
+        )
+    )
+    assert "下载：" in ours and "以表格显示数据" in ours
+    for english in _english_tool_words():
+        assert english not in ours, english
+    embed = page(built, "zh/embed/city-population/index.html")
+    assert embed.html["lang"] == "zh"
+    assert "出自" in embed.select_one(".sb-embed__back").get_text()
+
+
+def test_one_language_project_is_unchanged_by_editions(tmp_path: Path) -> None:
+    """The same pages without the i18n plugin build exactly as a project without editions."""
+    plain = copy_project(PROJECTS / "basic", tmp_path / "plain")
+    result = run_cli(plain, "build")
+    assert result.returncode == 0, result.stderr
+    digest = tree_digest(plain / "site")
+    assert not any("editions" in name for name in digest)  # no editions script either
+    again = run_cli(plain, "build")
+    assert again.returncode == 0
+    assert tree_digest(plain / "site") == digest
+
+
+def test_a_broken_translation_fails_the_strict_build(tmp_path: Path) -> None:
+    project = copy_project(PROJECTS / "editions", tmp_path / "story")
+    (project / "content" / "index.zh.md").write_text(
+        "# 小故事\n\n/// chart | no-such-chart\n///\n", encoding="utf-8"
+    )
+    result: subprocess.CompletedProcess[str] = run_cli(project, "build")
+    assert result.returncode != 0
+    assert "content/index.zh.md:3:1: unknown chart 'no-such-chart'" in result.stderr
