@@ -154,8 +154,9 @@ class Outputs:
         epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
         updated = datetime.fromtimestamp(epoch, UTC)
         entries = [(p.title, p.url, p.summary) for p in self.pages]
-        feed = publish.atom_feed(self.site_name, self.site_url, entries, updated)
-        _write(site_dir / self.prefix / "feed.xml", feed.encode())
+        path = f"{self.prefix}feed.xml"
+        feed = publish.atom_feed(self.site_name, self.site_url, entries, updated, path)
+        _write(site_dir / path, feed.encode())
         if not self.prefix:
             _write(site_dir / "robots.txt", publish.robots_txt(self.site_url).encode())
 

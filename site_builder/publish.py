@@ -103,8 +103,10 @@ def atom_feed(
     site_url: str | None,
     entries: list[tuple[str, str, str]],
     updated: datetime,
+    path: str = "feed.xml",
 ) -> str:
-    """An Atom feed of the story's pages: (title, url from the site root, summary) each."""
+    """An Atom feed of the story's pages: (title, url from the site root, summary) each;
+    `path`: the feed's own, from the site root."""
     base = (site_url or "").rstrip("/") + "/"
     stamp = updated.strftime("%Y-%m-%dT%H:%M:%SZ")
     items = "".join(
@@ -122,7 +124,7 @@ def atom_feed(
         '<feed xmlns="http://www.w3.org/2005/Atom">'
         f"<title>{xml_escape(site_name)}</title>"
         f'<link href="{xml_escape(base)}"/>'
-        f'<link rel="self" href="{xml_escape(base + "feed.xml")}"/>'
+        f'<link rel="self" href="{xml_escape(base + path)}"/>'
         f"<id>{xml_escape(base)}</id>"
         f"<updated>{stamp}</updated>"
         f"{items}</feed>\n"

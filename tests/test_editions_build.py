@@ -76,6 +76,8 @@ def test_a_chinese_page_has_no_untranslated_tool_string(built: Path) -> None:
     assert "下载：" in ours and "以表格显示数据" in ours
     for english in _english_tool_words():
         assert english not in ours, english
+    feed = (built / "site" / "zh" / "feed.xml").read_text(encoding="utf-8")
+    assert '<link rel="self" href="https://example.org/story/zh/feed.xml"/>' in feed
     embed = page(built, "zh/embed/city-population/index.html")
     assert embed.html["lang"] == "zh"
     assert "出自" in embed.select_one(".sb-embed__back").get_text()
