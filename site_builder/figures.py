@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from . import datasets, figure, tables
@@ -116,11 +116,13 @@ class Figures:
             for ds in chosen
         )
 
-    def stylesheet(self, base: str) -> str:
-        """The site's stylesheet: `base`, the phone breakpoints and each figure's sizes."""
+    def stylesheet(self, base: str, others: Sequence[Project] = ()) -> str:
+        """The site's stylesheet: `base`, the phone breakpoints and each figure's sizes (of
+        the `others` projects' figures too: other editions)."""
         sizes = figure.size_css(
-            (r.svg, r.narrow_svg, uses_pointer_position(self.project.charts[chart_id].spec))
-            for chart_id, r in sorted(self.project.rendered.items())
+            (r.svg, r.narrow_svg, uses_pointer_position(project.charts[chart_id].spec))
+            for project in [self.project, *others]
+            for chart_id, r in sorted(project.rendered.items())
         )
         return base + breakpoint_css() + sizes
 

@@ -17,7 +17,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler, get_relative_url
 
-from . import csp, editions, pipeline, reach, sitedir
+from . import csp, editions, pipeline, reach, sitedir, translations
 from .cache import TextCache
 from .config import SiteBuilderConfig, settings_from
 from .errors import WriterError
@@ -124,12 +124,14 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             self.outer.append({k: getattr(self, k) for k in _EDITION_STATE})
         self.edition = editions.current_edition(config)
         self.pages_written = 0
-        # Another edition's build (depth 2) takes the project of the default one.
-        if self.depth == 1 or self.project is None:
-            try:
+        try:
+            if self.depth == 1 or self.project is None:
                 self.project = pipeline.prepare_rendered(self.settings)
-            except WriterError as exc:
-                raise PluginError(exc.report()) from None
+            elif self.edition is not None and not self.edition.default:
+                # Another edition's build: the default one's project, in this language.
+                self.project = translations.prepare_edition(self.project, self.edition.locale)
+        except WriterError as exc:
+            raise PluginError(exc.report()) from None
         if self.dirty and self.built is not None:
             # A preview rebuild: only the pages and files that a change reaches.
             self.reached = reach.reached_pages(self.built, self.project)
@@ -163,7 +165,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             for page_file in files.documentation_pages():
                 if page_file.src_uri in self.reached:  # its Markdown did not change; its data did
                     page_file.is_modified = lambda: True  # type: ignore[method-assign]
-        css = self.figures.stylesheet((ASSETS / "site-builder.css").read_text(encoding="utf-8"))
+        base = (ASSETS / "site-builder.css").read_text(encoding="utf-8")
+        # One stylesheet for every edition: the sizes of their charts too.
+        css = self.figures.stylesheet(base, [state["project"] for state in self.outer])
         files.append(File.generated(config, CSS_URI, content=css))
         bundle = runtime_bundle(self.settings.cache_dir)
         script = (ASSETS / "site-builder.js").read_text(encoding="utf-8")

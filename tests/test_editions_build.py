@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -103,3 +104,58 @@ def test_a_broken_translation_fails_the_strict_build(tmp_path: Path) -> None:
     result: subprocess.CompletedProcess[str] = run_cli(project, "build")
     assert result.returncode != 0
     assert "content/index.zh.md:3:1: unknown chart 'no-such-chart'" in result.stderr
+
+
+def _svg_texts(soup: BeautifulSoup, chart_id: str) -> list[str]:
+    svg = soup.select_one(f"figure#{chart_id} svg.sb-static--wide")
+    return [t.get_text() for t in svg.select("text")]
+
+
+def test_a_chinese_page_s_charts_speak_chinese(built: Path) -> None:
+    zh = page(built, "zh/index.html")
+    assert zh.select_one("figure#city-population .sb-figure__title").get_text() == (
+        "温得和克是最大的<b>城市</b>"
+    )
+    texts = _svg_texts(zh, "city-population")
+    assert {"温得和克", "带逗号的镇", "人口", "城市"} <= set(texts)
+    assert not {"Windhoek", "population", "city"} & set(texts)
+    assert zh.select_one("figure#city-population svg title").get_text().startswith("温得和克")
+    assert zh.select_one("figure#city-population svg desc").get_text() == "各城市人口的条形图。"
+    heads = [th.get_text() for th in zh.select("figure#city-population thead th")]
+    assert heads == ["城市", "人口 (人)"]
+    # The English page draws the same chart in English, from the same chart function.
+    en = _svg_texts(page(built, "index.html"), "city-population")
+    assert "Windhoek" in en and "温得和克" not in en
+
+
+def test_dates_follow_the_locale_in_the_svg_and_the_live_view(built: Path) -> None:
+    zh = page(built, "zh/index.html")
+    texts = _svg_texts(zh, "founding")
+    assert "2000年1月" in texts and not any("Jan" in t for t in texts)
+    assert "Jan 2000" in _svg_texts(page(built, "index.html"), "founding")
+    live = zh.select_one("figure#founding .sb-figure__chart")["data-sb-spec"]
+    spec = json.loads((built / "site" / "zh" / live).resolve().read_text(encoding="utf-8"))
+    assert spec["config"]["locale"]["time"]["shortMonths"][0] == "1月"
+
+
+def test_facts_take_the_edition_s_format(built: Path) -> None:
+    facts = {
+        el["data-fact"]: el.get_text() for el in page(built, "zh/index.html").select(".sb-fact")
+    }
+    assert facts == {"city-count": "3", "windhoek-share": "12.5%"}
+
+
+def test_a_missing_translation_fails_the_strict_build_at_its_place(tmp_path: Path) -> None:
+    project = copy_project(PROJECTS / "editions", tmp_path / "story")
+    path = project / "data" / "translations" / "zh.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("  Windhoek: 温得和克\n", ""), encoding="utf-8"
+    )
+    result = run_cli(project, "build")
+    assert result.returncode != 0
+    line = path.read_text(encoding="utf-8").splitlines().index("text:") + 1
+    assert (
+        f"data/translations/zh.yaml:{line}: chart 'city-population' draws 'Windhoek', "
+        "which has no translation"
+    ) in result.stderr
+    assert not (project / "site").exists()

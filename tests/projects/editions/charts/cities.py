@@ -23,3 +23,13 @@ def region_scores(regions):
 @fact("city-count", data="cities")
 def city_count(cities):
     return len(cities)
+
+
+@chart("founding", data="cities", title="When each city was founded", description="Dots by year.")
+def founding(cities):
+    return (
+        alt.Chart(cities)
+        .mark_point()
+        .encode(x=alt.X("founded:T", axis=alt.Axis(format="%b %Y", tickCount=4)), y="city:N")
+        .properties(width=480)
+    )
