@@ -129,8 +129,13 @@ class EditionProject(Project):
         }
 
 
-def localize(project: Project, t: Translations) -> tuple[EditionProject, list[Problem]]:
-    """The project in `t`'s language (charts not rendered yet), and what has no translation."""
+def localize(
+    project: Project, t: Translations, shown: set[str] | None = None
+) -> tuple[EditionProject, list[Problem]]:
+    """The project in `t`'s language (charts not rendered yet), and what has no translation.
+
+    `shown`: the charts the edition's own pages show (None: all); the others stay as the
+    default edition draws them, for the pages it borrows from it."""
     problems: list[Problem] = []
     if not t.found:
         problems.append(
@@ -142,6 +147,9 @@ def localize(project: Project, t: Translations) -> tuple[EditionProject, list[Pr
         )
     charts: dict[str, BuiltChart] = {}
     for chart_id, chart in project.charts.items():
+        if shown is not None and chart_id not in shown:
+            charts[chart_id] = chart
+            continue
         d = chart.definition
         own = t.charts.get(chart_id, {})
         for key in _CAPTION:
@@ -186,28 +194,60 @@ def localize(project: Project, t: Translations) -> tuple[EditionProject, list[Pr
         name: replace(f, text=_fact_text(f, t.facts[name])) if name in t.facts else f
         for name, f in project.facts.items()
     }
+    for path, refs in sorted(project.pages.items()):
+        if shown is not None and not path.endswith(f".{t.locale}.md"):
+            continue
+        for name, line, column in refs.facts:
+            fact = facts.get(name)
+            if fact is not None and name not in t.facts and _has_words(fact.text):
+                problems.append(
+                    Problem(
+                        refs.path,
+                        f"fact '{name}' reads {fact.text!r}, in the default language",
+                        f"give it a format in this language in {t.path} under facts: "
+                        f"{name}: ... (e.g. {_digits_only(fact)!r})",
+                        line,
+                        column,
+                    )
+                )
     edition = EditionProject(
         project.settings,
         project.catalog,
         charts,
         facts,
         project.pages,
+        rendered={k: r for k, r in project.rendered.items() if charts[k] is project.charts[k]},
         fact_sources=project.fact_sources,
         text=t.text,
     )
     return edition, problems
 
 
+def _digits_only(fact: Fact) -> str:
+    """The fact's default text with its words left out, as an example."""
+    return re.sub(r"[^\W\d_]{2,}\s*", "", fact.text).strip()
+
+
 def prepare_edition(project: Project, locale: str) -> EditionProject:
     """The project in another language, its charts rendered; what has no translation yet is
     a warning (strict builds stop on it)."""
     settings = project.settings
-    edition, problems = localize(
-        project, read_translations(settings.data_dir, locale, settings.root)
-    )
+    shown = {
+        chart_id
+        for path, refs in project.pages.items()
+        if path.endswith(f".{locale}.md")
+        for chart_id, _ in refs.charts
+    }
+    found = read_translations(settings.data_dir, locale, settings.root)
+    edition, problems = localize(project, found, shown)
     for problem in problems:
         log.warning("%s", problem)
+    # Render only the charts it draws in its language; the others are the default's.
+    borrowed, everything = edition.rendered, edition.charts
+    edition.charts = {k: c for k, c in everything.items() if k in shown}
     render(edition)
+    edition.rendered.update(borrowed)
+    edition.charts = everything
     return edition
 
 

@@ -104,3 +104,32 @@ def test_a_fact_takes_the_edition_s_format() -> None:
     fact = Fact("share", 92.4, "over 92%")
     assert translations._fact_text(fact, "超过{value:.0f}%") == "超过92%"
     assert translations._fact_text(fact, "{nope}") == "over 92%"
+
+
+def test_only_the_edition_s_own_pages_need_translations(mini: Path) -> None:
+    project = prepare(mini)
+    (mini / "data" / "translations").mkdir()
+    (mini / "data" / "translations" / "zh.yaml").write_text("text: {}\n", encoding="utf-8")
+    t = translations.read_translations(mini / "data", "zh", mini)
+    edition, problems = translations.localize(project, t, shown={"region-scores"})
+    assert edition.charts["city-population"] is project.charts["city-population"]
+    assert edition.charts["region-scores"] is not project.charts["region-scores"]
+    assert not any("city-population" in str(p) for p in problems)
+    assert any("region-scores" in str(p) for p in problems)
+
+
+def test_a_fact_in_words_needs_a_format_in_the_edition(mini: Path) -> None:
+    (mini / "content" / "index.zh.md").write_text(
+        "# 甲\n\n共有 {{ fact: city-count }} 座城市，占 {{ fact: windhoek-share }}。\n",
+        encoding="utf-8",
+    )
+    project = prepare(mini)
+    words = Fact("windhoek-share", 12.5, "about 12.5%")
+    project.facts["windhoek-share"] = words
+    t = translations.Translations("zh", "data/translations/zh.yaml")
+    said = [str(p) for p in translations.localize(project, t, shown=set())[1]]
+    assert said == [
+        "content/index.zh.md:3:33: fact 'windhoek-share' reads 'about 12.5%', in the default "
+        "language\n  hint: give it a format in this language in data/translations/zh.yaml under "
+        "facts: windhoek-share: ... (e.g. '12.5%')"
+    ]
