@@ -35,7 +35,7 @@ from .errors import Problem, WriterError, yaml_problem
 from .facts import Fact
 from .paths import shown_path
 from .pipeline import Project, render
-from .specs import field_definitions, is_vega, plotted_rows
+from .specs import field_definitions, is_vega
 
 log = logging.getLogger("site_builder")
 
@@ -64,6 +64,9 @@ LOCALES: dict[str, dict[str, Any]] = {
 # Keys whose values name fields, types or operations, never text a reader sees.
 _NOT_TEXT = {"field", "type", "aggregate", "timeUnit", "as", "groupby", "fold", "op", "name"}
 _EXPRESSIONS = {"expr", "test", "filter", "calculate", "labelExpr", "signal"}
+# Channels whose values are not drawn as text: links, tooltips (shown on demand, in the data's
+# own words), keys.
+_NOT_DRAWN = {"tooltip", "href", "url", "key", "detail", "description"}
 _TITLED = {"x", "y", "color", "fill", "stroke", "size", "shape", "opacity", "row", "column"}
 _QUOTED = re.compile(r"""(['"])((?:(?!\1).)*)\1""")
 _CAPTION = ("title", "subtitle", "description", "notes")
@@ -296,9 +299,9 @@ def _translate(node: Any, text: dict[str, str], key: str) -> Any:
 def _drawn(spec: dict[str, Any]) -> Iterator[str]:
     """Texts the chart draws: titles, mark text, and the values of fields drawn as labels."""
     yield from _titles(spec)
-    rows = plotted_rows(spec)
+    rows = [row for table in _tables(spec) for row in table if isinstance(row, dict)]
     for channel, name, definition in field_definitions(spec):
-        if definition.get("type") not in ("nominal", "ordinal") or channel == "tooltip":
+        if definition.get("type") not in ("nominal", "ordinal") or channel in _NOT_DRAWN:
             continue
         for row in rows:
             value = row.get(name)
@@ -306,10 +309,27 @@ def _drawn(spec: dict[str, Any]) -> Iterator[str]:
                 yield value
 
 
+def _tables(node: Any) -> Iterator[list[Any]]:
+    """Every inline table of a Vega-Lite spec: its datasets and each view's data values."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "datasets" and isinstance(value, dict):
+                yield from (rows for rows in value.values() if isinstance(rows, list))
+            elif key == "values" and isinstance(value, list):
+                yield value
+            else:
+                yield from _tables(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _tables(item)
+
+
 def _titles(node: Any) -> Iterator[str]:
     if isinstance(node, dict):
         for k, value in node.items():
-            if k in ("title", "subtitle", "text") and not isinstance(value, dict):
+            if k == "labelExpr" and isinstance(value, str):  # labels it writes, quoted
+                yield from (m.group(2) for m in _QUOTED.finditer(value))
+            elif k in ("title", "subtitle", "text") and not isinstance(value, dict):
                 for item in value if isinstance(value, list) else [value]:
                     if isinstance(item, str):
                         yield item
