@@ -132,7 +132,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 self.project = translations.prepare_edition(self.project, self.edition.locale)
         except WriterError as exc:
             raise PluginError(exc.report()) from None
-        if self.dirty and self.built is not None:
+        if self.depth > 1:  # another edition: all its pages and charts
+            self.reached, self.fresh_charts = None, None
+        elif self.dirty and self.built is not None:
             # A preview rebuild: only the pages and files that a change reaches.
             self.reached = reach.reached_pages(self.built, self.project)
             self.fresh_charts = reach.changed_charts(self.built, self.project)
@@ -382,7 +384,16 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
 
 
 # What each edition's build has of its own (see on_pre_build).
-_EDITION_STATE = ("edition", "project", "outputs", "figures", "pages_written", "pages_started")
+_EDITION_STATE = [
+    "edition",
+    "project",
+    "outputs",
+    "figures",
+    "pages_written",
+    "pages_started",
+    "reached",
+    "fresh_charts",
+]
 
 
 def _no_dirty_warning(record: logging.LogRecord) -> bool:
