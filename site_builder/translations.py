@@ -62,7 +62,11 @@ LOCALES: dict[str, dict[str, Any]] = {
     },
 }
 # Keys whose values name fields, types or operations, never text a reader sees.
-_NOT_TEXT = {"field", "type", "aggregate", "timeUnit", "as", "groupby", "fold", "op", "name"}
+_NOT_TEXT = {
+    *("field", "fields", "type", "aggregate", "timeUnit", "as", "groupby", "fold", "op"),
+    *("name", "key", "lookup", "pivot", "flatten", "stack", "impute", "density", "loess"),
+    *("regression", "on", "param", "encodings", "feature", "mesh"),
+}
 _EXPRESSIONS = {"expr", "test", "filter", "calculate", "labelExpr", "signal"}
 # Channels whose values are not drawn as text: links, tooltips (shown on demand, in the data's
 # own words), keys.

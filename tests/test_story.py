@@ -102,9 +102,11 @@ def test_page_shows_its_charts_with_alt_text_and_sources(site: Path, name: str) 
 def test_every_chart_is_on_a_page_and_there_are_enough_kinds(site: Path) -> None:
     shown = [c for charts in PAGES.values() for c in charts]
     built = sorted(
-        p.name.split(".")[0]
-        for p in (site / "assets" / "charts").glob("*.vl.json")
-        if not p.name.endswith(".narrow.vl.json")  # a phone layout's spec
+        {  # once: the Chinese edition draws some of them again, in its language
+            p.name.split(".")[0]
+            for p in (site / "assets" / "charts").glob("*.vl.json")
+            if not p.name.endswith(".narrow.vl.json")  # a phone layout's spec
+        }
     )
     assert sorted(shown) == built
     assert len(built) >= 8
