@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .catalog import Dataset
 from .figure import FORMULA_START, defuse_formula, source_links
+from .strings import EN, Words
 from .urls import is_web_url
 
 
@@ -70,18 +71,25 @@ _NUMERIC = ("number", "integer", "year")
 _FORMULA = "[" + re.escape("".join(FORMULA_START)) + "]"
 
 
-def dataset_html(ds: Dataset, download: str) -> str:
+def dataset_html(ds: Dataset, download: str, words: Words = EN) -> str:
     """A section describing one dataset: description, sources, licence, columns, download."""
-    sources = source_links(ds.sources)
-    licences = ", ".join(_licence(lic) for lic in ds.licenses) or "not stated"
-    size = f"{ds.row_count} rows" if ds.is_table else "JSON"
+    sources = source_links(ds.sources, words["list_separator"])
+    licences = ", ".join(_licence(lic) for lic in ds.licenses) or escape(words["not_stated"])
+    size = escape(words["rows"].format(count=ds.row_count)) if ds.is_table else "JSON"
+    link = f'<a href="{escape(download)}" download>{escape(Path(ds.path).name)}</a>'
+    name = ds.title or ds.name
+    head = "".join(
+        f'<th scope="col">{escape(words[key])}</th>'
+        for key in ("column", "title", "type", "unit", "description")
+    )
     parts = [
         f'<section class="sb-dataset" id="dataset-{escape(ds.name)}">',
         f"<h2>{escape(ds.title or ds.name)}</h2>",
         f"<p>{escape(ds.description)}</p>",
-        f'<p class="sb-dataset__meta">Download: <a href="{escape(download)}" download>'
-        f"{escape(Path(ds.path).name)}</a> ({size}) · Licence: {licences}</p>",
-        f'<p class="sb-dataset__sources">Sources: {sources}</p>',
+        '<p class="sb-dataset__meta">'
+        + escape(words["dataset_meta"]).format(link=link, size=size, licences=licences)
+        + "</p>",
+        f'<p class="sb-dataset__sources">{escape(words["sources"]).format(links=sources)}</p>',
     ]
     if ds.fields:
         rows = "".join(
@@ -91,11 +99,10 @@ def dataset_html(ds: Dataset, download: str) -> str:
             for f in ds.fields
         )
         parts.append(
-            '<details class="sb-dataset__fields"><summary>Columns</summary>'
+            f'<details class="sb-dataset__fields"><summary>{escape(words["columns"])}</summary>'
             '<div class="sb-figure__table" tabindex="0" role="region" '
-            f'aria-label="Columns of {escape(ds.title or ds.name)}"><table><thead><tr>'
-            '<th scope="col">Column</th><th scope="col">Title</th><th scope="col">Type</th>'
-            '<th scope="col">Unit</th><th scope="col">Description</th></tr></thead>'
+            f'aria-label="{escape(words["columns_of"].format(name=name))}"><table><thead><tr>'
+            f"{head}</tr></thead>"
             f"<tbody>{rows}</tbody></table></div></details>"
         )
     parts.append("</section>")

@@ -14,6 +14,7 @@ from typing import Any
 
 from .catalog import Source
 from .images import over_budget
+from .strings import EN, Words
 from .urls import is_web_url
 from .variants import MIN_SCALE, PHONE_COLUMN, narrow_below, smallest_width, svg_height, svg_width
 
@@ -35,7 +36,12 @@ class FigureLinks:
 
 
 def caption_html(
-    chart_id: str, title: str, subtitle: str, notes: Sequence[str], sources: Sequence[Source]
+    chart_id: str,
+    title: str,
+    subtitle: str,
+    notes: Sequence[str],
+    sources: Sequence[Source],
+    words: Words = EN,
 ) -> str:
     """`<figcaption>` with title, subtitle, notes and source links.
 
@@ -47,11 +53,13 @@ def caption_html(
         head += f'<p class="sb-figure__subtitle">{escape(subtitle)}</p>'
     parts = []
     for note in notes:
-        parts.append(f'<p class="sb-figure__note">Note: {escape(note)}</p>')
+        parts.append(
+            f'<p class="sb-figure__note">{escape(words["note"]).format(text=escape(note))}</p>'
+        )
     if sources:
-        links = source_links(sources)
-        label = "Source" if len(sources) == 1 else "Sources"
-        parts.append(f'<p class="sb-figure__source">{label}: {links}</p>')
+        links = source_links(sources, words["list_separator"])
+        label = escape(words["source" if len(sources) == 1 else "sources"])
+        parts.append(f'<p class="sb-figure__source">{label.format(links=links)}</p>')
     foot = f'<div class="sb-figure__foot">{"".join(parts)}</div>' if parts else ""
     return (
         f'<figcaption class="sb-figure__caption"><div class="sb-figure__head">{head}</div>'
@@ -59,10 +67,10 @@ def caption_html(
     )
 
 
-def source_links(sources: Sequence[Source]) -> str:
+def source_links(sources: Sequence[Source], separator: str = "; ") -> str:
     """Each source as a link; one whose URL is not http(s) as its title alone (never a link
     that could run script, whatever a check upstream let through)."""
-    return "; ".join(
+    return separator.join(
         f'<a href="{escape(s.url)}" rel="noopener">{escape(s.title)}</a>'
         if is_web_url(s.url)
         else escape(s.title)
@@ -81,6 +89,7 @@ def body_html(
     exact: bool = False,
     embed: str = "",
     table: str | None = None,
+    words: Words = EN,
 ) -> str:
     """The chart (wide SVG, and a narrow one for phones if any), its data table and downloads.
 
@@ -112,23 +121,29 @@ def body_html(
     if scrolls:
         # Too wide for some box it shows in, even when scaled: it scrolls sideways in its own
         # box there, which keyboard users must be able to reach.
-        extra = f' tabindex="0" role="group" aria-label="Chart (scrolls sideways): {escape(title)}"'
+        label = words["scrolls"].format(title=title)
+        extra = f' tabindex="0" role="group" aria-label="{escape(label)}"'
     if table is None:
-        table = table_html(rows, columns, f"Data: {title}")
+        table = table_html(rows, columns, words["table_label"].format(title=title), words=words)
+    png = (
+        f'<a href="{escape(links.image)}" download data-sb-png="{escape(chart_id)}.png">'
+        f"{escape(words['image_png'])}</a>"
+    )
+    downloads = escape(words["downloads"]).format(
+        links=f'<a href="{escape(links.csv)}" download>{escape(words["data_csv"])}</a> · '
+        f'<a href="{escape(links.image)}" download>{escape(words["image_svg"])}</a>'
+        # The PNG is drawn by the page's script from the SVG: its room is kept (hidden) until
+        # the script shows it, so that nothing moves, and a reader without script gets the SVG.
+        f'<span class="sb-figure__png"> · {png}</span>'
+    )
     return (
         f'<div class="sb-figure__chart" data-sb-spec="{escape(links.spec)}"{attributes}{extra}>'
         f"{chart}</div>"
-        '<details class="sb-figure__data"><summary>Show the data as a table</summary>'
+        f'<details class="sb-figure__data"><summary>{escape(words["show_table"])}</summary>'
         f"{table}</details>"
-        f'<p class="sb-figure__downloads">Download: '
-        f'<a href="{escape(links.csv)}" download>data (CSV)</a> · '
-        f'<a href="{escape(links.image)}" download>image (SVG)</a>'
-        # The PNG is drawn by the page's script from the SVG: its room is kept (hidden) until
-        # the script shows it, so that nothing moves, and a reader without script gets the SVG.
-        f'<span class="sb-figure__png"> · <a href="{escape(links.image)}" download '
-        f'data-sb-png="{escape(chart_id)}.png">image (PNG)</a></span></p>'
+        f'<p class="sb-figure__downloads">{downloads}</p>'
         + (
-            '<details class="sb-figure__embed"><summary>Embed this chart</summary>'
+            f'<details class="sb-figure__embed"><summary>{escape(words["embed"])}</summary>'
             f'<pre tabindex="0"><code>{escape(embed)}</code></pre></details>'
             if embed
             else ""
@@ -235,6 +250,7 @@ def table_html(
     columns: list[tuple[str, str]],
     label: str,
     cell: Callable[[str, Any], str] | None = None,
+    words: Words = EN,
 ) -> str:
     """A scrollable, keyboard-reachable table of the rows plotted.
 
@@ -251,10 +267,8 @@ def table_html(
     )
     more = ""
     if len(rows) > len(shown):
-        more = (
-            f'<p class="sb-figure__more">First {len(shown)} of {len(rows)} rows; '
-            "download the CSV for all of them.</p>"
-        )
+        more = words["first_rows"].format(shown=len(shown), total=len(rows))
+        more = f'<p class="sb-figure__more">{escape(more)}</p>'
     return (
         f'<div class="sb-figure__table" tabindex="0" role="region" aria-label="{escape(label)}">'
         f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>{more}"

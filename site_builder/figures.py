@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from . import datasets, figure, tables
@@ -14,6 +14,7 @@ from .cache import TextCache
 from .markdown import body_marker
 from .pipeline import Project
 from .specs import plotted_rows
+from .strings import EN, Words
 from .variants import breakpoint_css, uses_pointer_position
 
 CHART_DIR = "assets/charts"
@@ -30,16 +31,17 @@ Link = Callable[[str, str], str]
 class Figures:
     """Every figure of one build. Figure text is made once per chart and kept in `texts`."""
 
-    def __init__(self, project: Project, texts: TextCache, link: Link) -> None:
+    def __init__(self, project: Project, texts: TextCache, link: Link, words: Words = EN) -> None:
         self.project = project
         self.texts = texts
         self.link = link
+        self.words = words  # the tool's own words, in the edition's language
 
     def caption(self, chart_id: str) -> str:
         chart = self.project.charts[chart_id]
         d = chart.definition
         return figure.caption_html(
-            chart_id, d.title, d.subtitle, d.notes, self.project.sources_of(chart)
+            chart_id, d.title, d.subtitle, d.notes, self.project.sources_of(chart), self.words
         )
 
     def placeholder(self, chart_id: str) -> str:
@@ -71,10 +73,16 @@ class Figures:
 
         d = chart.definition
         formats = json.dumps([(c.name, c.kind, c.format) for c in columns])
+        words = self.words
         table = self.texts.get_or_make(
-            ["table", r.key, d.title, json.dumps(labelled), formats],
+            ["table", r.key, d.title, json.dumps(labelled), formats]
+            + ([] if words is EN else [words["lang"]]),  # the English key as before
             lambda: figure.table_html(
-                rows, labelled, f"Data: {d.title}", tables.cell_formatter(columns)
+                rows,
+                labelled,
+                words["table_label"].format(title=d.title),
+                tables.cell_formatter(columns),
+                words,
             ),
         )
         return figure.body_html(
@@ -94,6 +102,7 @@ class Figures:
             exact=uses_pointer_position(chart.spec),
             embed=embed,
             table=table,
+            words=words,
         )
 
     def datasets(self, name: str, page_url: str) -> str:
@@ -102,16 +111,18 @@ class Figures:
         chosen = [catalog.datasets[name]] if name else list(catalog.datasets.values())
         return "".join(
             datasets.dataset_html(
-                ds, self.link(f"{DATA_DIR}/{datasets.download_name(ds)}", page_url)
+                ds, self.link(f"{DATA_DIR}/{datasets.download_name(ds)}", page_url), self.words
             )
             for ds in chosen
         )
 
-    def stylesheet(self, base: str) -> str:
-        """The site's stylesheet: `base`, the phone breakpoints and each figure's sizes."""
+    def stylesheet(self, base: str, others: Sequence[Project] = ()) -> str:
+        """The site's stylesheet: `base`, the phone breakpoints and each figure's sizes (of
+        the `others` projects' figures too: other editions)."""
         sizes = figure.size_css(
-            (r.svg, r.narrow_svg, uses_pointer_position(self.project.charts[chart_id].spec))
-            for chart_id, r in sorted(self.project.rendered.items())
+            (r.svg, r.narrow_svg, uses_pointer_position(project.charts[chart_id].spec))
+            for project in [self.project, *others]
+            for chart_id, r in sorted(project.rendered.items())
         )
         return base + breakpoint_css() + sizes
 

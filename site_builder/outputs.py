@@ -12,12 +12,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from html import escape
 from pathlib import Path
 
 from . import publish
 from .cache import read_entry, write_entry
 from .pipeline import Project
 from .pool import in_pool
+from .strings import EN, Words
 
 log = logging.getLogger("site_builder")
 
@@ -29,11 +31,6 @@ EMBED_SCRIPT = "assets/site-builder/embed.js"  # fits an embedded chart's iframe
 NO_SITE_URL = (
     "embeds: no site_url, so embed codes use addresses relative to this site and work only "
     "here; set site_url in mkdocs.yml (e.g. site_url: !ENV [SITE_URL, null], then SITE_URL=...)"
-)
-EMBED_NOTE = (
-    '<p class="sb-figure__note sb-figure__embed-note">This code points to the chart by an '
-    "address relative to this site, so it works only here: the site was built without its "
-    "address (site_url).</p>"
 )
 _EMBED_SUMMARY = re.compile(r'<details class="sb-figure__embed"><summary>.*?</summary>')
 
@@ -58,6 +55,8 @@ class Outputs:
     # (MkDocs: mkdocs.utils.get_relative_url), so that our links read as its links do.
     link: Callable[[str, str], str]
     embed_head: str = ""  # more tags for each embed page's <head> (its policy)
+    prefix: str = ""  # the edition's folder from the site root ("zh/"); "" for the default
+    words: Words = field(default_factory=lambda: EN)  # the tool's words (strings.py)
     pages: list[PageInfo] = field(default_factory=list)
     cards: dict[str, tuple[str, str]] = field(default_factory=dict)  # file -> (SVG, digest)
     story_of: dict[str, str] = field(default_factory=dict)  # chart id -> first page showing it
@@ -106,7 +105,7 @@ class Outputs:
             _write(site_dir / file, pngs[digest])
 
     def embed_snippet(self, chart_id: str, page_url: str) -> str:
-        path = f"{EMBED_DIR}/{chart_id}/"
+        path = f"{self.prefix}{EMBED_DIR}/{chart_id}/"
         src = self.absolute(path) or self.link(path, page_url)
         title = self.project.charts[chart_id].definition.title
         script = self.absolute(EMBED_SCRIPT) or self.link(EMBED_SCRIPT, page_url)
@@ -116,7 +115,11 @@ class Outputs:
         """The figure's body, its embed disclosure saying so when the code is only relative."""
         if self.site_url:
             return body
-        return _EMBED_SUMMARY.sub(lambda m: m.group(0) + EMBED_NOTE, body, count=1)
+        note = (
+            '<p class="sb-figure__note sb-figure__embed-note">'
+            f"{escape(self.words['embed_relative'])}</p>"
+        )
+        return _EMBED_SUMMARY.sub(lambda m: m.group(0) + note, body, count=1)
 
     def write(
         self,
@@ -131,7 +134,7 @@ class Outputs:
         for chart_id, chart in self.project.charts.items():
             if only is not None and chart_id not in only:
                 continue
-            url = f"{EMBED_DIR}/{chart_id}/"
+            url = f"{self.prefix}{EMBED_DIR}/{chart_id}/"
             story = self.story_of.get(chart_id, "")
             page_title = next((p.title for p in self.pages if p.url == story), self.site_name)
             html = publish.embed_html(
@@ -143,6 +146,7 @@ class Outputs:
                 + (f"#{chart_id}" if chart_id in self.story_of else ""),
                 self.link("assets/site-builder", url),
                 self.embed_head,
+                self.words,
             )
             _write(site_dir / url / "index.html", html.encode())
         if only is not None:
@@ -150,9 +154,11 @@ class Outputs:
         epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
         updated = datetime.fromtimestamp(epoch, UTC)
         entries = [(p.title, p.url, p.summary) for p in self.pages]
-        feed = publish.atom_feed(self.site_name, self.site_url, entries, updated)
-        _write(site_dir / "feed.xml", feed.encode())
-        _write(site_dir / "robots.txt", publish.robots_txt(self.site_url).encode())
+        path = f"{self.prefix}feed.xml"
+        feed = publish.atom_feed(self.site_name, self.site_url, entries, updated, path)
+        _write(site_dir / path, feed.encode())
+        if not self.prefix:
+            _write(site_dir / "robots.txt", publish.robots_txt(self.site_url).encode())
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
 import time
@@ -16,7 +17,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler, get_relative_url
 
-from . import csp, pipeline, reach, sitedir
+from . import csp, editions, pipeline, reach, sitedir, translations
 from .cache import TextCache
 from .config import SiteBuilderConfig, settings_from
 from .errors import WriterError
@@ -25,6 +26,7 @@ from .figures import Figures
 from .markdown import StoryExtension, body_marker, datasets_marker
 from .outputs import EMBED_DIR, EMBED_SCRIPT, Outputs
 from .runtime import runtime_bundle
+from .strings import words_for
 from .urls import unsafe_links
 
 __all__ = ["SiteBuilderConfig", "SiteBuilderPlugin", "settings_from"]
@@ -34,6 +36,7 @@ _CODE = re.compile(r"<(pre|code)\b.*?</\1>", re.S)
 ASSETS = Path(__file__).parent / "assets"
 CSS_URI = "assets/site-builder/site-builder.css"
 JS_URI = "assets/site-builder/site-builder.js"
+EDITIONS_JS_URI = "assets/site-builder/editions.js"  # only in a site with editions
 LEDGER_URI = "claims.json"  # every fact used in prose: page, line, value, dataset, row
 
 
@@ -59,6 +62,12 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.built: pipeline.Project | None = None
         self.reached: set[str] | None = None  # pages to write again; None: all of them
         self.fresh_charts: set[str] | None = None  # charts whose files change; None: all
+        # Editions (editions.py): the one being built; builds of other editions run inside
+        # the default one's on_post_build, and `outer` keeps the enclosing build's state.
+        self.edition: editions.Edition | None = None
+        self.outer: list[dict[str, Any]] = []
+        self.depth = 0
+        self.sitemap: dict[str, dict[str, str]] = {}  # every edition's pages: URL -> alternates
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -70,8 +79,11 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
 
     @event_priority(100)  # first: other plugins must see the staging site_dir
     def on_config(self, config: Any) -> Any:
-        if not self.config.enabled:
+        if not self.config.enabled or self.depth > 0:  # another edition's build: set up once
             return config
+        logging.getLogger("mkdocs.plugins.mkdocs_static_i18n.reconfigure").addFilter(
+            editions.no_instant_warning
+        )
         logging.getLogger("site_builder").parent = logging.getLogger("mkdocs")
         problems = csp.check_extra(self.config.csp_extra)
         if problems:
@@ -81,6 +93,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         config.markdown_extensions.append(self.extension)
         config.extra_css.append(CSS_URI)
         config.extra_javascript.append(JS_URI)
+        if editions.languages(config):
+            config.extra_javascript.append(EDITIONS_JS_URI)
         if self.lock is None:
             # One build or preview per project: a second one waits, then stops with a message.
             self.lock = sitedir.SiteLock(self.settings.cache_dir / "build.lock")
@@ -105,16 +119,27 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def on_pre_build(self, *, config: Any) -> None:
         if not self.config.enabled:
             return
+        self.depth += 1
+        if self.depth > 1:
+            self.outer.append({k: getattr(self, k) for k in _EDITION_STATE})
+        self.edition = editions.current_edition(config)
         self.pages_written = 0
         try:
-            self.project = pipeline.prepare_rendered(self.settings)
+            if self.depth == 1 or self.project is None:
+                self.project = pipeline.prepare_rendered(self.settings)
+            elif self.edition is not None and not self.edition.default:
+                # Another edition's build: the default one's project, in this language.
+                self.project = translations.prepare_edition(self.project, self.edition.locale)
         except WriterError as exc:
             raise PluginError(exc.report()) from None
-        if self.dirty and self.built is not None:
+        if self.depth > 1:  # another edition: all its pages and charts
+            self.reached, self.fresh_charts = None, None
+        elif self.dirty and self.built is not None:
             # A preview rebuild: only the pages and files that a change reaches.
             self.reached = reach.reached_pages(self.built, self.project)
             self.fresh_charts = reach.changed_charts(self.built, self.project)
         embed_policy = csp.policy(extra=self.config.csp_extra) if self._policy_on() else ""
+        words = words_for(self.edition.locale if self.edition else None)
         self.outputs = Outputs(
             self.project,
             config.site_name,
@@ -122,14 +147,19 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             self.settings.cache_dir,
             get_relative_url,
             embed_head=csp.meta_tag(embed_policy) if embed_policy else "",
+            prefix=self.edition.prefix if self.edition else "",
+            words=words,
         )
         self.figures = Figures(
-            self.project, TextCache(self.settings.cache_dir / "figures"), get_relative_url
+            self.project, TextCache(self.settings.cache_dir / "figures"), get_relative_url, words
         )
-        self.script_hashes = set()
-        self.policy_pages = []
+        if self.depth == 1:  # one policy and sitemap for the pages of every edition, at the end
+            self.script_hashes = set()
+            self.policy_pages = []
+            self.sitemap = {}
         self.pages_started = time.perf_counter()
 
+    @event_priority(-110)  # after mkdocs-static-i18n, which sorts the writer's pages by language
     def on_files(self, files: Files, *, config: Any) -> Files:
         if not self.config.enabled or self.figures is None:
             return files
@@ -137,7 +167,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             for page_file in files.documentation_pages():
                 if page_file.src_uri in self.reached:  # its Markdown did not change; its data did
                     page_file.is_modified = lambda: True  # type: ignore[method-assign]
-        css = self.figures.stylesheet((ASSETS / "site-builder.css").read_text(encoding="utf-8"))
+        base = (ASSETS / "site-builder.css").read_text(encoding="utf-8")
+        # One stylesheet for every edition: the sizes of their charts too.
+        css = self.figures.stylesheet(base, [state["project"] for state in self.outer])
         files.append(File.generated(config, CSS_URI, content=css))
         bundle = runtime_bundle(self.settings.cache_dir)
         script = (ASSETS / "site-builder.js").read_text(encoding="utf-8")
@@ -149,11 +181,16 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         )
         embed_script = (ASSETS / "embed.js").read_text(encoding="utf-8")
         files.append(File.generated(config, EMBED_SCRIPT, content=embed_script))
+        if self.edition is not None:
+            script = (ASSETS / "editions.js").read_text(encoding="utf-8")
+            files.append(File.generated(config, EDITIONS_JS_URI, content=script))
         before = self.built if self.reached is not None else None
         known = {d.digest for d in before.catalog.datasets.values()} if before else set()
         # In a preview, only what changed: other files, named by their content, are there already.
         for path, content in self.figures.files(self.fresh_charts, known):
             files.append(File.generated(config, path, content=content))
+        if self.depth > 1:
+            return files  # the ledger covers every page, of every edition
         ledger = json.dumps(
             pipeline.claims_ledger(self.figures.project), indent=1, sort_keys=True, default=str
         )
@@ -211,7 +248,28 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             output = output.replace(body_marker(chart_id), body)
         for name, _ in refs.datasets if refs else []:
             output = output.replace(datasets_marker(name), self.figures.datasets(name, page.url))
+        if self.edition is not None:
+            output = self._edition_page(output, page, config)
         return self._await_policy(output, page.file.dest_uri)
+
+    def _edition_page(self, output: str, page: Page, config: Any) -> str:
+        """Links to the page in the other editions, and its entry in the sitemap."""
+        assert self.edition is not None and self.figures is not None
+        others = editions.alternates(page.file)
+        self.sitemap[page.url] = others
+        here = {locale: get_relative_url(url or "./", page.url) for locale, url in others.items()}
+        links = editions.links_html(
+            self.figures.words["read_in"],
+            editions.language_names(config),
+            here,
+            self.edition.locale,
+        )
+        written_in = editions.page_locale(page.file, self.edition)
+        roots = {locale: f"{locale}/" for locale in editions.languages(config)}
+        roots[editions.languages(config)[0]] = "./"
+        targets = {locale: get_relative_url(url, page.url) for locale, url in roots.items()}
+        targets.update(here)
+        return editions.finish_page(output, links, written_in, self.edition, targets)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
         if not self.config.enabled or self.project is None or not template_name.endswith(".html"):
@@ -226,6 +284,17 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.policy_pages.append(dest)
         return csp.with_marker(html)
 
+    def _write_sitemap(self, site_dir: Path, site_url: str | None) -> None:
+        """Every edition's pages and their alternates (hreflang), in place of the sitemap that
+        each edition's build wrote."""
+        import gzip
+
+        epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
+        day = time.strftime("%Y-%m-%d", time.gmtime(epoch))
+        xml = editions.sitemap_xml(site_url, self.sitemap, day).encode()
+        (site_dir / "sitemap.xml").write_bytes(xml)
+        (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(xml, mtime=epoch))
+
     def _policy_on(self) -> bool:
         """The pages' script policy: not in the preview, whose server adds its own inline
         reload script to every page (a new one per request, so it has no fixed hash)."""
@@ -237,7 +306,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 site_dir, self.policy_pages, self.script_hashes, self.config.csp_extra, EMBED_DIR
             )
 
-    @event_priority(-100)  # last: every other plugin has written its files
+    # Last: every other plugin has written its files, and mkdocs-static-i18n (-100) has built
+    # the other editions.
+    @event_priority(-110)
     def on_post_build(self, *, config: Any) -> None:
         if not self.config.enabled:
             return
@@ -247,7 +318,15 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             self.project.timings["page"] = clock - self.pages_started
         if self.outputs is not None and self.figures is not None:
             self.outputs.write(Path(config.site_dir), self.figures.standalone, self.fresh_charts)
-            self._write_policies(Path(config.site_dir))
+        if self.depth > 1:  # another edition's build, inside the default one's
+            self.depth -= 1
+            for name, value in self.outer.pop().items():
+                setattr(self, name, value)
+            return
+        self.depth = 0
+        self._write_policies(Path(config.site_dir))
+        if self.edition is not None:
+            self._write_sitemap(Path(config.site_dir), config.site_url)
         if self.project is not None:
             p = self.project
             p.timings["write"] = time.perf_counter() - clock  # embed pages, cards, feed
@@ -274,6 +353,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.staging = None
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.depth, self.outer = 0, []
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
 
@@ -301,6 +381,19 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def _placeholder(self, chart_id: str) -> str:
         assert self.figures is not None
         return self.figures.placeholder(chart_id)
+
+
+# What each edition's build has of its own (see on_pre_build).
+_EDITION_STATE = [
+    "edition",
+    "project",
+    "outputs",
+    "figures",
+    "pages_written",
+    "pages_started",
+    "reached",
+    "fresh_charts",
+]
 
 
 def _no_dirty_warning(record: logging.LogRecord) -> bool:

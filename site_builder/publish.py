@@ -11,6 +11,8 @@ from datetime import datetime
 from html import escape
 from xml.sax.saxutils import escape as xml_escape
 
+from .strings import EN, Words
+
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
 _FONT = "Liberation Sans, Helvetica, Arial, sans-serif"
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
@@ -101,8 +103,10 @@ def atom_feed(
     site_url: str | None,
     entries: list[tuple[str, str, str]],
     updated: datetime,
+    path: str = "feed.xml",
 ) -> str:
-    """An Atom feed of the story's pages: (title, url from the site root, summary) each."""
+    """An Atom feed of the story's pages: (title, url from the site root, summary) each;
+    `path`: the feed's own, from the site root."""
     base = (site_url or "").rstrip("/") + "/"
     stamp = updated.strftime("%Y-%m-%dT%H:%M:%SZ")
     items = "".join(
@@ -120,7 +124,7 @@ def atom_feed(
         '<feed xmlns="http://www.w3.org/2005/Atom">'
         f"<title>{xml_escape(site_name)}</title>"
         f'<link href="{xml_escape(base)}"/>'
-        f'<link rel="self" href="{xml_escape(base + "feed.xml")}"/>'
+        f'<link rel="self" href="{xml_escape(base + path)}"/>'
         f"<id>{xml_escape(base)}</id>"
         f"<updated>{stamp}</updated>"
         f"{items}</feed>\n"
@@ -134,11 +138,14 @@ def embed_html(
     story_link: str,
     assets: str,
     head: str = "",
+    words: Words = EN,
 ) -> str:
     """A standalone page for one chart, small enough for an iframe; it reports its height
     (site-builder.js, for a body of class sb-embed). `head`: more tags for <head>."""
+    link = f'\n<a href="{escape(story_link)}" target="_top">{escape(story_title)}</a>'
+    back = escape(words["embed_from"]).replace(" {link}", "{link}").format(link=link)
     return f"""<!doctype html>
-<html lang="en">
+<html lang="{escape(words["lang"])}">
 <head>
 <meta charset="utf-8">{head}
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -149,8 +156,7 @@ def embed_html(
 <main>
 <h1 class="sb-visually-hidden">{escape(title)}</h1>
 {figure}
-<p class="sb-embed__back">From
-<a href="{escape(story_link)}" target="_top">{escape(story_title)}</a></p>
+<p class="sb-embed__back">{back}</p>
 </main>
 <script src="{escape(assets)}/site-builder.js"></script>
 </body>

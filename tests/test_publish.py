@@ -118,7 +118,10 @@ def test_feed_robots_sitemap(published: Path) -> None:
     feed = ET.parse(published / "feed.xml").getroot()
     ns = {"a": "http://www.w3.org/2005/Atom"}
     links = [e.find("a:link", ns).get("href") for e in feed.findall("a:entry", ns)]
-    assert len(links) == len(pages(published)) and all(u.startswith(SITE_URL) for u in links)
+    english = [p for p in pages(published) if p.relative_to(published).parts[0] != "zh"]
+    assert len(links) == len(english) and all(u.startswith(SITE_URL) for u in links)
+    zh = ET.parse(published / "zh" / "feed.xml").getroot()  # the Chinese edition's own
+    assert len(zh.findall("a:entry", ns)) == len(pages(published)) - len(english)
     assert (published / "robots.txt").read_text() == (
         f"User-agent: *\nAllow: /\nSitemap: {SITE_URL}sitemap.xml\n"
     )
