@@ -274,14 +274,17 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
         svg = simplify_shapes(round_svg(vlc.vega_to_svg(live, allowed_base_urls=[])))
         if not is_vega(spec):
             narrow, narrow_json, narrow_live = _render_narrow(spec, svg, version)
-        clipped = {"wide": clipped_text(svg), "phone": clipped_text(narrow) if narrow else []}
+        cut = clipped_text(svg)
+        clipped = {"wide": cut, "phone": clipped_text(narrow) if narrow else []}
         image = image_svg(
             svg,
             caption.get("title", ""),
             caption.get("subtitle", ""),
             caption.get("notes", []),
             caption.get("sources", []),
-            drawn_box(svg),
+            # Only text runs past the box (a fitted layout's last label): with none cut, the
+            # ink is inside, and finding it needs no raster.
+            drawn_box(svg) if cut else None,
         )
         # Only a chart too heavy to inline needs a raster at build time: its stand-in.
         fallback = compressed(image_png(image)) if over_budget(svg) else b""
