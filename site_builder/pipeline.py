@@ -31,7 +31,7 @@ from .palette import (
     spec_colours,
 )
 from .paths import inside, outside_problem, shown_path
-from .render import Rendered, render_charts
+from .render import Rendered, Renderer, render_charts, start_pool
 from .rowsources import cached_chart_sources
 from .specs import describe, plotted_rows
 
@@ -100,8 +100,10 @@ class Project:
         return out
 
 
-def prepare(settings: Settings) -> Project:
-    """Load, check and build everything short of rendering; stop once with every problem."""
+def prepare(settings: Settings, renderer: Renderer | None = None) -> Project:
+    """Load, check and build everything short of rendering; stop once with every problem.
+
+    `renderer`: given each chart as it is built, to render it while the build goes on."""
     timings: dict[str, float] = {}
     problems = Problems()
     clock = time.perf_counter()
@@ -151,6 +153,15 @@ def prepare(settings: Settings) -> Project:
     assert catalog is not None
 
     charts: dict[str, BuiltChart] = {}
+    project = Project(
+        settings,
+        catalog,
+        charts,
+        {},
+        pages,
+        timings=timings,
+        fact_sources={d.id: f"{d.path}:{d.line}" for d in fact_defs},
+    )
     specs = _spec_cache(settings)
     for definition in chart_defs:
         digests = [catalog.datasets[name].digest for name in definition.data]
@@ -158,34 +169,27 @@ def prepare(settings: Settings) -> Project:
         if known is not None:
             spec, digest = known
             charts[definition.id] = BuiltChart(definition, spec, list(definition.data), digest)
-            continue
-        try:
-            built = build_chart(definition, catalog)
-        except WriterError as exc:
-            problems.extend(exc)
         else:
+            try:
+                built = build_chart(definition, catalog)
+            except WriterError as exc:
+                problems.extend(exc)
+                continue
             built.digest = specs.put(definition.id, digests, built.spec)
             charts[definition.id] = built
-    facts: dict[str, Fact] = {}
+        if renderer is not None and not problems.items:
+            renderer.add(charts[definition.id], project.sources_of(charts[definition.id]))
     try:
-        facts = compute_facts(fact_defs, catalog)
+        project.facts = compute_facts(fact_defs, catalog)
     except WriterError as exc:
         problems.extend(exc)
-    for p in _unsupported_claims(facts, fact_defs, pages):
+    for p in _unsupported_claims(project.facts, fact_defs, pages):
         problems.add(p)
     problems.raise_if_any()
     for chart in charts.values():
         _warn_pale_colours(chart)
     timings["chart"] = time.perf_counter() - clock
-    return Project(
-        settings,
-        catalog,
-        charts,
-        facts,
-        pages,
-        timings=timings,
-        fact_sources={d.id: f"{d.path}:{d.line}" for d in fact_defs},
-    )
+    return project
 
 
 def prepare_rendered(settings: Settings) -> Project:
@@ -198,8 +202,16 @@ def prepare_rendered(settings: Settings) -> Project:
     found = snapshot.load(settings, digest)
     if found is None:
         with snapshot.warnings_logged() as warnings:
-            project = prepare(settings)
-            render(project)
+            # The render processes start, then render each chart as it is built, while this
+            # process loads the data and builds the next chart.
+            start_pool(settings.workers)
+            renderer = Renderer(settings.cache_dir, settings.workers)
+            try:
+                project = prepare(settings, renderer)
+            except WriterError:
+                renderer.cancel()
+                raise
+            render(project, renderer)
         snapshot.save(project, digest, warnings)
         return project
     project, warnings = found
@@ -250,15 +262,20 @@ def _spec_cache(settings: Settings) -> SpecCache:
     return SpecCache(settings.cache_dir / "specs", code_digest(settings.charts_dir), library)
 
 
-def render(project: Project) -> None:
-    """Render every chart (or take it from the cache); log Vega-Lite's warnings on them."""
+def render(project: Project, renderer: Renderer | None = None) -> None:
+    """Render every chart (or take it from the cache); log Vega-Lite's warnings on them.
+
+    `renderer`: the one `prepare` handed the charts to; what is left is waiting for it."""
     clock = time.perf_counter()
-    project.rendered = render_charts(
-        list(project.charts.values()),
-        project.settings.cache_dir,
-        project.settings.workers,
-        project.sources_of,
-    )
+    if renderer is not None:
+        project.rendered = renderer.finish()
+    else:
+        project.rendered = render_charts(
+            list(project.charts.values()),
+            project.settings.cache_dir,
+            project.settings.workers,
+            project.sources_of,
+        )
     project.timings["render"] = time.perf_counter() - clock
     # Warnings, not errors: the chart still draws, but strict builds (the default) stop on them.
     for chart in project.charts.values():

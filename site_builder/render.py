@@ -17,7 +17,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,32 +134,48 @@ def render_charts(
 
     `sources_of`: a chart's sources, for its PNG (default: those the chart names itself).
     """
-    import vl_convert as vlc
-
-    versions = {
-        "vl_convert": getattr(vlc, "__version__", ""),
-        "vega": vlc.get_vega_version(),
-        "scale": PNG_SCALE,
-    }
-    cache = cache_dir / "charts"
-    results: dict[str, Rendered] = {}
-    jobs = []
-    # This tool's code too: a new rounding or image step must not reuse old renders.
-    setup = _dumps({"versions": versions, "theme": THEME, "tool": tool_digest()})
+    renderer = Renderer(cache_dir, workers)
     for chart in charts:
-        sources = sources_of(chart) if sources_of else chart.definition.sources or []
+        renderer.add(chart, sources_of(chart) if sources_of else chart.definition.sources or [])
+    return renderer.finish()
+
+
+class Renderer:
+    """Charts rendered as the build hands them over: from the cache at once, or in the render
+    processes while the build goes on with the next chart (`finish` waits for them all)."""
+
+    def __init__(self, cache_dir: Path, workers: int = 0) -> None:
+        import vl_convert as vlc
+
+        versions = {
+            "vl_convert": getattr(vlc, "__version__", ""),
+            "vega": vlc.get_vega_version(),
+            "scale": PNG_SCALE,
+        }
+        self.cache = cache_dir / "charts"
+        self.workers = workers
+        # This tool's code too: a new rounding or image step must not reuse old renders.
+        self.setup = _dumps({"versions": versions, "theme": THEME, "tool": tool_digest()})
+        self.results: dict[str, Rendered] = {}
+        self.charts: list[BuiltChart] = []
+        # (chart, key, page spec, caption, its render in a process or None: not yet sent)
+        self.jobs: list[tuple[BuiltChart, str, str, str, Future[RenderOutcome] | None]] = []
+
+    def add(self, chart: BuiltChart, sources: Sequence[Source]) -> None:
+        """Take the chart from the cache, or start rendering it."""
+        self.charts.append(chart)
         caption_json = _dumps(image_caption(chart, sources))
         # The spec's digest stands for the spec when the build has it: no need to serialise
         # a chart that is in the cache.
-        key = _hash(chart.digest or _dumps(chart.spec), caption_json, setup)
-        entry = read_entry(cache, key, list(_CACHED))
+        key = _hash(chart.digest or _dumps(chart.spec), caption_json, self.setup)
+        entry = read_entry(self.cache, key, list(_CACHED))
         if entry is not None:
             text = {
                 ext: data.decode("utf-8")
                 for ext, data in entry.items()
                 if ext.endswith(("svg", "json"))
             }
-            results[chart.id] = Rendered(
+            self.results[chart.id] = Rendered(
                 chart.id,
                 key,
                 text[".spec.json"],
@@ -174,17 +190,31 @@ def render_charts(
                 text[".vg.json"],
                 text[".narrow.vg.json"],
             )
-            continue
+            return
         page_json = _dumps(page_spec(chart))
-        jobs.append((chart, key, page_json, page_json, caption_json))
+        self.jobs.append((chart, key, page_json, caption_json, None))
+        # One chart alone renders in this process (no start-up of a pool for it), unless the
+        # pool is running already.
+        if _pool is not None or len(self.jobs) > 1:
+            self.jobs = [
+                (c, k, p, cap, future or submit(_render_job, (p, cap), self.workers))
+                for c, k, p, cap, future in self.jobs
+            ]
 
-    problems = []
-    if jobs:
-        cache.mkdir(parents=True, exist_ok=True)
-        outcomes = _run_jobs(
-            [(page_json, caption_json) for *_, page_json, caption_json in jobs], workers
-        )
-        for (chart, key, spec_json, *_), outcome in zip(jobs, outcomes, strict=True):
+    def cancel(self) -> None:
+        """Stop the renders not started yet (the build stops)."""
+        for *_, future in self.jobs:
+            if future is not None:
+                future.cancel()
+        self.jobs = []
+
+    def finish(self) -> dict[str, Rendered]:
+        """Every chart added, rendered; all failures reported together."""
+        problems = []
+        if self.jobs:
+            self.cache.mkdir(parents=True, exist_ok=True)
+        for done, (chart, key, spec_json, caption_json, future) in enumerate(self.jobs, 1):
+            outcome = _progress(done, len(self.jobs), _outcome(future, spec_json, caption_json))
             if isinstance(outcome, str):
                 d = chart.definition
                 problems.append(
@@ -225,8 +255,8 @@ def render_charts(
             files: tuple[str | bytes, ...] = (svg, narrow, narrow_json, image, fallback)
             files += (clipped_json, _dumps(warnings), live_json, narrow_live_json, spec_json)
             data = [f.encode("utf-8") if isinstance(f, str) else f for f in files]
-            write_entry(cache, key, dict(zip(_CACHED, data, strict=True)))
-            results[chart.id] = Rendered(
+            write_entry(self.cache, key, dict(zip(_CACHED, data, strict=True)))
+            self.results[chart.id] = Rendered(
                 chart.id,
                 key,
                 spec_json,
@@ -241,13 +271,27 @@ def render_charts(
                 live_json,
                 narrow_live_json,
             )
-    if problems:
-        raise RenderError(problems)
-    for chart in charts:
-        _warn_clipped(chart, json.loads(results[chart.id].clipped_json))
-    fresh = len(jobs)
-    log.info("charts: %d rendered, %d from cache", fresh, len(charts) - fresh)
-    return results
+        fresh = len(self.jobs)
+        self.jobs = []
+        if problems:
+            raise RenderError(problems)
+        for chart in self.charts:
+            _warn_clipped(chart, json.loads(self.results[chart.id].clipped_json))
+        log.info("charts: %d rendered, %d from cache", fresh, len(self.charts) - fresh)
+        return self.results
+
+
+def _outcome(
+    future: Future[RenderOutcome] | None, spec_json: str, caption_json: str
+) -> RenderOutcome:
+    """A render's outcome: from its process, or rendered here (one chart alone, or the
+    processes gone)."""
+    if future is not None:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            shutdown_pool()
+    return render_one(spec_json, caption_json)
 
 
 def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
@@ -377,13 +421,32 @@ def _render_job(job: tuple[str, str]) -> RenderOutcome:
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
 
-
-def _run_jobs(jobs: list[tuple[str, str]], workers: int) -> list[RenderOutcome]:
-    return in_pool(_render_job, jobs, workers, progress=True)
-
-
 _J = TypeVar("_J")
 _R = TypeVar("_R")
+
+
+def pool_size(workers: int = 0) -> int:
+    """How many render processes `workers` means (0: one per core, at most 4)."""
+    return workers or min(os.cpu_count() or 1, 4)
+
+
+def start_pool(workers: int = 0) -> None:
+    """Start the render processes now, so that their start-up (the renderer's engine, ~1 s)
+    overlaps the build's loading of data and charts; nothing with one process."""
+    size = pool_size(workers)
+    if size > 1:
+        for _ in range(size):  # each submission starts one more process, up to `size`
+            _executor(size).submit(_warm)
+
+
+def submit(func: Callable[[_J], _R], job: _J, workers: int = 0) -> Future[_R]:
+    """`func(job)` in a render process (done at once in this one with a single core)."""
+    size = pool_size(workers)
+    if size <= 1:
+        done: Future[_R] = Future()
+        done.set_result(func(job))
+        return done
+    return _executor(size).submit(func, job)
 
 
 def in_pool(
@@ -393,10 +456,21 @@ def in_pool(
 
     `func` must be a module-level function: the processes import it.
     """
-    global _pool, _pool_size
-    size = workers or min(os.cpu_count() or 1, 4)
+    size = pool_size(workers)
     if size <= 1 or (len(jobs) == 1 and _pool is None):
         return [func(job) for job in jobs]
+    try:
+        results = _executor(size).map(func, jobs)
+        if progress:
+            return [_progress(i, len(jobs), r) for i, r in enumerate(results, 1)]
+        return list(results)
+    except BrokenProcessPool:
+        shutdown_pool()
+        return [func(job) for job in jobs]
+
+
+def _executor(size: int) -> ProcessPoolExecutor:
+    global _pool, _pool_size
     if _pool is None or _pool_size != size:
         import multiprocessing
 
@@ -409,14 +483,14 @@ def in_pool(
             initargs=(os.getpid(),),
         )
         _pool_size = size
-    try:
-        results = _pool.map(func, jobs)
-        if progress:
-            return [_progress(i, len(jobs), r) for i, r in enumerate(results, 1)]
-        return list(results)
-    except BrokenProcessPool:
-        shutdown_pool()
-        return [func(job) for job in jobs]
+    return _pool
+
+
+def _warm() -> None:
+    """The renderer's engine started in a render process, before its first chart."""
+    import vl_convert as vlc
+
+    vlc.vegalite_to_svg({"mark": "point"}, allowed_base_urls=[])
 
 
 def watch_parent(parent: int) -> None:
