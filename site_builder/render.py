@@ -449,6 +449,12 @@ def submit(func: Callable[[_J], _R], job: _J, workers: int = 0) -> Future[_R]:
     return _executor(size).submit(func, job)
 
 
+def submit_if_running(func: Callable[[_J], _R], job: _J) -> Future[_R] | None:
+    """`func(job)` in the render processes if they are running (a cold build started them);
+    None if not, so that a job or two do not start them."""
+    return _pool.submit(func, job) if _pool is not None else None
+
+
 def in_pool(
     func: Callable[[_J], _R], jobs: list[_J], workers: int = 0, progress: bool = False
 ) -> list[_R]:
