@@ -200,6 +200,8 @@ def prepare_rendered(settings: Settings) -> Project:
     clock = time.perf_counter()
     digest = snapshot.input_digest(settings)
     found = snapshot.load(settings, digest)
+    if found is not None and not all(r.kept() for r in found[0].rendered.values()):
+        found = None  # its charts' files left the cache (pruned): render them again
     if found is None:
         with snapshot.warnings_logged() as warnings:
             # The render processes start, then render each chart as it is built, while this

@@ -52,26 +52,70 @@ PNG_SCALE = 2
 
 @dataclass(frozen=True)
 class Rendered:
-    """The static forms of one chart, named by a hash of everything that made them."""
+    """The static forms of one chart, named by a hash of everything that made them.
+
+    Only what pages put inline is held in memory; the files the site links to (download
+    image, specs, stand-in image) stay in the cache entry and are read, or copied into the
+    site, from there: a build of a thousand charts does not hold them all at once."""
 
     chart_id: str
     key: str
-    spec_json: str  # the page spec (Vega-Lite, or Vega as the chart gave it)
     svg: str  # coordinates rounded (images.round_svg)
     narrow_svg: str  # for phones; "" when the wide one is narrow enough, or over budget
-    narrow_spec_json: str  # the phone layout's spec (Vega-Lite); "" when there is none
-    image_svg: str  # the download image: the SVG under its title, notes and sources, white
-    fallback: bytes  # that image as WebP, shown instead of an SVG over the budget; else b""
     from_cache: bool
+    folder: Path  # the cache folder holding the entry `key`
     clipped_json: str = "{}"  # text cut off at the drawing's edge, by layout ("wide", "phone")
     warnings: tuple[str, ...] = ()  # Vega-Lite's, from compiling the page spec
-    live_json: str = ""  # the page spec compiled to Vega: what the live view draws
-    narrow_live_json: str = ""  # the phone layout's, compiled; "" when there is none
 
     @property
     def stem(self) -> str:
         """File name stem for built assets: `<chart-id>.<hash8>`."""
         return f"{self.chart_id}.{self.key[:8]}"
+
+    def path(self, suffix: str) -> Path:
+        """The file of the entry with this suffix (see _CACHED)."""
+        return self.folder / f"{self.key}{suffix}"
+
+    def kept(self) -> bool:
+        """Whether its entry is still in the cache (marked as used, so pruning keeps it)."""
+        try:
+            os.utime(self.path(".sum"))
+        except OSError:
+            return False
+        return all(self.path(suffix).is_file() for suffix in _CACHED)
+
+    def _text(self, suffix: str) -> str:
+        return self.path(suffix).read_text(encoding="utf-8")
+
+    @property
+    def spec_json(self) -> str:
+        """The page spec (Vega-Lite, or Vega as the chart gave it)."""
+        return self._text(".spec.json")
+
+    @property
+    def narrow_spec_json(self) -> str:
+        """The phone layout's spec (Vega-Lite); "" when there is none."""
+        return self._text(".narrow.json")
+
+    @property
+    def image_svg(self) -> str:
+        """The download image: the SVG under its title, notes and sources, white."""
+        return self._text(".image.svg")
+
+    @property
+    def live_json(self) -> str:
+        """The page spec compiled to Vega: what the live view draws."""
+        return self._text(".vg.json")
+
+    @property
+    def narrow_live_json(self) -> str:
+        """The phone layout's, compiled; "" when there is none."""
+        return self._text(".narrow.vg.json")
+
+    @property
+    def fallback(self) -> bytes:
+        """The download image as WebP, shown instead of an SVG over the budget; else b""."""
+        return self.path(".fallback.webp").read_bytes()
 
 
 # What one render gives: wide SVG, narrow SVG and spec, download image (SVG), fallback image,
@@ -170,25 +214,20 @@ class Renderer:
         key = _hash(chart.digest or _dumps(chart.spec), caption_json, self.setup)
         entry = read_entry(self.cache, key, list(_CACHED))
         if entry is not None:
+            # Checked whole by read_entry; only what pages put inline is kept.
             text = {
-                ext: data.decode("utf-8")
-                for ext, data in entry.items()
-                if ext.endswith(("svg", "json"))
+                ext: entry[ext].decode("utf-8")
+                for ext in (".svg", ".narrow.svg", ".clipped.json", ".warnings.json")
             }
             self.results[chart.id] = Rendered(
                 chart.id,
                 key,
-                text[".spec.json"],
                 text[".svg"],
                 text[".narrow.svg"],
-                text[".narrow.json"],
-                text[".image.svg"],
-                entry[".fallback.webp"],
                 True,
+                self.cache,
                 text[".clipped.json"],
                 tuple(json.loads(text[".warnings.json"])),
-                text[".vg.json"],
-                text[".narrow.vg.json"],
             )
             return
         page_json = _dumps(page_spec(chart))
@@ -257,19 +296,7 @@ class Renderer:
             data = [f.encode("utf-8") if isinstance(f, str) else f for f in files]
             write_entry(self.cache, key, dict(zip(_CACHED, data, strict=True)))
             self.results[chart.id] = Rendered(
-                chart.id,
-                key,
-                spec_json,
-                svg,
-                narrow,
-                narrow_json,
-                image,
-                fallback,
-                False,
-                clipped_json,
-                tuple(warnings),
-                live_json,
-                narrow_live_json,
+                chart.id, key, svg, narrow, False, self.cache, clipped_json, tuple(warnings)
             )
         fresh = len(self.jobs)
         self.jobs = []
