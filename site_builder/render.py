@@ -202,8 +202,8 @@ class Renderer:
         self.setup = _dumps({"versions": versions, "theme": THEME, "tool": tool_digest()})
         self.results: dict[str, Rendered] = {}
         self.charts: list[BuiltChart] = []
-        # (chart, key, page spec, caption, its render in a process or None: not yet sent)
-        self.jobs: list[tuple[BuiltChart, str, str, str, Future[RenderOutcome] | None]] = []
+        # (chart, key, caption, its render in a process or None: not yet sent)
+        self.jobs: list[tuple[BuiltChart, str, str, Future[KeptOutcome] | None]] = []
 
     def add(self, chart: BuiltChart, sources: Sequence[Source]) -> None:
         """Take the chart from the cache, or start rendering it."""
@@ -230,15 +230,17 @@ class Renderer:
                 tuple(json.loads(text[".warnings.json"])),
             )
             return
-        page_json = _dumps(page_spec(chart))
-        self.jobs.append((chart, key, page_json, caption_json, None))
+        self.jobs.append((chart, key, caption_json, None))
         # One chart alone renders in this process (no start-up of a pool for it), unless the
         # pool is running already.
         if _pool is not None or len(self.jobs) > 1:
             self.jobs = [
-                (c, k, p, cap, future or submit(_render_job, (p, cap), self.workers))
-                for c, k, p, cap, future in self.jobs
+                (c, k, cap, future or submit(_render_job, self._job(c, k, cap), self.workers))
+                for c, k, cap, future in self.jobs
             ]
+
+    def _job(self, chart: BuiltChart, key: str, caption_json: str) -> RenderJob:
+        return (_dumps(page_spec(chart)), caption_json, str(self.cache), key)
 
     def cancel(self) -> None:
         """Stop the renders not started yet (the build stops)."""
@@ -252,10 +254,18 @@ class Renderer:
         problems = []
         if self.jobs:
             self.cache.mkdir(parents=True, exist_ok=True)
-        for done, (chart, key, spec_json, caption_json, future) in enumerate(self.jobs, 1):
-            outcome = _progress(done, len(self.jobs), _outcome(future, spec_json, caption_json))
+        for done, (chart, key, caption_json, future) in enumerate(self.jobs, 1):
+            outcome = None
+            if future is not None:
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:  # the processes are gone: render it here
+                    shutdown_pool()
+            if outcome is None:
+                outcome = _render_job(self._job(chart, key, caption_json))
+            _progress(done, len(self.jobs), outcome)
+            d = chart.definition
             if isinstance(outcome, str):
-                d = chart.definition
                 problems.append(
                     Problem(
                         d.path,
@@ -266,20 +276,8 @@ class Renderer:
                     )
                 )
                 continue
-            (
-                svg,
-                narrow,
-                narrow_json,
-                image,
-                fallback,
-                clipped_json,
-                warnings,
-                live_json,
-                narrow_live_json,
-            ) = outcome
-            bad = unsafe_links(svg)
+            svg, narrow, clipped_json, warnings, bad = outcome
             if bad:  # made by a transform, which the spec check cannot see
-                d = chart.definition
                 problems.append(
                     Problem(
                         d.path,
@@ -290,11 +288,6 @@ class Renderer:
                     )
                 )
                 continue
-            # Warnings kept with the images, so a build from the cache reports them again.
-            files: tuple[str | bytes, ...] = (svg, narrow, narrow_json, image, fallback)
-            files += (clipped_json, _dumps(warnings), live_json, narrow_live_json, spec_json)
-            data = [f.encode("utf-8") if isinstance(f, str) else f for f in files]
-            write_entry(self.cache, key, dict(zip(_CACHED, data, strict=True)))
             self.results[chart.id] = Rendered(
                 chart.id, key, svg, narrow, False, self.cache, clipped_json, tuple(warnings)
             )
@@ -308,17 +301,30 @@ class Renderer:
         return self.results
 
 
-def _outcome(
-    future: Future[RenderOutcome] | None, spec_json: str, caption_json: str
-) -> RenderOutcome:
-    """A render's outcome: from its process, or rendered here (one chart alone, or the
-    processes gone)."""
-    if future is not None:
-        try:
-            return future.result()
-        except BrokenProcessPool:
-            shutdown_pool()
-    return render_one(spec_json, caption_json)
+# A chart to render: its page spec and caption (JSON), the cache folder and the entry's key.
+RenderJob = tuple[str, str, str, str]
+# What the build gets back: the wide and phone SVG, the text cut off (JSON), Vega-Lite's
+# warnings and the links to URLs that are not http(s) (the entry is written only without
+# them); or an error.
+KeptOutcome = tuple[str, str, str, list[str], list[str]] | str
+
+
+def _render_job(job: RenderJob) -> KeptOutcome:
+    """Render one chart and write its cache entry here, in the render process: the files the
+    page does not inline never travel back to the build."""
+    spec_json, caption_json, folder, key = job
+    outcome = render_one(spec_json, caption_json)
+    if isinstance(outcome, str):
+        return outcome
+    svg, narrow, narrow_json, image, fallback, clipped_json, warnings, live, narrow_live = outcome
+    bad = unsafe_links(svg)
+    if not bad:
+        # Warnings kept with the images, so a build from the cache reports them again.
+        files: tuple[str | bytes, ...] = (svg, narrow, narrow_json, image, fallback)
+        files += (clipped_json, _dumps(warnings), live, narrow_live, spec_json)
+        data = [f.encode("utf-8") if isinstance(f, str) else f for f in files]
+        write_entry(Path(folder), key, dict(zip(_CACHED, data, strict=True)))
+    return svg, narrow, clipped_json, warnings, bad
 
 
 def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
@@ -438,10 +444,6 @@ def _render_narrow(spec: dict[str, Any], svg: str, version: str | None) -> tuple
     if svg_width(narrow) > NARROW_ABOVE or over_budget(narrow):
         return "", "", ""  # it would not get narrow (or light) enough: the wide one serves
     return narrow, _dumps(small), compiled["live"]
-
-
-def _render_job(job: tuple[str, str]) -> RenderOutcome:
-    return render_one(*job)
 
 
 # Kept alive across builds (and `serve` rebuilds): the renderer's start-up costs ~1 s.
