@@ -77,12 +77,13 @@ class Rendered:
         return self.folder / f"{self.key}{suffix}"
 
     def kept(self) -> bool:
-        """Whether its entry is still in the cache (marked as used, so pruning keeps it)."""
+        """Whether its entry is still in the cache, marked as used so that pruning keeps it
+        (pruning removes an entry's files with its manifest)."""
         try:
             os.utime(self.path(".sum"))
         except OSError:
             return False
-        return all(self.path(suffix).is_file() for suffix in _CACHED)
+        return True
 
     def _text(self, suffix: str) -> str:
         return self.path(suffix).read_text(encoding="utf-8")
