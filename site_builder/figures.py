@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
 from typing import Any
 
 from . import datasets, figure, tables
@@ -96,7 +97,7 @@ class Figures:
                 image=link("svg"),
                 csv=link("csv"),
                 spec=link("vg.json"),
-                narrow_spec=link("narrow.vg.json") if r.narrow_spec_json else "",
+                narrow_spec=link("narrow.vg.json") if r.narrow_svg else "",
                 fallback=fallback_src(r.fallback, link("webp")),
             ),
             exact=uses_pointer_position(chart.spec),
@@ -128,11 +129,12 @@ class Figures:
 
     def files(
         self, charts: set[str] | None = None, known_datasets: Collection[str] = ()
-    ) -> list[tuple[str, str | bytes]]:
+    ) -> list[tuple[str, str | bytes | Path]]:
         """What the figures link to, by path from the site root: per chart the download image, the
         stand-in image when it is too big for the page, the specs and the CSV; per dataset
-        its download. `charts`: only these (None: all); `known_datasets`: digests to skip."""
-        out: list[tuple[str, str | bytes]] = []
+        its download. `charts`: only these (None: all); `known_datasets`: digests to skip.
+        A file rendered is given as its file in the render cache, copied from there."""
+        out: list[tuple[str, str | bytes | Path]] = []
         for chart in self.project.charts.values():
             if charts is not None and chart.id not in charts:
                 continue
@@ -140,13 +142,14 @@ class Figures:
             rows, columns = self.table(chart.id)
             names = [c.name for c in columns]
             base = f"{CHART_DIR}/{r.stem}"
-            out.append((f"{base}.svg", r.image_svg))  # the download image, drawn as PNG by the page
-            if len(r.fallback) > INLINE_IMAGE_LIMIT:
-                out.append((f"{base}.webp", r.fallback))
-            out.append((f"{base}.vl.json", r.spec_json))
-            out.append((f"{base}.vg.json", r.live_json))  # what the live view draws
-            if r.narrow_spec_json:
-                out.append((f"{base}.narrow.vg.json", r.narrow_live_json))
+            # The download image, drawn as PNG by the page.
+            out.append((f"{base}.svg", r.path(".image.svg")))
+            if r.path(".fallback.webp").stat().st_size > INLINE_IMAGE_LIMIT:
+                out.append((f"{base}.webp", r.path(".fallback.webp")))
+            out.append((f"{base}.vl.json", r.path(".spec.json")))
+            out.append((f"{base}.vg.json", r.path(".vg.json")))  # what the live view draws
+            if r.narrow_svg:
+                out.append((f"{base}.narrow.vg.json", r.path(".narrow.vg.json")))
             csv = self.texts.get_or_make(  # raw values: only the HTML table is formatted
                 ["csv", r.key, json.dumps(names)],
                 lambda rows=rows, names=names: figure.data_csv(rows, names),  # type: ignore[misc]

@@ -10,6 +10,8 @@ import logging
 import os
 import re
 from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
@@ -18,7 +20,7 @@ from pathlib import Path
 from . import publish
 from .cache import read_entry, write_entry
 from .pipeline import Project
-from .pool import in_pool
+from .pool import in_pool, submit_if_running
 from .strings import EN, Words
 
 log = logging.getLogger("site_builder")
@@ -58,7 +60,11 @@ class Outputs:
     prefix: str = ""  # the edition's folder from the site root ("zh/"); "" for the default
     words: Words = field(default_factory=lambda: EN)  # the tool's words (strings.py)
     pages: list[PageInfo] = field(default_factory=list)
-    cards: dict[str, tuple[str, str]] = field(default_factory=dict)  # file -> (SVG, digest)
+    cards: dict[str, str] = field(default_factory=dict)  # file -> digest of its SVG
+    # Cards not in the cache, by digest: the SVG, and its PNG being drawn in the render
+    # processes (None: drawn at the end).
+    drawing: dict[str, tuple[str, Future[bytes] | None]] = field(default_factory=dict)
+    pngs: dict[str, bytes] = field(default_factory=dict)  # digest -> PNG, of cards drawn
     story_of: dict[str, str] = field(default_factory=dict)  # chart id -> first page showing it
 
     def __post_init__(self) -> None:
@@ -81,7 +87,13 @@ class Outputs:
         digest = hashlib.sha256(svg.encode()).hexdigest()
         slug = url.strip("/").replace("/", "-") or "index"
         card = f"{CARD_DIR}/{slug}.{digest[:8]}.png"
-        self.cards[card] = (svg, digest)  # drawn at the end, all together
+        self.cards[card] = digest
+        if digest not in self.pngs and digest not in self.drawing:
+            entry = read_entry(self.cache_dir / "cards", digest, [".png"])
+            if entry is not None:
+                self.pngs[digest] = entry[".png"]
+            else:  # drawn while the pages are written, if the render processes are running
+                self.drawing[digest] = (svg, submit_if_running(publish.card_png, svg))
         self.pages.append(PageInfo(title, url, summary, card))
         for chart_id in charts:
             self.story_of.setdefault(chart_id, url)
@@ -90,19 +102,19 @@ class Outputs:
 
     def _write_cards(self, site_dir: Path) -> None:
         """Every page's card, from the cache or drawn in the render processes."""
-        folder = self.cache_dir / "cards"
-        pngs: dict[str, bytes] = {}
-        for _, digest in self.cards.values():
-            entry = read_entry(folder, digest, [".png"])
-            if entry is not None:
-                pngs[digest] = entry[".png"]
-        missing = {digest: svg for svg, digest in self.cards.values() if digest not in pngs}
-        drawn = in_pool(publish.card_png, list(missing.values()))
-        for digest, png in zip(missing, drawn, strict=True):
-            write_entry(folder, digest, {".png": png})
-            pngs[digest] = png
-        for file, (_, digest) in self.cards.items():
-            _write(site_dir / file, pngs[digest])
+        later = {digest: svg for digest, (svg, job) in self.drawing.items() if job is None}
+        drawn = zip(later, in_pool(publish.card_png, list(later.values())), strict=True)
+        self.pngs.update(drawn)
+        for digest, (svg, job) in self.drawing.items():
+            if job is not None:
+                try:
+                    self.pngs[digest] = job.result()
+                except BrokenProcessPool:  # the processes are gone: draw it here
+                    self.pngs[digest] = publish.card_png(svg)
+            write_entry(self.cache_dir / "cards", digest, {".png": self.pngs[digest]})
+        self.drawing.clear()
+        for file, digest in self.cards.items():
+            _write(site_dir / file, self.pngs[digest])
 
     def embed_snippet(self, chart_id: str, page_url: str) -> str:
         path = f"{self.prefix}{EMBED_DIR}/{chart_id}/"

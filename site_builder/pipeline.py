@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +33,8 @@ from .palette import (
     spec_colours,
 )
 from .paths import inside, outside_problem, shown_path
-from .render import Rendered, render_charts
+from .pool import start_pool
+from .render import Rendered, Renderer, render_charts
 from .rowsources import cached_chart_sources
 from .specs import describe, plotted_rows
 
@@ -101,8 +103,10 @@ class Project:
         return out
 
 
-def prepare(settings: Settings) -> Project:
-    """Load, check and build everything short of rendering; stop once with every problem."""
+def prepare(settings: Settings, renderer: Renderer | None = None) -> Project:
+    """Load, check and build everything short of rendering; stop once with every problem.
+
+    `renderer`: given each chart as it is built, to render it while the build goes on."""
     timings: dict[str, float] = {}
     problems = Problems()
     clock = time.perf_counter()
@@ -151,28 +155,35 @@ def prepare(settings: Settings) -> Project:
     problems.raise_if_any()
     assert catalog is not None
 
-    charts = build_charts(chart_defs, catalog, settings, problems)
-    facts = build_facts(fact_defs, catalog, pages, problems)
-    problems.raise_if_any()
-    for chart in charts.values():
-        warn_pale_colours(chart)
-    timings["chart"] = time.perf_counter() - clock
-    return Project(
+    project = Project(
         settings,
         catalog,
-        charts,
-        facts,
+        {},
+        {},
         pages,
         timings=timings,
         fact_sources={d.id: f"{d.path}:{d.line}" for d in fact_defs},
     )
+    # Each chart goes to the renderer as soon as it is built: it renders while the next is.
+    hand_over = (lambda c: renderer.add(c, project.sources_of(c))) if renderer else None
+    project.charts = build_charts(chart_defs, catalog, settings, problems, hand_over)
+    project.facts = build_facts(fact_defs, catalog, pages, problems)
+    problems.raise_if_any()
+    for chart in project.charts.values():
+        warn_pale_colours(chart)
+    timings["chart"] = time.perf_counter() - clock
+    return project
 
 
 def build_charts(
-    defs: list[ChartDef], catalog: Catalog, settings: Settings, problems: Problems
+    defs: list[ChartDef],
+    catalog: Catalog,
+    settings: Settings,
+    problems: Problems,
+    on_built: Callable[[BuiltChart], None] | None = None,
 ) -> dict[str, BuiltChart]:
     """Each chart's spec: from the spec cache while its code and tables are unchanged, else
-    built by calling its function."""
+    built by calling its function; `on_built` gets each as it comes (while none failed)."""
     charts: dict[str, BuiltChart] = {}
     specs = spec_cache(settings)
     for definition in defs:
@@ -181,14 +192,16 @@ def build_charts(
         if known is not None:
             spec, digest = known
             charts[definition.id] = BuiltChart(definition, spec, list(definition.data), digest)
-            continue
-        try:
-            built = build_chart(definition, catalog)
-        except WriterError as exc:
-            problems.extend(exc)
         else:
+            try:
+                built = build_chart(definition, catalog)
+            except WriterError as exc:
+                problems.extend(exc)
+                continue
             built.digest = specs.put(definition.id, digests, built.spec)
             charts[definition.id] = built
+        if on_built is not None and not problems.items:
+            on_built(charts[definition.id])
     return charts
 
 
@@ -214,6 +227,8 @@ def prepare_rendered(settings: Settings) -> Project:
     clock = time.perf_counter()
     digest = snapshot.input_digest(settings)
     found = snapshot.load(settings, digest)
+    if found is not None and not all(r.kept() for r in found[0].rendered.values()):
+        found = None  # its charts' files left the cache (pruned): render them again
     if found is None:
         from . import partial
 
@@ -222,8 +237,16 @@ def prepare_rendered(settings: Settings) -> Project:
             # Only tables changed: the last build's project with what they reach made again.
             project = partial.rebuild(settings, files)
             if project is None:
-                project = prepare(settings)
-                render(project)
+                # The render processes start, then render each chart as it is built, while
+                # this process loads the data and builds the next chart.
+                start_pool(settings.workers)
+                renderer = Renderer(settings.cache_dir, settings.workers)
+                try:
+                    project = prepare(settings, renderer)
+                except WriterError:
+                    renderer.cancel()
+                    raise
+                render(project, renderer=renderer)
         snapshot.save(project, digest, warnings)
         partial.remember(settings, digest, files)
         return project
@@ -284,17 +307,24 @@ def spec_cache(settings: Settings) -> SpecCache:
     return SpecCache(settings.cache_dir / "specs", code_digest(settings.charts_dir), library)
 
 
-def render(project: Project, chart_ids: list[str] | None = None) -> None:
+def render(
+    project: Project, chart_ids: list[str] | None = None, renderer: Renderer | None = None
+) -> None:
     """Render every chart, or those named (or take them from the cache); log Vega-Lite's
-    warnings on them."""
+    warnings on them.
+
+    `renderer`: the one `prepare` handed the charts to; what is left is waiting for it."""
     clock = time.perf_counter()
     charts = [project.charts[i] for i in chart_ids] if chart_ids is not None else None
     charts = list(project.charts.values()) if charts is None else charts
-    project.rendered.update(
-        render_charts(
-            charts, project.settings.cache_dir, project.settings.workers, project.sources_of
+    if renderer is not None:
+        project.rendered.update(renderer.finish())
+    else:
+        project.rendered.update(
+            render_charts(
+                charts, project.settings.cache_dir, project.settings.workers, project.sources_of
+            )
         )
-    )
     project.timings["render"] = time.perf_counter() - clock
     # Warnings, not errors: the chart still draws, but strict builds (the default) stop on them.
     for chart in charts:

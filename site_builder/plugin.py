@@ -188,7 +188,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         known = {d.digest for d in before.catalog.datasets.values()} if before else set()
         # In a preview, only what changed: other files, named by their content, are there already.
         for path, content in self.figures.files(self.fresh_charts, known):
-            files.append(File.generated(config, path, content=content))
+            if isinstance(content, Path):  # copied from the render cache, never held in memory
+                files.append(File.generated(config, path, abs_src_path=str(content)))
+            else:
+                files.append(File.generated(config, path, content=content))
         if self.depth > 1:
             return files  # the ledger covers every page, of every edition
         ledger = json.dumps(

@@ -9,7 +9,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
@@ -18,9 +18,43 @@ log = logging.getLogger("site_builder")
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
 
-
 _J = TypeVar("_J")
 _R = TypeVar("_R")
+
+
+def pool_size(workers: int = 0) -> int:
+    """How many render processes `workers` means (0: one per core, at most 4)."""
+    return workers or min(os.cpu_count() or 1, 4)
+
+
+def start_pool(workers: int = 0) -> None:
+    """Start the render processes now, so that their start-up (the renderer's engine, ~1 s)
+    overlaps the build's loading of data and charts; nothing with one process."""
+    size = pool_size(workers)
+    if size > 1:
+        for _ in range(size):  # each submission starts one more process, up to `size`
+            _executor(size).submit(_warm)
+
+
+def submit(func: Callable[[_J], _R], job: _J, workers: int = 0) -> Future[_R]:
+    """`func(job)` in a render process (done at once in this one with a single core)."""
+    size = pool_size(workers)
+    if size <= 1:
+        done: Future[_R] = Future()
+        done.set_result(func(job))
+        return done
+    return _executor(size).submit(func, job)
+
+
+def running() -> bool:
+    """Whether the render processes are up (a cold build started them)."""
+    return _pool is not None
+
+
+def submit_if_running(func: Callable[[_J], _R], job: _J) -> Future[_R] | None:
+    """`func(job)` in the render processes if they are running (a cold build started them);
+    None if not, so that a job or two do not start them."""
+    return _pool.submit(func, job) if _pool is not None else None
 
 
 def in_pool(
@@ -30,10 +64,21 @@ def in_pool(
 
     `func` must be a module-level function: the processes import it.
     """
-    global _pool, _pool_size
-    size = workers or min(os.cpu_count() or 1, 4)
+    size = pool_size(workers)
     if size <= 1 or (len(jobs) == 1 and _pool is None):
         return [func(job) for job in jobs]
+    try:
+        results = _executor(size).map(func, jobs)
+        if progress:
+            return [logged_progress(i, len(jobs), r) for i, r in enumerate(results, 1)]
+        return list(results)
+    except BrokenProcessPool:
+        shutdown_pool()
+        return [func(job) for job in jobs]
+
+
+def _executor(size: int) -> ProcessPoolExecutor:
+    global _pool, _pool_size
     if _pool is None or _pool_size != size:
         import multiprocessing
 
@@ -46,14 +91,14 @@ def in_pool(
             initargs=(os.getpid(),),
         )
         _pool_size = size
-    try:
-        results = _pool.map(func, jobs)
-        if progress:
-            return [_progress(i, len(jobs), r) for i, r in enumerate(results, 1)]
-        return list(results)
-    except BrokenProcessPool:
-        shutdown_pool()
-        return [func(job) for job in jobs]
+    return _pool
+
+
+def _warm() -> None:
+    """The renderer's engine started in a render process, before its first chart."""
+    import vl_convert as vlc
+
+    vlc.vegalite_to_svg({"mark": "point"}, allowed_base_urls=[])
 
 
 def watch_parent(parent: int) -> None:
@@ -72,7 +117,7 @@ def watch_parent(parent: int) -> None:
 _T = TypeVar("_T")
 
 
-def _progress(done: int, total: int, outcome: _T) -> _T:
+def logged_progress(done: int, total: int, outcome: _T) -> _T:
     """A line every tenth of a long render, so a big build shows it is moving."""
     step = max(1, total // 10)
     if total >= 20 and (done % step == 0 or done == total):

@@ -12,17 +12,20 @@ import copy
 import hashlib
 import json
 import logging
+import os
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import pool
 from .cache import read_entry, tool_digest, write_entry
 from .compilelog import caught_warnings
 from .errors import Problem, RenderError
 from .images import compressed, drawn_box, image_svg, over_budget, round_svg, simplify_shapes
-from .pool import in_pool
 from .textfit import clipped_text
 from .theme import THEME
 from .urls import not_addresses, page_relative_links, unsafe_links
@@ -48,26 +51,71 @@ PNG_SCALE = 2
 
 @dataclass(frozen=True)
 class Rendered:
-    """The static forms of one chart, named by a hash of everything that made them."""
+    """The static forms of one chart, named by a hash of everything that made them.
+
+    Only what pages put inline is held in memory; the files the site links to (download
+    image, specs, stand-in image) stay in the cache entry and are read, or copied into the
+    site, from there: a build of a thousand charts does not hold them all at once."""
 
     chart_id: str
     key: str
-    spec_json: str  # the page spec (Vega-Lite, or Vega as the chart gave it)
     svg: str  # coordinates rounded (images.round_svg)
     narrow_svg: str  # for phones; "" when the wide one is narrow enough, or over budget
-    narrow_spec_json: str  # the phone layout's spec (Vega-Lite); "" when there is none
-    image_svg: str  # the download image: the SVG under its title, notes and sources, white
-    fallback: bytes  # that image as WebP, shown instead of an SVG over the budget; else b""
     from_cache: bool
+    folder: Path  # the cache folder holding the entry `key`
     clipped_json: str = "{}"  # text cut off at the drawing's edge, by layout ("wide", "phone")
     warnings: tuple[str, ...] = ()  # Vega-Lite's, from compiling the page spec
-    live_json: str = ""  # the page spec compiled to Vega: what the live view draws
-    narrow_live_json: str = ""  # the phone layout's, compiled; "" when there is none
 
     @property
     def stem(self) -> str:
         """File name stem for built assets: `<chart-id>.<hash8>`."""
         return f"{self.chart_id}.{self.key[:8]}"
+
+    def path(self, suffix: str) -> Path:
+        """The file of the entry with this suffix (see _CACHED)."""
+        return self.folder / f"{self.key}{suffix}"
+
+    def kept(self) -> bool:
+        """Whether its entry is still in the cache, marked as used so that pruning keeps it
+        (pruning removes an entry's files with its manifest)."""
+        try:
+            os.utime(self.path(".sum"))
+        except OSError:
+            return False
+        return True
+
+    def _text(self, suffix: str) -> str:
+        return self.path(suffix).read_text(encoding="utf-8")
+
+    @property
+    def spec_json(self) -> str:
+        """The page spec (Vega-Lite, or Vega as the chart gave it)."""
+        return self._text(".spec.json")
+
+    @property
+    def narrow_spec_json(self) -> str:
+        """The phone layout's spec (Vega-Lite); "" when there is none."""
+        return self._text(".narrow.json")
+
+    @property
+    def image_svg(self) -> str:
+        """The download image: the SVG under its title, notes and sources, white."""
+        return self._text(".image.svg")
+
+    @property
+    def live_json(self) -> str:
+        """The page spec compiled to Vega: what the live view draws."""
+        return self._text(".vg.json")
+
+    @property
+    def narrow_live_json(self) -> str:
+        """The phone layout's, compiled; "" when there is none."""
+        return self._text(".narrow.vg.json")
+
+    @property
+    def fallback(self) -> bytes:
+        """The download image as WebP, shown instead of an SVG over the budget; else b""."""
+        return self.path(".fallback.webp").read_bytes()
 
 
 # What one render gives: wide SVG, narrow SVG and spec, download image (SVG), fallback image,
@@ -130,59 +178,94 @@ def render_charts(
 
     `sources_of`: a chart's sources, for its PNG (default: those the chart names itself).
     """
-    import vl_convert as vlc
-
-    versions = {
-        "vl_convert": getattr(vlc, "__version__", ""),
-        "vega": vlc.get_vega_version(),
-        "scale": PNG_SCALE,
-    }
-    cache = cache_dir / "charts"
-    results: dict[str, Rendered] = {}
-    jobs = []
-    # This tool's code too: a new rounding or image step must not reuse old renders.
-    setup = _dumps({"versions": versions, "theme": THEME, "tool": tool_digest()})
+    renderer = Renderer(cache_dir, workers)
     for chart in charts:
-        sources = sources_of(chart) if sources_of else chart.definition.sources or []
+        renderer.add(chart, sources_of(chart) if sources_of else chart.definition.sources or [])
+    return renderer.finish()
+
+
+class Renderer:
+    """Charts rendered as the build hands them over: from the cache at once, or in the render
+    processes while the build goes on with the next chart (`finish` waits for them all)."""
+
+    def __init__(self, cache_dir: Path, workers: int = 0) -> None:
+        import vl_convert as vlc
+
+        versions = {
+            "vl_convert": getattr(vlc, "__version__", ""),
+            "vega": vlc.get_vega_version(),
+            "scale": PNG_SCALE,
+        }
+        self.cache = cache_dir / "charts"
+        self.workers = workers
+        # This tool's code too: a new rounding or image step must not reuse old renders.
+        self.setup = _dumps({"versions": versions, "theme": THEME, "tool": tool_digest()})
+        self.results: dict[str, Rendered] = {}
+        self.charts: list[BuiltChart] = []
+        # (chart, key, caption, its render in a process or None: not yet sent)
+        self.jobs: list[tuple[BuiltChart, str, str, Future[KeptOutcome] | None]] = []
+
+    def add(self, chart: BuiltChart, sources: Sequence[Source]) -> None:
+        """Take the chart from the cache, or start rendering it."""
+        self.charts.append(chart)
         caption_json = _dumps(image_caption(chart, sources))
         # The spec's digest stands for the spec when the build has it: no need to serialise
         # a chart that is in the cache.
-        key = _hash(chart.digest or _dumps(chart.spec), caption_json, setup)
-        entry = read_entry(cache, key, list(_CACHED))
+        key = _hash(chart.digest or _dumps(chart.spec), caption_json, self.setup)
+        entry = read_entry(self.cache, key, list(_CACHED))
         if entry is not None:
+            # Checked whole by read_entry; only what pages put inline is kept.
             text = {
-                ext: data.decode("utf-8")
-                for ext, data in entry.items()
-                if ext.endswith(("svg", "json"))
+                ext: entry[ext].decode("utf-8")
+                for ext in (".svg", ".narrow.svg", ".clipped.json", ".warnings.json")
             }
-            results[chart.id] = Rendered(
+            self.results[chart.id] = Rendered(
                 chart.id,
                 key,
-                text[".spec.json"],
                 text[".svg"],
                 text[".narrow.svg"],
-                text[".narrow.json"],
-                text[".image.svg"],
-                entry[".fallback.webp"],
                 True,
+                self.cache,
                 text[".clipped.json"],
                 tuple(json.loads(text[".warnings.json"])),
-                text[".vg.json"],
-                text[".narrow.vg.json"],
             )
-            continue
-        page_json = _dumps(page_spec(chart))
-        jobs.append((chart, key, page_json, page_json, caption_json))
+            return
+        self.jobs.append((chart, key, caption_json, None))
+        # One chart alone renders in this process (no start-up of a pool for it), unless the
+        # pool is running already.
+        if pool.running() or len(self.jobs) > 1:
+            self.jobs = [
+                (c, k, cap, future or pool.submit(_render_job, self._job(c, k, cap), self.workers))
+                for c, k, cap, future in self.jobs
+            ]
 
-    problems = []
-    if jobs:
-        cache.mkdir(parents=True, exist_ok=True)
-        outcomes = _run_jobs(
-            [(page_json, caption_json) for *_, page_json, caption_json in jobs], workers
-        )
-        for (chart, key, spec_json, *_), outcome in zip(jobs, outcomes, strict=True):
+    def _job(self, chart: BuiltChart, key: str, caption_json: str) -> RenderJob:
+        return (_dumps(page_spec(chart)), caption_json, str(self.cache), key)
+
+    def cancel(self) -> None:
+        """Stop the renders not started yet (the build stops)."""
+        for *_, future in self.jobs:
+            if future is not None:
+                future.cancel()
+        self.jobs = []
+
+    def finish(self) -> dict[str, Rendered]:
+        """Every chart added, rendered; all failures reported together."""
+        problems = []
+        if self.jobs:
+            self.cache.mkdir(parents=True, exist_ok=True)
+        for done, (chart, key, caption_json, future) in enumerate(self.jobs, 1):
+            outcome = None
+            if future is not None:
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:  # the processes are gone: render it here
+                    pool.shutdown_pool()
+            if outcome is None:
+                outcome = _render_job(self._job(chart, key, caption_json))
+            pool.logged_progress(done, len(self.jobs), outcome)
+            d = chart.definition
             if isinstance(outcome, str):
-                d = chart.definition
                 problems.append(
                     Problem(
                         d.path,
@@ -193,20 +276,8 @@ def render_charts(
                     )
                 )
                 continue
-            (
-                svg,
-                narrow,
-                narrow_json,
-                image,
-                fallback,
-                clipped_json,
-                warnings,
-                live_json,
-                narrow_live_json,
-            ) = outcome
-            bad = unsafe_links(svg)
+            svg, narrow, clipped_json, warnings, bad, odd = outcome
             if bad:  # made by a transform, which the spec check cannot see
-                d = chart.definition
                 problems.append(
                     Problem(
                         d.path,
@@ -217,9 +288,7 @@ def render_charts(
                     )
                 )
                 continue
-            odd = not_addresses(svg)
             if odd:  # e.g. a lookup's default label in the link column
-                d = chart.definition
                 problems.append(
                     Problem(
                         d.path,
@@ -231,33 +300,44 @@ def render_charts(
                     )
                 )
                 continue
-            # Warnings kept with the images, so a build from the cache reports them again.
-            files: tuple[str | bytes, ...] = (svg, narrow, narrow_json, image, fallback)
-            files += (clipped_json, _dumps(warnings), live_json, narrow_live_json, spec_json)
-            data = [f.encode("utf-8") if isinstance(f, str) else f for f in files]
-            write_entry(cache, key, dict(zip(_CACHED, data, strict=True)))
-            results[chart.id] = Rendered(
-                chart.id,
-                key,
-                spec_json,
-                svg,
-                narrow,
-                narrow_json,
-                image,
-                fallback,
-                False,
-                clipped_json,
-                tuple(warnings),
-                live_json,
-                narrow_live_json,
+            self.results[chart.id] = Rendered(
+                chart.id, key, svg, narrow, False, self.cache, clipped_json, tuple(warnings)
             )
-    if problems:
-        raise RenderError(problems)
-    for chart in charts:
-        _warn_clipped(chart, json.loads(results[chart.id].clipped_json))
-    fresh = len(jobs)
-    log.info("charts: %d rendered, %d from cache", fresh, len(charts) - fresh)
-    return results
+        fresh = len(self.jobs)
+        self.jobs = []
+        if problems:
+            raise RenderError(problems)
+        for chart in self.charts:
+            _warn_clipped(chart, json.loads(self.results[chart.id].clipped_json))
+        log.info("charts: %d rendered, %d from cache", fresh, len(self.charts) - fresh)
+        return self.results
+
+
+# A chart to render: its page spec and caption (JSON), the cache folder and the entry's key.
+RenderJob = tuple[str, str, str, str]
+# What the build gets back: the wide and phone SVG, the text cut off (JSON), Vega-Lite's
+# warnings, the links to URLs that are not http(s) and the links that are not addresses (the
+# entry is written only without them); or an error.
+KeptOutcome = tuple[str, str, str, list[str], list[str], list[str]] | str
+
+
+def _render_job(job: RenderJob) -> KeptOutcome:
+    """Render one chart and write its cache entry here, in the render process: the files the
+    page does not inline never travel back to the build."""
+    spec_json, caption_json, folder, key = job
+    outcome = render_one(spec_json, caption_json)
+    if isinstance(outcome, str):
+        return outcome
+    svg, narrow, narrow_json, image, fallback, clipped_json, warnings, live, narrow_live = outcome
+    bad = unsafe_links(svg)
+    odd = not_addresses(svg)
+    if not bad and not odd:
+        # Warnings kept with the images, so a build from the cache reports them again.
+        files: tuple[str | bytes, ...] = (svg, narrow, narrow_json, image, fallback)
+        files += (clipped_json, _dumps(warnings), live, narrow_live, spec_json)
+        data = [f.encode("utf-8") if isinstance(f, str) else f for f in files]
+        write_entry(Path(folder), key, dict(zip(_CACHED, data, strict=True)))
+    return svg, narrow, clipped_json, warnings, bad, odd
 
 
 def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
@@ -284,14 +364,17 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
         svg = _finished(vlc.vega_to_svg(live, allowed_base_urls=[]), spec_json)
         if not is_vega(spec):
             narrow, narrow_json, narrow_live = _render_narrow(spec, svg, version)
-        clipped = {"wide": clipped_text(svg), "phone": clipped_text(narrow) if narrow else []}
+        cut = clipped_text(svg)
+        clipped = {"wide": cut, "phone": clipped_text(narrow) if narrow else []}
         image = image_svg(
             svg,
             caption.get("title", ""),
             caption.get("subtitle", ""),
             caption.get("notes", []),
             caption.get("sources", []),
-            drawn_box(svg),
+            # Only text runs past the box (a fitted layout's last label): with none cut, the
+            # ink is inside, and finding it needs no raster.
+            drawn_box(svg) if cut else None,
         )
         # Only a chart too heavy to inline needs a raster at build time: its stand-in.
         fallback = compressed(image_png(image)) if over_budget(svg) else b""
@@ -381,14 +464,6 @@ def _finished(svg: str, spec_json: str) -> str:
     """The renderer's SVG as pages inline it: rounded, linked as the live view links, and
     map outlines simplified (after the links: unlinked outlines painted alike merge)."""
     return simplify_shapes(page_relative_links(round_svg(svg), spec_json))
-
-
-def _render_job(job: tuple[str, str]) -> RenderOutcome:
-    return render_one(*job)
-
-
-def _run_jobs(jobs: list[tuple[str, str]], workers: int) -> list[RenderOutcome]:
-    return in_pool(_render_job, jobs, workers, progress=True)
 
 
 def _vl_version(spec: dict[str, Any]) -> str | None:

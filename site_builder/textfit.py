@@ -24,6 +24,13 @@ _SVG = "{http://www.w3.org/2000/svg}"
 _NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _TRANSFORM = re.compile(r"(matrix|translate|scale|rotate|skewX|skewY)\s*\(([^)]*)\)")
+# The renderer's groups of marks that hold no text and no other group (points, bars, lines):
+# most of a dense chart's bytes, skipped before parsing. Their markup holds no "</g>" (the
+# renderer escapes "<" in attributes and text).
+_TEXTLESS_MARKS = re.compile(
+    r'<g class="mark-(?:symbol|rect|rule|line|area|path|shape|arc|trail|image)\b[^>]*>.*?</g>',
+    re.S,
+)
 
 Matrix = tuple[float, float, float, float, float, float]  # a b c d e f, as in SVG
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -91,7 +98,7 @@ def _is_wide(char: str) -> bool:
 
 def text_boxes(svg: str) -> list[TextBox]:
     """Every line of text in the SVG with its box (rotations and nesting applied)."""
-    root = ElementTree.fromstring(svg)
+    root = ElementTree.fromstring(_TEXTLESS_MARKS.sub("", svg))
     found: list[TextBox] = []
     _walk(root, _IDENTITY, {}, found)
     return found

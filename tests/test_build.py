@@ -337,6 +337,26 @@ def test_prune_cache_keeps_what_the_build_used(fresh_mini: Path) -> None:
     assert "charts: 0 rendered, 2 from cache" in run_cli(mini, "build").stderr
 
 
+def test_rendered_files_are_copied_from_the_cache(fresh_mini: Path) -> None:
+    """The files the site links to are copied from the render cache (not held in memory); a
+    rebuild whose last build's cache entries went renders them again instead of failing."""
+    mini = fresh_mini
+    assert run_cli(mini, "build").returncode == 0
+    charts = mini / ".cache" / "site-builder" / "charts"
+    published = [p for p in (mini / "site").rglob("*.vg.json") if ".narrow." not in p.name]
+    assert published
+    for live in published:
+        key = live.name.split(".")[1]  # <chart-id>.<first 8 digits of the key>.vg.json
+        (cached,) = [p for p in charts.glob(f"{key}*.vg.json") if ".narrow." not in p.name]
+        assert live.read_bytes() == cached.read_bytes()
+    built = tree_digest(mini / "site")
+    shutil.rmtree(charts)
+    result = run_cli(mini, "build")
+    assert result.returncode == 0, result.stderr
+    assert "charts: 2 rendered, 0 from cache" in result.stderr
+    assert tree_digest(mini / "site") == built
+
+
 HEAVY = (
     "import sys\n"
     "from site_builder import pipeline\n"

@@ -8,6 +8,7 @@ import math
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
 import vl_convert as vlc
 from PIL import Image, ImageChops, ImageOps
 
@@ -213,6 +214,21 @@ def test_a_label_past_the_svg_edge_is_whole_in_the_png() -> None:
     assert ink is not None
     assert png.width >= 2 * (box[2] + IMAGE_PAD)
     assert ink[2] <= png.width - 2 * IMAGE_PAD + 2  # white padding on the right, as elsewhere
+
+
+def test_a_chart_with_nothing_cut_is_not_rastered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finding ink outside the box needs a raster only when text runs past it: an ordinary
+    chart's download image is made without one (a raster cost as much as drawing the SVG)."""
+    fitted = {**LONG_LAST_LABEL, "autosize": {"type": "pad"}}  # the same chart, not fitted
+
+    def no_raster(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("rastered")
+
+    monkeypatch.setattr(vlc, "svg_to_png", no_raster)
+    outcome = render_one(json.dumps(fitted), json.dumps({"title": "T"}))
+    assert not isinstance(outcome, str), outcome
+    # The fitted one, its last label cut, still is (render_one reports the failure as text).
+    assert render_one(json.dumps(LONG_LAST_LABEL), json.dumps({"title": "T"})) == "rastered"
 
 
 def test_drawn_box_of_an_empty_chart_is_none() -> None:

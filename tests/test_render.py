@@ -14,11 +14,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
-from helpers import BARS, built, edit, prepare, vega_bars_body
+from helpers import BARS, built, edit, prepare, settings, vega_bars_body
 
+from site_builder import pipeline
 from site_builder.errors import RenderError
 from site_builder.images import SVG_BUDGET, over_budget
 from site_builder.render import (
+    Renderer,
     RenderOutcome,
     _dumps,
     image_caption,
@@ -177,6 +179,25 @@ def test_parallel_render_matches_serial(mini: Path, tmp_path: Path) -> None:
     serial = render_charts(charts, tmp_path / "a", workers=1)
     parallel = render_charts(charts, tmp_path / "b", workers=2)
     assert {k: r.svg for k, r in serial.items()} == {k: r.svg for k, r in parallel.items()}
+
+
+def test_charts_render_while_the_build_goes_on(mini: Path, tmp_path: Path) -> None:
+    """Each chart goes to the render processes as soon as it is built: by the time the build
+    has every chart, each one's render has been sent; the images are those of a serial render."""
+    config = replace(settings(mini), cache_dir=tmp_path / "streamed")
+    renderer = Renderer(config.cache_dir, workers=2)
+    project = pipeline.prepare(config, renderer)
+    assert len(project.charts) > 1
+    assert [chart.id for chart, *_ in renderer.jobs] == list(project.charts)
+    assert all(future is not None for *_, future in renderer.jobs)
+    pipeline.render(project, renderer=renderer)
+    serial = render_charts(
+        list(project.charts.values()), tmp_path / "serial", 1, project.sources_of
+    )
+    assert {k: r.svg for k, r in project.rendered.items()} == {k: r.svg for k, r in serial.items()}
+    assert {k: r.image_svg for k, r in project.rendered.items()} == {
+        k: r.image_svg for k, r in serial.items()
+    }
 
 
 def test_no_network_for_data_urls() -> None:
