@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable, Collection
+from html import escape
 from typing import Any
 
 from . import datasets, figure, tables
@@ -21,6 +22,15 @@ DATA_DIR = "assets/data"
 # A dense chart's image up to this size goes into the page itself, so it shows with the page
 # (before DOMContentLoaded, like an inline SVG) at about the weight of an SVG at the budget.
 INLINE_IMAGE_LIMIT = 64_000
+# The files a figure links to, by extension; in a finished body each link is a token until
+# the page that shows it is known. Tokens hold a NUL, which no SVG or text of a figure has.
+_LINKED = ("svg", "csv", "vg.json", "narrow.vg.json", "webp")
+_EMBED = "\0embed\0"
+
+
+def _token(ext: str) -> str:
+    return f"\0link:{ext}\0"
+
 
 # (target, page URL) -> the link from that page to target, both from the site root. The host
 # gives it (MkDocs: mkdocs.utils.get_relative_url), so that links read as its own do.
@@ -60,15 +70,33 @@ class Figures:
     def body(self, chart_id: str, page_url: str, embed: str = "") -> str:
         """The chart, its table and downloads, linked from `page_url`; `embed`: the code to
         embed it elsewhere, if readers are offered one."""
+        r = self.project.rendered[chart_id]
+        body = self._finished(chart_id, bool(embed))
+        for ext in _LINKED:
+            link = self.link(f"{CHART_DIR}/{r.stem}.{ext}", page_url)
+            body = body.replace(_token(ext), escape(link))
+        return body.replace(_EMBED, escape(embed))
+
+    def _finished(self, chart_id: str, embeddable: bool) -> str:
+        """The figure's body with tokens for its links and embed code, which depend on the
+        page: made once per chart and kept in the cache under everything that shapes it (its
+        render, its text, its datasets' files and descriptions), so a rebuild only fills in."""
+        chart = self.project.charts[chart_id]
+        r = self.project.rendered[chart_id]
+        d = chart.definition
+        digests = [self.project.catalog.datasets[name].digest for name in chart.datasets]
+        return self.texts.get_or_make(
+            ["body", r.key, d.title, d.description, *digests, str(embeddable)],
+            lambda: self._make_body(chart_id, _EMBED if embeddable else ""),
+            remember=False,  # each page uses it once: a big site's figures stay on disk
+        )
+
+    def _make_body(self, chart_id: str, embed: str) -> str:
         chart = self.project.charts[chart_id]
         r = self.project.rendered[chart_id]
         rows, columns = self.table(chart_id)
         fields = self.project.fields_of(chart)
         labelled = [(c.name, fields[c.name].label if c.name in fields else c.name) for c in columns]
-
-        def link(ext: str) -> str:
-            return self.link(f"{CHART_DIR}/{r.stem}.{ext}", page_url)
-
         d = chart.definition
         formats = json.dumps([(c.name, c.kind, c.format) for c in columns])
         table = self.texts.get_or_make(
@@ -85,16 +113,20 @@ class Figures:
             rows,
             labelled,
             figure.FigureLinks(
-                image=link("svg"),
-                csv=link("csv"),
-                spec=link("vg.json"),
-                narrow_spec=link("narrow.vg.json") if r.narrow_spec_json else "",
-                fallback=fallback_src(r.fallback, link("webp")),
+                image=_token("svg"),
+                csv=_token("csv"),
+                spec=_token("vg.json"),
+                narrow_spec=_token("narrow.vg.json") if r.narrow_spec_json else "",
+                fallback=fallback_src(r.fallback, _token("webp")),
             ),
             exact=uses_pointer_position(chart.spec),
             embed=embed,
             table=table,
         )
+
+    def _csv(self, chart_id: str) -> str:
+        rows, columns = self.table(chart_id)
+        return figure.data_csv(rows, [c.name for c in columns])
 
     def datasets(self, name: str, page_url: str) -> str:
         """The description of one dataset ("": of them all), with its download link."""
@@ -126,8 +158,6 @@ class Figures:
             if charts is not None and chart.id not in charts:
                 continue
             r = self.project.rendered[chart.id]
-            rows, columns = self.table(chart.id)
-            names = [c.name for c in columns]
             base = f"{CHART_DIR}/{r.stem}"
             out.append((f"{base}.svg", r.image_svg))  # the download image, drawn as PNG by the page
             if len(r.fallback) > INLINE_IMAGE_LIMIT:
@@ -136,9 +166,11 @@ class Figures:
             out.append((f"{base}.vg.json", r.live_json))  # what the live view draws
             if r.narrow_spec_json:
                 out.append((f"{base}.narrow.vg.json", r.narrow_live_json))
+            digests = [self.project.catalog.datasets[name].digest for name in chart.datasets]
             csv = self.texts.get_or_make(  # raw values: only the HTML table is formatted
-                ["csv", r.key, json.dumps(names)],
-                lambda rows=rows, names=names: figure.data_csv(rows, names),  # type: ignore[misc]
+                ["csv", r.key, *digests],
+                lambda chart_id=chart.id: self._csv(chart_id),  # type: ignore[misc]
+                remember=False,
             )
             out.append((f"{base}.csv", csv))
         for ds in self.project.catalog.datasets.values():

@@ -25,6 +25,7 @@ from .figures import Figures
 from .markdown import StoryExtension, body_marker, datasets_marker
 from .outputs import EMBED_DIR, EMBED_SCRIPT, Outputs
 from .runtime import runtime_bundle
+from .templates import cache_templates
 from .urls import unsafe_links
 
 __all__ = ["SiteBuilderConfig", "SiteBuilderPlugin", "settings_from"]
@@ -77,6 +78,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if problems:
             raise PluginError("mkdocs.yml: site-builder: " + "; ".join(problems))
         self.settings = settings_from(config, self.config)
+        cache_templates(config.theme, self.settings.cache_dir / "templates")
         self.extension = StoryExtension(figure_for=self._placeholder, facts=self._fact_texts)
         config.markdown_extensions.append(self.extension)
         config.extra_css.append(CSS_URI)
