@@ -18,6 +18,7 @@ from . import publish
 from .cache import read_entry, write_entry
 from .pipeline import Project
 from .render import in_pool
+from .sitedir import reuse
 
 log = logging.getLogger("site_builder")
 
@@ -89,7 +90,7 @@ class Outputs:
         image = self.absolute(card) or self.link(card, url)
         return publish.social_meta(title, summary, image, self.absolute(url), self.site_name)
 
-    def _write_cards(self, site_dir: Path) -> None:
+    def _write_cards(self, site_dir: Path, write: Callable[[Path, bytes], None]) -> None:
         """Every page's card, from the cache or drawn in the render processes."""
         folder = self.cache_dir / "cards"
         pngs: dict[str, bytes] = {}
@@ -103,7 +104,7 @@ class Outputs:
             write_entry(folder, digest, {".png": png})
             pngs[digest] = png
         for file, (_, digest) in self.cards.items():
-            _write(site_dir / file, pngs[digest])
+            write(site_dir / file, pngs[digest])
 
     def embed_snippet(self, chart_id: str, page_url: str) -> str:
         path = f"{EMBED_DIR}/{chart_id}/"
@@ -123,11 +124,20 @@ class Outputs:
         site_dir: Path,
         figure_for: Callable[[str, str], str],
         only: set[str] | None = None,
+        published: Path | None = None,
     ) -> None:
         """Cards, one embed page per chart, the feed and robots.txt, into the built site.
 
-        `only`: in a preview rebuild, the charts whose embed pages change (the feed stays)."""
-        self._write_cards(site_dir)
+        `only`: in a preview rebuild, the charts whose embed pages change (the feed stays).
+        `published`: the site being replaced, whose files that do not change are linked."""
+
+        def write(path: Path, data: bytes) -> None:
+            if published is None or not reuse(
+                published, site_dir, path.relative_to(site_dir).as_posix(), data
+            ):
+                _write_file(path, data)
+
+        self._write_cards(site_dir, write)
         for chart_id, chart in self.project.charts.items():
             if only is not None and chart_id not in only:
                 continue
@@ -144,17 +154,17 @@ class Outputs:
                 self.link("assets/site-builder", url),
                 self.embed_head,
             )
-            _write(site_dir / url / "index.html", html.encode())
+            write(site_dir / url / "index.html", html.encode())
         if only is not None:
             return
         epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
         updated = datetime.fromtimestamp(epoch, UTC)
         entries = [(p.title, p.url, p.summary) for p in self.pages]
         feed = publish.atom_feed(self.site_name, self.site_url, entries, updated)
-        _write(site_dir / "feed.xml", feed.encode())
-        _write(site_dir / "robots.txt", publish.robots_txt(self.site_url).encode())
+        write(site_dir / "feed.xml", feed.encode())
+        write(site_dir / "robots.txt", publish.robots_txt(self.site_url).encode())
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write_file(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)

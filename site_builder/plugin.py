@@ -146,21 +146,31 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         files.append(
             File.generated(config, JS_URI, content=script.replace("__SB_RUNTIME__", bundle.name))
         )
-        files.append(
-            File.generated(config, f"assets/site-builder/{bundle.name}", abs_src_path=str(bundle))
-        )
+        if not self._reused(f"assets/site-builder/{bundle.name}", bundle.read_bytes()):
+            files.append(
+                File.generated(
+                    config, f"assets/site-builder/{bundle.name}", abs_src_path=str(bundle)
+                )
+            )
         embed_script = (ASSETS / "embed.js").read_text(encoding="utf-8")
         files.append(File.generated(config, EMBED_SCRIPT, content=embed_script))
         before = self.built if self.reached is not None else None
         known = {d.digest for d in before.catalog.datasets.values()} if before else set()
         # In a preview, only what changed: other files, named by their content, are there already.
         for path, content in self.figures.files(self.fresh_charts, known):
-            files.append(File.generated(config, path, content=content))
+            if not self._reused(path, content.encode() if isinstance(content, str) else content):
+                files.append(File.generated(config, path, content=content))
         ledger = json.dumps(
             pipeline.claims_ledger(self.figures.project), indent=1, sort_keys=True, default=str
         )
         files.append(File.generated(config, LEDGER_URI, content=ledger + "\n"))
         return files
+
+    def _reused(self, path: str, content: bytes) -> bool:
+        """A file the published site holds already, as it is: linked into the new site."""
+        if self.staging is None or self.final_site is None:
+            return False
+        return sitedir.reuse(self.final_site, self.staging, path, content)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: Any, files: Files) -> str:
         if self.config.enabled and self.extension is not None:
@@ -248,7 +258,12 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             # MkDocs' own work and our figures: navigation, pages, templates, search index.
             self.project.timings["page"] = clock - self.pages_started
         if self.outputs is not None and self.figures is not None:
-            self.outputs.write(Path(config.site_dir), self.figures.standalone, self.fresh_charts)
+            self.outputs.write(
+                Path(config.site_dir),
+                self.figures.standalone,
+                self.fresh_charts,
+                published=self.final_site if self.staging is not None else None,
+            )
             self._write_policies(Path(config.site_dir))
         if self.project is not None:
             p = self.project

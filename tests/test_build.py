@@ -177,6 +177,34 @@ def test_a_rebuild_from_the_caches_gives_the_cold_build(fresh_mini: Path) -> Non
     assert tree_digest(mini / "site") == rebuilt
 
 
+def test_a_rebuild_links_what_did_not_change(fresh_mini: Path) -> None:
+    """Files the published site holds already, byte for byte, are linked into the new site,
+    not written again; a chart whose data changed gets new files."""
+    mini = fresh_mini
+    assert run_cli(mini, "build").returncode == 0
+    site = mini / "site"
+    shared = ["assets/charts", "assets/data", "assets/cards", "assets/site-builder", "embed"]
+
+    def inodes() -> dict[str, int]:
+        return {
+            p.relative_to(site).as_posix(): p.stat().st_ino
+            for folder in shared
+            for p in (site / folder).rglob("*")
+            if p.is_file()
+        }
+
+    before = inodes()
+    edit(mini / "data" / "regions.csv", "South,5", "South,6")
+    assert "charts: 1 rendered, 1 from cache" in run_cli(mini, "build").stderr
+    after = inodes()
+    kept = {path for path in after if before.get(path) == after[path]}
+    assert any(p.startswith("assets/charts/city-population.") for p in kept)
+    assert "embed/city-population/index.html" in kept
+    assert not any("region-scores." in p for p in kept)  # its render changed: new files
+    assert "embed/region-scores/index.html" not in kept
+    assert "assets/site-builder/site-builder.css" not in kept  # written by MkDocs every time
+
+
 def failed_build_after(mini: Path, path: str, old: str, new: str) -> str:
     """Build, make the edit, build again: the second build fails and leaves the site as it was.
     Returns what the failed build printed."""
