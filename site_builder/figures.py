@@ -141,9 +141,13 @@ class Figures:
 
     def stylesheet(self, base: str) -> str:
         """The site's stylesheet: `base`, the phone breakpoints and each figure's sizes."""
-        sizes = figure.size_css(
-            (r.svg, r.narrow_svg, uses_pointer_position(self.project.charts[chart_id].spec))
-            for chart_id, r in sorted(self.project.rendered.items())
+        rendered = sorted(self.project.rendered.items())
+        sizes = self.texts.get_or_make(
+            ["sizes", *(r.key for _, r in rendered)],
+            lambda: figure.size_css(
+                (r.svg, r.narrow_svg, uses_pointer_position(self.project.charts[chart_id].spec))
+                for chart_id, r in rendered
+            ),
         )
         return base + breakpoint_css() + sizes
 

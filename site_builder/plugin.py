@@ -78,7 +78,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if problems:
             raise PluginError("mkdocs.yml: site-builder: " + "; ".join(problems))
         self.settings = settings_from(config, self.config)
-        cache_templates(config.theme, self.settings.cache_dir / "templates")
+        cache_templates(config.theme, self.settings.cache_dir / "templates", self.settings.root)
         self.extension = StoryExtension(figure_for=self._placeholder, facts=self._fact_texts)
         config.markdown_extensions.append(self.extension)
         config.extra_css.append(CSS_URI)
@@ -305,6 +305,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if not self.config.enabled:
             return server  # a plain MkDocs preview
+        _watch_promptly(server)
         for folder in (self.settings.data_dir, self.settings.charts_dir):
             if folder.is_dir():
                 server.watch(str(folder))
@@ -352,6 +353,32 @@ def _quiet_rebuild_aborts() -> None:
                 traceback.print_exc(*args, **kwargs)
 
     livereload.traceback = Traceback()  # type: ignore[assignment]
+
+
+# How often the preview looks for changes (MkDocs: every 0.5 s), and how long it then waits for
+# more before it rebuilds (MkDocs: 0.1 s; the changes one look finds arrive together).
+POLL_SECONDS = 0.1
+SETTLE_SECONDS = 0.02
+
+
+def _watch_promptly(server: Any) -> None:
+    """Start a rebuild within about a tenth of a second of a save, not half a second: the same
+    polling watcher as MkDocs', looking more often (a look at a 1,000-chart project's files
+    takes a few milliseconds)."""
+    from watchdog.observers.polling import PollingObserver
+
+    needed = ("observer", "watch", "_watched_paths", "_watch_refs", "build_delay")
+    if not all(hasattr(server, name) for name in needed) or server.observer.is_alive():
+        return  # a MkDocs whose server works differently: keep its behaviour
+    watched = dict(server._watched_paths)  # path -> times asked for
+    server.observer.unschedule_all()
+    server.observer = PollingObserver(timeout=POLL_SECONDS)
+    server._watched_paths.clear()
+    server._watch_refs.clear()
+    for path, times in watched.items():
+        for _ in range(times):
+            server.watch(path)
+    server.build_delay = SETTLE_SECONDS
 
 
 def _keep_serving_after_errors(server: Any) -> None:
