@@ -12,6 +12,7 @@ not change while a preview runs: its listing is made once per process.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
@@ -30,8 +31,11 @@ def cache_templates(theme: Any, folder: Path, root: Path) -> None:
     make_env: Callable[[], jinja2.Environment] = theme.get_env
     if getattr(make_env, "cached_in", None) == folder:
         return
-    folder.mkdir(parents=True, exist_ok=True)
-    cache = jinja2.FileSystemBytecodeCache(str(folder))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return  # no cache to keep them in: compile them each time, as MkDocs does
+    cache = _Cache(str(folder))
     installed = not any(inside(Path(d), root) for d in theme.dirs)
 
     def get_env() -> jinja2.Environment:
@@ -43,6 +47,12 @@ def cache_templates(theme: Any, folder: Path, root: Path) -> None:
 
     get_env.cached_in = folder  # type: ignore[attr-defined]
     theme.get_env = get_env
+
+
+class _Cache(jinja2.FileSystemBytecodeCache):
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):  # a read-only cache still serves
+            super().dump_bytecode(bucket)
 
 
 def _list_once(env: jinja2.Environment, theme: Any) -> None:
