@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Callable, Collection
 from html import escape
 from typing import Any
@@ -22,10 +23,10 @@ DATA_DIR = "assets/data"
 # A dense chart's image up to this size goes into the page itself, so it shows with the page
 # (before DOMContentLoaded, like an inline SVG) at about the weight of an SVG at the budget.
 INLINE_IMAGE_LIMIT = 64_000
-# The files a figure links to, by extension; in a finished body each link is a token until
-# the page that shows it is known. Tokens hold a NUL, which no SVG or text of a figure has.
-_LINKED = ("svg", "csv", "vg.json", "narrow.vg.json", "webp")
+# In a finished body, each link to one of the figure's files (by extension) and the embed code
+# are tokens until the page that shows it is known.
 _EMBED = "\0embed\0"
+_TOKEN = re.compile("\0(?:link:(svg|csv|vg\\.json|narrow\\.vg\\.json|webp)|embed)\0")
 
 
 def _token(ext: str) -> str:
@@ -71,11 +72,15 @@ class Figures:
         """The chart, its table and downloads, linked from `page_url`; `embed`: the code to
         embed it elsewhere, if readers are offered one."""
         r = self.project.rendered[chart_id]
-        body = self._finished(chart_id, bool(embed))
-        for ext in _LINKED:
-            link = self.link(f"{CHART_DIR}/{r.stem}.{ext}", page_url)
-            body = body.replace(_token(ext), escape(link))
-        return body.replace(_EMBED, escape(embed))
+
+        def fill(token: re.Match[str]) -> str:
+            ext = token.group(1)
+            if ext is None:
+                return escape(embed)
+            return escape(self.link(f"{CHART_DIR}/{r.stem}.{ext}", page_url))
+
+        # One pass over the body: a big table makes it hundreds of KB.
+        return _TOKEN.sub(fill, self._finished(chart_id, bool(embed)))
 
     def _finished(self, chart_id: str, embeddable: bool) -> str:
         """The figure's body with tokens for its links and embed code, which depend on the
