@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
 import time
@@ -60,6 +61,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.built: pipeline.Project | None = None
         self.reached: set[str] | None = None  # pages to write again; None: all of them
         self.fresh_charts: set[str] | None = None  # charts whose files change; None: all
+        # Each page's source (mtime, size) as the last good build read it, and this build's
+        self.stamps: dict[str, tuple[int, int]] = {}
+        self.reading: dict[str, tuple[int, int]] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -135,10 +139,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def on_files(self, files: Files, *, config: Any) -> Files:
         if not self.config.enabled or self.figures is None:
             return files
-        if self.reached is not None:
-            for page_file in files.documentation_pages():
-                if page_file.src_uri in self.reached:  # its Markdown did not change; its data did
-                    page_file.is_modified = lambda: True  # type: ignore[method-assign]
+        if self.dirty:
+            self._mark_pages_to_write(files)
         css = self.figures.stylesheet((ASSETS / "site-builder.css").read_text(encoding="utf-8"))
         files.append(File.generated(config, CSS_URI, content=css))
         bundle = runtime_bundle(self.settings.cache_dir)
@@ -165,6 +167,26 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         )
         files.append(File.generated(config, LEDGER_URI, content=ledger + "\n"))
         return files
+
+    def _mark_pages_to_write(self, files: Files) -> None:
+        """A preview rebuild writes a page whose source changed since the last good build read
+        it, or whose charts, facts or datasets changed. MkDocs' own test (source newer than
+        the page written) misses a save that lands while a rebuild reads the half-written file:
+        the page written after it is newer, and kept the half."""
+        self.reading = {}
+        for page_file in files.documentation_pages():
+            uri = page_file.src_uri
+            try:
+                st = os.stat(page_file.abs_src_path or "")
+            except OSError:
+                continue  # gone: MkDocs reports it
+            self.reading[uri] = (st.st_mtime_ns, st.st_size)
+            write = (
+                self.built is None
+                or self.stamps.get(uri) != self.reading[uri]
+                or (self.reached is not None and uri in self.reached)
+            )
+            page_file.is_modified = lambda write=write: write  # type: ignore[method-assign, misc]
 
     def _reused(self, path: str, content: bytes) -> bool:
         """A file the published site holds already, as it is: linked into the new site."""
@@ -282,6 +304,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             )
         if self.dirty and not (self.warnings and self.warnings.get_counts()):
             self.built, self.reached, self.fresh_charts = self.project, None, None
+            self.stamps.update(self.reading)
         if self.staging is None or self.final_site is None:
             return
         if self.warnings is not None and self.warnings.get_counts():
