@@ -6,6 +6,7 @@ Markdown edit (a new sentence), a CSV edit (the chart's files get a new name) an
 chart-code edit (a new title). Medians of --runs, on the sample story and on a synthetic
 project of --pages x --charts charts. Prints one table; `scale.py` prints it under its own.
 Usage: cd bench && python preview.py [--runs 5] [--pages 250 --charts 4] [--json preview.json]
+       (--pages 0: the sample story alone)
 """
 
 from __future__ import annotations
@@ -157,13 +158,15 @@ def main() -> None:
     args = parser.parse_args()
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for label, (project, plan) in (
-            ("sample story", story(Path(tmp) / "story")),
-            (
-                f"{args.pages * args.charts} charts",
-                synthetic(Path(tmp) / "synthetic", args.pages, args.charts),
-            ),
-        ):
+        projects = [("sample story", story(Path(tmp) / "story"))]
+        if args.pages:
+            projects.append(
+                (
+                    f"{args.pages * args.charts} charts",
+                    synthetic(Path(tmp) / "synthetic", args.pages, args.charts),
+                )
+            )
+        for label, (project, plan) in projects:
             times = measure(project, plan, args.runs)
             results[label] = {kind: statistics.median(v) for kind, v in times.items()}
     print(table(results))

@@ -192,7 +192,9 @@ class TextCache:
         self.folder = folder
         self.memory: dict[str, str] = {}
 
-    def get_or_make(self, parts: list[str], make: Callable[[], str]) -> str:
+    def get_or_make(self, parts: list[str], make: Callable[[], str], remember: bool = True) -> str:
+        """The text named by `parts`, made by `make` if no build made it before; `remember`:
+        keep it in memory too (for text used more than once in a build)."""
         name = _name(*parts)
         if name in self.memory:
             return self.memory[name]
@@ -202,5 +204,6 @@ class TextCache:
         else:
             text = make()
             write_entry(self.folder, name, {".txt": text.encode("utf-8")})
-        self.memory[name] = text
+        if remember:
+            self.memory[name] = text
         return text

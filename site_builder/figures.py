@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Callable, Collection, Sequence
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,15 @@ DATA_DIR = "assets/data"
 # A dense chart's image up to this size goes into the page itself, so it shows with the page
 # (before DOMContentLoaded, like an inline SVG) at about the weight of an SVG at the budget.
 INLINE_IMAGE_LIMIT = 64_000
+# In a finished body, each link to one of the figure's files (by extension) and the embed code
+# are tokens until the page that shows it is known.
+_EMBED = "\0embed\0"
+_TOKEN = re.compile("\0(?:link:(svg|csv|vg\\.json|narrow\\.vg\\.json|webp)|embed)\0")
+
+
+def _token(ext: str) -> str:
+    return f"\0link:{ext}\0"
+
 
 # (target, page URL) -> the link from that page to target, both from the site root. The host
 # gives it (MkDocs: mkdocs.utils.get_relative_url), so that links read as its own do.
@@ -63,15 +74,37 @@ class Figures:
     def body(self, chart_id: str, page_url: str, embed: str = "") -> str:
         """The chart, its table and downloads, linked from `page_url`; `embed`: the code to
         embed it elsewhere, if readers are offered one."""
+        r = self.project.rendered[chart_id]
+
+        def fill(token: re.Match[str]) -> str:
+            ext = token.group(1)
+            if ext is None:
+                return escape(embed)
+            return escape(self.link(f"{CHART_DIR}/{r.stem}.{ext}", page_url))
+
+        # One pass over the body: a big table makes it hundreds of KB.
+        return _TOKEN.sub(fill, self._finished(chart_id, bool(embed)))
+
+    def _finished(self, chart_id: str, embeddable: bool) -> str:
+        """The figure's body with tokens for its links and embed code, which depend on the
+        page: made once per chart and kept in the cache under everything that shapes it (its
+        render, its text, its datasets' files and descriptions), so a rebuild only fills in."""
+        chart = self.project.charts[chart_id]
+        r = self.project.rendered[chart_id]
+        d = chart.definition
+        digests = [self.project.catalog.datasets[name].digest for name in chart.datasets]
+        return self.texts.get_or_make(
+            ["body", r.key, d.title, d.description, *digests, str(embeddable)],
+            lambda: self._make_body(chart_id, _EMBED if embeddable else ""),
+            remember=False,  # each page uses it once: a big site's figures stay on disk
+        )
+
+    def _make_body(self, chart_id: str, embed: str) -> str:
         chart = self.project.charts[chart_id]
         r = self.project.rendered[chart_id]
         rows, columns = self.table(chart_id)
         fields = self.project.fields_of(chart)
         labelled = [(c.name, fields[c.name].label if c.name in fields else c.name) for c in columns]
-
-        def link(ext: str) -> str:
-            return self.link(f"{CHART_DIR}/{r.stem}.{ext}", page_url)
-
         d = chart.definition
         formats = json.dumps([(c.name, c.kind, c.format) for c in columns])
         words = self.words
@@ -94,17 +127,21 @@ class Figures:
             rows,
             labelled,
             figure.FigureLinks(
-                image=link("svg"),
-                csv=link("csv"),
-                spec=link("vg.json"),
-                narrow_spec=link("narrow.vg.json") if r.narrow_svg else "",
-                fallback=fallback_src(r.fallback, link("webp")),
+                image=_token("svg"),
+                csv=_token("csv"),
+                spec=_token("vg.json"),
+                narrow_spec=_token("narrow.vg.json") if r.narrow_svg else "",
+                fallback=fallback_src(r.fallback, _token("webp")),
             ),
             exact=uses_pointer_position(chart.spec),
             embed=embed,
             table=table,
             words=words,
         )
+
+    def _csv(self, chart_id: str) -> str:
+        rows, columns = self.table(chart_id)
+        return figure.data_csv(rows, [c.name for c in columns])
 
     def datasets(self, name: str, page_url: str) -> str:
         """The description of one dataset ("": of them all), with its download link."""
@@ -120,10 +157,17 @@ class Figures:
     def stylesheet(self, base: str, others: Sequence[Project] = ()) -> str:
         """The site's stylesheet: `base`, the phone breakpoints and each figure's sizes (of
         the `others` projects' figures too: other editions)."""
-        sizes = figure.size_css(
-            (r.svg, r.narrow_svg, uses_pointer_position(project.charts[chart_id].spec))
+        shown = [
+            (project, chart_id, r)
             for project in [self.project, *others]
             for chart_id, r in sorted(project.rendered.items())
+        ]
+        sizes = self.texts.get_or_make(
+            ["sizes", *(r.key for _, _, r in shown)],
+            lambda: figure.size_css(
+                (r.svg, r.narrow_svg, uses_pointer_position(project.charts[chart_id].spec))
+                for project, chart_id, r in shown
+            ),
         )
         return base + breakpoint_css() + sizes
 
@@ -139,8 +183,6 @@ class Figures:
             if charts is not None and chart.id not in charts:
                 continue
             r = self.project.rendered[chart.id]
-            rows, columns = self.table(chart.id)
-            names = [c.name for c in columns]
             base = f"{CHART_DIR}/{r.stem}"
             # The download image, drawn as PNG by the page.
             out.append((f"{base}.svg", r.path(".image.svg")))
@@ -150,9 +192,11 @@ class Figures:
             out.append((f"{base}.vg.json", r.path(".vg.json")))  # what the live view draws
             if r.narrow_svg:
                 out.append((f"{base}.narrow.vg.json", r.path(".narrow.vg.json")))
+            digests = [self.project.catalog.datasets[name].digest for name in chart.datasets]
             csv = self.texts.get_or_make(  # raw values: only the HTML table is formatted
-                ["csv", r.key, json.dumps(names)],
-                lambda rows=rows, names=names: figure.data_csv(rows, names),  # type: ignore[misc]
+                ["csv", r.key, *digests],
+                lambda chart_id=chart.id: self._csv(chart_id),  # type: ignore[misc]
+                remember=False,
             )
             out.append((f"{base}.csv", csv))
         for ds in self.project.catalog.datasets.values():

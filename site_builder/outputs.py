@@ -21,6 +21,7 @@ from . import publish
 from .cache import read_entry, write_entry
 from .pipeline import Project
 from .pool import in_pool, submit_if_running
+from .sitedir import reuse
 from .strings import EN, Words
 
 log = logging.getLogger("site_builder")
@@ -100,7 +101,7 @@ class Outputs:
         image = self.absolute(card) or self.link(card, url)
         return publish.social_meta(title, summary, image, self.absolute(url), self.site_name)
 
-    def _write_cards(self, site_dir: Path) -> None:
+    def _write_cards(self, site_dir: Path, write: Callable[[Path, bytes], None]) -> None:
         """Every page's card, from the cache or drawn in the render processes."""
         later = {digest: svg for digest, (svg, job) in self.drawing.items() if job is None}
         drawn = zip(later, in_pool(publish.card_png, list(later.values())), strict=True)
@@ -114,7 +115,7 @@ class Outputs:
             write_entry(self.cache_dir / "cards", digest, {".png": self.pngs[digest]})
         self.drawing.clear()
         for file, digest in self.cards.items():
-            _write(site_dir / file, self.pngs[digest])
+            write(site_dir / file, self.pngs[digest])
 
     def embed_snippet(self, chart_id: str, page_url: str) -> str:
         path = f"{self.prefix}{EMBED_DIR}/{chart_id}/"
@@ -138,11 +139,20 @@ class Outputs:
         site_dir: Path,
         figure_for: Callable[[str, str], str],
         only: set[str] | None = None,
+        published: Path | None = None,
     ) -> None:
         """Cards, one embed page per chart, the feed and robots.txt, into the built site.
 
-        `only`: in a preview rebuild, the charts whose embed pages change (the feed stays)."""
-        self._write_cards(site_dir)
+        `only`: in a preview rebuild, the charts whose embed pages change (the feed stays).
+        `published`: the site being replaced, whose files that do not change are linked."""
+
+        def write(path: Path, data: bytes) -> None:
+            if published is None or not reuse(
+                published, site_dir, path.relative_to(site_dir).as_posix(), data
+            ):
+                _write_file(path, data)
+
+        self._write_cards(site_dir, write)
         for chart_id, chart in self.project.charts.items():
             if only is not None and chart_id not in only:
                 continue
@@ -160,7 +170,7 @@ class Outputs:
                 self.embed_head,
                 self.words,
             )
-            _write(site_dir / url / "index.html", html.encode())
+            write(site_dir / url / "index.html", html.encode())
         if only is not None:
             return
         epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
@@ -168,11 +178,11 @@ class Outputs:
         entries = [(p.title, p.url, p.summary) for p in self.pages]
         path = f"{self.prefix}feed.xml"
         feed = publish.atom_feed(self.site_name, self.site_url, entries, updated, path)
-        _write(site_dir / path, feed.encode())
+        write(site_dir / path, feed.encode())
         if not self.prefix:
-            _write(site_dir / "robots.txt", publish.robots_txt(self.site_url).encode())
+            write(site_dir / "robots.txt", publish.robots_txt(self.site_url).encode())
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write_file(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)

@@ -57,7 +57,14 @@ def nav_problems(nav: list[str], docs_dir: Path, config: Path, shown: str) -> li
 def link_problems(text: str, page: str, docs_dir: Path, shown: str) -> list[Problem]:
     """Links from a page (`page`: its path in the docs folder) to files of the site that do
     not exist (pages, images, downloads)."""
-    pages = _pages(docs_dir)
+    found: set[str] | None = None  # the docs folder's pages, read at the first link to a file
+
+    def pages() -> set[str]:
+        nonlocal found
+        if found is None:
+            found = _pages(docs_dir)
+        return found
+
     here = posixpath.dirname(page)
     problems = []
     fenced = False
@@ -76,13 +83,13 @@ def link_problems(text: str, page: str, docs_dir: Path, shown: str) -> list[Prob
             if "." not in posixpath.basename(path):
                 continue  # not a file: MkDocs leaves such links alone
             resolved = posixpath.normpath(posixpath.join(here, path))
-            if resolved in pages or (docs_dir / resolved).is_file():
+            if (docs_dir / resolved).is_file() or resolved in pages():
                 continue
             problems.append(
                 Problem(
                     shown,
                     f"links to '{target}', which is not a file of the site",
-                    nearest(resolved, sorted(pages)) + "; links are relative to this page",
+                    nearest(resolved, sorted(pages())) + "; links are relative to this page",
                     number,
                     match.start(1) + 1,
                 )

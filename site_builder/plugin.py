@@ -27,6 +27,7 @@ from .markdown import StoryExtension, body_marker, datasets_marker
 from .outputs import EMBED_DIR, EMBED_SCRIPT, Outputs
 from .runtime import runtime_bundle
 from .strings import words_for
+from .templates import cache_templates
 from .urls import unsafe_links
 
 __all__ = ["SiteBuilderConfig", "SiteBuilderPlugin", "settings_from"]
@@ -68,6 +69,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.outer: list[dict[str, Any]] = []
         self.depth = 0
         self.sitemap: dict[str, dict[str, str]] = {}  # every edition's pages: URL -> alternates
+        # Each page's source (mtime, size) as the last good build read it, and this build's
+        self.stamps: dict[str, tuple[int, int]] = {}
+        self.reading: dict[str, tuple[int, int]] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -89,6 +93,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if problems:
             raise PluginError("mkdocs.yml: site-builder: " + "; ".join(problems))
         self.settings = settings_from(config, self.config)
+        cache_templates(config.theme, self.settings.cache_dir / "templates", self.settings.root)
         self.extension = StoryExtension(figure_for=self._placeholder, facts=self._fact_texts)
         config.markdown_extensions.append(self.extension)
         config.extra_css.append(CSS_URI)
@@ -163,10 +168,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def on_files(self, files: Files, *, config: Any) -> Files:
         if not self.config.enabled or self.figures is None:
             return files
-        if self.reached is not None:
-            for page_file in files.documentation_pages():
-                if page_file.src_uri in self.reached:  # its Markdown did not change; its data did
-                    page_file.is_modified = lambda: True  # type: ignore[method-assign]
+        if self.dirty:
+            self._mark_pages_to_write(files)
         base = (ASSETS / "site-builder.css").read_text(encoding="utf-8")
         # One stylesheet for every edition: the sizes of their charts too.
         css = self.figures.stylesheet(base, [state["project"] for state in self.outer])
@@ -176,9 +179,12 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         files.append(
             File.generated(config, JS_URI, content=script.replace("__SB_RUNTIME__", bundle.name))
         )
-        files.append(
-            File.generated(config, f"assets/site-builder/{bundle.name}", abs_src_path=str(bundle))
-        )
+        if not self._reused(f"assets/site-builder/{bundle.name}", bundle.read_bytes()):
+            files.append(
+                File.generated(
+                    config, f"assets/site-builder/{bundle.name}", abs_src_path=str(bundle)
+                )
+            )
         embed_script = (ASSETS / "embed.js").read_text(encoding="utf-8")
         files.append(File.generated(config, EMBED_SCRIPT, content=embed_script))
         if self.edition is not None:
@@ -188,6 +194,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         known = {d.digest for d in before.catalog.datasets.values()} if before else set()
         # In a preview, only what changed: other files, named by their content, are there already.
         for path, content in self.figures.files(self.fresh_charts, known):
+            data = content.read_bytes() if isinstance(content, Path) else content
+            if self._reused(path, data.encode() if isinstance(data, str) else data):
+                continue
             if isinstance(content, Path):  # copied from the render cache, never held in memory
                 files.append(File.generated(config, path, abs_src_path=str(content)))
             else:
@@ -199,6 +208,32 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         )
         files.append(File.generated(config, LEDGER_URI, content=ledger + "\n"))
         return files
+
+    def _mark_pages_to_write(self, files: Files) -> None:
+        """A preview rebuild writes a page whose source changed since the last good build read
+        it, or whose charts, facts or datasets changed. MkDocs' own test (source newer than
+        the page written) misses a save that lands while a rebuild reads the half-written file:
+        the page written after it is newer, and kept the half."""
+        self.reading = {}
+        for page_file in files.documentation_pages():
+            uri = page_file.src_uri
+            try:
+                st = os.stat(page_file.abs_src_path or "")
+            except OSError:
+                continue  # gone: MkDocs reports it
+            self.reading[uri] = (st.st_mtime_ns, st.st_size)
+            write = (
+                self.built is None
+                or self.stamps.get(uri) != self.reading[uri]
+                or (self.reached is not None and uri in self.reached)
+            )
+            page_file.is_modified = lambda write=write: write  # type: ignore[method-assign, misc]
+
+    def _reused(self, path: str, content: bytes) -> bool:
+        """A file the published site holds already, as it is: linked into the new site."""
+        if self.staging is None or self.final_site is None:
+            return False
+        return sitedir.reuse(self.final_site, self.staging, path, content)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: Any, files: Files) -> str:
         if self.config.enabled and self.extension is not None:
@@ -320,7 +355,12 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             # MkDocs' own work and our figures: navigation, pages, templates, search index.
             self.project.timings["page"] = clock - self.pages_started
         if self.outputs is not None and self.figures is not None:
-            self.outputs.write(Path(config.site_dir), self.figures.standalone, self.fresh_charts)
+            self.outputs.write(
+                Path(config.site_dir),
+                self.figures.standalone,
+                self.fresh_charts,
+                published=self.final_site if self.staging is not None else None,
+            )
         if self.depth > 1:  # another edition's build, inside the default one's
             self.depth -= 1
             for name, value in self.outer.pop().items():
@@ -347,6 +387,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             )
         if self.dirty and not (self.warnings and self.warnings.get_counts()):
             self.built, self.reached, self.fresh_charts = self.project, None, None
+            self.stamps.update(self.reading)
         if self.staging is None or self.final_site is None:
             return
         if self.warnings is not None and self.warnings.get_counts():
@@ -371,6 +412,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if not self.config.enabled:
             return server  # a plain MkDocs preview
+        _watch_promptly(server)
         for folder in (self.settings.data_dir, self.settings.charts_dir):
             if folder.is_dir():
                 server.watch(str(folder))
@@ -431,6 +473,32 @@ def _quiet_rebuild_aborts() -> None:
                 traceback.print_exc(*args, **kwargs)
 
     livereload.traceback = Traceback()  # type: ignore[assignment]
+
+
+# How often the preview looks for changes (MkDocs: every 0.5 s), and how long it then waits for
+# more before it rebuilds (MkDocs: 0.1 s; the changes one look finds arrive together).
+POLL_SECONDS = 0.1
+SETTLE_SECONDS = 0.02
+
+
+def _watch_promptly(server: Any) -> None:
+    """Start a rebuild within about a tenth of a second of a save, not half a second: the same
+    polling watcher as MkDocs', looking more often (a look at a 1,000-chart project's files
+    takes a few milliseconds)."""
+    from watchdog.observers.polling import PollingObserver
+
+    needed = ("observer", "watch", "_watched_paths", "_watch_refs", "build_delay")
+    if not all(hasattr(server, name) for name in needed) or server.observer.is_alive():
+        return  # a MkDocs whose server works differently: keep its behaviour
+    watched = dict(server._watched_paths)  # path -> times asked for
+    server.observer.unschedule_all()
+    server.observer = PollingObserver(timeout=POLL_SECONDS)
+    server._watched_paths.clear()
+    server._watch_refs.clear()
+    for path, times in watched.items():
+        for _ in range(times):
+            server.watch(path)
+    server.build_delay = SETTLE_SECONDS
 
 
 def _keep_serving_after_errors(server: Any) -> None:

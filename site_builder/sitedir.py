@@ -1,7 +1,7 @@
 """The published folder: one build at a time per folder, each in its own staging folder, and a
 swap that never leaves a moment without a site.
 
-Standard library only.
+Standard library and paths.py only.
 """
 
 from __future__ import annotations
@@ -11,9 +11,12 @@ import ctypes.util
 import errno
 import os
 import shutil
+import stat
 import tempfile
 import time
 from pathlib import Path
+
+from .paths import inside
 
 # How long a second build waits for the first before it stops, in seconds (the environment
 # variable SITE_BUILDER_LOCK_WAIT sets another).
@@ -94,6 +97,25 @@ def swap_in(staging: Path, site_dir: Path) -> None:
         site_dir.rename(old)
     staging.rename(site_dir)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def reuse(published: Path, staging: Path, path: str, data: bytes) -> bool:
+    """Hard-link the published site's file at `path` (from the site root) into the staging
+    folder when it holds `data` already: a rebuild then writes nothing for it, and removing the
+    old site frees nothing (on a disk that trims freed blocks, that is most of its cost).
+    False when the file differs or cannot be linked: write it then."""
+    old = published / path
+    try:
+        if not stat.S_ISREG(os.lstat(old).st_mode) or os.path.getsize(old) != len(data):
+            return False
+        if not inside(old, published) or old.read_bytes() != data:
+            return False
+        new = staging / path
+        new.parent.mkdir(parents=True, exist_ok=True)
+        os.link(old, new, follow_symlinks=False)
+    except OSError:
+        return False
+    return True
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -71,13 +71,18 @@ def test_downloads_resolve_from_every_page(
     for url, base in (
         ("index.html", project / "site"),
         ("second/index.html", project / "site" / "second"),
+        ("embed/region-scores/index.html", project / "site" / "embed" / "region-scores"),
     ):
         soup = page(project, url)
         links = [a["href"] for a in soup.select(".sb-figure__downloads a")]
         specs = [d["data-sb-spec"] for d in soup.select(".sb-figure__chart")]
+        narrow = [d["data-sb-spec-narrow"] for d in soup.select("[data-sb-spec-narrow]")]
         assert links and specs
-        for href in links + specs:
+        for href in links + specs + narrow:
             assert (base / href).resolve().is_file(), (url, href)
+    # Figures are finished once with tokens for their links: none may be left in a page.
+    for html in (project / "site").rglob("*.html"):
+        assert "\0" not in html.read_text(encoding="utf-8"), html
     csv_file = next((project / "site" / "assets" / "charts").glob("city-population.*.csv"))
     assert csv_file.read_text().splitlines() == [  # raw values: only the HTML is formatted
         "city,population",
@@ -156,6 +161,49 @@ def test_builds_are_byte_identical(fresh_mini: Path) -> None:
     shutil.rmtree(mini / ".cache")
     assert run_cli(mini, "build").returncode == 0
     assert tree_digest(mini / "site") == first
+
+
+def test_a_rebuild_from_the_caches_gives_the_cold_build(fresh_mini: Path) -> None:
+    """Figures finished by an earlier build come from the cache, filled in for each page: after
+    a page edit, that rebuild and a cold build of the same files are byte-identical."""
+    mini = fresh_mini
+    assert run_cli(mini, "build").returncode == 0
+    edit(mini / "content" / "second.md", "# Second page", "# Second page, edited")
+    result = run_cli(mini, "build")
+    assert "charts: 0 rendered, 2 from cache (nothing changed)" in result.stderr
+    assert list((mini / ".cache" / "site-builder" / "figures").glob("*.txt"))
+    rebuilt = tree_digest(mini / "site")
+    shutil.rmtree(mini / ".cache")
+    assert run_cli(mini, "build").returncode == 0
+    assert tree_digest(mini / "site") == rebuilt
+
+
+def test_a_rebuild_links_what_did_not_change(fresh_mini: Path) -> None:
+    """Files the published site holds already, byte for byte, are linked into the new site,
+    not written again; a chart whose data changed gets new files."""
+    mini = fresh_mini
+    assert run_cli(mini, "build").returncode == 0
+    site = mini / "site"
+    shared = ["assets/charts", "assets/data", "assets/cards", "assets/site-builder", "embed"]
+
+    def inodes() -> dict[str, int]:
+        return {
+            p.relative_to(site).as_posix(): p.stat().st_ino
+            for folder in shared
+            for p in (site / folder).rglob("*")
+            if p.is_file()
+        }
+
+    before = inodes()
+    edit(mini / "data" / "regions.csv", "South,5", "South,6")
+    assert "charts: 1 rendered, 1 from cache" in run_cli(mini, "build").stderr
+    after = inodes()
+    kept = {path for path in after if before.get(path) == after[path]}
+    assert any(p.startswith("assets/charts/city-population.") for p in kept)
+    assert "embed/city-population/index.html" in kept
+    assert not any("region-scores." in p for p in kept)  # its render changed: new files
+    assert "embed/region-scores/index.html" not in kept
+    assert "assets/site-builder/site-builder.css" not in kept  # written by MkDocs every time
 
 
 def failed_build_after(mini: Path, path: str, old: str, new: str) -> str:

@@ -176,9 +176,12 @@ def test_a_long_preview_rewrites_only_the_edited_page_and_stays_flat(
         wait_for(lambda n=n: f"Sentence {n} of twenty." in fetch(url + "second/"), f"edit {n}")
         memory.append(rss_mb(pid))
     summaries = re.findall(r"site-builder: (\d+) pages", log.read_text())
-    # The first build wrote every page; each edit rewrote the edited page alone.
+    # The first build wrote every page; each edit rewrote the edited page alone. (A look at
+    # the folder in the middle of a save sees it change twice: the second rebuild finds the
+    # page written already and writes nothing.)
     assert int(summaries[0]) > 1
-    assert summaries[-20:] == ["1"] * 20
+    assert set(summaries[1:]) <= {"0", "1"}
+    assert summaries.count("1") >= 20
     # Flat: the last rebuilds hold no more memory than the early ones, give or take 30 MB.
     assert max(memory[10:]) <= max(memory[:5]) + 30, memory
     assert fetch(url).count("Mini story") >= 1  # the other pages are still served
@@ -213,3 +216,19 @@ def test_an_open_tab_reloads_with_the_edit(served: tuple[str, Path, Path], brows
     wait_for(shown, "the open tab to reload", timeout=120)
     assert refused == []
     tab.close()
+
+
+def test_a_save_older_than_the_page_written_is_still_shown(
+    served: tuple[str, Path, Path],
+) -> None:
+    """A save that lands while a rebuild reads the file leaves the source older than the page
+    that rebuild writes; the next rebuild must still write the page (MkDocs compares times)."""
+    url, project, _ = served
+    page = project / "content" / "second.md"
+    text = page.read_text()
+    page.write_text(text + "\nHalf a sentence\n")
+    wait_for(lambda: "Half a sentence" in fetch(url + "second/"), "the first save")
+    half = page.stat().st_mtime_ns
+    page.write_text(text + "\nHalf a sentence, and its end.\n")
+    os.utime(page, ns=(half, half))  # as if saved before the page above was written
+    wait_for(lambda: "and its end." in fetch(url + "second/"), "the second save")
