@@ -196,7 +196,7 @@ def test_a_rebuild_links_what_did_not_change(fresh_mini: Path) -> None:
 
     before = inodes()
     edit(mini / "data" / "regions.csv", "South,5", "South,6")
-    assert "charts: 1 rendered, 1 from cache" in run_cli(mini, "build").stderr
+    assert "2 charts (1 rendered, 1 from cache)" in run_cli(mini, "build").stderr
     after = inodes()
     kept = {path for path in after if before.get(path) == after[path]}
     assert any(p.startswith("assets/charts/city-population.") for p in kept)
