@@ -189,6 +189,13 @@ def test_phone_width(site: tuple[str, list[str]], browser: Any) -> None:
         )
         assert smallest >= 10.9, (url, smallest)
         page.context.close()
+        # Without JavaScript too: nothing (a closed menu either) reaches past the screen.
+        page, _ = open_page(
+            browser, base + url, base, viewport={"width": 375, "height": 800},
+            java_script_enabled=False,
+        )  # fmt: skip
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, ("no JS", url)
+        page.context.close()
 
 
 def test_palette_toggle_recolours_charts(site: tuple[str, list[str]], browser: Any) -> None:
