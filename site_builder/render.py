@@ -277,28 +277,10 @@ class Renderer:
                 )
                 continue
             svg, narrow, clipped_json, warnings, bad, odd = outcome
-            if bad:  # made by a transform, which the spec check cannot see
-                problems.append(
-                    Problem(
-                        d.path,
-                        f"chart '{chart.id}' links marks to URLs that are not http(s) "
-                        f"({', '.join(repr(u[:60]) for u in bad[:3])}); a link could run script",
-                        "make its href channel give https:// URLs (or paths inside the site)",
-                        d.line,
-                    )
-                )
-                continue
-            if odd:  # e.g. a lookup's default label in the link column
-                problems.append(
-                    Problem(
-                        d.path,
-                        f"chart '{chart.id}' links marks to values that are not addresses "
-                        f"({', '.join(repr(u[:60]) for u in odd[:3])})",
-                        "make its href channel give https:// URLs, or an empty value (None) "
-                        "for marks that link nowhere",
-                        d.line,
-                    )
-                )
+            # Links made by a transform, which the spec check cannot see; or a label (e.g. a
+            # lookup's default) in the link column.
+            if bad or odd:
+                problems.append(_link_problem(chart, bad, odd))
                 continue
             self.results[chart.id] = Rendered(
                 chart.id, key, svg, narrow, False, self.cache, clipped_json, tuple(warnings)
@@ -458,6 +440,22 @@ def _render_narrow(spec: dict[str, Any], svg: str, version: str | None) -> tuple
     if svg_width(narrow) > NARROW_ABOVE or over_budget(narrow):
         return "", "", ""  # it would not get narrow (or light) enough: the wide one serves
     return narrow, _dumps(small), compiled["live"]
+
+
+def _link_problem(chart: BuiltChart, unsafe: list[str], odd: list[str]) -> Problem:
+    """The links a chart's render would draw that pages must not carry."""
+    d = chart.definition
+    shown = ", ".join(repr(u[:60]) for u in (unsafe or odd)[:3])
+    if unsafe:
+        message = f"links marks to URLs that are not http(s) ({shown}); a link could run script"
+        hint = "make its href channel give https:// URLs (or paths inside the site)"
+    else:
+        message = f"links marks to values that are not addresses ({shown})"
+        hint = (
+            "make its href channel give https:// URLs, or an empty value (None) "
+            "for marks that link nowhere"
+        )
+    return Problem(d.path, f"chart '{chart.id}' {message}", hint, d.line)
 
 
 def _finished(svg: str, spec_json: str) -> str:
