@@ -94,7 +94,8 @@ class Figures:
         d = chart.definition
         digests = [self.project.catalog.datasets[name].digest for name in chart.datasets]
         return self.texts.get_or_make(
-            ["body", r.key, d.title, d.description, *digests, str(embeddable)],
+            ["body", r.key, d.title, d.description, *digests, str(embeddable)]
+            + ([labels] if (labels := self.project.labels_key()) else []),
             lambda: self._make_body(chart_id, _EMBED if embeddable else ""),
             remember=False,  # each page uses it once: a big site's figures stay on disk
         )
@@ -104,7 +105,7 @@ class Figures:
         r = self.project.rendered[chart_id]
         rows, columns = self.table(chart_id)
         fields = self.project.fields_of(chart)
-        labelled = [(c.name, fields[c.name].label if c.name in fields else c.name) for c in columns]
+        labelled = [(c.name, self.project.column_label(c.name, fields)) for c in columns]
         d = chart.definition
         formats = json.dumps([(c.name, c.kind, c.format) for c in columns])
         words = self.words
@@ -115,7 +116,7 @@ class Figures:
                 rows,
                 labelled,
                 words["table_label"].format(title=d.title),
-                tables.cell_formatter(columns),
+                tables.cell_formatter(columns, chart.spec.get("config", {}).get("locale")),
                 words,
             ),
         )

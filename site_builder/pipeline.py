@@ -94,6 +94,14 @@ class Project:
         labels = {name: f.label for name, f in self.fields_of(chart).items()}
         return describe(chart.spec, plotted_rows(chart.spec), labels)
 
+    def labels_key(self) -> str:
+        """What column headings depend on besides the data's descriptions (for caches)."""
+        return ""
+
+    def column_label(self, name: str, fields: dict[str, Field]) -> str:
+        """A table column's heading: its field's title and unit, or the name the chart gave it."""
+        return fields[name].label if name in fields else name
+
     def fields_of(self, chart: BuiltChart) -> dict[str, Field]:
         out: dict[str, Field] = {}
         for name in chart.datasets:

@@ -53,25 +53,36 @@ def table_columns(
     return out
 
 
-def cell_formatter(columns: list[Column]) -> Callable[[str, Any], str]:
-    """How to write a cell of the named column (for figure.table_html)."""
+def cell_formatter(
+    columns: list[Column], locale: Mapping[str, Any] | None = None
+) -> Callable[[str, Any], str]:
+    """How to write a cell of the named column (for figure.table_html); `locale`: the chart's
+    d3 locale (its spec's `config.locale`), for month names and separators."""
     by_name = {c.name: c for c in columns}
-    return lambda name, value: format_value(value, by_name.get(name) or Column(name))
+    return lambda name, value: format_value(value, by_name.get(name) or Column(name), locale)
 
 
-def format_value(value: Any, column: Column) -> str:
+def format_value(value: Any, column: Column, locale: Mapping[str, Any] | None = None) -> str:
     """One cell as the chart would show it; what the format cannot handle, as written."""
+    locale = locale or {}
     if value is None or isinstance(value, bool) or _not_finite(value):
         return format_cell(value)
     if column.kind == TIME and column.format:
         moment = _as_datetime(value)
-        text = format_time(moment, column.format) if moment else None
+        text = format_time(moment, column.format, locale.get("time")) if moment else None
         if text is not None:
             return text
     if column.kind == NUMBER and isinstance(value, (int, float)):
         text = format_number(value, column.format) if column.format else None
-        return text if text is not None else default_number(value)
+        return _separators(text if text is not None else default_number(value), locale)
     return format_cell(value)
+
+
+def _separators(text: str, locale: Mapping[str, Any]) -> str:
+    """A number written with "," and "." in the locale's own separators."""
+    number = locale.get("number") or {}
+    marks = {",": number.get("thousands", ","), ".": number.get("decimal", ".")}
+    return text if marks == {",": ",", ".": "."} else "".join(marks.get(c, c) for c in text)
 
 
 def default_number(value: float) -> str:
@@ -127,26 +138,27 @@ def _signed(negative: bool, text: str, symbol: str) -> str:
 
 
 _MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
 ]
-_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+_DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+# d3-time-format's default locale (en-US), the names Vega writes without one.
+_ENGLISH_TIME: dict[str, Any] = {
+    "months": _MONTHS,
+    "shortMonths": [m[:3] for m in _MONTHS],
+    "days": _DAYS,
+    "shortDays": [d[:3] for d in _DAYS],
+    "periods": ["AM", "PM"],
+}
 _DIRECTIVE = re.compile(r"%([-_0]?)(.)")
 
 
-def format_time(moment: datetime, spec: str) -> str | None:
-    """`moment` in the d3 time format `spec` (e.g. "%b %Y", "%-d %B %Y"), in English as Vega
-    writes it; None when `spec` uses a directive outside the common ones."""
+def format_time(moment: datetime, spec: str, locale: Mapping[str, Any] | None = None) -> str | None:
+    """`moment` in the d3 time format `spec` (e.g. "%b %Y", "%-d %B %Y"), as Vega writes it:
+    in English, or in `locale` (a d3 time locale: months, shortMonths, days from Sunday,
+    shortDays, periods); None when `spec` uses a directive outside the common ones."""
+    words = {**_ENGLISH_TIME, **(locale or {})}
+    day = (moment.weekday() + 1) % 7  # d3's days start on Sunday
     fields: dict[str, tuple[str, int]] = {  # directive: (value, width padded to; 0 = text)
         "Y": (str(moment.year), 4),
         "y": (str(moment.year % 100), 2),
@@ -161,11 +173,11 @@ def format_time(moment: datetime, spec: str) -> str | None:
         "L": (str(moment.microsecond // 1000), 3),
         "U": (moment.strftime("%U"), 2),  # Sunday-based week of the year: no locale
         "q": (str((moment.month - 1) // 3 + 1), 0),
-        "b": (_MONTHS[moment.month - 1][:3], 0),
-        "B": (_MONTHS[moment.month - 1], 0),
-        "a": (_DAYS[moment.weekday()][:3], 0),
-        "A": (_DAYS[moment.weekday()], 0),
-        "p": ("PM" if moment.hour >= 12 else "AM", 0),
+        "b": (words["shortMonths"][moment.month - 1], 0),
+        "B": (words["months"][moment.month - 1], 0),
+        "a": (words["shortDays"][day], 0),
+        "A": (words["days"][day], 0),
+        "p": (words["periods"][moment.hour >= 12], 0),
         "%": ("%", 0),
     }
     unknown = False

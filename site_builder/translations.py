@@ -20,6 +20,7 @@ in the file, as a warning: strict builds stop on it.
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import re
 from collections.abc import Iterator
@@ -35,7 +36,8 @@ from .errors import Problem, WriterError, yaml_problem
 from .facts import Fact
 from .paths import shown_path
 from .pipeline import Project, render
-from .specs import field_definitions, is_vega
+from .specs import field_definitions, is_vega, plotted_rows
+from .tables import table_columns
 
 log = logging.getLogger("site_builder")
 
@@ -135,6 +137,12 @@ class EditionProject(Project):
             for name, f in super().fields_of(chart).items()
         }
 
+    def labels_key(self) -> str:
+        return json.dumps(self.text, sort_keys=True, ensure_ascii=False)
+
+    def column_label(self, name: str, fields: dict[str, Field]) -> str:
+        return super().column_label(name, fields) if name in fields else self.text.get(name, name)
+
 
 def localize(
     project: Project, t: Translations, shown: set[str] | None = None
@@ -187,6 +195,21 @@ def localize(
         if t.locale in LOCALES or t.locale.split("-")[0] in LOCALES:
             locale = LOCALES.get(t.locale) or LOCALES[t.locale.split("-")[0]]
             spec.setdefault("config", {})["locale"] = locale
+        fields = project.fields_of(chart)
+        types = {name: f.type for name, f in fields.items()}
+        for column in table_columns(spec, plotted_rows(spec), types):
+            name = column.name
+            if name not in fields and name not in t.text and _has_words(name):
+                problems.append(
+                    Problem(
+                        t.path,
+                        f"chart '{chart_id}' has a data-table column {name!r}, which has no "
+                        "translation",
+                        f"add it under text:, e.g. {name!r}: ... (or give the column a title "
+                        "in the data's descriptor)",
+                        t.line("text"),
+                    )
+                )
         for text in missing:
             problems.append(
                 Problem(

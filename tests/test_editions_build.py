@@ -136,6 +136,18 @@ def test_dates_follow_the_locale_in_the_svg_and_the_live_view(built: Path) -> No
     live = zh.select_one("figure#founding .sb-figure__chart")["data-sb-spec"]
     spec = json.loads((built / "site" / "zh" / live).resolve().read_text(encoding="utf-8"))
     assert spec["config"]["locale"]["time"]["shortMonths"][0] == "1月"
+    # The data table writes the dates as the chart does, in the edition's month names, and
+    # titles the column the chart function made from the translations.
+    table = zh.select_one("figure#founding table")
+    assert [th.get_text() for th in table.select("thead th")] == [
+        "城市",
+        "建立时间",
+        "距2025年的年数",
+    ]
+    cells = [td.get_text() for td in table.select("tbody td")]
+    assert "18 十月 1890" in cells and not any("October" in c for c in cells)
+    english = page(built, "index.html").select_one("figure#founding table")
+    assert "18 October 1890" in [td.get_text() for td in english.select("tbody td")]
 
 
 def test_facts_take_the_edition_s_format(built: Path) -> None:
@@ -159,3 +171,17 @@ def test_a_missing_translation_fails_the_strict_build_at_its_place(tmp_path: Pat
         "which has no translation"
     ) in result.stderr
     assert not (project / "site").exists()
+
+
+def test_a_table_column_without_a_translation_fails_the_strict_build(tmp_path: Path) -> None:
+    project = copy_project(PROJECTS / "editions", tmp_path / "story")
+    path = project / "data" / "translations" / "zh.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  Years to 2025: 距2025年的年数\n", ""), encoding="utf-8")
+    result = run_cli(project, "build")
+    assert result.returncode != 0
+    line = text.splitlines().index("text:") + 1
+    assert (
+        f"data/translations/zh.yaml:{line}: chart 'founding' has a data-table column "
+        "'Years to 2025', which has no translation"
+    ) in result.stderr

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from site_builder import translations
 from site_builder.figure import table_html
 from site_builder.tables import (
     NUMBER,
@@ -245,3 +246,22 @@ def test_the_subset_agrees_with_vega() -> None:
     svg = vlc.vega_to_svg(vega)
     written = [html.unescape(t)[1:-1] for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
     assert written == [e for *_, e in numbers] + [e for _, e in times]
+
+
+ZH_TIME = translations.LOCALES["zh"]["time"]
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [("%b %Y", "1月 2025"), ("%B", "一月"), ("%a %A", "周日 星期日"), ("%I %p", "01 下午")],
+)
+def test_time_formats_follow_the_chart_s_locale(spec: str, expected: str) -> None:
+    assert format_time(MOMENT, spec, ZH_TIME) == expected
+
+
+def test_numbers_follow_the_chart_s_separators() -> None:
+    german = {"number": {"decimal": ",", "thousands": "."}}
+    column = Column("n", NUMBER, ",.1f")
+    assert format_value(12345.25, column, german) == "12.345,3"
+    assert format_value(12345.25, column, translations.LOCALES["zh"]) == "12,345.3"
+    assert format_value(12345.25, column) == "12,345.3"

@@ -27,9 +27,15 @@ def city_count(cities):
 
 @chart("founding", data="cities", title="When each city was founded", description="Dots by year.")
 def founding(cities):
+    # A column the chart function makes, and a date its table writes with month names.
+    rows = cities.assign(**{"Years to 2025": 2025 - cities["founded"].dt.year})
     return (
-        alt.Chart(cities)
+        alt.Chart(rows)
         .mark_point()
-        .encode(x=alt.X("founded:T", axis=alt.Axis(format="%b %Y", tickCount=4)), y="city:N")
+        .encode(
+            x=alt.X("founded:T", axis=alt.Axis(format="%b %Y", tickCount=4)),
+            y="city:N",
+            tooltip=[alt.Tooltip("founded:T", format="%-d %B %Y"), "Years to 2025:Q"],
+        )
         .properties(width=480)
     )
