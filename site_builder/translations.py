@@ -197,8 +197,7 @@ def localize(
             spec.setdefault("config", {})["locale"] = locale
         fields = project.fields_of(chart)
         types = {name: f.type for name, f in fields.items()}
-        for column in table_columns(spec, plotted_rows(spec), types):
-            name = column.name
+        for name in (c.name for c in table_columns(spec, plotted_rows(spec), types)):
             if name not in fields and name not in t.text and _has_words(name):
                 problems.append(
                     Problem(
