@@ -19,6 +19,7 @@ from mkdocs.utils import CountHandler, get_relative_url
 
 from . import csp, editions, pipeline, reach, sitedir, translations
 from .cache import TextCache
+from .cjk import join_lines
 from .config import SiteBuilderConfig, settings_from
 from .errors import WriterError
 from .facts import FACT_REF
@@ -262,7 +263,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 page.file.src_uri,
                 url[:60],
             )
-        return html
+        return join_lines(html)
 
     def on_post_page(self, output: str, *, page: Page, config: Any) -> str:
         """Put each chart's SVG and table in, now that search has indexed the page text."""

@@ -74,20 +74,34 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
 
 
 def wrap_text(text: str, size: float, bold: bool, width: float) -> list[str]:
-    """`text` in lines at most `width` px wide, broken between words; a word longer than
-    that gets a line of its own. Control characters, which draw nothing, are dropped."""
+    """`text` in lines at most `width` px wide, broken between words, and between the
+    characters of Chinese, Japanese or Korean text, which has no spaces (never before a closing
+    mark such as "，" or after an opening one); a word longer than that gets a line of its own.
+    Control characters, which draw nothing, are dropped."""
     lines: list[str] = []
     current = ""
-    for word in _CONTROL.sub("", text).split():
-        candidate = f"{current} {word}" if current else word
-        if current and text_width(candidate, size, bold) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
+    for index, word in enumerate(_CONTROL.sub("", text).split()):
+        for piece_index, piece in enumerate(_PIECE.findall(word)):
+            gap = " " if index and not piece_index else ""
+            candidate = current + gap + piece if current else piece
+            if current and text_width(candidate, size, bold) > width:
+                lines.append(current)
+                current = piece
+            else:
+                current = candidate
     if current:
         lines.append(current)
     return lines
+
+
+# Where a line may break inside a word: before each wide (CJK) character, keeping opening marks
+# with what follows them and closing marks with what precedes them.
+_WIDE_RANGES = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+_OPENING = "（《「『【〔“‘"
+_CLOSING = "，。、；：！？）》」』】〕”’…%％"
+_PIECE = re.compile(
+    rf"[{_OPENING}]*(?:[{_WIDE_RANGES}]|[^{_WIDE_RANGES}]+?(?=[{_WIDE_RANGES}]|$))[{_CLOSING}]*"
+)
 
 
 def _is_wide(char: str) -> bool:

@@ -150,6 +150,11 @@ def test_dates_follow_the_locale_in_the_svg_and_the_live_view(built: Path) -> No
     assert "18 October 1890" in [td.get_text() for td in english.select("tbody td")]
 
 
+def test_a_chinese_line_break_draws_no_space(built: Path) -> None:
+    text = page(built, "zh/index.html").select_one("article").get_text()
+    assert "换行的中文句子不会多出空格。" in text
+
+
 def test_facts_take_the_edition_s_format(built: Path) -> None:
     facts = {
         el["data-fact"]: el.get_text() for el in page(built, "zh/index.html").select(".sb-fact")

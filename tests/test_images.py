@@ -313,3 +313,18 @@ def test_outlines_painted_alike_merge_into_one_path_that_looks_the_same() -> Non
     before, after = _ink(svg), _ink(light)
     diff = ImageChops.difference(before, after)
     assert sum(diff.histogram()[65:]) < 0.01 * diff.width * diff.height
+
+
+def test_chinese_titles_wrap_between_characters_not_before_closing_marks() -> None:
+    title = "中国精炼了全球约九成的稀土；马来西亚居第二，约5%（文章称“援引 IEA”）"
+    lines = wrap_text(title, 16, True, 150)
+    assert len(lines) > 2 and "".join(lines).replace(" ", "") == title.replace(" ", "")
+    assert all(text_width(line, 16, True) <= 150 for line in lines)
+    assert not any(line[0] in "，；。）”%" or line[-1] in "（“" for line in lines)
+    # Words written with Latin letters inside Chinese text still break only at spaces.
+    assert wrap_text("文章 ISIS Malaysia 出口", 16, False, 60) == [
+        "文章",
+        "ISIS",
+        "Malaysia",
+        "出口",
+    ]
