@@ -124,13 +124,14 @@ class Outputs:
         script = self.absolute(EMBED_SCRIPT) or self.link(EMBED_SCRIPT, page_url)
         return publish.embed_snippet(src, title.replace('"', "'"), chart_id, script)
 
-    def with_embed_note(self, body: str) -> str:
-        """The figure's body, its embed disclosure saying so when the code is only relative."""
+    def with_embed_note(self, body: str, words: Words | None = None) -> str:
+        """The figure's body, its embed disclosure saying so when the code is only relative;
+        `words`: the page's, when not the edition's (a page it borrows)."""
         if self.site_url:
             return body
         note = (
             '<p class="sb-figure__note sb-figure__embed-note">'
-            f"{escape(self.words['embed_relative'])}</p>"
+            f"{escape((words or self.words)['embed_relative'])}</p>"
         )
         return _EMBED_SUMMARY.sub(lambda m: m.group(0) + note, body, count=1)
 

@@ -69,6 +69,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.edition: editions.Edition | None = None
         self.outer: list[dict[str, Any]] = []
         self.depth = 0
+        # The page being converted or finished is one the edition borrows, in the default
+        # language: its facts and figures are the default edition's.
+        self.borrowed = False
         self.sitemap: dict[str, dict[str, str]] = {}  # every edition's pages: URL -> alternates
         # Each page's source (mtime, size) as the last good build read it, and this build's
         self.stamps: dict[str, tuple[int, int]] = {}
@@ -239,6 +242,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def on_page_markdown(self, markdown: str, *, page: Page, config: Any, files: Files) -> str:
         if self.config.enabled and self.extension is not None:
             self.extension.unknown.clear()
+        self.borrowed = self._is_borrowed(page)  # for the Markdown extension, as it converts
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: Any, files: Files) -> str:
@@ -279,14 +283,16 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             charts = [c for c, _ in refs.charts] if refs else []
             head = self.outputs.page_head(page.title or "", page.url, summary, charts)
             output = output.replace("</head>", head + "</head>", 1)
+        self.borrowed = self._is_borrowed(page)
+        figures = self._page_figures()
         for chart_id, _ in refs.charts if refs else []:
             embed = self.outputs.embed_snippet(chart_id, page.url) if self.outputs else ""
-            body = self.figures.body(chart_id, page.url, embed=embed)
+            body = figures.body(chart_id, page.url, embed=embed)
             if self.outputs is not None:
-                body = self.outputs.with_embed_note(body)
+                body = self.outputs.with_embed_note(body, figures.words)
             output = output.replace(body_marker(chart_id), body)
         for name, _ in refs.datasets if refs else []:
-            output = output.replace(datasets_marker(name), self.figures.datasets(name, page.url))
+            output = output.replace(datasets_marker(name), figures.datasets(name, page.url))
         if self.edition is not None:
             output = self._edition_page(output, page, config)
         return self._await_policy(output, page.file.dest_uri)
@@ -420,13 +426,26 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         _keep_serving_after_errors(server)
         return server
 
+    def _is_borrowed(self, page: Page) -> bool:
+        return bool(
+            self.outer
+            and self.edition is not None
+            and editions.page_locale(page.file, self.edition) != self.edition.locale
+        )
+
+    def _page_figures(self) -> Figures:
+        """The figures of the page being written: the default edition's on a borrowed page."""
+        figures = self.outer[0]["figures"] if self.borrowed else self.figures
+        assert figures is not None
+        return figures
+
     # What the Markdown extension asks of the build.
     def _fact_texts(self) -> dict[str, str]:
-        return {k: f.text for k, f in self.project.facts.items()} if self.project else {}
+        project = self.outer[0]["project"] if self.borrowed else self.project
+        return {k: f.text for k, f in project.facts.items()} if project else {}
 
     def _placeholder(self, chart_id: str) -> str:
-        assert self.figures is not None
-        return self.figures.placeholder(chart_id)
+        return self._page_figures().placeholder(chart_id)
 
 
 # What each edition's build has of its own (see on_pre_build).

@@ -155,6 +155,16 @@ def test_a_chinese_line_break_draws_no_space(built: Path) -> None:
     assert "换行的中文句子不会多出空格。" in text
 
 
+def test_a_borrowed_page_keeps_the_default_language_inside(built: Path) -> None:
+    # The Chinese edition shows the second page in English: its facts and its figures' words
+    # are the English ones, though the edition formats the same fact in Chinese.
+    borrowed = page(built, "zh/second/index.html").select_one("article")
+    assert borrowed["lang"] == "en"
+    assert borrowed.select_one(".sb-fact").get_text() == "431,000 people"
+    words = {el.get_text() for el in borrowed.select("figure summary")}
+    assert strings.EN["show_table"] in words and strings.ZH["show_table"] not in words
+
+
 def test_facts_take_the_edition_s_format(built: Path) -> None:
     facts = {
         el["data-fact"]: el.get_text() for el in page(built, "zh/index.html").select(".sb-fact")
