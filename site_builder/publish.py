@@ -6,12 +6,12 @@ Pure functions from text to text (or PNG bytes); the plugin decides where they g
 from __future__ import annotations
 
 import re
-import textwrap
 from datetime import datetime
 from html import escape
 from xml.sax.saxutils import escape as xml_escape
 
 from .strings import EN, Words
+from .textfit import text_width, wrap_text
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
 _FONT = "Liberation Sans, Helvetica, Arial, sans-serif"
@@ -20,8 +20,8 @@ _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
 
 def card_svg(title: str, site_name: str, chart_svg: str = "", summary: str = "") -> str:
     """A 1200x630 social card: the page's lead chart under its title, or the title alone."""
-    lines = textwrap.wrap(title, 40)[:3] if chart_svg else textwrap.wrap(title, 28)[:4]
     size = 44 if chart_svg else 64
+    lines = _lines(title, size, True, 3 if chart_svg else 4)
     y = 80 if chart_svg else 200
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{CARD_WIDTH}" height="{CARD_HEIGHT}" '
@@ -38,7 +38,7 @@ def card_svg(title: str, site_name: str, chart_svg: str = "", summary: str = "")
     if chart_svg:
         parts.append(_nested(chart_svg, 60, top, CARD_WIDTH - 120, CARD_HEIGHT - top - 70))
     elif summary:
-        for i, line in enumerate(textwrap.wrap(summary, 60)[:3]):
+        for i, line in enumerate(_lines(summary, 30, False, 3)):
             parts.append(
                 f'<text x="60" y="{top + 30 + i * 40:.0f}" font-family="{_FONT}" font-size="30" '
                 f'fill="#444444">{xml_escape(line)}</text>'
@@ -48,6 +48,19 @@ def card_svg(title: str, site_name: str, chart_svg: str = "", summary: str = "")
         f'fill="#555555">{xml_escape(site_name)}</text></svg>'
     )
     return "".join(parts)
+
+
+def _lines(text: str, size: float, bold: bool, most: int) -> list[str]:
+    """`text` wrapped to the card's width, measured in its font (Chinese between characters);
+    at most `most` lines, the last ending in "…" when the text is longer."""
+    room = CARD_WIDTH - 120
+    lines = wrap_text(text, size, bold, room)
+    if len(lines) <= most:
+        return lines
+    last = lines[most - 1]
+    while last and text_width(last + "…", size, bold) > room:
+        last = last[:-1].rstrip()
+    return [*lines[: most - 1], last + "…"]
 
 
 def _nested(svg: str, x: float, y: float, width: float, height: float) -> str:

@@ -95,12 +95,13 @@ def wrap_text(text: str, size: float, bold: bool, width: float) -> list[str]:
 
 
 # Where a line may break inside a word: before each wide (CJK) character, keeping opening marks
-# with what follows them and closing marks with what precedes them.
+# with what follows them, closing marks with what precedes them, and a number with its unit
+# ("12月", "2023年").
 _WIDE_RANGES = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _OPENING = "（《「『【〔“‘"
 _CLOSING = "，。、；：！？）》」』】〕”’…%％"
 _PIECE = re.compile(
-    rf"[{_OPENING}]*(?:[{_WIDE_RANGES}]|[^{_WIDE_RANGES}]+?(?=[{_WIDE_RANGES}]|$))[{_CLOSING}]*"
+    rf"[{_OPENING}]*(?:[{_WIDE_RANGES}]|[^{_WIDE_RANGES}]+?(?:[{_WIDE_RANGES}]|$))[{_CLOSING}]*"
 )
 
 

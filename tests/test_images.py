@@ -321,6 +321,8 @@ def test_chinese_titles_wrap_between_characters_not_before_closing_marks() -> No
     assert len(lines) > 2 and "".join(lines).replace(" ", "") == title.replace(" ", "")
     assert all(text_width(line, 16, True) <= 150 for line in lines)
     assert not any(line[0] in "，；。）”%" or line[-1] in "（“" for line in lines)
+    # A number stays with its unit.
+    assert wrap_text("于12月12日签署", 16, False, 40) == ["于", "12月", "12日", "签署"]
     # Words written with Latin letters inside Chinese text still break only at spaces.
     assert wrap_text("文章 ISIS Malaysia 出口", 16, False, 60) == [
         "文章",

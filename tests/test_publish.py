@@ -11,7 +11,9 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import BIN, ROOT, copy_story, run_cli
 
+from site_builder import publish
 from site_builder.linkcheck import check_site
+from site_builder.textfit import text_width
 
 SITE_URL = "https://example.org/story/"
 
@@ -128,3 +130,22 @@ def test_feed_robots_sitemap(published: Path) -> None:
     sitemap = (published / "sitemap.xml").read_text()
     assert "<lastmod>2025-12-01</lastmod>" in sitemap  # SOURCE_DATE_EPOCH of the tests
     assert (published / "404.html").is_file()
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "六个伙伴于12月12日与美国签署；阿联酋和卡塔尔于1月跟进，荷兰截至1月14日尚未签署，"
+        "中国不是成员，以红色标出作为参照；新加坡太小，无法在这些边界上显示，它的圆点放在马来半岛的尖端",
+        "Six partners signed with the United States on 12 December; the UAE and Qatar "
+        "followed in January, and the Netherlands had not signed by 14 January; China is not "
+        "a member and is shown in red for reference, while Singapore is too small to show",
+    ],
+)
+def test_a_card_title_fits_the_card_in_any_language(title: str) -> None:
+    card = ET.fromstring(publish.card_svg(title, "Site", '<svg width="10" height="10"></svg>'))
+    lines = [t.text or "" for t in card if t.get("font-size") == "44"]
+    assert len(lines) == 3
+    assert all(text_width(line, 44, True) <= publish.CARD_WIDTH - 120 for line in lines)
+    assert lines[-1].endswith("…")  # too long for three lines: cut, and said so
+    assert "".join(lines).replace(" ", "")[:-1] in title.replace(" ", "")
