@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, copy_story, run_cli
 from helpers import edit, report
 
+from site_builder import strings
 from site_builder.variants import NARROW_ABOVE, PHONE_COLUMN, narrow_spec, svg_width
 
 LAND = "#dcdcdc"  # charts/_palette.py: countries outside the story
@@ -269,29 +270,43 @@ def test_map_frames_every_member_whole_at_any_width(site: Path) -> None:
         assert _map_problems(svg) == [], name
 
 
-def test_claims_page_lists_every_claim(site: Path) -> None:
+# The Chinese edition's words for the data's texts (data/translations/zh.yaml, text:).
+ZH_TEXT: dict[str, str] = yaml.safe_load(
+    (ROOT / "data" / "translations" / "zh.yaml").read_text(encoding="utf-8")
+)["text"]
+# Each edition's folder, and how it words a text of the data (a text with none is a KeyError).
+EDITIONS = {"": lambda text: text, "zh/": lambda text: ZH_TEXT[text]}
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_claims_page_lists_every_claim(site: Path, edition: str) -> None:
+    say = EDITIONS[edition]
     with (ROOT / "data" / "claims.csv").open(encoding="utf-8", newline="") as f:
         claims = list(csv.DictReader(f))
-    soup = page(site, "claims/index.html")
-    rows = {r["Claim"]: r for r in table_rows(soup.select_one("#claims-table"))}
+    soup = page(site, edition + "claims/index.html")
+    rows = {r[say("Claim")]: r for r in table_rows(soup.select_one("#claims-table"))}
     assert sorted(rows) == sorted(c["claim_id"] for c in claims)
     for claim in claims:
         row = rows[claim["claim_id"]]
-        assert row["What the article says"] == claim["claim"]
-        assert row["Status against the record"] == claim["status"]
+        assert row[say("What the article says")] == say(claim["claim"])
+        assert row[say("Status against the record")] == say(claim["status"])
         if claim["status"] != "confirmed":  # every conflict is explained, in one line
-            assert row["Where the record differs"] not in ("", "–")
-            assert "\n" not in row["Where the record differs"]
+            differs = row[say("Where the record differs")]
+            assert differs not in ("", "–") and "\n" not in differs
+            assert differs == say(claim["conflict_note"])
     counts = table_rows(soup.select_one("#claims-status"))
-    assert sum(int(r["Claims"]) for r in counts) == len(claims)
+    assert sum(int(r[say("Claims")]) for r in counts) == len(claims)
 
 
-def test_claims_list_matches_the_data(site: Path) -> None:
-    """The claims page's table: each claim as the article gives it, its status and sources."""
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_claims_list_matches_the_data(site: Path, edition: str) -> None:
+    """The claims page's table: each claim as the article gives it, what the record says, its
+    status and sources; in Chinese, in the words of its chart's data table."""
+    say = EDITIONS[edition]
     with (ROOT / "data" / "claims.csv").open(encoding="utf-8", newline="") as f:
         claims = {c["claim_id"]: c for c in csv.DictReader(f)}
     table = next(
-        t for t in page(site, "claims/index.html").select("article table")
+        t for t in page(site, edition + "claims/index.html").select("article table")
         if t.select_one("th") and t.select_one("th").get_text() == "#"
     )  # fmt: skip
     rows = table.select("tbody tr")
@@ -299,8 +314,11 @@ def test_claims_list_matches_the_data(site: Path) -> None:
     for row in rows:
         cells = row.select("td")
         claim = claims[cells[0].get_text()]
-        assert cells[1].get_text() == claim["claim"]
-        assert cells[3].get_text() == claim["status"]
+        assert cells[1].get_text() == say(claim["claim"])
+        record = claim["conflict_note"] or claim["note"]
+        if record:  # the others read "as the article says"
+            assert cells[2].get_text() == say(record)
+        assert cells[3].get_text() == say(claim["status"])
         urls = [u.strip() for u in claim["source_urls"].split(";") if u.strip()]
         assert [a["href"] for a in cells[4].select("a")] == urls
 
@@ -445,9 +463,14 @@ def test_map_names_qatar_and_the_uae_apart_and_shows_china(site: Path) -> None:
                     assert not overlap, f"{kind}: {name} overlaps {other!r}"
 
 
-ZH_PAGES = ["zh/index.html", "zh/rare-earths/index.html", "zh/alliance/index.html"]
-# Names the Chinese text keeps in Latin letters, as Chinese reporting does.
-KEPT_IN_LATIN = re.compile(r"IEA|RFI|ISIS Malaysia|[\d%.,\s]+")
+ZH_PAGES = [
+    "zh/index.html",
+    "zh/rare-earths/index.html",
+    "zh/alliance/index.html",
+    "zh/claims/index.html",
+]
+# Names the Chinese text keeps in Latin letters, as Chinese reporting does, and claim numbers.
+KEPT_IN_LATIN = re.compile(r"IEA|RFI|ISIS Malaysia|A\d+|[\d%.,\s]+")
 
 
 def test_the_chinese_edition_s_charts_speak_chinese(site: Path) -> None:
@@ -468,3 +491,31 @@ def test_the_chinese_edition_s_charts_speak_chinese(site: Path) -> None:
 def test_the_chinese_map_frames_every_member(site: Path) -> None:
     fig = page(site, "zh/alliance/index.html").select_one("#alliance-map")
     assert _map_problems(str(fig.select_one("svg.sb-static--wide"))) == []
+
+
+def _english_tool_words() -> list[str]:
+    parts = []
+    for text in strings.EN.values():
+        parts += [p.strip(" :;()·") for p in re.split(r"\{\w+\}", text)]
+    return [p for p in parts if len(p) > 3]
+
+
+@pytest.mark.parametrize("url", ZH_PAGES)
+def test_a_chinese_page_says_what_the_english_one_says(site: Path, url: str) -> None:
+    """The same facts as the English page (every number a fact where it has one), and none of
+    the tool's English words around its figures."""
+    zh = page(site, url)
+    english = page(site, url.removeprefix("zh/"))
+    assert sorted(s["data-fact"] for s in zh.select(".sb-fact")) == sorted(
+        s["data-fact"] for s in english.select(".sb-fact")
+    )
+    ours = " ".join(
+        el.get_text(" ") + " " + " ".join(str(v) for v in el.attrs.values())
+        for el in zh.select(
+            ".sb-figure__foot, .sb-figure__data summary, .sb-figure__downloads,"
+            " .sb-figure__embed summary, .sb-figure__embed-note, .sb-editions, [aria-label]"
+        )
+    )
+    assert "下载：" in ours or not zh.select("figure.sb-figure")
+    for word in _english_tool_words():  # whole words: a source's title may hold "Browsing"
+        assert not re.search(rf"\b{re.escape(word)}\b", ours), (url, word)
