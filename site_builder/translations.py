@@ -74,6 +74,7 @@ _EXPRESSIONS = {"expr", "test", "filter", "calculate", "labelExpr", "signal"}
 # own words), keys.
 _NOT_DRAWN = {"tooltip", "href", "url", "key", "detail", "description"}
 _TITLED = {"x", "y", "color", "fill", "stroke", "size", "shape", "opacity", "row", "column"}
+_GUIDES = ("axis", "legend", "header")  # what draws a channel's title
 _QUOTED = re.compile(r"""(['"])((?:(?!\1).)*)\1""")
 _CAPTION = ("title", "subtitle", "description", "notes")
 
@@ -295,8 +296,15 @@ def translate_spec(spec: dict[str, Any], text: dict[str, str]) -> tuple[dict[str
         return out, []
     drawn = list(_drawn(out))
     for channel, name, definition in field_definitions(out):
-        # Without a title of its own, an axis or legend is titled with the field's name.
-        if channel in _TITLED and "title" not in definition and "aggregate" not in definition:
+        # Without a title of its own, an axis or legend is titled with the field's name; a
+        # channel drawn with neither (axis: null, legend: null) shows no title.
+        hidden = any(k in definition and definition[k] is None for k in _GUIDES)
+        if (
+            channel in _TITLED
+            and not hidden
+            and "title" not in definition
+            and "aggregate" not in definition
+        ):
             drawn.append(name)
             if name in text:
                 definition["title"] = text[name]

@@ -53,6 +53,22 @@ def test_everything_drawn_without_a_translation_is_missing() -> None:
     assert missing == ["Cities", "By size", "Windhoek", "Oslo", "city"]
 
 
+def test_a_channel_drawn_without_axis_or_legend_shows_no_title() -> None:
+    spec = {
+        "data": {"values": [{"status": "ok", "id": "A1", "n": 1}]},
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "n", "type": "quantitative"},
+            "y": {"field": "id", "type": "nominal", "axis": None},
+            "color": {"field": "status", "type": "nominal", "legend": None},
+        },
+    }
+    _, missing = translations.translate_spec(spec, {"ok": "好"})
+    assert missing == []
+    spec["encoding"]["color"]["legend"] = {"orient": "top"}
+    assert translations.translate_spec(spec, {"ok": "好"})[1] == ["status"]
+
+
 def _file(tmp_path: Path, text: str) -> translations.Translations:
     folder = tmp_path / "data" / "translations"
     folder.mkdir(parents=True)
