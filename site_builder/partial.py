@@ -34,6 +34,7 @@ from .pipeline import (
     spec_cache,
     warn_pale_colours,
 )
+from .pool import start_pool
 from .reach import reached_by
 
 log = logging.getLogger("site_builder")
@@ -72,6 +73,9 @@ def rebuild(settings: Settings, files: dict[str, str]) -> Project | None:
     if not changed_files or not changed_files <= by_file.keys() or _has_foreign_keys(settings):
         return None
     changed = {by_file[p] for p in changed_files}
+    # A render process starts now: its renderer's engine warms up while this one imports
+    # pandas and Altair and builds the charts, which then render at once.
+    start_pool(settings.workers, processes=1)
 
     found_defs = discover(settings.charts_dir, settings.root)
     if found_defs.problems or not found_defs.complete:

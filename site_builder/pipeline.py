@@ -20,7 +20,6 @@ from .descriptor import Limits, resource_names
 from .discovery import check_data_names, discover
 from .errors import Problem, Problems, WriterError
 from .facts import Fact, FactDef, check_fact_names, compute_facts, read_fact_file
-from .loader import load_catalog
 from .markdown import PageRefs, check_page_refs, scan_page
 from .pagelinks import link_problems, nav_problems
 from .palette import (
@@ -118,6 +117,8 @@ def prepare(settings: Settings, renderer: Renderer | None = None) -> Project:
     timings: dict[str, float] = {}
     problems = Problems()
     clock = time.perf_counter()
+
+    from .loader import load_catalog  # not needed by a rebuild from the snapshot
 
     catalog: Catalog | None = None
     try:

@@ -27,12 +27,15 @@ def pool_size(workers: int = 0) -> int:
     return workers or min(os.cpu_count() or 1, 4)
 
 
-def start_pool(workers: int = 0) -> None:
+def start_pool(workers: int = 0, processes: int | None = None) -> None:
     """Start the render processes now, so that their start-up (the renderer's engine, ~1 s)
-    overlaps the build's loading of data and charts; nothing with one process."""
+    overlaps the build's loading of data and charts; nothing with one process.
+
+    `processes`: how many to start now (default: all); more start as charts are sent."""
     size = pool_size(workers)
     if size > 1:
-        for _ in range(size):  # each submission starts one more process, up to `size`
+        # Each submission starts one more process, up to `size`.
+        for _ in range(min(size, processes or size)):
             _executor(size).submit(_warm)
 
 
@@ -97,6 +100,8 @@ def _executor(size: int) -> ProcessPoolExecutor:
 def _warm() -> None:
     """The renderer's engine started in a render process, before its first chart."""
     import vl_convert as vlc
+
+    from . import render  # noqa: F401  (what a chart's job runs, imported before it comes)
 
     vlc.vegalite_to_svg({"mark": "point"}, allowed_base_urls=[])
 

@@ -53,14 +53,13 @@ PNG_SCALE = 2
 class Rendered:
     """The static forms of one chart, named by a hash of everything that made them.
 
-    Only what pages put inline is held in memory; the files the site links to (download
-    image, specs, stand-in image) stay in the cache entry and are read, or copied into the
-    site, from there: a build of a thousand charts does not hold them all at once."""
+    Only the text cut off and the warnings are held in memory; the SVGs pages inline and the
+    files the site links to (download image, specs, stand-in image) stay in the cache entry
+    and are read, or copied into the site, from there: a build of a thousand charts does not
+    hold them all at once, nor does the snapshot of its project."""
 
     chart_id: str
     key: str
-    svg: str  # coordinates rounded (images.round_svg)
-    narrow_svg: str  # for phones; "" when the wide one is narrow enough, or over budget
     from_cache: bool
     folder: Path  # the cache folder holding the entry `key`
     clipped_json: str = "{}"  # text cut off at the drawing's edge, by layout ("wide", "phone")
@@ -86,6 +85,16 @@ class Rendered:
 
     def _text(self, suffix: str) -> str:
         return self.path(suffix).read_text(encoding="utf-8")
+
+    @property
+    def svg(self) -> str:
+        """The chart as the page inlines it, coordinates rounded (images.round_svg)."""
+        return self._text(".svg")
+
+    @property
+    def narrow_svg(self) -> str:
+        """The phone layout's SVG; "" when the wide one is narrow enough, or over budget."""
+        return self._text(".narrow.svg")
 
     @property
     def spec_json(self) -> str:
@@ -214,20 +223,14 @@ class Renderer:
         key = _hash(chart.digest or _dumps(chart.spec), caption_json, self.setup)
         entry = read_entry(self.cache, key, list(_CACHED))
         if entry is not None:
-            # Checked whole by read_entry; only what pages put inline is kept.
-            text = {
-                ext: entry[ext].decode("utf-8")
-                for ext in (".svg", ".narrow.svg", ".clipped.json", ".warnings.json")
-            }
+            # Checked whole by read_entry; the rest is read from it when it is needed.
             self.results[chart.id] = Rendered(
                 chart.id,
                 key,
-                text[".svg"],
-                text[".narrow.svg"],
                 True,
                 self.cache,
-                text[".clipped.json"],
-                tuple(json.loads(text[".warnings.json"])),
+                entry[".clipped.json"].decode("utf-8"),
+                tuple(json.loads(entry[".warnings.json"])),
             )
             return
         self.jobs.append((chart, key, caption_json, None))
@@ -276,14 +279,14 @@ class Renderer:
                     )
                 )
                 continue
-            svg, narrow, clipped_json, warnings, bad, odd = outcome
+            clipped_json, warnings, bad, odd = outcome
             # Links made by a transform, which the spec check cannot see; or a label (e.g. a
             # lookup's default) in the link column.
             if bad or odd:
                 problems.append(_link_problem(chart, bad, odd))
                 continue
             self.results[chart.id] = Rendered(
-                chart.id, key, svg, narrow, False, self.cache, clipped_json, tuple(warnings)
+                chart.id, key, False, self.cache, clipped_json, tuple(warnings)
             )
         fresh = len(self.jobs)
         self.jobs = []
@@ -297,15 +300,15 @@ class Renderer:
 
 # A chart to render: its page spec and caption (JSON), the cache folder and the entry's key.
 RenderJob = tuple[str, str, str, str]
-# What the build gets back: the wide and phone SVG, the text cut off (JSON), Vega-Lite's
-# warnings, the links to URLs that are not http(s) and the links that are not addresses (the
-# entry is written only without them); or an error.
-KeptOutcome = tuple[str, str, str, list[str], list[str], list[str]] | str
+# What the build gets back: the text cut off (JSON), Vega-Lite's warnings, the links to URLs
+# that are not http(s) and the links that are not addresses (the entry is written only
+# without them); or an error. Everything else is read from the entry.
+KeptOutcome = tuple[str, list[str], list[str], list[str]] | str
 
 
 def _render_job(job: RenderJob) -> KeptOutcome:
-    """Render one chart and write its cache entry here, in the render process: the files the
-    page does not inline never travel back to the build."""
+    """Render one chart and write its cache entry here, in the render process: its files
+    never travel back to the build."""
     spec_json, caption_json, folder, key = job
     outcome = render_one(spec_json, caption_json)
     if isinstance(outcome, str):
@@ -319,7 +322,7 @@ def _render_job(job: RenderJob) -> KeptOutcome:
         files += (clipped_json, _dumps(warnings), live, narrow_live, spec_json)
         data = [f.encode("utf-8") if isinstance(f, str) else f for f in files]
         write_entry(Path(folder), key, dict(zip(_CACHED, data, strict=True)))
-    return svg, narrow, clipped_json, warnings, bad, odd
+    return clipped_json, warnings, bad, odd
 
 
 def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
