@@ -119,6 +119,7 @@ class Figures:
                 tables.cell_formatter(columns, chart.spec.get("config", {}).get("locale")),
                 words,
             ),
+            remember=False,  # part of the figure's body, itself made once per chart
         )
         return figure.body_html(
             chart_id,
