@@ -11,7 +11,7 @@ every page with charts within 2 points of the chart-free page (the one without a
 "Data and methods"), total blocking time <= 200 ms, layout shift <= 0.02, HTML <= 150 KB.
 
 Scores swing on a busy 2-core machine: read them as medians, run with --runs 3 or more.
-Usage: python bench/lighthouse.py [--runs 3] [--site DIR] [--json PATH]
+Usage: python bench/lighthouse.py [--runs 3] [--site DIR] [--json PATH] [--reports DIR]
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -41,6 +42,7 @@ SCORE_GAP = 2  # points below the chart-free page
 TBT_MS = 200
 CLS = 0.02
 HTML_KB = 150
+EMBED_BODY = re.compile(r'<body[^>]*\bclass="[^"]*\bsb-embed\b')
 
 
 def story_pages(site: Path) -> list[tuple[str, Path, bool]]:
@@ -48,15 +50,20 @@ def story_pages(site: Path) -> list[tuple[str, Path, bool]]:
     pages = []
     for html in sorted(site.rglob("index.html")):
         rel = html.relative_to(site).parent.as_posix()
-        if rel.split("/")[0] in ("embed", "search", "assets"):
+        if rel.split("/")[0] in ("search", "assets"):
             continue
+        text = html.read_text(encoding="utf-8")
+        if EMBED_BODY.search(text):
+            continue  # a chart's embed page (each edition has its own), not a story page
         path = "" if rel == "." else f"{rel}/"
-        pages.append((path, html, 'class="sb-figure"' in html.read_text(encoding="utf-8")))
+        pages.append((path, html, 'class="sb-figure"' in text))
     return pages
 
 
-def lighthouse(url: str) -> dict[str, float]:
-    """One Lighthouse run of one page: score (0-100), TBT (ms), CLS, LCP (ms)."""
+def lighthouse(url: str, keep: Path | None = None) -> dict[str, float]:
+    """One Lighthouse run of one page: score (0-100), TBT (ms), CLS, LCP (ms).
+
+    `keep`: where to write the whole report (long tasks, main-thread work per script)."""
     out = subprocess.run(
         [
             str(LIGHTHOUSE),
@@ -74,6 +81,9 @@ def lighthouse(url: str) -> dict[str, float]:
     if out.returncode != 0:
         sys.exit(f"lighthouse failed on {url}:\n{out.stderr[-2000:]}")
     report = json.loads(out.stdout)
+    if keep:
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        keep.write_text(out.stdout, encoding="utf-8")
     audits = report["audits"]
     return {
         "score": round(report["categories"]["performance"]["score"] * 100),
@@ -83,14 +93,17 @@ def lighthouse(url: str) -> dict[str, float]:
     }
 
 
-def measure(site: Path, runs: int) -> list[dict[str, Any]]:
+def measure(site: Path, runs: int, reports: Path | None = None) -> list[dict[str, Any]]:
     pages = story_pages(site)
     results: dict[str, list[dict[str, float]]] = {path: [] for path, _, _ in pages}
     with serve(site) as base:
         for run in range(runs):  # runs alternate over pages, so a busy moment hits all alike
             for path, _, _ in pages:
                 print(f"  run {run + 1}/{runs}: /{path}", file=sys.stderr)
-                results[path].append(lighthouse(base + path))
+                keep = None
+                if reports:
+                    keep = reports / f"{path.strip('/').replace('/', '-') or 'home'}.{run + 1}.json"
+                results[path].append(lighthouse(base + path, keep))
     rows = []
     for path, html, charts in pages:
         row: dict[str, Any] = {"page": f"/{path}", "charts": charts}
@@ -154,6 +167,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--site", type=Path, help="a built site to measure (default: build)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--reports", type=Path, help="keep each run's whole report in this folder")
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
         sys.exit("Lighthouse is not installed: run npm ci (it is pinned in package.json)")
@@ -161,7 +175,7 @@ def main() -> None:
         sys.exit(f"no Chromium at {CHROME}: set CHROME_PATH")
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site or build_story(Path(tmp) / "story")
-        rows = measure(site, args.runs)
+        rows = measure(site, args.runs, args.reports)
     print(table(rows, args.runs))
     if args.json:
         args.json.write_text(json.dumps({"runs": args.runs, "pages": rows}, indent=1) + "\n")
