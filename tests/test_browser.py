@@ -10,6 +10,7 @@ import functools
 import http.server
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -120,6 +121,94 @@ def test_runtime_runs_when_the_reader_reaches_for_a_chart(
         )
     assert watch.errors == []
     page.context.close()
+
+
+# A picture that takes its time: the page's load event waits for it.
+SLOW_PICTURE = """
+document.addEventListener("DOMContentLoaded", () => {
+  const picture = new Image();
+  picture.alt = "";
+  picture.src = "/slow-picture.png";
+  document.body.appendChild(picture);
+});
+"""
+
+
+def test_runtime_is_fetched_only_once_the_page_has_loaded(
+    site: tuple[str, list[str]], browser: Any
+) -> None:
+    """A chart in view from the start: the runtime's file is still not fetched before the
+    page's load event (here held back 2 s by a slow picture), only after it, when idle."""
+    base, _ = site
+    context = browser.new_context(viewport={"width": 1280, "height": 2000})
+    context.add_init_script(SLOW_PICTURE)
+
+    def slow(route: Any) -> None:
+        time.sleep(2)
+        route.fulfill(status=204)
+
+    context.route("**/slow-picture.png", slow)
+    page = context.new_page()
+    page.goto(base, wait_until="commit")
+    page.wait_for_function(
+        "() => performance.getEntriesByType('navigation')[0].loadEventEnd > 0 &&"
+        " performance.getEntriesByType('resource').some(e => e.name.includes('/vega.'))",
+        timeout=15000,
+    )
+    loaded, fetched = page.evaluate(
+        """() => [performance.getEntriesByType('navigation')[0].loadEventStart,
+                  performance.getEntriesByType('resource')
+                    .find(e => e.name.includes('/vega.')).startTime]"""
+    )
+    assert loaded > 1500, "the slow picture must hold the load event back"
+    assert fetched >= loaded, (fetched, loaded)
+    assert not page.evaluate(RUNTIME_RAN)  # fetched, not run
+    context.close()
+
+
+# Each chart's states, in the order they were set.
+RECORD_STATES = """
+window.__sbStates = [];
+new MutationObserver(changes => {
+  for (const c of changes) {
+    window.__sbStates.push([c.target.closest("figure").id, c.target.dataset.sbState || ""]);
+  }
+}).observe(document, {attributes: true, attributeFilter: ["data-sb-state"], subtree: true});
+"""
+
+
+def test_charts_in_view_go_live_one_at_a_time_the_one_reached_for_first(
+    site: tuple[str, list[str]], browser: Any
+) -> None:
+    """Three charts in view; the pointer over the last one: it goes live first, then the
+    others, each once the one before is live (never two being built in one stretch)."""
+    base, _ = site
+    context = browser.new_context(viewport={"width": 1280, "height": 4000})
+    context.add_init_script(RECORD_STATES)
+    page = context.new_page()
+    page.goto(base + "rare-earths/")
+    charts = page.locator(".sb-figure__chart")
+    assert charts.count() >= 3, "needs three charts in view at once"
+    for i in range(charts.count()):
+        scroll_until_seen(charts.nth(i))
+    ids = charts.evaluate_all("els => els.map(el => el.closest('figure').id)")
+    charts.last.hover(position={"x": 1, "y": 1})
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.sb-figure__chart')]"
+        ".every(el => el.dataset.sbState === 'interactive')"
+    )
+    states = page.evaluate("() => window.__sbStates")
+    assert states[0] == [ids[-1], "loading"], states
+    building = None
+    for chart_id, state in states:
+        if state == "loading":
+            assert building is None, f"{chart_id} started while {building} was being built"
+            building = chart_id
+        elif state == "interactive":
+            assert building == chart_id, states
+            building = None
+    assert sorted(c for c, s in states if s == "interactive") == sorted(ids)
+    context.close()
 
 
 def test_keyboard_focus_in_a_figure_brings_its_chart_to_life(

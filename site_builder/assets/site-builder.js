@@ -1,9 +1,10 @@
 /* site-builder: static charts become interactive when the reader reaches for one.
    The static SVG is the chart: it needs no script. The Vega runtime (from this site) is
-   fetched when the browser is idle but only run when the reader reaches for a chart in view
-   (pointer over it, a touch, keyboard focus in its figure), so that it costs nothing while
-   the page loads; from then on every chart in view goes live. If it cannot load, the static
-   charts stay as they are. The PNG download is drawn here from the figure's image (SVG). */
+   fetched once the page has loaded and the browser is idle, but only run when the reader
+   reaches for a chart in view (pointer over it, a touch, keyboard focus in its figure), so
+   that it costs nothing while the page loads; from then on every chart in view goes live,
+   one at a time, each when the browser is idle. If it cannot load, the static charts stay as
+   they are. The PNG download is drawn here from the figure's image (SVG). */
 (function () {
   "use strict";
   var RUNTIME = "__SB_RUNTIME__"; // file name, next to this script; set at build time
@@ -86,13 +87,13 @@
     var still = holder.querySelector(narrow ? ".sb-static--narrow" : ".sb-static--wide");
     if (!url || !still) {
       holder.setAttribute("data-sb-state", "static"); // no live spec for the layout shown
-      return;
+      return Promise.resolve();
     }
     holder.sbNarrow = narrow;
     holder.setAttribute("data-sb-state", "loading");
     var live = document.createElement("div");
     live.className = "sb-live";
-    Promise.all([loadRuntime(), loadSpec(url)])
+    return Promise.all([loadRuntime(), loadSpec(url)])
       .then(function (loaded) {
         holder.appendChild(live);
         // Made to run under a strict Content-Security-Policy: expressions are interpreted
@@ -161,22 +162,53 @@
       : null;
 
   // Charts in view, waiting for the reader to reach for one; once the runtime has run, every
-  // chart that comes into view goes live at once.
+  // chart that comes into view goes live by itself.
   var inView = [];
   var wanted = false;
+  // Charts to go live, one at a time: each view is built in one long task (parsing its spec,
+  // running its dataflow, drawing), so the browser gets the chance to answer the reader
+  // between two of them.
+  var queue = [];
+  var busy = false;
 
-  function goLive() {
+  function goLive(first) {
     var waiting = inView;
     inView = [];
+    if (first && waiting.indexOf(first) > 0) {
+      waiting.splice(waiting.indexOf(first), 1);
+      waiting.unshift(first); // the chart reached for before the others
+    }
     waiting.forEach(function (holder) {
-      if (holder.isConnected && !holder.getAttribute("data-sb-state")) enhance(holder);
+      if (queue.indexOf(holder) < 0) queue.push(holder);
     });
+    next();
   }
 
-  function reach() {
+  function next() {
+    if (busy) return;
+    while (queue.length) {
+      var holder = queue.shift();
+      // Gone (instant navigation), scrolled away (it comes back through the observer) or
+      // already done.
+      if (!holder.isConnected || !holder.sbNear || holder.getAttribute("data-sb-state")) continue;
+      busy = true;
+      enhance(holder).then(function () {
+        busy = false;
+        idle(next, { timeout: 1000 });
+      });
+      return;
+    }
+  }
+
+  function reach(event) {
     if (wanted) return;
     wanted = true;
-    goLive();
+    var target = event && event.currentTarget;
+    var holder =
+      target && target.matches && target.matches(".sb-figure__chart")
+        ? target
+        : target && target.querySelector && target.querySelector(".sb-figure__chart");
+    goLive(holder);
   }
 
   var observer =
@@ -186,6 +218,7 @@
             entries.forEach(function (entry) {
               var holder = entry.target;
               var at = inView.indexOf(holder);
+              holder.sbNear = entry.isIntersecting;
               if (entry.isIntersecting && at < 0) inView.push(holder);
               else if (!entry.isIntersecting && at >= 0) inView.splice(at, 1);
             });
@@ -210,9 +243,15 @@
     link.href = new URL(RUNTIME, base).href;
     document.head.appendChild(link);
   }
-  var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 2000); };
+  var idle =
+    window.requestIdleCallback ||
+    function (f) {
+      return setTimeout(f, 50);
+    };
+  // Not while the page loads: the file would take the network from the page's own files.
   function whenIdle() {
-    idle(prefetch, { timeout: 5000 });
+    if (document.readyState === "complete") idle(prefetch, { timeout: 5000 });
+    else window.addEventListener("load", whenIdle, { once: true });
   }
 
   function watch() {
