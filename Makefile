@@ -64,12 +64,15 @@ bench: $(VENV)/.installed-test node_modules/.package-lock.json
 	cd bench && ../$(BIN)/python scale.py $(BENCH) --json scale.json
 	$(BIN)/python bench/build_times.py --runs 3
 	$(BIN)/python bench/lighthouse.py $(BENCH_READERS) --json bench/lighthouse.json
+	$(BIN)/python bench/reach.py $(BENCH_READERS) --json bench/reach.json
 
-# What charts cost readers (bench/lighthouse.py): Lighthouse, mobile, on every story page,
-# about 6 minutes; `make bench-readers BENCH_READERS="--runs 1"` for a quick look.
+# What charts cost readers: Lighthouse, mobile, on every story page of both editions
+# (bench/lighthouse.py, about 10 minutes), then what reaching for a chart costs
+# (bench/reach.py); `make bench-readers BENCH_READERS="--runs 1"` for a quick look.
 BENCH_READERS ?= --runs 3
 bench-readers: $(VENV)/.installed-test node_modules/.package-lock.json
 	$(BIN)/python bench/lighthouse.py $(BENCH_READERS) --json bench/lighthouse.json
+	$(BIN)/python bench/reach.py $(BENCH_READERS) --json bench/reach.json
 
 # Refresh the pinned versions from the current .venv.
 lock: $(VENV)/.installed-test
