@@ -196,6 +196,27 @@ def test_the_policy_is_enforced_and_reported(built: Any, browser: Any) -> None:
     page.context.close()
 
 
+def test_a_tooltip_leaves_out_fields_without_a_value(built: Any, browser: Any) -> None:
+    """A row with empty cells (the claims' notes) shows no "null" rows; text stays text."""
+    base, _, _ = built
+    page, watch, _ = open_checked(browser, base + "claims/", base)
+    holder = page.locator("figure#claims-table .sb-figure__chart")
+    holder.scroll_into_view_if_needed()
+    scroll_all(page)
+    html = holder.evaluate(
+        """el => {
+          const show = el.sbView.tooltip();
+          show.call(el.sbView, null, new MouseEvent("mousemove", {clientX: 20, clientY: 20}), {},
+               {title: "A2", Claim: "<b>bold</b>", Note: "null", Other: null, Count: 3});
+          return document.getElementById("vg-tooltip-element").innerHTML;
+        }"""
+    )
+    assert "<h2>A2</h2>" in html and "&lt;b&gt;bold&lt;/b&gt;" in html and ">3<" in html
+    assert "null" not in html and "Note" not in html and "Other" not in html
+    assert watch.errors == []
+    page.context.close()
+
+
 def test_instant_navigation_keeps_charts_working(built: Any, browser: Any) -> None:
     """Material swaps pages in place: the next page's scripts run under the first's policy."""
     base, _, _ = built

@@ -70,6 +70,29 @@
     };
   }
 
+  // A tooltip as vega-tooltip writes it (`escape`: its sanitizer), less the fields a row has
+  // no value for, which Vega-Lite writes as "null".
+  function tooltipHtml(value, escape) {
+    if (value === null || typeof value !== "object") return escape(value);
+    if (Array.isArray(value)) return escape(JSON.stringify(value));
+    var html = value.title != null ? "<h2>" + escape(value.title) + "</h2>" : "";
+    var rows = Object.keys(value).filter(function (key) {
+      var field = value[key];
+      return key !== "title" && key !== "image" && field != null && field !== "null";
+    });
+    if (rows.length) {
+      html += "<table>";
+      rows.forEach(function (key) {
+        var field = value[key];
+        if (typeof field === "object") field = JSON.stringify(field);
+        html += '<tr><td class="key">' + escape(key) + '</td><td class="value">';
+        html += escape(field) + "</td></tr>";
+      });
+      html += "</table>";
+    }
+    return html;
+  }
+
   function dark() {
     return document.body.getAttribute("data-md-color-scheme") === "slate";
   }
@@ -106,7 +129,11 @@
           actions: false,
           ast: true,
           defaultStyle: false,
-          tooltip: { theme: dark() ? "dark" : "light", disableDefaultStyle: true },
+          tooltip: {
+            theme: dark() ? "dark" : "light",
+            disableDefaultStyle: true,
+            formatTooltip: tooltipHtml,
+          },
         });
       })
       .then(function (result) {
