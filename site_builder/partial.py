@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import snapshot
 from .cache import TableCache, mark_used, read_entry, write_entry
+from .chartcode import ChartCode
 from .discovery import discover
 from .errors import Problems
 from .facts import read_fact_file
@@ -134,10 +135,12 @@ def _mark_kept(project: Project, settings: Settings, made: set[str], loaded: lis
     other charts' renders and specs, the other tables."""
     renders = settings.cache_dir / "charts"
     specs = spec_cache(settings)
+    code = ChartCode(settings.charts_dir)
     for chart_id, chart in project.charts.items():
         if chart_id not in made:
             mark_used(renders, project.rendered[chart_id].key)
-            specs.mark_used(chart_id, [project.catalog.datasets[n].digest for n in chart.datasets])
+            digests = [project.catalog.datasets[n].digest for n in chart.datasets]
+            specs.mark_used(chart_id, code.of(chart.definition.file), digests)
     tables = TableCache(settings.cache_dir / "tables")
     for name, ds in project.catalog.datasets.items():
         if name not in loaded and ds.is_table:

@@ -1,0 +1,122 @@
+"""Which chart code each chart module depends on: its own source and the project's modules it
+imports (`from _palette import US`), however deep. A chart's spec is cached under its module's
+digest, so an edit to one module builds again only that module's charts, and an edit to a
+helper those of every module importing it.
+
+Imports are read from the source (every `import` statement, in functions too), not watched
+while a module runs: a module imported once in a build is not imported again by the next.
+A module that imports by name at run time (`importlib`, `__import__`, `exec`) or changes
+`sys.path` cannot be read so: its digest covers every file of the chart code.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from pathlib import Path
+
+from .cache import code_digest
+
+# Ways to run code by a name the source does not spell out as an import.
+_DYNAMIC_CALLS = {"__import__", "exec", "eval", "import_module", "exec_module", "run_path"}
+_DYNAMIC_MODULES = {"importlib", "runpy"}
+
+
+class ChartCode:
+    """The digest of the code behind each chart module."""
+
+    def __init__(self, charts_dir: Path):
+        self.everything = code_digest(charts_dir)
+        self.modules = module_digests(charts_dir, self.everything)
+
+    def of(self, file: str) -> str:
+        """For the module at `file` (a chart's `ChartDef.file`); for one this cannot place
+        (a module in a subfolder), every file of the chart code."""
+        return self.modules.get(Path(file).resolve(), self.everything) if file else self.everything
+
+
+def module_digests(charts_dir: Path, everything: str) -> dict[Path, str]:
+    """Each `charts/*.py` (by its resolved path) -> the digest of it and what it imports;
+    `everything` for a module whose imports the source does not show."""
+    if not charts_dir.is_dir():
+        return {}
+    sources = {p.resolve(): p.read_bytes() for p in sorted(charts_dir.rglob("*.py"))}
+    base = charts_dir.resolve()
+    digests = {}
+    for path in sorted(p for p in sources if p.parent == base):
+        found = _closure(path, sources, base)
+        if found is None:
+            digests[path] = everything
+            continue
+        h = hashlib.sha256()
+        for dep in sorted(found):
+            h.update(dep.relative_to(base).as_posix().encode() + b"\0" + sources[dep] + b"\0")
+        digests[path] = h.hexdigest()
+    return digests
+
+
+def _closure(path: Path, sources: dict[Path, bytes], base: Path) -> set[Path] | None:
+    """The module and every project module it imports, directly or not; None when one of
+    them imports in a way the source does not show."""
+    found: set[Path] = set()
+    todo = [path]
+    while todo:
+        current = todo.pop()
+        if current in found:
+            continue
+        found.add(current)
+        try:
+            tree = ast.parse(sources[current])
+        except (SyntaxError, ValueError):
+            continue  # the build reports it; the module's own bytes are in the digest
+        names = _imported_names(tree)
+        if _dynamic(tree) or _DYNAMIC_MODULES & {n.split(".")[0] for n in names}:
+            return None
+        for name in names:
+            todo += _project_files(name, sources, base)
+    return found
+
+
+def _dynamic(tree: ast.AST) -> bool:
+    """Whether the module calls one of the ways to import or run code by name, or changes
+    where modules are looked up (`sys.path`)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            if name in _DYNAMIC_CALLS:
+                return True
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "path"
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "sys"
+        ):
+            return True
+    return False
+
+
+def _imported_names(tree: ast.AST) -> list[str]:
+    """Every module name an import statement names (for `from a import b`, `a` and `a.b`,
+    since `b` may be a module of package `a`)."""
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.append(node.module)
+            names += [f"{node.module}.{alias.name}" for alias in node.names]
+    return names
+
+
+def _project_files(name: str, sources: dict[Path, bytes], base: Path) -> list[Path]:
+    """The files under the chart folder that importing `name` runs: `a.py`, or a package's
+    `__init__.py` for each package on the way (`a/__init__.py`, `a/b.py`)."""
+    parts = name.split(".")
+    files = []
+    for depth in range(1, len(parts) + 1):
+        stem = base.joinpath(*parts[:depth])
+        for candidate in (stem.with_suffix(".py"), stem / "__init__.py"):
+            if candidate in sources:
+                files.append(candidate)
+    return files
