@@ -27,24 +27,32 @@ class ChartCode:
 
     def __init__(self, charts_dir: Path):
         self.everything = code_digest(charts_dir)
-        self.modules = module_digests(charts_dir, self.everything)
+        self.uses: dict[Path, set[Path] | None] = {}  # module -> files it runs (None: any)
+        self.modules = module_digests(charts_dir, self.everything, self.uses)
 
     def of(self, file: str) -> str:
         """For the module at `file` (a chart's `ChartDef.file`); for one this cannot place
         (a module in a subfolder), every file of the chart code."""
         return self.modules.get(Path(file).resolve(), self.everything) if file else self.everything
 
+    def reached_by(self, changed: set[Path]) -> set[Path]:
+        """The modules that run one of the `changed` files (resolved paths)."""
+        return {m for m, uses in self.uses.items() if uses is None or uses & changed}
 
-def module_digests(charts_dir: Path, everything: str) -> dict[Path, str]:
+
+def module_digests(
+    charts_dir: Path, everything: str, uses: dict[Path, set[Path] | None]
+) -> dict[Path, str]:
     """Each `charts/*.py` (by its resolved path) -> the digest of it and what it imports;
-    `everything` for a module whose imports the source does not show."""
+    `everything` for a module whose imports the source does not show. `uses` gets the files
+    each one runs."""
     if not charts_dir.is_dir():
         return {}
     sources = {p.resolve(): p.read_bytes() for p in sorted(charts_dir.rglob("*.py"))}
     base = charts_dir.resolve()
     digests = {}
     for path in sorted(p for p in sources if p.parent == base):
-        found = _closure(path, sources, base)
+        found = uses[path] = _closure(path, sources, base)
         if found is None:
             digests[path] = everything
             continue
