@@ -232,3 +232,52 @@ def test_a_save_older_than_the_page_written_is_still_shown(
     page.write_text(text + "\nHalf a sentence, and its end.\n")
     os.utime(page, ns=(half, half))  # as if saved before the page above was written
     wait_for(lambda: "and its end." in fetch(url + "second/"), "the second save")
+
+
+def _logged_call(log: Path, chart_id: str) -> str:
+    """A line for a chart function that notes each call in `log`."""
+    return f"    open({str(log)!r}, 'a').write({chart_id + chr(10)!r})\n"
+
+
+def test_a_chart_code_edit_runs_only_that_modules_charts(fresh_mini: Path) -> None:
+    """Editing one chart module runs again the charts of that module alone (their functions
+    are called once more, the others' not at all), and the served page shows the edit."""
+    charts, calls = fresh_mini / "charts", fresh_mini.parent / "calls.log"
+    cities = (charts / "cities.py").read_text(encoding="utf-8")
+    start, end = cities.index('@chart("region-scores"'), cities.index('@fact("city-count"')
+    city_def = "def city_population(cities):\n"
+    (charts / "cities.py").write_text(
+        (cities[:start] + cities[end:]).replace(
+            city_def, city_def + _logged_call(calls, "city-population")
+        ),
+        encoding="utf-8",
+    )
+    (charts / "regions.py").write_text(
+        "import altair as alt\nfrom _shade import COLOUR\n\nfrom site_builder import chart\n\n\n"
+        '@chart("region-scores", data="regions", title="Scores by region")\n'
+        "def region_scores(regions):\n"
+        + _logged_call(calls, "region-scores")
+        + "    return alt.Chart(regions).mark_point(color=COLOUR)"
+        + '.encode(x="score:Q", y="region:N")\n',
+        encoding="utf-8",
+    )
+    (charts / "_shade.py").write_text('COLOUR = "#1f77b4"\n', encoding="utf-8")
+    process, url = start_serve(fresh_mini)
+    try:
+        wait_for(lambda: "Scores by region" in fetch(url + "second/"), "the first build", 180)
+        assert sorted(calls.read_text().split()) == ["city-population", "region-scores"]
+        calls.write_text("")
+        edit(charts / "regions.py", 'title="Scores by region"', 'title="Scores, edited"')
+        wait_for(lambda: "Scores, edited" in fetch(url + "second/"), "the title edit")
+        edit(charts / "regions.py", "mark_point(", "mark_point(size=90, ")
+        wait_for(lambda: len(calls.read_text().split()) >= 2, "the spec edit")
+        edit(charts / "_shade.py", "#1f77b4", "#d62728")
+        wait_for(lambda: "#d62728" in fetch(url + "second/"), "the helper edit")
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    # Each edit ran the region chart's function, never the city chart's.
+    assert calls.read_text().split() == ["region-scores"] * 3
+    log = (fresh_mini.parent / "serve.log").read_text()
+    assert "1 chart code files changed; 1 charts and 0 facts made again" in log
+    assert "Traceback" not in log
