@@ -17,7 +17,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler, get_relative_url
 
-from . import csp, editions, pipeline, reach, sitedir, translations
+from . import csp, editions, pipeline, preview, reach, sitedir, translations
 from .cache import TextCache
 from .config import SiteBuilderConfig, settings_from
 from .errors import WriterError
@@ -58,9 +58,11 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.pages_started = 0.0
         self.script_hashes: set[str] = set()  # of every inline script in the pages written
         self.policy_pages: list[str] = []  # pages (from the site root) awaiting their policy
-        # serve --dirty: the last project whose pages were all written, and what changed since
+        # serve --dirty: the last project whose pages were all written, and what changed since;
+        # each edition has its own (by locale; None in a site of one language)
         self.dirty = False
         self.built: pipeline.Project | None = None
+        self.built_by: dict[str | None, pipeline.Project] = {}
         self.reached: set[str] | None = None  # pages to write again; None: all of them
         self.fresh_charts: set[str] | None = None  # charts whose files change; None: all
         # Editions (editions.py): the one being built; builds of other editions run inside
@@ -69,8 +71,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.outer: list[dict[str, Any]] = []
         self.depth = 0
         self.sitemap: dict[str, dict[str, str]] = {}  # every edition's pages: URL -> alternates
-        # Each page's source (mtime, size) as the last good build read it, and this build's
+        # Each page's source (mtime, size) as the edition's last good build read it, and this
+        # build's
         self.stamps: dict[str, tuple[int, int]] = {}
+        self.stamps_by: dict[str | None, dict[str, tuple[int, int]]] = {}
         self.reading: dict[str, tuple[int, int]] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -133,14 +137,19 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             if self.depth == 1 or self.project is None:
                 self.project = pipeline.prepare_rendered(self.settings)
             elif self.edition is not None and not self.edition.default:
-                # Another edition's build: the default one's project, in this language.
-                self.project = translations.prepare_edition(self.project, self.edition.locale)
+                # Another edition's build: the default one's project, in this language (in a
+                # preview, made again only when what makes it changed).
+                prepare = preview.edition_project if self.dirty else translations.prepare_edition
+                self.project = prepare(self.project, self.edition.locale)
         except WriterError as exc:
             raise PluginError(exc.report()) from None
-        if self.depth > 1:  # another edition: all its pages and charts
-            self.reached, self.fresh_charts = None, None
-        elif self.dirty and self.built is not None:
-            # A preview rebuild: only the pages and files that a change reaches.
+        locale = self.edition.locale if self.edition else None
+        self.built = self.built_by.get(locale)
+        self.stamps = self.stamps_by.setdefault(locale, {})
+        self.reached, self.fresh_charts = None, None
+        if self.dirty and self.built is not None:
+            # A preview rebuild: only the pages and files that a change reaches (in each
+            # edition, since its last good build).
             self.reached = reach.reached_pages(self.built, self.project)
             self.fresh_charts = reach.changed_charts(self.built, self.project)
         embed_policy = csp.policy(extra=self.config.csp_extra) if self._policy_on() else ""
@@ -362,6 +371,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 published=self.final_site if self.staging is not None else None,
             )
         if self.depth > 1:  # another edition's build, inside the default one's
+            self._remember_built()
             self.depth -= 1
             for name, value in self.outer.pop().items():
                 setattr(self, name, value)
@@ -385,9 +395,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 len(p.catalog.datasets),
                 stages,
             )
-        if self.dirty and not (self.warnings and self.warnings.get_counts()):
-            self.built, self.reached, self.fresh_charts = self.project, None, None
-            self.stamps.update(self.reading)
+        self._remember_built()
         if self.staging is None or self.final_site is None:
             return
         if self.warnings is not None and self.warnings.get_counts():
@@ -395,6 +403,16 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         sitedir.swap_in(self.staging, self.final_site)
         config.site_dir = str(self.final_site)
         self.staging = None
+
+    def _remember_built(self) -> None:
+        """A preview's good build: what the edition's next rebuild compares with."""
+        if (
+            self.dirty
+            and self.project is not None
+            and not (self.warnings and self.warnings.get_counts())
+        ):
+            self.built_by[self.edition.locale if self.edition else None] = self.project
+            self.stamps.update(self.reading)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.depth, self.outer = 0, []
@@ -438,6 +456,9 @@ _EDITION_STATE = [
     "pages_started",
     "reached",
     "fresh_charts",
+    "built",
+    "stamps",
+    "reading",
 ]
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BIN
+from conftest import BIN, PROJECTS, copy_project
 from helpers import edit
 
 
@@ -281,3 +281,33 @@ def test_a_chart_code_edit_runs_only_that_modules_charts(fresh_mini: Path) -> No
     log = (fresh_mini.parent / "serve.log").read_text()
     assert "1 chart code files changed; 1 charts and 0 facts made again" in log
     assert "Traceback" not in log
+
+
+def test_each_edition_of_a_preview_shows_every_edit(tmp_path: Path) -> None:
+    """Another edition's rebuild writes only what an edit reaches in it too, from its own last
+    build: its own pages, the pages it borrows, its translations, data and chart code."""
+    project = copy_project(PROJECTS / "editions", tmp_path / "mini")
+    process, url = start_serve(project)
+    zh = url + "zh/"
+    try:
+        wait_for(lambda: "小故事" in fetch(zh), "the first build", timeout=240)
+        page = project / "content" / "second.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\nA borrowed sentence.\n")
+        wait_for(lambda: "A borrowed sentence." in fetch(zh + "second/"), "the borrowed page")
+        page = project / "content" / "index.zh.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\n新的一句话。\n", encoding="utf-8")
+        wait_for(lambda: "新的一句话。" in fetch(zh), "the edition's own page")
+        assert "新的一句话。" not in fetch(url)
+        edit(project / "data" / "translations" / "zh.yaml", "各城市的建立时间", "城市何时建立")
+        wait_for(lambda: "城市何时建立" in fetch(zh), "the translation edit")
+        edit(project / "data" / "cities.csv", "431000,12.5", "431000,14.5")
+        wait_for(lambda: "14.5%" in fetch(zh), "the data edit")
+        edit(project / "charts" / "cities.py", 'title="Scores by region"', 'title="Scores, v2"')
+        wait_for(lambda: "Scores, v2" in fetch(zh + "second/"), "the chart code edit")
+        # What the edits did not reach is still there, as it was.
+        assert "城市何时建立" in fetch(zh) and "新的一句话。" in fetch(zh)
+        assert "A borrowed sentence." in fetch(zh + "second/")
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert "Traceback" not in (project.parent / "serve.log").read_text()
