@@ -73,48 +73,55 @@ def _closure(path: Path, sources: dict[Path, bytes], base: Path) -> set[Path] | 
         if current in found:
             continue
         found.add(current)
-        try:
-            tree = ast.parse(sources[current])
-        except (SyntaxError, ValueError):
-            continue  # the build reports it; the module's own bytes are in the digest
-        names = _imported_names(tree)
-        if _dynamic(tree) or _DYNAMIC_MODULES & {n.split(".")[0] for n in names}:
+        names = _imports(sources[current])
+        if names is None:
             return None
         for name in names:
             todo += _project_files(name, sources, base)
     return found
 
 
-def _dynamic(tree: ast.AST) -> bool:
-    """Whether the module calls one of the ways to import or run code by name, or changes
-    where modules are looked up (`sys.path`)."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            func = node.func
-            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-            if name in _DYNAMIC_CALLS:
-                return True
-        if (
-            isinstance(node, ast.Attribute)
-            and node.attr == "path"
-            and isinstance(node.value, ast.Name)
-            and node.value.id == "sys"
-        ):
-            return True
-    return False
+# A preview reads the same modules on every rebuild: each source is parsed once.
+_read: dict[str, tuple[str, ...] | None] = {}
 
 
-def _imported_names(tree: ast.AST) -> list[str]:
-    """Every module name an import statement names (for `from a import b`, `a` and `a.b`,
-    since `b` may be a module of package `a`)."""
-    names = []
+def _imports(source: bytes) -> tuple[str, ...] | None:
+    """Every module name the source's import statements name (for `from a import b`, `a` and
+    `a.b`, since `b` may be a module of package `a`); None when it imports by name at run
+    time or changes where modules are looked up (`sys.path`)."""
+    key = hashlib.sha256(source).hexdigest()
+    if key not in _read:
+        _read[key] = _read_imports(source)
+    return _read[key]
+
+
+def _read_imports(source: bytes) -> tuple[str, ...] | None:
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return ()  # the build reports it; the module's own bytes are in the digest
+    names: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             names.append(node.module)
             names += [f"{node.module}.{alias.name}" for alias in node.names]
-    return names
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            if name in _DYNAMIC_CALLS:
+                return None
+        elif (
+            isinstance(node, ast.Attribute)
+            and node.attr == "path"
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "sys"
+        ):
+            return None
+    if _DYNAMIC_MODULES & {n.split(".")[0] for n in names}:
+        return None
+    return tuple(names)
 
 
 def _project_files(name: str, sources: dict[Path, bytes], base: Path) -> list[Path]:
