@@ -72,7 +72,14 @@ def rebuild(settings: Settings, files: dict[str, str]) -> Project | None:
     old, _ = found
     changed_files = {p for p in files.keys() | last[1].keys() if files.get(p) != last[1].get(p)}
     by_file = {ds.path: name for name, ds in old.catalog.datasets.items()}
-    code_files = {p for p in changed_files if p.endswith(".py") and p in files and p in last[1]}
+    charts_dir = settings.charts_dir.resolve()
+    code_files = {
+        p
+        for p in changed_files
+        if p.endswith(".py")
+        and p in files.keys() & last[1].keys()  # edited: a module added or removed is more
+        and (settings.root / p).resolve().is_relative_to(charts_dir)
+    }
     if (
         not changed_files
         or not changed_files - code_files <= by_file.keys()
