@@ -131,6 +131,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.depth += 1
         if self.depth > 1:
             self.outer.append({k: getattr(self, k) for k in _EDITION_STATE})
+        if self.command == "serve":
+            _forget_search_entries(config)
         self.edition = editions.current_edition(config)
         self.pages_written = 0
         try:
@@ -372,6 +374,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             )
         if self.depth > 1:  # another edition's build, inside the default one's
             self._remember_built()
+            if self.command == "serve":
+                _forget_search_entries(config)
             self.depth -= 1
             for name, value in self.outer.pop().items():
                 setattr(self, name, value)
@@ -475,6 +479,23 @@ _SEARCH_DIALOG = re.compile(r'(<div class="md-search"[^>]*role="dialog")(?![^>]*
 def _name_search_dialog(html: str) -> str:
     """Material's search dialog has no accessible name: give it one."""
     return _SEARCH_DIALOG.sub(r'\1 aria-label="Search"', html, count=1)
+
+
+def _forget_search_entries(config: Any) -> None:
+    """In a preview with editions, the search index of the pages each rebuild writes, as the
+    preview's navigation: mkdocs-static-i18n gathers every edition's entries in a list it
+    never empties, and Material's search adds the last rebuild's index to each edition's, so
+    the index doubled with every rebuild (and the time to remove its duplicates with it).
+    Called as each edition's build starts and ends."""
+    i18n = config.plugins.get("i18n")
+    if not isinstance(getattr(i18n, "search_entries", None), list):
+        return  # one language: Material's search keeps the other pages' entries itself
+    if getattr(i18n, "building", False) is False:  # the default edition's build starting
+        i18n.search_entries.clear()
+    for name in ("search", "material/search"):
+        search = config.plugins.get(name)
+        if search is not None and hasattr(search, "search_index_prev"):
+            search.search_index_prev = None
 
 
 def _quiet_rebuild_aborts() -> None:

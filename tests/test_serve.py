@@ -326,3 +326,29 @@ def test_the_tab_keeps_files_named_by_their_content(served: tuple[str, Path, Pat
     for name in ("", "assets/site-builder/site-builder.js", "second/"):
         with urllib.request.urlopen(url + name, timeout=5) as response:
             assert response.headers["Cache-Control"] is None, name
+
+
+def test_a_long_preview_of_editions_keeps_its_search_index_flat(tmp_path: Path) -> None:
+    """Rebuild after rebuild, the preview's search index holds as many entries: nothing
+    gathered for it is carried from one rebuild to the next (it had grown by the whole site's
+    entries on every rebuild, and with it the time to remove the duplicates)."""
+    import json
+
+    project = copy_project(PROJECTS / "editions", tmp_path / "mini")
+    process, url = start_serve(project)
+
+    def entries() -> int:
+        return len(json.loads(fetch(url + "search/search_index.json"))["docs"])
+
+    try:
+        wait_for(lambda: "小故事" in fetch(url + "zh/"), "the first build", timeout=240)
+        page = project / "content" / "second.md"
+        counts = []
+        for n in range(8):
+            page.write_text(page.read_text(encoding="utf-8") + f"\nSentence {n}.\n")
+            wait_for(lambda n=n: f"Sentence {n}." in fetch(url + "second/"), f"edit {n}")
+            counts.append(entries())
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert len(set(counts[1:])) == 1, counts
