@@ -439,8 +439,6 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             if folder.is_dir():
                 server.watch(str(folder))
         _keep_serving_after_errors(server)
-        if hasattr(server, "get_app") and hasattr(server, "set_app"):
-            server.set_app(preview.kept_by_the_tab(server.get_app()))
         return server
 
     # What the Markdown extension asks of the build.

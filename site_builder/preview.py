@@ -1,13 +1,11 @@
 """What the live preview keeps between rebuilds besides the last build's project (snapshot.py):
-each edition's project, made again only when what it is made from changed (a Markdown edit
+each edition's project, made again only when what it is made from changed. A Markdown edit
 that moves no chart or fact leaves every edition's charts and facts as they were, so its
-rebuild translates and renders nothing); and what the open tab may keep across reloads."""
+rebuild translates and renders nothing."""
 
 from __future__ import annotations
 
 import dataclasses
-import re
-from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import snapshot, translations
@@ -44,32 +42,3 @@ def _inputs(project: Project, locale: str) -> Any:
         project.pages,
         project.fact_sources,
     )
-
-
-# Files named by their content: ours (charts, data, cards, the runtime) and Material's bundles.
-_NAMED_BY_CONTENT = re.compile(
-    r"/assets/(?:(?:charts|data|cards)/[^/]+\.[0-9a-f]{8}\.[a-z.]+"
-    r"|site-builder/vega\.[0-9a-f]{8}\.js"
-    r"|(?:javascripts|stylesheets)/(?:workers/)?[a-z]+\.[0-9a-f]{8}\.min\.(?:js|css))$"
-)
-KEEP = ("Cache-Control", "max-age=31536000, immutable")
-
-App = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-
-
-def kept_by_the_tab(app: App) -> App:
-    """The preview server's app, telling the browser to keep files named by their content:
-    a reload after an edit then fetches the page and what changed, not every asset again."""
-
-    def serve(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if not _NAMED_BY_CONTENT.search(environ.get("PATH_INFO", "")):
-            return app(environ, start_response)
-
-        def start(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
-            if status.startswith("200"):
-                headers = [*headers, KEEP]
-            return start_response(status, headers, *rest)
-
-        return app(environ, start)
-
-    return serve

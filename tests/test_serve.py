@@ -313,21 +313,6 @@ def test_each_edition_of_a_preview_shows_every_edit(tmp_path: Path) -> None:
     assert "Traceback" not in (project.parent / "serve.log").read_text()
 
 
-def test_the_tab_keeps_files_named_by_their_content(served: tuple[str, Path, Path]) -> None:
-    """The preview tells the browser to keep the files whose name changes with their content
-    (a reload after an edit fetches the page and what changed); nothing else."""
-    url, _, _ = served
-    page = fetch(url)
-    named = re.findall(r'(?:href|src)="((?:\./)?assets/[^"]+\.[0-9a-f]{8}\.[a-z.]+)"', page)
-    assert any("/charts/" in n for n in named) and any("bundle." in n for n in named), named
-    for name in named:
-        with urllib.request.urlopen(url + name.removeprefix("./"), timeout=5) as response:
-            assert response.headers["Cache-Control"] == "max-age=31536000, immutable", name
-    for name in ("", "assets/site-builder/site-builder.js", "second/"):
-        with urllib.request.urlopen(url + name, timeout=5) as response:
-            assert response.headers["Cache-Control"] is None, name
-
-
 def test_a_long_preview_of_editions_keeps_its_search_index_flat(tmp_path: Path) -> None:
     """Rebuild after rebuild, the preview's search index holds as many entries: nothing
     gathered for it is carried from one rebuild to the next (it had grown by the whole site's
