@@ -147,20 +147,22 @@ def code_digest(folder: Path) -> str:
 
 
 class SpecCache:
-    """Chart specs, named by the chart code, the chart's id and its datasets' digests: a hit
-    skips calling the chart function and checking what it returned."""
+    """Chart specs, named by the chart's code (its module and the modules it imports:
+    chartcode.py), its id and its datasets' digests: a hit skips calling the chart function
+    and checking what it returned."""
 
-    def __init__(self, folder: Path, code: str, library: str):
+    def __init__(self, folder: Path, library: str):
         self.folder = folder
-        self.code = code
         self.library = library  # the Altair version, which shapes the spec
 
-    def _name(self, chart_id: str, data_digests: list[str]) -> str:
-        return _name(self.library, self.code, chart_id, *data_digests)
+    def _name(self, chart_id: str, code: str, data_digests: list[str]) -> str:
+        return _name(self.library, code, chart_id, *data_digests)
 
-    def get(self, chart_id: str, data_digests: list[str]) -> tuple[dict[str, Any], str] | None:
+    def get(
+        self, chart_id: str, code: str, data_digests: list[str]
+    ) -> tuple[dict[str, Any], str] | None:
         """The spec built before, and the digest of its JSON."""
-        entry = read_entry(self.folder, self._name(chart_id, data_digests), [".json"])
+        entry = read_entry(self.folder, self._name(chart_id, code, data_digests), [".json"])
         if entry is None:
             return None
         text = entry[".json"]
@@ -170,17 +172,17 @@ class SpecCache:
             return None
         return (spec, hashlib.sha256(text).hexdigest()) if isinstance(spec, dict) else None
 
-    def mark_used(self, chart_id: str, data_digests: list[str]) -> None:
-        mark_used(self.folder, self._name(chart_id, data_digests))
+    def mark_used(self, chart_id: str, code: str, data_digests: list[str]) -> None:
+        mark_used(self.folder, self._name(chart_id, code, data_digests))
 
-    def put(self, chart_id: str, data_digests: list[str], spec: dict[str, Any]) -> str:
+    def put(self, chart_id: str, code: str, data_digests: list[str], spec: dict[str, Any]) -> str:
         """Keep the spec; returns the digest of its JSON ("" when it is not plain JSON)."""
         try:
             text = json.dumps(spec, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         except (TypeError, ValueError):
             return ""  # not plain JSON (NaN, an odd type): build it each time rather than alter it
         data = text.encode("utf-8")
-        write_entry(self.folder, self._name(chart_id, data_digests), {".json": data})
+        write_entry(self.folder, self._name(chart_id, code, data_digests), {".json": data})
         return hashlib.sha256(data).hexdigest()
 
 

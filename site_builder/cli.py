@@ -147,7 +147,10 @@ def _render_shard(config_file: str, shard: str) -> None:
 def serve(config_file: str, dev_addr: str) -> None:
     """Preview the site with live reload on changes to content, data and charts."""
     # --dirty: a rebuild writes only the pages a change reaches (plugin.py, reach.py).
-    _mkdocs(["serve", "-f", config_file, "-a", dev_addr, "--dirty"])
+    args = ["serve", "-f", config_file, "-a", dev_addr, "--dirty"]
+    # mkdocs-static-i18n builds the other editions dirty only when its command line says so.
+    sys.argv = [sys.argv[0], *args]
+    _mkdocs(args)
 
 
 @main.command()

@@ -1,11 +1,13 @@
-"""The rebuild after tables changed: when the only files that changed under data/ and charts/
-since the last good build are tables' files, that build's project (snapshot.py) is taken
-again, and only what the changed tables reach is made again: those tables are loaded, the
-charts and facts that use them built, and those charts rendered. Everything else (the other
-tables, specs, facts and renders) is the last build's, so none of it is read or checked again.
+"""The rebuild after tables or chart code changed: when the only files that changed under
+data/ and charts/ since the last good build are tables' files and chart modules (`*.py`),
+that build's project (snapshot.py) is taken again, and only what the changes reach is made
+again: the changed tables are loaded, the charts and facts that use them or that are defined
+in a changed module (or in one importing a changed helper: chartcode.py) built, and those
+charts rendered. Everything else (the other tables, specs, facts and renders) is the last
+build's, so none of it is read or checked again.
 
-Anything else changed (the descriptor, facts.yaml, chart code, a file added or removed), a
-foreign key between tables, or warnings in the last build: the whole build runs instead.
+Anything else changed (the descriptor, facts.yaml, a file added or removed), a foreign key
+between tables, or warnings in the last build: the whole build runs instead.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from pathlib import Path
 
 from . import snapshot
 from .cache import TableCache, mark_used, read_entry, write_entry
-from .discovery import discover
+from .chartcode import ChartCode
+from .discovery import check_data_names, discover
 from .errors import Problems
-from .facts import read_fact_file
+from .facts import check_fact_names, read_fact_file
 from .loader import load_catalog, table_key
 from .paths import shown_path
 from .pipeline import (
@@ -58,8 +61,8 @@ def remember(settings: Settings, digest: str, files: dict[str, str]) -> None:
 
 
 def rebuild(settings: Settings, files: dict[str, str]) -> Project | None:
-    """The project with the changed tables and what they reach made again; None when more
-    than tables changed, or the last build cannot be taken."""
+    """The project with the changed tables and chart code and what they reach made again;
+    None when more than those changed, or the last build cannot be taken."""
     clock = time.perf_counter()
     last = _last_files(settings)
     if last is None:
@@ -70,9 +73,21 @@ def rebuild(settings: Settings, files: dict[str, str]) -> Project | None:
     old, _ = found
     changed_files = {p for p in files.keys() | last[1].keys() if files.get(p) != last[1].get(p)}
     by_file = {ds.path: name for name, ds in old.catalog.datasets.items()}
-    if not changed_files or not changed_files <= by_file.keys() or _has_foreign_keys(settings):
+    charts_dir = settings.charts_dir.resolve()
+    code_files = {
+        p
+        for p in changed_files
+        if p.endswith(".py")
+        and p in files.keys() & last[1].keys()  # edited: a module added or removed is more
+        and (settings.root / p).resolve().is_relative_to(charts_dir)
+    }
+    if (
+        not changed_files
+        or not changed_files - code_files <= by_file.keys()
+        or _has_foreign_keys(settings)
+    ):
         return None
-    changed = {by_file[p] for p in changed_files}
+    changed = {by_file[p] for p in changed_files - code_files}
     # A render process starts now: its renderer's engine warms up while this one imports
     # pandas and Altair and builds the charts, which then render at once.
     start_pool(settings.workers, processes=1)
@@ -80,12 +95,28 @@ def rebuild(settings: Settings, files: dict[str, str]) -> Project | None:
     found_defs = discover(settings.charts_dir, settings.root)
     if found_defs.problems or not found_defs.complete:
         return None  # the whole build says what is wrong
-    fact_defs = read_fact_file(
-        settings.facts_file, shown_path(str(settings.facts_file), settings.root), settings.root
+    all_facts = (
+        read_fact_file(
+            settings.facts_file, shown_path(str(settings.facts_file), settings.root), settings.root
+        )
+        + found_defs.facts
     )
+    if check_fact_names(all_facts) or check_data_names(
+        found_defs.charts + all_facts, old.catalog.names()
+    ):
+        return None
+    code = ChartCode(settings.charts_dir)
+    modules = code.reached_by({(settings.root / p).resolve() for p in code_files})
     chart_defs, fact_defs, needed = reached_by(
-        changed, found_defs.charts, fact_defs + found_defs.facts
+        changed,
+        found_defs.charts,
+        all_facts,
+        frozenset(shown_path(str(m), settings.root) for m in modules),
     )
+    # Charts and facts the last build did not have are made too.
+    chart_defs += [d for d in found_defs.charts if d.id not in old.charts and d not in chart_defs]
+    fact_defs += [d for d in all_facts if d.id not in old.facts and d not in fact_defs]
+    needed |= {name for d in chart_defs + fact_defs for name in d.data}
     loaded = load_catalog(
         settings.data_dir,
         settings.root,
@@ -101,31 +132,38 @@ def rebuild(settings: Settings, files: dict[str, str]) -> Project | None:
     timings = {"load": time.perf_counter() - clock}
 
     clock = time.perf_counter()
+    made = {d.id for d in chart_defs}
     project = dataclasses.replace(
         old,
         catalog=catalog,
-        charts=dict(old.charts),
-        facts=dict(old.facts),
-        rendered=dict(old.rendered),
+        # In the order a whole build gives: the charts and facts as their modules declare them.
+        charts={d.id: old.charts[d.id] for d in found_defs.charts if d.id not in made},
+        facts={d.id: old.facts[d.id] for d in all_facts if d.id in old.facts},
+        rendered={k: r for k, r in old.rendered.items() if k not in made},
         timings=timings,
-        _sources={k: v for k, v in old._sources.items() if k not in {d.id for d in chart_defs}},
+        fact_sources={d.id: f"{d.path}:{d.line}" for d in all_facts},
+        _sources={k: v for k, v in old._sources.items() if k not in made},
     )
-    read_pages(project)
     problems = Problems()
     built = build_charts(chart_defs, catalog, settings, problems)
+    problems.raise_if_any()
+    project.charts = {d.id: built.get(d.id) or project.charts[d.id] for d in found_defs.charts}
+    project.facts = {d.id: project.facts.get(d.id) for d in all_facts}  # type: ignore[misc]
+    read_pages(project)
     project.facts.update(build_facts(fact_defs, catalog, project.pages, problems))
     problems.raise_if_any()
-    project.charts.update(built)
     for chart in built.values():
         warn_pale_colours(chart)
     timings["chart"] = time.perf_counter() - clock
     render(project, [d.id for d in chart_defs])
-    _mark_kept(project, settings, {d.id for d in chart_defs}, loaded.names())
+    project.rendered = {k: project.rendered[k] for k in project.charts}
+    _mark_kept(project, settings, made, loaded.names())
     log.info(
-        "partial rebuild: %d of %d tables changed; %d charts and %d facts made again, the "
+        "partial rebuild: %d of %d tables%s changed; %d charts and %d facts made again, the "
         "other %d charts kept from the last build",
         len(changed),
         len(catalog.datasets),
+        f" and {len(code_files)} chart code files" if code_files else "",
         len(chart_defs),
         len(fact_defs),
         len(project.charts) - len(chart_defs),
@@ -138,10 +176,12 @@ def _mark_kept(project: Project, settings: Settings, made: set[str], loaded: lis
     other charts' renders and specs, the other tables."""
     renders = settings.cache_dir / "charts"
     specs = spec_cache(settings)
+    code = ChartCode(settings.charts_dir)
     for chart_id, chart in project.charts.items():
         if chart_id not in made:
             mark_used(renders, project.rendered[chart_id].key)
-            specs.mark_used(chart_id, [project.catalog.datasets[n].digest for n in chart.datasets])
+            digests = [project.catalog.datasets[n].digest for n in chart.datasets]
+            specs.mark_used(chart_id, code.of(chart.definition.file), digests)
     tables = TableCache(settings.cache_dir / "tables")
     for name, ds in project.catalog.datasets.items():
         if name not in loaded and ds.is_table:

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .building import BuiltChart, build_chart
-from .cache import SpecCache, TableCache, code_digest
+from .cache import SpecCache, TableCache
 from .catalog import Catalog, Dataset, Field, Source
+from .chartcode import ChartCode
 from .charts import ChartDef
 from .compilelog import warning_problem
 from .descriptor import Limits, resource_names
@@ -191,13 +192,15 @@ def build_charts(
     problems: Problems,
     on_built: Callable[[BuiltChart], None] | None = None,
 ) -> dict[str, BuiltChart]:
-    """Each chart's spec: from the spec cache while its code and tables are unchanged, else
-    built by calling its function; `on_built` gets each as it comes (while none failed)."""
+    """Each chart's spec: from the spec cache while its module (and what it imports) and its
+    tables are unchanged, else built by calling its function; `on_built` gets each as it
+    comes (while none failed)."""
     charts: dict[str, BuiltChart] = {}
     specs = spec_cache(settings)
+    code = ChartCode(settings.charts_dir)
     for definition in defs:
         digests = [catalog.datasets[name].digest for name in definition.data]
-        known = specs.get(definition.id, digests)
+        known = specs.get(definition.id, code.of(definition.file), digests)
         if known is not None:
             spec, digest = known
             charts[definition.id] = BuiltChart(definition, spec, list(definition.data), digest)
@@ -207,7 +210,7 @@ def build_charts(
             except WriterError as exc:
                 problems.extend(exc)
                 continue
-            built.digest = specs.put(definition.id, digests, built.spec)
+            built.digest = specs.put(definition.id, code.of(definition.file), digests, built.spec)
             charts[definition.id] = built
         if on_built is not None and not problems.items:
             on_built(charts[definition.id])
@@ -313,7 +316,7 @@ def spec_cache(settings: Settings) -> SpecCache:
 
     # Altair shapes the spec; VegaFusion compiles the charts over big tables.
     library = f"altair {version('altair')}, vegafusion {version('vegafusion')}"
-    return SpecCache(settings.cache_dir / "specs", code_digest(settings.charts_dir), library)
+    return SpecCache(settings.cache_dir / "specs", library)
 
 
 def render(

@@ -17,7 +17,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler, get_relative_url
 
-from . import csp, editions, pipeline, reach, sitedir, translations
+from . import csp, editions, pipeline, preview, reach, sitedir, translations
 from .cache import TextCache
 from .cjk import join_lines
 from .config import SiteBuilderConfig, settings_from
@@ -59,9 +59,11 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.pages_started = 0.0
         self.script_hashes: set[str] = set()  # of every inline script in the pages written
         self.policy_pages: list[str] = []  # pages (from the site root) awaiting their policy
-        # serve --dirty: the last project whose pages were all written, and what changed since
+        # serve --dirty: the last project whose pages were all written, and what changed since;
+        # each edition has its own (by locale; None in a site of one language)
         self.dirty = False
         self.built: pipeline.Project | None = None
+        self.built_by: dict[str | None, pipeline.Project] = {}
         self.reached: set[str] | None = None  # pages to write again; None: all of them
         self.fresh_charts: set[str] | None = None  # charts whose files change; None: all
         # Editions (editions.py): the one being built; builds of other editions run inside
@@ -73,8 +75,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         # language: its facts and figures are the default edition's.
         self.borrowed = False
         self.sitemap: dict[str, dict[str, str]] = {}  # every edition's pages: URL -> alternates
-        # Each page's source (mtime, size) as the last good build read it, and this build's
+        # Each page's source (mtime, size) as the edition's last good build read it, and this
+        # build's
         self.stamps: dict[str, tuple[int, int]] = {}
+        self.stamps_by: dict[str | None, dict[str, tuple[int, int]]] = {}
         self.reading: dict[str, tuple[int, int]] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -131,20 +135,27 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.depth += 1
         if self.depth > 1:
             self.outer.append({k: getattr(self, k) for k in _EDITION_STATE})
+        if self.command == "serve":
+            _forget_search_entries(config)
         self.edition = editions.current_edition(config)
         self.pages_written = 0
         try:
             if self.depth == 1 or self.project is None:
                 self.project = pipeline.prepare_rendered(self.settings)
             elif self.edition is not None and not self.edition.default:
-                # Another edition's build: the default one's project, in this language.
-                self.project = translations.prepare_edition(self.project, self.edition.locale)
+                # Another edition's build: the default one's project, in this language (in a
+                # preview, made again only when what makes it changed).
+                prepare = preview.edition_project if self.dirty else translations.prepare_edition
+                self.project = prepare(self.project, self.edition.locale)
         except WriterError as exc:
             raise PluginError(exc.report()) from None
-        if self.depth > 1:  # another edition: all its pages and charts
-            self.reached, self.fresh_charts = None, None
-        elif self.dirty and self.built is not None:
-            # A preview rebuild: only the pages and files that a change reaches.
+        locale = self.edition.locale if self.edition else None
+        self.built = self.built_by.get(locale)
+        self.stamps = self.stamps_by.setdefault(locale, {})
+        self.reached, self.fresh_charts = None, None
+        if self.dirty and self.built is not None:
+            # A preview rebuild: only the pages and files that a change reaches (in each
+            # edition, since its last good build).
             self.reached = reach.reached_pages(self.built, self.project)
             self.fresh_charts = reach.changed_charts(self.built, self.project)
         embed_policy = csp.policy(extra=self.config.csp_extra) if self._policy_on() else ""
@@ -369,6 +380,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 published=self.final_site if self.staging is not None else None,
             )
         if self.depth > 1:  # another edition's build, inside the default one's
+            self._remember_built()
+            if self.command == "serve":
+                _forget_search_entries(config)
             self.depth -= 1
             for name, value in self.outer.pop().items():
                 setattr(self, name, value)
@@ -392,9 +406,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 len(p.catalog.datasets),
                 stages,
             )
-        if self.dirty and not (self.warnings and self.warnings.get_counts()):
-            self.built, self.reached, self.fresh_charts = self.project, None, None
-            self.stamps.update(self.reading)
+        self._remember_built()
         if self.staging is None or self.final_site is None:
             return
         if self.warnings is not None and self.warnings.get_counts():
@@ -402,6 +414,16 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         sitedir.swap_in(self.staging, self.final_site)
         config.site_dir = str(self.final_site)
         self.staging = None
+
+    def _remember_built(self) -> None:
+        """A preview's good build: what the edition's next rebuild compares with."""
+        if (
+            self.dirty
+            and self.project is not None
+            and not (self.warnings and self.warnings.get_counts())
+        ):
+            self.built_by[self.edition.locale if self.edition else None] = self.project
+            self.stamps.update(self.reading)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.depth, self.outer = 0, []
@@ -458,6 +480,9 @@ _EDITION_STATE = [
     "pages_started",
     "reached",
     "fresh_charts",
+    "built",
+    "stamps",
+    "reading",
 ]
 
 
@@ -472,6 +497,23 @@ _SEARCH_DIALOG = re.compile(r'(<div class="md-search"[^>]*role="dialog")(?![^>]*
 def _name_search_dialog(html: str) -> str:
     """Material's search dialog has no accessible name: give it one."""
     return _SEARCH_DIALOG.sub(r'\1 aria-label="Search"', html, count=1)
+
+
+def _forget_search_entries(config: Any) -> None:
+    """In a preview with editions, the search index of the pages each rebuild writes, as the
+    preview's navigation: mkdocs-static-i18n gathers every edition's entries in a list it
+    never empties, and Material's search adds the last rebuild's index to each edition's, so
+    the index doubled with every rebuild (and the time to remove its duplicates with it).
+    Called as each edition's build starts and ends."""
+    i18n = config.plugins.get("i18n")
+    if not isinstance(getattr(i18n, "search_entries", None), list):
+        return  # one language: Material's search keeps the other pages' entries itself
+    if getattr(i18n, "building", False) is False:  # the default edition's build starting
+        i18n.search_entries.clear()
+    for name in ("search", "material/search"):
+        search = config.plugins.get(name)
+        if search is not None and hasattr(search, "search_index_prev"):
+            search.search_index_prev = None
 
 
 def _quiet_rebuild_aborts() -> None:

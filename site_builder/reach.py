@@ -1,9 +1,9 @@
 """Where a change reaches: CSV -> datasets -> charts and facts -> pages.
 
-Before a rebuild, the charts and facts that changed tables reach (partial.py makes only those
-again). After it, comparing the project of the last build with the new one names the pages
-whose output differs besides those whose own Markdown changed (MkDocs sees those by itself;
-the live preview reloads the others)."""
+Before a rebuild, the charts and facts that changed tables and chart modules reach
+(partial.py makes only those again). After it, comparing the project of the last build with
+the new one names the pages whose output differs besides those whose own Markdown changed
+(MkDocs sees those by itself; the live preview reloads the others)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,15 @@ from .pipeline import Project
 
 
 def reached_by(
-    changed: set[str], charts: list[ChartDef], facts: list[FactDef]
+    changed: set[str],
+    charts: list[ChartDef],
+    facts: list[FactDef],
+    modules: frozenset[str] = frozenset(),
 ) -> tuple[list[ChartDef], list[FactDef], set[str]]:
-    """The charts and facts that use a changed dataset, and every dataset they use."""
-    chart_defs = [d for d in charts if changed & set(d.data)]
-    fact_defs = [d for d in facts if changed & set(d.data)]
+    """The charts and facts that use a changed dataset or are defined in one of the changed
+    `modules` (paths as the writer sees them), and every dataset they use."""
+    chart_defs = [d for d in charts if changed & set(d.data) or d.path in modules]
+    fact_defs = [d for d in facts if changed & set(d.data) or d.path in modules]
     needed = set(changed).union(*(d.data for d in chart_defs + fact_defs))
     return chart_defs, fact_defs, needed
 

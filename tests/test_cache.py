@@ -12,6 +12,7 @@ from helpers import edit, prepare, write_package
 
 from site_builder import cache, loader, pipeline
 from site_builder.cache import SpecCache, TableCache, TextCache
+from site_builder.chartcode import ChartCode
 from site_builder.errors import DataError
 from site_builder.loader import load_catalog
 from site_builder.specs import plotted_rows
@@ -91,16 +92,94 @@ def test_chart_functions_run_again_only_for_what_changed(
     built.clear()
     edit(fresh_mini / "charts" / "cities.py", "mark_point()", "mark_point(size=80)")
     assert sorted(c.id for c in [*prepare(fresh_mini).charts.values()]) == sorted(first.charts)
-    assert sorted(built) == ["city-population", "region-scores"], "any code edit rebuilds all"
+    assert sorted(built) == ["city-population", "region-scores"], "both are in the module"
+
+
+REGIONS = """import altair as alt
+from _shade import COLOUR
+
+from site_builder import chart
+
+
+@chart("region-scores", data="regions", title="Scores by region")
+def region_scores(regions):
+    return alt.Chart(regions).mark_point(color=COLOUR).encode(x="score:Q", y="region:N")
+"""
+
+
+def test_a_code_edit_builds_again_the_charts_of_the_modules_it_reaches(
+    fresh_mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chart's spec is kept under its module and the project modules it imports: editing a
+    module, or a helper it imports (however deep), runs again only the charts that use it."""
+    charts = fresh_mini / "charts"
+    cities = (charts / "cities.py").read_text(encoding="utf-8")
+    start, end = cities.index('@chart("region-scores"'), cities.index('@fact("city-count"')
+    (charts / "cities.py").write_text(cities[:start] + cities[end:], encoding="utf-8")
+    (charts / "regions.py").write_text(REGIONS, encoding="utf-8")
+    (charts / "_shade.py").write_text("from _base import BLUE\n\nCOLOUR = BLUE\n")
+    (charts / "_base.py").write_text('BLUE = "#1f77b4"\n')
+    built: list[str] = []
+    real = pipeline.build_chart
+
+    def counting(definition: Any, cat: Any) -> Any:
+        built.append(definition.id)
+        return real(definition, cat)
+
+    last: list[Any] = []
+
+    def rebuilt() -> list[str]:
+        built.clear()
+        last[:] = [prepare(fresh_mini)]
+        return sorted(built)
+
+    monkeypatch.setattr(pipeline, "build_chart", counting)
+    assert rebuilt() == ["city-population", "region-scores"]
+    assert rebuilt() == []
+    edit(charts / "regions.py", "mark_point(", "mark_point(size=80, ")
+    assert rebuilt() == ["region-scores"]
+    edit(charts / "_shade.py", "COLOUR = BLUE", "COLOUR = BLUE  # the allies' colour")
+    assert rebuilt() == ["region-scores"], "a helper the module imports"
+    edit(charts / "_base.py", "#1f77b4", "#1f77b5")
+    assert rebuilt() == ["region-scores"], "a helper imported by that helper"
+    assert last[0].charts["region-scores"].spec["mark"]["color"] == "#1f77b5"
+    # From the moment cities.py imports it too, the helper reaches both modules.
+    edit(charts / "cities.py", "import altair as alt\n", "import altair as alt\nimport _shade\n")
+    assert rebuilt() == ["city-population"]
+    edit(charts / "_base.py", "#1f77b5", "#1f77b6")
+    assert rebuilt() == ["city-population", "region-scores"]
+    (charts / "_unused.py").write_text("X = 1\n")
+    assert rebuilt() == [], "a helper no module imports"
+
+
+def test_a_module_that_imports_by_name_depends_on_all_the_chart_code(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("import importlib\nm = importlib.import_module('_x')\n")
+    (tmp_path / "b.py").write_text("from _pkg.sub import Y\n")
+    (tmp_path / "_pkg").mkdir()
+    (tmp_path / "_pkg" / "__init__.py").write_text("")
+    (tmp_path / "_pkg" / "sub.py").write_text("Y = 1\n")
+    (tmp_path / "_x.py").write_text("X = 1\n")
+    before = ChartCode(tmp_path)
+    assert before.of(str(tmp_path / "a.py")) == before.everything
+    (tmp_path / "_x.py").write_text("X = 2\n")
+    after = ChartCode(tmp_path)
+    assert after.of(str(tmp_path / "a.py")) != before.of(str(tmp_path / "a.py"))
+    assert after.of(str(tmp_path / "b.py")) == before.of(str(tmp_path / "b.py"))
+    (tmp_path / "_pkg" / "sub.py").write_text("Y = 2\n")
+    assert ChartCode(tmp_path).of(str(tmp_path / "b.py")) != after.of(str(tmp_path / "b.py"))
 
 
 def test_a_spec_that_is_not_plain_json_is_not_kept(tmp_path: Path) -> None:
-    specs = SpecCache(tmp_path, "code", "6")
-    assert specs.put("c", ["d"], {"data": {"values": [{"x": float("nan")}]}}) == ""
-    assert specs.get("c", ["d"]) is None and not list(tmp_path.iterdir())
-    digest = specs.put("c", ["d"], {"mark": "bar"})
-    assert specs.get("c", ["d"]) == ({"mark": "bar"}, digest) and specs.get("c", ["e"]) is None
-    assert digest != specs.put("c", ["d"], {"mark": "line"})
+    specs = SpecCache(tmp_path, "6")
+    assert specs.put("c", "code", ["d"], {"data": {"values": [{"x": float("nan")}]}}) == ""
+    assert specs.get("c", "code", ["d"]) is None and not list(tmp_path.iterdir())
+    digest = specs.put("c", "code", ["d"], {"mark": "bar"})
+    assert (
+        specs.get("c", "code", ["d"]) == ({"mark": "bar"}, digest)
+        and specs.get("c", "code", ["e"]) is None
+    )
+    assert specs.get("c", "other code", ["d"]) is None
+    assert digest != specs.put("c", "code", ["d"], {"mark": "line"})
 
 
 def test_figure_text_is_made_once_and_kept(tmp_path: Path) -> None:
@@ -124,13 +203,13 @@ def test_figure_text_is_made_once_and_kept(tmp_path: Path) -> None:
 def test_entries_of_another_version_of_the_tool_are_not_reused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    specs = SpecCache(tmp_path / "specs", "code", "6")
-    specs.put("c", ["d"], {"mark": "bar"})
+    specs = SpecCache(tmp_path / "specs", "6")
+    specs.put("c", "code", ["d"], {"mark": "bar"})
     texts = TextCache(tmp_path / "texts")
     texts.get_or_make(["table", "k"], lambda: "old")
-    assert specs.get("c", ["d"]) is not None
+    assert specs.get("c", "code", ["d"]) is not None
     monkeypatch.setattr(cache, "tool_digest", lambda: "another version of site_builder")
-    assert specs.get("c", ["d"]) is None
+    assert specs.get("c", "code", ["d"]) is None
     assert TextCache(tmp_path / "texts").get_or_make(["table", "k"], lambda: "new") == "new"
 
 

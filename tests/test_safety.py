@@ -182,11 +182,11 @@ def test_damaged_table_spec_and_text_entries_are_made_again(tmp_path: Path) -> N
         entry.write_bytes(entry.read_bytes()[:-3])
     assert tables.get("d") is None
 
-    specs = SpecCache(tmp_path / "specs", "code", "lib")
-    specs.put("c", ["d"], {"mark": "bar"})
+    specs = SpecCache(tmp_path / "specs", "lib")
+    specs.put("c", "code", ["d"], {"mark": "bar"})
     for entry in (tmp_path / "specs").glob("*.json"):
         entry.write_text('{"mark": "line"}')
-    assert specs.get("c", ["d"]) is None
+    assert specs.get("c", "code", ["d"]) is None
 
     TextCache(tmp_path / "t").get_or_make(["x"], lambda: "table")
     for entry in (tmp_path / "t").glob("*.txt"):
@@ -233,10 +233,10 @@ def test_a_damaged_runtime_bundle_is_made_again(tmp_path: Path) -> None:
 def test_entries_of_another_version_are_not_reused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    specs = SpecCache(tmp_path, "code", "lib")
-    specs.put("c", [], {"mark": "bar"})
+    specs = SpecCache(tmp_path, "lib")
+    specs.put("c", "code", [], {"mark": "bar"})
     monkeypatch.setattr(cache, "tool_digest", lambda: "another version")
-    assert specs.get("c", []) is None
+    assert specs.get("c", "code", []) is None
 
 
 # --- Limits ------------------------------------------------------------------------------

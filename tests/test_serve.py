@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BIN
+from conftest import BIN, PROJECTS, copy_project
 from helpers import edit
 
 
@@ -232,3 +232,108 @@ def test_a_save_older_than_the_page_written_is_still_shown(
     page.write_text(text + "\nHalf a sentence, and its end.\n")
     os.utime(page, ns=(half, half))  # as if saved before the page above was written
     wait_for(lambda: "and its end." in fetch(url + "second/"), "the second save")
+
+
+def _logged_call(log: Path, chart_id: str) -> str:
+    """A line for a chart function that notes each call in `log`."""
+    return f"    open({str(log)!r}, 'a').write({chart_id + chr(10)!r})\n"
+
+
+def test_a_chart_code_edit_runs_only_that_modules_charts(fresh_mini: Path) -> None:
+    """Editing one chart module runs again the charts of that module alone (their functions
+    are called once more, the others' not at all), and the served page shows the edit."""
+    charts, calls = fresh_mini / "charts", fresh_mini.parent / "calls.log"
+    cities = (charts / "cities.py").read_text(encoding="utf-8")
+    start, end = cities.index('@chart("region-scores"'), cities.index('@fact("city-count"')
+    city_def = "def city_population(cities):\n"
+    (charts / "cities.py").write_text(
+        (cities[:start] + cities[end:]).replace(
+            city_def, city_def + _logged_call(calls, "city-population")
+        ),
+        encoding="utf-8",
+    )
+    (charts / "regions.py").write_text(
+        "import altair as alt\nfrom _shade import COLOUR\n\nfrom site_builder import chart\n\n\n"
+        '@chart("region-scores", data="regions", title="Scores by region")\n'
+        "def region_scores(regions):\n"
+        + _logged_call(calls, "region-scores")
+        + "    return alt.Chart(regions).mark_point(color=COLOUR)"
+        + '.encode(x="score:Q", y="region:N")\n',
+        encoding="utf-8",
+    )
+    (charts / "_shade.py").write_text('COLOUR = "#1f77b4"\n', encoding="utf-8")
+    process, url = start_serve(fresh_mini)
+    try:
+        wait_for(lambda: "Scores by region" in fetch(url + "second/"), "the first build", 180)
+        assert sorted(calls.read_text().split()) == ["city-population", "region-scores"]
+        calls.write_text("")
+        edit(charts / "regions.py", 'title="Scores by region"', 'title="Scores, edited"')
+        wait_for(lambda: "Scores, edited" in fetch(url + "second/"), "the title edit")
+        edit(charts / "regions.py", "mark_point(", "mark_point(size=90, ")
+        wait_for(lambda: len(calls.read_text().split()) >= 2, "the spec edit")
+        edit(charts / "_shade.py", "#1f77b4", "#d62728")
+        wait_for(lambda: "#d62728" in fetch(url + "second/"), "the helper edit")
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    # Each edit ran the region chart's function, never the city chart's.
+    assert calls.read_text().split() == ["region-scores"] * 3
+    log = (fresh_mini.parent / "serve.log").read_text()
+    assert "1 chart code files changed; 1 charts and 0 facts made again" in log
+    assert "Traceback" not in log
+
+
+def test_each_edition_of_a_preview_shows_every_edit(tmp_path: Path) -> None:
+    """Another edition's rebuild writes only what an edit reaches in it too, from its own last
+    build: its own pages, the pages it borrows, its translations, data and chart code."""
+    project = copy_project(PROJECTS / "editions", tmp_path / "mini")
+    process, url = start_serve(project)
+    zh = url + "zh/"
+    try:
+        wait_for(lambda: "小故事" in fetch(zh), "the first build", timeout=240)
+        page = project / "content" / "second.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\nA borrowed sentence.\n")
+        wait_for(lambda: "A borrowed sentence." in fetch(zh + "second/"), "the borrowed page")
+        page = project / "content" / "index.zh.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\n新的一句话。\n", encoding="utf-8")
+        wait_for(lambda: "新的一句话。" in fetch(zh), "the edition's own page")
+        assert "新的一句话。" not in fetch(url)
+        edit(project / "data" / "translations" / "zh.yaml", "各城市的建立时间", "城市何时建立")
+        wait_for(lambda: "城市何时建立" in fetch(zh), "the translation edit")
+        edit(project / "data" / "cities.csv", "431000,12.5", "431000,14.5")
+        wait_for(lambda: "14.5%" in fetch(zh), "the data edit")
+        edit(project / "charts" / "cities.py", 'title="Scores by region"', 'title="Scores, v2"')
+        wait_for(lambda: "Scores, v2" in fetch(zh + "second/"), "the chart code edit")
+        # What the edits did not reach is still there, as it was.
+        assert "城市何时建立" in fetch(zh) and "新的一句话。" in fetch(zh)
+        assert "A borrowed sentence." in fetch(zh + "second/")
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert "Traceback" not in (project.parent / "serve.log").read_text()
+
+
+def test_a_long_preview_of_editions_keeps_its_search_index_flat(tmp_path: Path) -> None:
+    """Rebuild after rebuild, the preview's search index holds as many entries: nothing
+    gathered for it is carried from one rebuild to the next (it had grown by the whole site's
+    entries on every rebuild, and with it the time to remove the duplicates)."""
+    import json
+
+    project = copy_project(PROJECTS / "editions", tmp_path / "mini")
+    process, url = start_serve(project)
+
+    def entries() -> int:
+        return len(json.loads(fetch(url + "search/search_index.json"))["docs"])
+
+    try:
+        wait_for(lambda: "小故事" in fetch(url + "zh/"), "the first build", timeout=240)
+        page = project / "content" / "second.md"
+        counts = []
+        for n in range(8):
+            page.write_text(page.read_text(encoding="utf-8") + f"\nSentence {n}.\n")
+            wait_for(lambda n=n: f"Sentence {n}." in fetch(url + "second/"), f"edit {n}")
+            counts.append(entries())
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert len(set(counts[1:])) == 1, counts
