@@ -19,7 +19,6 @@ in the file, as a warning: strict builds stop on it.
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import re
@@ -289,12 +288,12 @@ def _fact_text(fact: Fact, form: str) -> str:
 
 
 def translate_spec(spec: dict[str, Any], text: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
-    """The spec with every text a reader sees translated, and the texts it draws that `text`
-    has no translation of (in order, once each)."""
-    out = copy.deepcopy(spec)
-    if is_vega(out):
-        return out, []
-    drawn = list(_drawn(out))
+    """A copy of the spec with every text a reader sees translated, and the texts it draws
+    that `text` has no translation of (in order, once each)."""
+    if is_vega(spec):
+        return _copy(spec), []
+    drawn = list(_drawn(spec))
+    out = _translate(spec, text, "")  # copied as it is translated: one walk of the tree
     for channel, name, definition in field_definitions(out):
         # Without a title of its own, an axis or legend is titled with the field's name; a
         # channel drawn with neither (axis: null, legend: null) shows no title.
@@ -308,17 +307,18 @@ def translate_spec(spec: dict[str, Any], text: dict[str, str]) -> tuple[dict[str
             drawn.append(name)
             if name in text:
                 definition["title"] = text[name]
-    _translate(out, text, "")
     missing = [s for s in dict.fromkeys(drawn) if s not in text and _has_words(s)]
     return out, missing
 
 
 def _translate(node: Any, text: dict[str, str], key: str) -> Any:
+    """A new tree: `node` with its texts translated (what names fields or operations is copied
+    as it is)."""
     if isinstance(node, dict):
-        for k, value in node.items():
-            if k not in _NOT_TEXT:
-                node[k] = _translate(value, text, k)
-        return node
+        return {
+            k: _copy(value) if k in _NOT_TEXT else _translate(value, text, k)
+            for k, value in node.items()
+        }
     if isinstance(node, list):
         return [_translate(item, text, key) for item in node]
     if isinstance(node, str):
@@ -327,6 +327,15 @@ def _translate(node: Any, text: dict[str, str], key: str) -> Any:
                 lambda m: m.group(1) + text.get(m.group(2), m.group(2)) + m.group(1), node
             )
         return text.get(node, node)
+    return node
+
+
+def _copy(node: Any) -> Any:
+    """A copy of a JSON tree (copy.deepcopy, without its bookkeeping: a map's spec is big)."""
+    if isinstance(node, dict):
+        return {k: _copy(value) for k, value in node.items()}
+    if isinstance(node, list):
+        return [_copy(item) for item in node]
     return node
 
 
