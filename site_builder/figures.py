@@ -132,7 +132,7 @@ class Figures:
                 image=_token("svg"),
                 csv=_token("csv"),
                 spec=_token("vg.json"),
-                narrow_spec=_token("narrow.vg.json") if r.narrow_svg else "",
+                narrow_spec=_token("narrow.vg.json") if r.has_narrow else "",
                 fallback=fallback_src(r.fallback, _token("webp")),
             ),
             exact=uses_pointer_position(chart.spec),
@@ -192,7 +192,7 @@ class Figures:
                 out.append((f"{base}.webp", r.path(".fallback.webp")))
             out.append((f"{base}.vl.json", r.path(".spec.json")))
             out.append((f"{base}.vg.json", r.path(".vg.json")))  # what the live view draws
-            if r.narrow_svg:
+            if r.has_narrow:
                 out.append((f"{base}.narrow.vg.json", r.path(".narrow.vg.json")))
             digests = [self.project.catalog.datasets[name].digest for name in chart.datasets]
             csv = self.texts.get_or_make(  # raw values: only the HTML table is formatted

@@ -97,6 +97,11 @@ class Rendered:
         return self._text(".narrow.svg")
 
     @property
+    def has_narrow(self) -> bool:
+        """Whether there is a phone layout (its file is not read)."""
+        return self.path(".narrow.svg").stat().st_size > 0
+
+    @property
     def spec_json(self) -> str:
         """The page spec (Vega-Lite, or Vega as the chart gave it)."""
         return self._text(".spec.json")
