@@ -7,6 +7,7 @@ import logging
 import os
 import re
 import shutil
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.project: pipeline.Project | None = None
         self.final_site: Path | None = None
         self.staging: Path | None = None
+        self.sweep: threading.Thread | None = None  # removing what earlier builds left
         self.lock: sitedir.SiteLock | None = None
         self.warnings: CountHandler | None = None
         self.extension: StoryExtension | None = None
@@ -121,7 +123,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 log.info("%s: waited for it", line)
         if self.command == "build" and self.config.atomic:
             self.final_site = Path(config.site_dir).resolve()
-            self.staging = sitedir.new_staging(self.final_site)
+            self.staging, self.sweep = sitedir.new_staging(self.final_site)
             config.site_dir = str(self.staging)
         if config.strict and self.warnings is None:
             self.warnings = CountHandler()
@@ -414,6 +416,12 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         sitedir.swap_in(self.staging, self.final_site)
         config.site_dir = str(self.final_site)
         self.staging = None
+        self._end_sweep()
+
+    def _end_sweep(self) -> None:
+        if self.sweep is not None:
+            self.sweep.join()
+            self.sweep = None
 
     def _remember_built(self) -> None:
         """A preview's good build: what the edition's next rebuild compares with."""
@@ -429,8 +437,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.depth, self.outer = 0, []
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
+        self._end_sweep()
 
     def on_shutdown(self) -> None:
+        self._end_sweep()
         if self.lock is not None:
             self.lock.release()
             self.lock = None

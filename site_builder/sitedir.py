@@ -9,14 +9,14 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
+import functools
 import os
 import shutil
 import stat
 import tempfile
+import threading
 import time
 from pathlib import Path
-
-from .paths import inside
 
 # How long a second build waits for the first before it stops, in seconds (the environment
 # variable SITE_BUILDER_LOCK_WAIT sets another).
@@ -75,28 +75,52 @@ class SiteLock:
             self._fd = None
 
 
-def new_staging(site_dir: Path) -> Path:
+def new_staging(site_dir: Path) -> tuple[Path, threading.Thread]:
     """An empty staging folder of this build's own, beside the site (same file system, so the
-    swap is a rename)."""
+    swap is a rename), and the thread removing what earlier builds left there: the site the
+    last one replaced, and the staging folder of one that was killed. This build holds the
+    lock, so none of them is running. The removal goes on while the build works: on a disk
+    that trims freed blocks, removing a site's folders takes as long as building it again."""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    for old in site_dir.parent.glob(f".{site_dir.name}.staging*"):
-        # Left by a build that was killed: this build holds the lock, so none is running.
-        shutil.rmtree(old, ignore_errors=True)
-    return Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.staging-", dir=site_dir.parent))
+    left = [
+        p
+        for prefix in (
+            f".{site_dir.name}.staging",
+            f".{site_dir.name}.replaced",
+            f".{site_dir.name}.old",
+        )
+        for p in site_dir.parent.glob(f"{prefix}*")
+    ]
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.staging-", dir=site_dir.parent))
+
+    def remove() -> None:
+        for folder in left:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    sweep = threading.Thread(target=remove, name="site-builder: old sites", daemon=False)
+    sweep.start()
+    return staging, sweep
 
 
 def swap_in(staging: Path, site_dir: Path) -> None:
     """Make `staging` the site. Where the system can, the two folders trade places in one step,
-    so readers and other tools always find a whole site; the old one is then removed."""
+    so readers and other tools always find a whole site. The old site is left beside it, for
+    the next build to remove as it works (see `new_staging`)."""
+    suffix = staging.name.rsplit("-", 1)[-1]  # unique among staging folders: mkdtemp's
+    replaced = site_dir.with_name(f".{site_dir.name}.replaced-{suffix}")
     if site_dir.exists() and _exchange(staging, site_dir):
-        shutil.rmtree(staging, ignore_errors=True)  # the old site, now at the staging path
-        return
-    old = site_dir.with_name(f".{site_dir.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if site_dir.exists():
-        site_dir.rename(old)
-    staging.rename(site_dir)
-    shutil.rmtree(old, ignore_errors=True)
+        old = staging  # the old site, now at the staging path
+    else:
+        old = site_dir.with_name(f".{site_dir.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if site_dir.exists():
+            site_dir.rename(old)
+        staging.rename(site_dir)
+    if old.exists():
+        try:
+            old.rename(replaced)
+        except OSError:  # a folder of that name is being removed: remove this one now
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def reuse(published: Path, staging: Path, path: str, data: bytes) -> bool:
@@ -106,15 +130,42 @@ def reuse(published: Path, staging: Path, path: str, data: bytes) -> bool:
     False when the file differs or cannot be linked: write it then."""
     old = published / path
     try:
-        if not stat.S_ISREG(os.lstat(old).st_mode) or os.path.getsize(old) != len(data):
-            return False
-        if not inside(old, published) or old.read_bytes() != data:
-            return False
-        new = staging / path
-        new.parent.mkdir(parents=True, exist_ok=True)
-        os.link(old, new, follow_symlinks=False)
+        # Not through a link (one planted in the published site could lead anywhere).
+        fd = os.open(old, os.O_RDONLY | os.O_NOFOLLOW)
     except OSError:
         return False
+    try:
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+                return False
+            if not _no_links_between(published, old.parent, staging) or f.read() != data:
+                return False
+        new = staging / path
+        try:
+            os.link(old, new, follow_symlinks=False)
+        except FileNotFoundError:  # the folder's first file
+            new.parent.mkdir(parents=True, exist_ok=True)
+            os.link(old, new, follow_symlinks=False)
+    except OSError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=4096)
+def _no_links_between(root: Path, folder: Path, staging: Path) -> bool:
+    """Is `folder` under `root` with no link on the way? A few lstat calls, where resolving
+    both paths in full cost more than the rest of the check; once per folder and build (the
+    staging folder names the build)."""
+    try:
+        parts = folder.relative_to(root).parts
+    except ValueError:
+        return False
+    current = root
+    for part in parts:
+        current = current / part
+        if part == ".." or stat.S_ISLNK(os.lstat(current).st_mode):
+            return False
     return True
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conftest import BIN, run_cli
 
-from site_builder.sitedir import SiteLock, swap_in
+from site_builder.sitedir import SiteLock, new_staging, reuse, swap_in
 
 
 def _alive(pid: int) -> bool:
@@ -32,7 +32,13 @@ def test_swap_never_leaves_the_site_missing(tmp_path: Path) -> None:
     (staging / "index.html").write_text("new")
     swap_in(staging, site)
     assert (site / "index.html").read_text() == "new"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    # The old site waits beside it for the next build, which removes it as it works.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.replaced-1", "site"]
+    assert (tmp_path / ".site.replaced-1" / "index.html").read_text() == "old"
+    (tmp_path / ".site.staging-2").mkdir()  # left by a killed build
+    next_staging, sweep = new_staging(site)
+    sweep.join()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [next_staging.name, "site"]
 
 
 def _opened(pid: int, path: Path) -> bool:
@@ -41,6 +47,35 @@ def _opened(pid: int, path: Path) -> bool:
         return any(os.readlink(fd) == str(path) for fd in Path(f"/proc/{pid}/fd").iterdir())
     except OSError:
         return False
+
+
+def test_an_unchanged_file_is_linked_into_the_new_site_a_changed_one_is_not(
+    tmp_path: Path,
+) -> None:
+    published, staging = tmp_path / "site", tmp_path / "staging"
+    (published / "assets" / "charts").mkdir(parents=True)
+    (published / "assets" / "charts" / "a.svg").write_bytes(b"<svg/>")
+    staging.mkdir()
+    assert reuse(published, staging, "assets/charts/a.svg", b"<svg/>")
+    linked = staging / "assets" / "charts" / "a.svg"
+    assert linked.read_bytes() == b"<svg/>"
+    assert os.stat(linked).st_ino == os.stat(published / "assets" / "charts" / "a.svg").st_ino
+    assert not reuse(published, staging, "assets/charts/a.svg", b"<svg></svg>")  # same name, new
+    assert not reuse(published, staging, "assets/charts/b.svg", b"<svg/>")  # not published
+
+
+def test_a_link_planted_in_the_published_site_is_not_followed(tmp_path: Path) -> None:
+    secret = tmp_path / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_bytes(b"secret")
+    published, staging = tmp_path / "site", tmp_path / "staging"
+    published.mkdir()
+    staging.mkdir()
+    (published / "robots.txt").symlink_to(secret)  # the same bytes: only the link tells
+    (published / "assets").symlink_to(secret.parent, target_is_directory=True)
+    assert not reuse(published, staging, "robots.txt", b"secret")
+    assert not reuse(published, staging, "assets/secret.txt", b"secret")
+    assert not any(staging.rglob("*"))
 
 
 def test_two_builds_at_once_leave_one_whole_site(mini: Path) -> None:
