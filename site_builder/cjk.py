@@ -6,6 +6,7 @@ Standard library only.
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Han, kana, CJK punctuation and fullwidth forms; not Hangul, as Korean puts spaces between
@@ -15,10 +16,17 @@ _QUOTE = "[\u2018\u2019\u201c\u201d]"
 # Inline markup that may sit at either side of the break, e.g. a fact or bold text.
 _INLINE = r"(?:</?(?:a|b|code|em|i|mark|span|strong|sub|sup)\b[^>]*>)*"
 _GAP = r"[ \t]*\n\s*"
-_BREAK = re.compile(
-    rf"({_CHAR}{_INLINE}){_GAP}({_INLINE}(?:{_CHAR}|{_QUOTE}))"
-    rf"|({_QUOTE}{_INLINE}){_GAP}({_INLINE}{_CHAR})"
-)
+
+
+@functools.cache
+def _breaks() -> re.Pattern[str]:
+    # Compiled when a page has such text: its wide classes cost ~10 ms, at every start otherwise.
+    return re.compile(
+        rf"({_CHAR}{_INLINE}){_GAP}({_INLINE}(?:{_CHAR}|{_QUOTE}))"
+        rf"|({_QUOTE}{_INLINE}){_GAP}({_INLINE}{_CHAR})"
+    )
+
+
 _VERBATIM = re.compile(r"(<(pre|script|style|textarea)\b.*?</\2>)", re.S | re.I)
 
 
@@ -30,5 +38,5 @@ def join_lines(html: str) -> str:
     parts = _VERBATIM.split(html)
     # split() returns text, then each verbatim element and its tag name: every third part is text
     for i in range(0, len(parts), 3):
-        parts[i] = _BREAK.sub(lambda m: "".join(g for g in m.groups() if g), parts[i])
+        parts[i] = _breaks().sub(lambda m: "".join(g for g in m.groups() if g), parts[i])
     return "".join(p for i, p in enumerate(parts) if i % 3 != 2)

@@ -81,7 +81,7 @@ def wrap_text(text: str, size: float, bold: bool, width: float) -> list[str]:
     lines: list[str] = []
     current = ""
     for index, word in enumerate(_CONTROL.sub("", text).split()):
-        for piece_index, piece in enumerate(_PIECE.findall(word)):
+        for piece_index, piece in enumerate(_pieces().findall(word)):
             gap = " " if index and not piece_index else ""
             candidate = current + gap + piece if current else piece
             if current and text_width(candidate, size, bold) > width:
@@ -100,9 +100,14 @@ def wrap_text(text: str, size: float, bold: bool, width: float) -> list[str]:
 _WIDE_RANGES = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _OPENING = "（《「『【〔“‘"
 _CLOSING = "，。、；：！？）》」』】〕”’…%％"
-_PIECE = re.compile(
-    rf"[{_OPENING}]*(?:[{_WIDE_RANGES}]|[^{_WIDE_RANGES}]+?(?:[{_WIDE_RANGES}]|$))[{_CLOSING}]*"
-)
+
+
+@functools.cache
+def _pieces() -> re.Pattern[str]:
+    # Compiled when first needed: its wide classes cost ~10 ms, at every start otherwise.
+    return re.compile(
+        rf"[{_OPENING}]*(?:[{_WIDE_RANGES}]|[^{_WIDE_RANGES}]+?(?:[{_WIDE_RANGES}]|$))[{_CLOSING}]*"
+    )
 
 
 def _is_wide(char: str) -> bool:
