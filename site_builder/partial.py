@@ -35,7 +35,6 @@ from .pipeline import (
     read_pages,
     render,
     spec_cache,
-    warn_pale_colours,
 )
 from .pool import start_pool
 from .reach import reached_by
@@ -152,8 +151,6 @@ def rebuild(settings: Settings, files: dict[str, str]) -> Project | None:
     read_pages(project)
     project.facts.update(build_facts(fact_defs, catalog, project.pages, problems))
     problems.raise_if_any()
-    for chart in built.values():
-        warn_pale_colours(chart)
     timings["chart"] = time.perf_counter() - clock
     render(project, [d.id for d in chart_defs])
     project.rendered = {k: project.rendered[k] for k in project.charts}

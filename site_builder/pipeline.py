@@ -92,7 +92,8 @@ class Project:
         if chart.definition.description:
             return chart.definition.description
         labels = {name: f.label for name, f in self.fields_of(chart).items()}
-        return describe(chart.spec, plotted_rows(chart.spec), labels)
+        spec = chart.spec  # read once: the chart may hold it no more
+        return describe(spec, plotted_rows(spec), labels)
 
     def labels_key(self) -> str:
         """What column headings depend on besides the data's descriptions (for caches)."""
@@ -179,8 +180,6 @@ def prepare(settings: Settings, renderer: Renderer | None = None) -> Project:
     project.charts = build_charts(chart_defs, catalog, settings, problems, hand_over)
     project.facts = build_facts(fact_defs, catalog, pages, problems)
     problems.raise_if_any()
-    for chart in project.charts.values():
-        warn_pale_colours(chart)
     timings["chart"] = time.perf_counter() - clock
     return project
 
@@ -194,26 +193,33 @@ def build_charts(
 ) -> dict[str, BuiltChart]:
     """Each chart's spec: from the spec cache while its module (and what it imports) and its
     tables are unchanged, else built by calling its function; `on_built` gets each as it
-    comes (while none failed)."""
+    comes (while none failed), its colours are checked, and then its spec is let go (read
+    back from the cache when needed)."""
     charts: dict[str, BuiltChart] = {}
     specs = spec_cache(settings)
     code = ChartCode(settings.charts_dir)
     for definition in defs:
         digests = [catalog.datasets[name].digest for name in definition.data]
-        known = specs.get(definition.id, code.of(definition.file), digests)
+        module = code.of(definition.file)
+        known = specs.get(definition.id, module, digests)
         if known is not None:
             spec, digest = known
-            charts[definition.id] = BuiltChart(definition, spec, list(definition.data), digest)
+            chart = BuiltChart(definition, spec, list(definition.data), digest)
         else:
             try:
-                built = build_chart(definition, catalog)
+                chart = build_chart(definition, catalog)
             except WriterError as exc:
                 problems.extend(exc)
                 continue
-            built.digest = specs.put(definition.id, code.of(definition.file), digests, built.spec)
-            charts[definition.id] = built
-        if on_built is not None and not problems.items:
-            on_built(charts[definition.id])
+            chart.digest = specs.put(definition.id, module, digests, chart.spec)
+        if chart.digest:
+            chart.stored = specs.path(definition.id, module, digests)
+        charts[definition.id] = chart
+        if not problems.items:
+            warn_pale_colours(chart)
+            if on_built is not None:
+                on_built(chart)
+        chart.release()  # read back from the spec cache when a later stage needs it
     return charts
 
 
