@@ -223,3 +223,11 @@ class TextCache:
         if remember:
             self.memory[name] = text
         return text
+
+    def file_of(self, parts: list[str], make: Callable[[], str]) -> Path:
+        """The file holding the text named by `parts` (made by `make` if no build made it),
+        for a build to copy into the site rather than hold."""
+        name = _name(*parts)
+        if read_entry(self.folder, name, [".txt"]) is None:
+            write_entry(self.folder, name, {".txt": make().encode("utf-8")})
+        return self.folder / f"{name}.txt"

@@ -227,16 +227,15 @@ class Figures:
             if r.has_narrow:
                 out.append((f"{base}.narrow.vg.json", r.path(".narrow.vg.json")))
             digests = [self.project.catalog.datasets[name].digest for name in chart.datasets]
-            csv = self.texts.get_or_make(  # raw values: only the HTML table is formatted
+            csv = self.texts.file_of(  # raw values: only the HTML table is formatted
                 ["csv", r.key, *digests],
                 lambda chart_id=chart.id: self._csv(chart_id),  # type: ignore[misc]
-                remember=False,
             )
             out.append((f"{base}.csv", csv))
         for ds in self.project.catalog.datasets.values():
             if ds.digest in known_datasets:
                 continue
-            content = datasets.download_bytes(ds, self.project.settings.root)
+            content = datasets.download(ds, self.project.settings.root)
             out.append((f"{DATA_DIR}/{datasets.download_name(ds)}", content))
         return out
 
