@@ -33,6 +33,15 @@ def is_plain(ds: Dataset) -> bool:
     )
 
 
+def release_table(ds: Dataset) -> None:
+    """Let the dataset's table go, once the build has built everything that reads it; what
+    pages need of it (its row count, whether its download needs defusing) is kept."""
+    if ds.is_table and ds.frame is not None:
+        ds.download_as_is = is_plain(ds)
+        ds.rows = len(ds.frame)
+        ds.frame = None
+
+
 def download_bytes(ds: Dataset, root: Path) -> bytes:
     """The file as readers get it, in UTF-8: text cells that a spreadsheet would run are defused.
 
