@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
+from .cache import read_spec
 from .catalog import Catalog
 from .charts import ChartDef
 from .errors import ChartError, Problem
@@ -21,16 +23,37 @@ from .sourcelines import (
 
 @dataclass
 class BuiltChart:
-    """A chart definition with its Vega-Lite spec, ready to render."""
+    """A chart definition with its Vega-Lite spec, ready to render.
+
+    Once the spec is in the spec cache, the chart lets it go (`release`) and reads it back
+    when asked (`spec`): a build of a thousand charts does not hold all their rows at once."""
 
     definition: ChartDef
-    spec: dict[str, Any]
+    held_spec: dict[str, Any] | None  # None once released
     datasets: list[str]  # names of the catalogue tables it was built from
     digest: str = ""  # of the spec's JSON when known, so a rebuild need not serialise it again
+    stored: Path | None = None  # the spec's JSON in the spec cache, whose sha256 is `digest`
 
     @property
     def id(self) -> str:
         return self.definition.id
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        """The spec: held, or read back from the spec cache."""
+        if self.held_spec is not None:
+            return self.held_spec
+        assert self.stored is not None
+        return read_spec(self.stored, self.digest)
+
+    def with_spec(self, spec: dict[str, Any]) -> BuiltChart:
+        """The same chart with another spec, held."""
+        return replace(self, held_spec=spec, digest="", stored=None)
+
+    def release(self) -> None:
+        """Let the spec go, if the spec cache can give it back."""
+        if self.stored is not None and self.digest:
+            self.held_spec = None
 
 
 # The most rows a chart embeds (Altair's own limit): beyond it a page would carry the table.
@@ -169,7 +192,7 @@ def build_chart(definition: ChartDef, catalog: Catalog) -> BuiltChart:
     messages = check_spec(checked)
     if messages:
         raise ChartError([_spec_problem(definition, m, h) for m, h in messages])
-    return BuiltChart(definition=definition, spec=spec, datasets=list(definition.data))
+    return BuiltChart(definition=definition, held_spec=spec, datasets=list(definition.data))
 
 
 _NAMED_COLUMN = re.compile(r"^encodes column '(.*)', (?:which|whose) ")

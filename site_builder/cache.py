@@ -184,6 +184,10 @@ class SpecCache:
     def mark_used(self, chart_id: str, code: str, data_digests: list[str]) -> None:
         mark_used(self.folder, self._name(chart_id, code, data_digests))
 
+    def path(self, chart_id: str, code: str, data_digests: list[str]) -> Path:
+        """The file `put` writes the spec's JSON to."""
+        return self.folder / f"{self._name(chart_id, code, data_digests)}.json"
+
     def put(self, chart_id: str, code: str, data_digests: list[str], spec: dict[str, Any]) -> str:
         """Keep the spec; returns the digest of its JSON ("" when it is not plain JSON)."""
         try:
@@ -193,6 +197,16 @@ class SpecCache:
         data = text.encode("utf-8")
         write_entry(self.folder, self._name(chart_id, code, data_digests), {".json": data})
         return hashlib.sha256(data).hexdigest()
+
+
+def read_spec(path: Path, digest: str) -> dict[str, Any]:
+    """A spec `SpecCache.put` wrote, as it wrote it (a chart's spec read back in the build,
+    or in a render process)."""
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise RuntimeError(f"{path} changed during the build")
+    spec: dict[str, Any] = json.loads(data)
+    return spec
 
 
 class TextCache:
@@ -218,3 +232,11 @@ class TextCache:
         if remember:
             self.memory[name] = text
         return text
+
+    def file_of(self, parts: list[str], make: Callable[[], str]) -> Path:
+        """The file holding the text named by `parts` (made by `make` if no build made it),
+        for a build to copy into the site rather than hold."""
+        name = _name(*parts)
+        if read_entry(self.folder, name, [".txt"]) is None:
+            write_entry(self.folder, name, {".txt": make().encode("utf-8")})
+        return self.folder / f"{name}.txt"

@@ -320,7 +320,7 @@ def list_(config_file: str) -> None:
     click.echo("Datasets:")
     for name, ds in sorted(project.catalog.datasets.items()):
         users = sorted(c.id for c in project.charts.values() if name in c.datasets)
-        rows = f"{len(ds.frame)} rows" if ds.is_table else "JSON"
+        rows = f"{ds.row_count} rows" if ds.is_table else "JSON"
         click.echo(f"  {name:<28} {ds.path} ({rows}); charts: {', '.join(users) or '-'}")
     click.echo("Charts:")
     for chart_id, chart in sorted(project.charts.items()):

@@ -33,18 +33,37 @@ def is_plain(ds: Dataset) -> bool:
     )
 
 
+def release_table(ds: Dataset) -> None:
+    """Let the dataset's table go, once the build has built everything that reads it; what
+    pages need of it (its row count, whether its download needs defusing) is kept."""
+    if ds.is_table and ds.frame is not None:
+        ds.download_as_is = is_plain(ds)
+        ds.rows = len(ds.frame)
+        ds.frame = None
+
+
 def download_bytes(ds: Dataset, root: Path) -> bytes:
     """The file as readers get it, in UTF-8: text cells that a spreadsheet would run are defused.
 
     Cells of number columns (-5, +1) are numbers, not formulas, and stay as they are.
     """
-    raw = (root / ds.path).read_bytes()
+    found = download(ds, root)
+    return found.read_bytes() if isinstance(found, Path) else found
+
+
+def download(ds: Dataset, root: Path) -> Path | bytes:
+    """What `download_bytes` gives, as the project's own file when that is it as it is (so
+    that a build copies it rather than hold it)."""
+    path = root / ds.path
     if not ds.is_table:
-        return raw
+        return path
     text_columns = [f.type not in _NUMERIC for f in ds.fields]
     utf8 = codecs.lookup(ds.encoding).name == "utf-8"
-    if utf8 and not raw.startswith(codecs.BOM_UTF8) and is_plain(ds):
-        return raw  # nothing to defuse: the file as it is (fast for a big table)
+    if utf8 and is_plain(ds):
+        with path.open("rb") as f:
+            if f.read(len(codecs.BOM_UTF8)) != codecs.BOM_UTF8:
+                return path  # nothing to defuse: the file as it is (fast for a big table)
+    raw = path.read_bytes()
     # Readers get UTF-8 whatever the file's encoding (the loader has decoded it already).
     text = raw.decode("utf-8-sig" if utf8 else ds.encoding)
     rows = csv.reader(

@@ -162,7 +162,9 @@ _SVG_REF = re.compile(r'(url\(#|href="#)([^)"]+)')
 _SVG_INNER_ARIA = re.compile(r'\s(?:role|aria-roledescription|aria-label)="[^"]*"')
 
 
-@functools.lru_cache(maxsize=4096)  # a chart's page and its embed page share the work
+# A figure's two bodies (figures.py: with and without the embed code) share the work on its
+# wide and phone SVGs; a bigger cache would hold every chart's SVGs until the build ends.
+@functools.lru_cache(maxsize=2)
 def accessible_svg(
     svg: str,
     chart_id: str,

@@ -64,12 +64,15 @@ class Figures:
         """The whole figure, as an embed page shows it."""
         return figure.figure_html(self.caption(chart_id), self.body(chart_id, page_url), chart_id)
 
-    def table(self, chart_id: str) -> tuple[list[dict[str, Any]], list[tables.Column]]:
-        """The rows the chart plots, and how each column is shown."""
+    def table(
+        self, chart_id: str, spec: dict[str, Any]
+    ) -> tuple[list[dict[str, Any]], list[tables.Column]]:
+        """The rows the chart plots, and how each column is shown; `spec`: the chart's (read
+        once by the caller: the chart may hold it no more)."""
         chart = self.project.charts[chart_id]
-        rows = plotted_rows(chart.spec)
+        rows = plotted_rows(spec)
         types = {name: f.type for name, f in self.project.fields_of(chart).items()}
-        return rows, tables.table_columns(chart.spec, rows, types)
+        return rows, tables.table_columns(spec, rows, types)
 
     def body(self, chart_id: str, page_url: str, embed: str = "") -> str:
         """The chart, its table and downloads, linked from `page_url`; `embed`: the code to
@@ -88,22 +91,44 @@ class Figures:
     def _finished(self, chart_id: str, embeddable: bool) -> str:
         """The figure's body with tokens for its links and embed code, which depend on the
         page: made once per chart and kept in the cache under everything that shapes it (its
-        render, its text, its datasets' files and descriptions), so a rebuild only fills in."""
+        render, its text, its datasets' files and descriptions), so a rebuild only fills in.
+
+        Made, it is made with and without the embed code at once (the page's and the embed
+        page's), so that the SVGs are read and finished once, and neither is kept in memory
+        until the embed pages are written at the end of the build."""
+        made: dict[bool, str] = {}
+
+        def make(which: bool) -> str:
+            if not made:
+                made.update(self._make_bodies(chart_id))
+            return made[which]
+
+        # Each page uses it once: a big site's figures stay on disk.
+        body = self.texts.get_or_make(
+            self._body_key(chart_id, embeddable), lambda: make(embeddable), remember=False
+        )
+        if made:
+            other = not embeddable
+            self.texts.get_or_make(
+                self._body_key(chart_id, other), lambda: made[other], remember=False
+            )
+        return body
+
+    def _body_key(self, chart_id: str, embeddable: bool) -> list[str]:
         chart = self.project.charts[chart_id]
         r = self.project.rendered[chart_id]
         d = chart.definition
         digests = [self.project.catalog.datasets[name].digest for name in chart.datasets]
-        return self.texts.get_or_make(
-            ["body", r.key, d.title, d.description, *digests, str(embeddable)]
-            + ([labels] if (labels := self.project.labels_key()) else []),
-            lambda: self._make_body(chart_id, _EMBED if embeddable else ""),
-            remember=False,  # each page uses it once: a big site's figures stay on disk
+        return ["body", r.key, d.title, d.description, *digests, str(embeddable)] + (
+            [labels] if (labels := self.project.labels_key()) else []
         )
 
-    def _make_body(self, chart_id: str, embed: str) -> str:
+    def _make_bodies(self, chart_id: str) -> dict[bool, str]:
+        """The body with the embed code's token (True) and without it (False)."""
         chart = self.project.charts[chart_id]
         r = self.project.rendered[chart_id]
-        rows, columns = self.table(chart_id)
+        spec = chart.spec
+        rows, columns = self.table(chart_id, spec)
         fields = self.project.fields_of(chart)
         labelled = [(c.name, self.project.column_label(c.name, fields)) for c in columns]
         d = chart.definition
@@ -116,33 +141,40 @@ class Figures:
                 rows,
                 labelled,
                 words["table_label"].format(title=d.title),
-                tables.cell_formatter(columns, chart.spec.get("config", {}).get("locale")),
+                tables.cell_formatter(columns, spec.get("config", {}).get("locale")),
                 words,
             ),
             remember=False,  # part of the figure's body, itself made once per chart
         )
-        return figure.body_html(
-            chart_id,
-            d.title,
-            self.project.description_of(chart),
-            (r.svg, r.narrow_svg),
-            rows,
-            labelled,
-            figure.FigureLinks(
-                image=_token("svg"),
-                csv=_token("csv"),
-                spec=_token("vg.json"),
-                narrow_spec=_token("narrow.vg.json") if r.has_narrow else "",
-                fallback=fallback_src(r.fallback, _token("webp")),
-            ),
-            exact=uses_pointer_position(chart.spec),
-            embed=embed,
-            table=table,
-            words=words,
+        svgs = (r.svg, r.narrow_svg)
+        description = self.project.description_of(chart)
+        links = figure.FigureLinks(
+            image=_token("svg"),
+            csv=_token("csv"),
+            spec=_token("vg.json"),
+            narrow_spec=_token("narrow.vg.json") if r.has_narrow else "",
+            fallback=fallback_src(r.fallback, _token("webp")),
         )
+        exact = uses_pointer_position(spec)
+        return {
+            embeddable: figure.body_html(
+                chart_id,
+                d.title,
+                description,
+                svgs,
+                rows,
+                labelled,
+                links,
+                exact=exact,
+                embed=_EMBED if embeddable else "",
+                table=table,
+                words=words,
+            )
+            for embeddable in (True, False)
+        }
 
     def _csv(self, chart_id: str) -> str:
-        rows, columns = self.table(chart_id)
+        rows, columns = self.table(chart_id, self.project.charts[chart_id].spec)
         return figure.data_csv(rows, [c.name for c in columns])
 
     def datasets(self, name: str, page_url: str) -> str:
@@ -195,16 +227,15 @@ class Figures:
             if r.has_narrow:
                 out.append((f"{base}.narrow.vg.json", r.path(".narrow.vg.json")))
             digests = [self.project.catalog.datasets[name].digest for name in chart.datasets]
-            csv = self.texts.get_or_make(  # raw values: only the HTML table is formatted
+            csv = self.texts.file_of(  # raw values: only the HTML table is formatted
                 ["csv", r.key, *digests],
                 lambda chart_id=chart.id: self._csv(chart_id),  # type: ignore[misc]
-                remember=False,
             )
             out.append((f"{base}.csv", csv))
         for ds in self.project.catalog.datasets.values():
             if ds.digest in known_datasets:
                 continue
-            content = datasets.download_bytes(ds, self.project.settings.root)
+            content = datasets.download(ds, self.project.settings.root)
             out.append((f"{DATA_DIR}/{datasets.download_name(ds)}", content))
         return out
 

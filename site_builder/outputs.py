@@ -62,10 +62,11 @@ class Outputs:
     words: Words = field(default_factory=lambda: EN)  # the tool's words (strings.py)
     pages: list[PageInfo] = field(default_factory=list)
     cards: dict[str, str] = field(default_factory=dict)  # file -> digest of its SVG
-    # Cards not in the cache, by digest: the SVG, and its PNG being drawn in the render
-    # processes (None: drawn at the end).
+    # Cards not in the cache yet, by digest: the SVG, and its PNG being drawn in the render
+    # processes (None: drawn at the end). A PNG drawn goes to the cache at once: the build
+    # holds none of them, and only the SVGs still being drawn.
     drawing: dict[str, tuple[str, Future[bytes] | None]] = field(default_factory=dict)
-    pngs: dict[str, bytes] = field(default_factory=dict)  # digest -> PNG, of cards drawn
+    drawn: set[str] = field(default_factory=set)  # digests of the cards in the cache
     story_of: dict[str, str] = field(default_factory=dict)  # chart id -> first page showing it
 
     def __post_init__(self) -> None:
@@ -89,33 +90,47 @@ class Outputs:
         slug = url.strip("/").replace("/", "-") or "index"
         card = f"{CARD_DIR}/{slug}.{digest[:8]}.png"
         self.cards[card] = digest
-        if digest not in self.pngs and digest not in self.drawing:
-            entry = read_entry(self.cache_dir / "cards", digest, [".png"])
-            if entry is not None:
-                self.pngs[digest] = entry[".png"]
+        if digest not in self.drawn and digest not in self.drawing:
+            if read_entry(self.cache_dir / "cards", digest, [".png"]) is not None:
+                self.drawn.add(digest)
             else:  # drawn while the pages are written, if the render processes are running
                 self.drawing[digest] = (svg, submit_if_running(publish.card_png, svg))
+        self._keep_cards(wait=False)
         self.pages.append(PageInfo(title, url, summary, card))
         for chart_id in charts:
             self.story_of.setdefault(chart_id, url)
         image = self.absolute(card) or self.link(card, url)
         return publish.social_meta(title, summary, image, self.absolute(url), self.site_name)
 
+    def _keep_cards(self, wait: bool) -> None:
+        """The cards drawn by now (all of them: `wait`) into the cache, and let go."""
+        later = [d for d, (_, job) in self.drawing.items() if job is None] if wait else []
+        for digest, png in zip(
+            later, in_pool(publish.card_png, [self.drawing[d][0] for d in later]), strict=True
+        ):
+            self._keep_card(digest, png)
+        for digest, (svg, job) in list(self.drawing.items()):
+            if job is None or not (wait or job.done()):
+                continue
+            try:
+                png = job.result()
+            except BrokenProcessPool:  # the processes are gone: draw it here
+                png = publish.card_png(svg)
+            self._keep_card(digest, png)
+
+    def _keep_card(self, digest: str, png: bytes) -> None:
+        write_entry(self.cache_dir / "cards", digest, {".png": png})
+        self.drawn.add(digest)
+        del self.drawing[digest]
+
     def _write_cards(self, site_dir: Path, write: Callable[[Path, bytes], None]) -> None:
         """Every page's card, from the cache or drawn in the render processes."""
-        later = {digest: svg for digest, (svg, job) in self.drawing.items() if job is None}
-        drawn = zip(later, in_pool(publish.card_png, list(later.values())), strict=True)
-        self.pngs.update(drawn)
-        for digest, (svg, job) in self.drawing.items():
-            if job is not None:
-                try:
-                    self.pngs[digest] = job.result()
-                except BrokenProcessPool:  # the processes are gone: draw it here
-                    self.pngs[digest] = publish.card_png(svg)
-            write_entry(self.cache_dir / "cards", digest, {".png": self.pngs[digest]})
-        self.drawing.clear()
+        self._keep_cards(wait=True)
         for file, digest in self.cards.items():
-            write(site_dir / file, self.pngs[digest])
+            entry = read_entry(self.cache_dir / "cards", digest, [".png"])
+            if entry is None:
+                raise RuntimeError(f"the social card {file} left the cache during the build")
+            write(site_dir / file, entry[".png"])
 
     def embed_snippet(self, chart_id: str, page_url: str) -> str:
         path = f"{self.prefix}{EMBED_DIR}/{chart_id}/"

@@ -33,9 +33,9 @@ from .pipeline import (
     build_charts,
     build_facts,
     read_pages,
+    release_tables,
     render,
     spec_cache,
-    warn_pale_colours,
 )
 from .pool import start_pool
 from .reach import reached_by
@@ -145,15 +145,15 @@ def rebuild(settings: Settings, files: dict[str, str]) -> Project | None:
         _sources={k: v for k, v in old._sources.items() if k not in made},
     )
     problems = Problems()
-    built = build_charts(chart_defs, catalog, settings, problems)
+    keep = {name for d in fact_defs for name in d.data}
+    built = build_charts(chart_defs, catalog, settings, problems, keep=keep)
     problems.raise_if_any()
     project.charts = {d.id: built.get(d.id) or project.charts[d.id] for d in found_defs.charts}
     project.facts = {d.id: project.facts.get(d.id) for d in all_facts}  # type: ignore[misc]
     read_pages(project)
     project.facts.update(build_facts(fact_defs, catalog, project.pages, problems))
     problems.raise_if_any()
-    for chart in built.values():
-        warn_pale_colours(chart)
+    release_tables(catalog)
     timings["chart"] = time.perf_counter() - clock
     render(project, [d.id for d in chart_defs])
     project.rendered = {k: project.rendered[k] for k in project.charts}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from .catalog import Catalog, Dataset, Field, Source
 from .chartcode import ChartCode
 from .charts import ChartDef
 from .compilelog import warning_problem
+from .datasets import release_table
 from .descriptor import Limits, resource_names
 from .discovery import check_data_names, discover
 from .errors import Problem, Problems, WriterError
@@ -92,7 +94,8 @@ class Project:
         if chart.definition.description:
             return chart.definition.description
         labels = {name: f.label for name, f in self.fields_of(chart).items()}
-        return describe(chart.spec, plotted_rows(chart.spec), labels)
+        spec = chart.spec  # read once: the chart may hold it no more
+        return describe(spec, plotted_rows(spec), labels)
 
     def labels_key(self) -> str:
         """What column headings depend on besides the data's descriptions (for caches)."""
@@ -111,10 +114,14 @@ class Project:
         return out
 
 
-def prepare(settings: Settings, renderer: Renderer | None = None) -> Project:
+def prepare(
+    settings: Settings, renderer: Renderer | None = None, keep_tables: bool = True
+) -> Project:
     """Load, check and build everything short of rendering; stop once with every problem.
 
-    `renderer`: given each chart as it is built, to render it while the build goes on."""
+    `renderer`: given each chart as it is built, to render it while the build goes on.
+    `keep_tables`: False to let each table go once its last chart and fact are built (a
+    build needs no table after that)."""
     timings: dict[str, float] = {}
     problems = Problems()
     clock = time.perf_counter()
@@ -176,11 +183,12 @@ def prepare(settings: Settings, renderer: Renderer | None = None) -> Project:
     )
     # Each chart goes to the renderer as soon as it is built: it renders while the next is.
     hand_over = (lambda c: renderer.add(c, project.sources_of(c))) if renderer else None
-    project.charts = build_charts(chart_defs, catalog, settings, problems, hand_over)
+    keep = None if keep_tables else {name for d in fact_defs for name in d.data}
+    project.charts = build_charts(chart_defs, catalog, settings, problems, hand_over, keep)
     project.facts = build_facts(fact_defs, catalog, pages, problems)
     problems.raise_if_any()
-    for chart in project.charts.values():
-        warn_pale_colours(chart)
+    if not keep_tables:
+        release_tables(catalog)
     timings["chart"] = time.perf_counter() - clock
     return project
 
@@ -191,30 +199,51 @@ def build_charts(
     settings: Settings,
     problems: Problems,
     on_built: Callable[[BuiltChart], None] | None = None,
+    keep: set[str] | None = None,
 ) -> dict[str, BuiltChart]:
     """Each chart's spec: from the spec cache while its module (and what it imports) and its
     tables are unchanged, else built by calling its function; `on_built` gets each as it
-    comes (while none failed)."""
+    comes (while none failed), its colours are checked, and then its spec is let go (read
+    back from the cache when needed). With `keep` (the tables facts still need), each other
+    table is let go after the last chart that uses it."""
     charts: dict[str, BuiltChart] = {}
     specs = spec_cache(settings)
     code = ChartCode(settings.charts_dir)
+    charts_left = Counter(name for d in defs for name in d.data)
     for definition in defs:
+        charts_left.subtract(definition.data)
         digests = [catalog.datasets[name].digest for name in definition.data]
-        known = specs.get(definition.id, code.of(definition.file), digests)
+        module = code.of(definition.file)
+        known = specs.get(definition.id, module, digests)
         if known is not None:
             spec, digest = known
-            charts[definition.id] = BuiltChart(definition, spec, list(definition.data), digest)
+            chart = BuiltChart(definition, spec, list(definition.data), digest)
         else:
             try:
-                built = build_chart(definition, catalog)
+                chart = build_chart(definition, catalog)
             except WriterError as exc:
                 problems.extend(exc)
                 continue
-            built.digest = specs.put(definition.id, code.of(definition.file), digests, built.spec)
-            charts[definition.id] = built
-        if on_built is not None and not problems.items:
-            on_built(charts[definition.id])
+            chart.digest = specs.put(definition.id, module, digests, chart.spec)
+        if chart.digest:
+            chart.stored = specs.path(definition.id, module, digests)
+        charts[definition.id] = chart
+        if not problems.items:
+            warn_pale_colours(chart)
+            if on_built is not None:
+                on_built(chart)
+        chart.release()  # read back from the spec cache when a later stage needs it
+        if keep is not None:
+            for name in definition.data:
+                if charts_left[name] == 0 and name not in keep:
+                    release_table(catalog.datasets[name])
     return charts
+
+
+def release_tables(catalog: Catalog) -> None:
+    """Every table let go: the charts and facts are built."""
+    for ds in catalog.datasets.values():
+        release_table(ds)
 
 
 def build_facts(
@@ -254,7 +283,7 @@ def prepare_rendered(settings: Settings) -> Project:
                 start_pool(settings.workers)
                 renderer = Renderer(settings.cache_dir, settings.workers)
                 try:
-                    project = prepare(settings, renderer)
+                    project = prepare(settings, renderer, keep_tables=False)
                 except WriterError:
                     renderer.cancel()
                     raise

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import pool
-from .cache import read_entry, tool_digest, write_entry
+from .cache import read_entry, read_spec, tool_digest, write_entry
 from .compilelog import caught_warnings
 from .errors import Problem, RenderError
 from .images import compressed, drawn_box, image_svg, over_budget, round_svg, simplify_shapes
@@ -147,10 +147,14 @@ def image_png(image_svg: str) -> bytes:
 
 def page_spec(chart: BuiltChart) -> dict[str, Any]:
     """The spec the page's SVG is rendered from: ours themed, a Vega spec as it came."""
-    if is_vega(chart.spec):
-        return chart.spec  # compiled with the theme already
+    return themed(chart.spec)
+
+
+def themed(spec: dict[str, Any]) -> dict[str, Any]:
+    if is_vega(spec):
+        return spec  # compiled with the theme already
     # Only "config" changes: a shallow copy leaves the chart's spec alone.
-    return {**chart.spec, "config": _merge(THEME, chart.spec.get("config", {}))}
+    return {**spec, "config": _merge(THEME, spec.get("config", {}))}
 
 
 def image_caption(chart: BuiltChart, sources: Sequence[Source] = ()) -> dict[str, Any]:
@@ -248,7 +252,10 @@ class Renderer:
             ]
 
     def _job(self, chart: BuiltChart, key: str, caption_json: str) -> RenderJob:
-        return (_dumps(page_spec(chart)), caption_json, str(self.cache), key)
+        if chart.stored is not None and chart.digest:
+            # The render process reads the spec: queued jobs hold no rows in this process.
+            return ("", caption_json, str(self.cache), key, (str(chart.stored), chart.digest))
+        return (_dumps(page_spec(chart)), caption_json, str(self.cache), key, None)
 
     def cancel(self) -> None:
         """Stop the renders not started yet (the build stops)."""
@@ -303,8 +310,9 @@ class Renderer:
         return self.results
 
 
-# A chart to render: its page spec and caption (JSON), the cache folder and the entry's key.
-RenderJob = tuple[str, str, str, str]
+# A chart to render: its page spec and caption (JSON), the cache folder and the entry's key;
+# or, for a spec in the spec cache, "" and the spec's file and digest last.
+RenderJob = tuple[str, str, str, str, tuple[str, str] | None]
 # What the build gets back: the text cut off (JSON), Vega-Lite's warnings, the links to URLs
 # that are not http(s) and the links that are not addresses (the entry is written only
 # without them); or an error. Everything else is read from the entry.
@@ -314,7 +322,9 @@ KeptOutcome = tuple[str, list[str], list[str], list[str]] | str
 def _render_job(job: RenderJob) -> KeptOutcome:
     """Render one chart and write its cache entry here, in the render process: its files
     never travel back to the build."""
-    spec_json, caption_json, folder, key = job
+    spec_json, caption_json, folder, key, stored = job
+    if stored is not None:
+        spec_json = _dumps(themed(read_spec(Path(stored[0]), stored[1])))
     outcome = render_one(spec_json, caption_json)
     if isinstance(outcome, str):
         return outcome

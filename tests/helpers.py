@@ -182,7 +182,7 @@ def built(chart_id: str, spec: dict[str, Any], title: str = "A title") -> BuiltC
     definition = ChartDef(
         chart_id, func=lambda: None, data=[], title=title, path="charts/t.py", line=3
     )
-    return BuiltChart(definition=definition, spec=spec, datasets=[])
+    return BuiltChart(definition=definition, held_spec=spec, datasets=[])
 
 
 def vega_bars_body(result: Rendered, stem: str = "b") -> str:

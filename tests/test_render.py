@@ -122,7 +122,7 @@ def test_title_changes_the_png_and_the_key(mini: Path, tmp_path: Path) -> None:
 
 def test_a_spec_with_its_own_title_gets_none_added(mini: Path) -> None:
     chart = prepare(mini).charts["city-population"]
-    titled = replace(chart, spec={**chart.spec, "title": "Drawn by Vega-Lite"})
+    titled = chart.with_spec({**chart.spec, "title": "Drawn by Vega-Lite"})
     bare = replace(titled, definition=replace(titled.definition, notes=[]))
     assert image_caption(bare) == {}
     svg, _, _, image, *_ = ok(render_one(_dumps(page_spec(bare)), _dumps(image_caption(bare))))
@@ -216,7 +216,7 @@ def test_no_network_for_data_urls() -> None:
 
 def test_render_crash_names_the_chart(mini: Path, tmp_path: Path) -> None:
     chart = prepare(mini).charts["region-scores"]
-    chart.spec["mark"] = {"type": "nonexistent"}  # the renderer throws on this
+    chart = chart.with_spec({**chart.spec, "mark": {"type": "nonexistent"}})  # the renderer throws
     with pytest.raises(RenderError) as info:
         render_charts([chart], tmp_path / "cache", workers=1)
     text = str(info.value)
