@@ -363,7 +363,7 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
                 live = vlc.vegalite_to_vega(spec, vl_version=version, show_warnings=True)
         svg = _finished(vlc.vega_to_svg(live, allowed_base_urls=[]), spec_json)
         if not is_vega(spec):
-            narrow, narrow_json, narrow_live = _render_narrow(spec, svg, version)
+            narrow, narrow_json, narrow_live = _render_narrow(spec, spec_json, svg, version)
         cut = clipped_text(svg)
         clipped = {"wide": cut, "phone": clipped_text(narrow) if narrow else []}
         image = image_svg(
@@ -415,13 +415,14 @@ def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
         )
 
 
-def _render_narrow(spec: dict[str, Any], svg: str, version: str | None) -> tuple[str, str, str]:
+def _render_narrow(
+    spec: dict[str, Any], spec_json: str, svg: str, version: str | None
+) -> tuple[str, str, str]:
     """The phone layout's SVG, spec and Vega, or ("", "", "") when the wide SVG will do (or
-    an image stands in for it)."""
+    an image stands in for it). `spec_json`: the page spec as JSON, where links are looked up."""
     import vl_convert as vlc
 
     small = None if over_budget(svg) else narrow_spec(spec, svg_width(svg))
-    spec_json = _dumps(spec)
     if small is None:
         return "", "", ""
     compiled: dict[str, str] = {}  # the last layout drawn, as Vega

@@ -45,6 +45,8 @@ _HREF = re.compile(r"""\b(?:xlink:)?href\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 def unsafe_links(markup: str) -> list[str]:
     """The links in SVG or HTML markup that `is_safe_link` refuses (entities decoded)."""
+    if "href" not in markup:
+        return []  # most charts link nowhere: no scan of a big SVG for them
     found = []
     for match in _HREF.finditer(markup):
         url = unescape(match.group(1) if match.group(1) is not None else match.group(2))
@@ -66,6 +68,8 @@ _RENDERER_LINK = re.compile(
 def page_relative_links(svg: str, spec_json: str) -> str:
     """The rendered SVG with its relative links as the writer gave them and its empty ones
     gone; an absolute link the spec itself holds is left alone."""
+    if RENDERER_BASE not in svg:
+        return svg
 
     def fixed(match: re.Match[str]) -> str:
         value, attributes, body = match.groups()
@@ -81,6 +85,8 @@ def page_relative_links(svg: str, spec_json: str) -> str:
 def not_addresses(markup: str) -> list[str]:
     """Relative links in the markup that cannot be paths (they hold spaces), e.g. a label
     in the column an href channel encodes; each once."""
+    if "href" not in markup:
+        return []
     found = []
     for match in _HREF.finditer(markup):
         url = unescape(match.group(1) if match.group(1) is not None else match.group(2))

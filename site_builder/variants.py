@@ -126,7 +126,7 @@ def narrow_spec(
     """
     if rendered_width <= NARROW_ABOVE or is_vega(spec):
         return None
-    narrow = copy.deepcopy(spec)
+    narrow = _copied_layout(spec)
     _phone_config(narrow)
     _wrap_title(narrow)
     if is_single_view(narrow):
@@ -141,6 +141,20 @@ def narrow_spec(
     config["continuousWidth"] = round(config.get("continuousWidth", 300) * ratio)
     _scale_widths(narrow, ratio)
     return narrow
+
+
+def _copied_layout(spec: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of the spec to lay out again, sharing its inline rows: nothing here changes
+    them, and copying thousands of rows cost more than the rest of the layout."""
+    memo: dict[int, Any] = {}
+    data = spec.get("data")
+    for rows in [
+        *(spec.get("datasets") or {}).values(),
+        data.get("values") if isinstance(data, dict) else None,
+    ]:
+        if isinstance(rows, list):
+            memo[id(rows)] = rows
+    return copy.deepcopy(spec, memo)
 
 
 def padded_spec(narrow: dict[str, Any], drawn_width: float) -> dict[str, Any]:
