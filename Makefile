@@ -77,11 +77,14 @@ bench: $(VENV)/.installed-test node_modules/.package-lock.json
 
 # What charts cost readers: Lighthouse, mobile, on every story page of both editions
 # (bench/lighthouse.py, about 10 minutes), then what reaching for a chart costs
-# (bench/reach.py); `make bench-readers BENCH_READERS="--runs 1"` for a quick look.
+# (bench/reach.py) and the main thread's CPU per page (bench/main_thread.py, which a busy
+# machine moves less than Lighthouse); `make bench-readers BENCH_READERS="--runs 1"` for a
+# quick look.
 BENCH_READERS ?= --runs 3
 bench-readers: $(VENV)/.installed-test node_modules/.package-lock.json
 	$(BIN)/python bench/lighthouse.py $(BENCH_READERS) --json bench/lighthouse.json
 	$(BIN)/python bench/reach.py $(BENCH_READERS) --json bench/reach.json
+	$(BIN)/python bench/main_thread.py $(BENCH_READERS)
 
 # Refresh the pinned versions from the current .venv.
 lock: $(VENV)/.installed-test
