@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -116,14 +117,19 @@ def read_fact_file(path: Path, shown: str, root: Path) -> list[FactDef]:
         return []
     if not inside(path, root):
         raise FactError(outside_problem(path, root))
+    return list(_fact_defs(path.read_text(encoding="utf-8"), shown))
+
+
+@lru_cache(maxsize=4)  # a preview reads the same file after every save: parsed once
+def _fact_defs(text: str, shown: str) -> tuple[FactDef, ...]:
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"))
+        node = yaml.compose(text)
     except yaml.YAMLError as exc:
         raise FactError(
             yaml_problem(exc, shown, "check indentation and quote formats that contain ':' or '{'")
         ) from None
     if node is None:
-        return []
+        return ()
     if not isinstance(node, yaml.MappingNode):
         raise FactError(Problem(shown, "expected one entry per fact", _FACT_HINT, 1))
     defs, problems = [], []
@@ -164,7 +170,7 @@ def read_fact_file(path: Path, shown: str, root: Path) -> list[FactDef]:
         )
     if problems:
         raise FactError(problems)
-    return defs
+    return tuple(defs)
 
 
 _FACT_HINT = (
