@@ -195,6 +195,7 @@ def _mark_kept(project: Project, settings: Settings, made: set[str], loaded: lis
     for chart_id, chart in project.charts.items():
         if chart_id not in made:
             mark_used(renders, project.rendered[chart_id].key)
+            mark_used(renders, project.rendered[chart_id].image_key)
             digests = [project.catalog.datasets[n].digest for n in chart.datasets]
             specs.mark_used(chart_id, code.of(chart.definition.file), digests)
     tables = TableCache(settings.cache_dir / "tables")
