@@ -14,11 +14,12 @@ from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from html import escape
 from pathlib import Path
 
 from . import publish
-from .cache import read_entry, write_entry
+from .cache import read_entry, write_atomic, write_entry
 from .pipeline import Project
 from .pool import in_pool, submit_if_running
 from .sitedir import reuse
@@ -67,6 +68,9 @@ class Outputs:
     drawing: dict[str, tuple[str, Future[bytes] | None]] = field(default_factory=dict)
     pngs: dict[str, bytes] = field(default_factory=dict)  # digest -> PNG, of cards drawn
     story_of: dict[str, str] = field(default_factory=dict)  # chart id -> first page showing it
+    # A preview's rebuild does not wait for a card drawing in the render processes: the tab
+    # shows no card, so each is written into the site when it is drawn, after the reload.
+    cards_later: bool = False
 
     def __post_init__(self) -> None:
         if not self.site_url and self.project.charts:
@@ -106,7 +110,14 @@ class Outputs:
         later = {digest: svg for digest, (svg, job) in self.drawing.items() if job is None}
         drawn = zip(later, in_pool(publish.card_png, list(later.values())), strict=True)
         self.pngs.update(drawn)
+        later_files: dict[str, list[Path]] = {}
+        for file, digest in self.cards.items():
+            later_files.setdefault(digest, []).append(site_dir / file)
         for digest, (svg, job) in self.drawing.items():
+            if job is not None and self.cards_later and not job.done():
+                done = partial(_write_card, self.cache_dir, digest, later_files.get(digest, []))
+                job.add_done_callback(done)
+                continue
             if job is not None:
                 try:
                     self.pngs[digest] = job.result()
@@ -115,7 +126,8 @@ class Outputs:
             write_entry(self.cache_dir / "cards", digest, {".png": self.pngs[digest]})
         self.drawing.clear()
         for file, digest in self.cards.items():
-            write(site_dir / file, self.pngs[digest])
+            if digest in self.pngs:  # else written when drawn (cards_later)
+                write(site_dir / file, self.pngs[digest])
 
     def embed_snippet(self, chart_id: str, page_url: str) -> str:
         path = f"{self.prefix}{EMBED_DIR}/{chart_id}/"
@@ -182,6 +194,19 @@ class Outputs:
         write(site_dir / path, feed.encode())
         if not self.prefix:
             write(site_dir / "robots.txt", publish.robots_txt(self.site_url).encode())
+
+
+def _write_card(cache_dir: Path, digest: str, files: list[Path], job: Future[bytes]) -> None:
+    """A card drawn after its build ended: into the cache and the site."""
+    try:
+        png = job.result()
+    except Exception as exc:  # the next build draws it again, and says what went wrong
+        log.warning("social card %s could not be drawn: %s", digest[:8], exc)
+        return
+    write_entry(cache_dir / "cards", digest, {".png": png})
+    for path in files:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, png)
 
 
 def _write_file(path: Path, data: bytes) -> None:

@@ -169,6 +169,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             embed_head=csp.meta_tag(embed_policy) if embed_policy else "",
             prefix=self.edition.prefix if self.edition else "",
             words=words,
+            cards_later=self.dirty,
         )
         self.figures = Figures(
             self.project, TextCache(self.settings.cache_dir / "figures"), get_relative_url, words
