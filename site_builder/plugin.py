@@ -447,6 +447,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             if folder.is_dir():
                 server.watch(str(folder))
         _keep_serving_after_errors(server)
+        preview.warm_up(self.settings)
         return server
 
     def _is_borrowed(self, page: Page) -> bool:
