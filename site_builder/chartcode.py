@@ -73,7 +73,7 @@ def _closure(path: Path, sources: dict[Path, bytes], base: Path) -> set[Path] | 
         if current in found:
             continue
         found.add(current)
-        names = _imports(sources[current])
+        names = _imports(current, sources[current])
         if names is None:
             return None
         for name in names:
@@ -81,18 +81,19 @@ def _closure(path: Path, sources: dict[Path, bytes], base: Path) -> set[Path] | 
     return found
 
 
-# A preview reads the same modules on every rebuild: each source is parsed once.
-_read: dict[str, tuple[str, ...] | None] = {}
+# A preview reads the same modules on every rebuild: each source is parsed once. Only each
+# module's last source is kept, so that a long preview's edits do not pile up.
+_read: dict[Path, tuple[bytes, tuple[str, ...] | None]] = {}
 
 
-def _imports(source: bytes) -> tuple[str, ...] | None:
+def _imports(path: Path, source: bytes) -> tuple[str, ...] | None:
     """Every module name the source's import statements name (for `from a import b`, `a` and
     `a.b`, since `b` may be a module of package `a`); None when it imports by name at run
     time or changes where modules are looked up (`sys.path`)."""
-    key = hashlib.sha256(source).hexdigest()
-    if key not in _read:
-        _read[key] = _read_imports(source)
-    return _read[key]
+    last = _read.get(path)
+    if last is None or last[0] != source:
+        last = _read[path] = source, _read_imports(source)
+    return last[1]
 
 
 def _read_imports(source: bytes) -> tuple[str, ...] | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -117,10 +116,18 @@ def read_fact_file(path: Path, shown: str, root: Path) -> list[FactDef]:
         return []
     if not inside(path, root):
         raise FactError(outside_problem(path, root))
-    return list(_fact_defs(path.read_text(encoding="utf-8"), shown))
+    text = path.read_text(encoding="utf-8")
+    last = _read.get(path)
+    if last is None or last[0] != (text, shown):
+        last = _read[path] = (text, shown), _fact_defs(text, shown)
+    return list(last[1])
 
 
-@lru_cache(maxsize=4)  # a preview reads the same file after every save: parsed once
+# A preview reads the file after every save: it is parsed once, while it is the same (only
+# its last text kept).
+_read: dict[Path, tuple[tuple[str, str], tuple[FactDef, ...]]] = {}
+
+
 def _fact_defs(text: str, shown: str) -> tuple[FactDef, ...]:
     try:
         node = yaml.compose(text)

@@ -24,7 +24,6 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -105,10 +104,18 @@ def read_translations(data_dir: Path, locale: str, root: Path) -> Translations:
     shown = shown_path(str(path), root)
     if not path.is_file():
         return Translations(locale, shown, found=False)
-    return _parsed(path.read_text(encoding="utf-8"), locale, shown)
+    text = path.read_text(encoding="utf-8")
+    last = _read.get(path)
+    if last is None or last[0] != (text, locale, shown):
+        last = _read[path] = (text, locale, shown), _parsed(text, locale, shown)
+    return last[1]
 
 
-@lru_cache(maxsize=4)  # a preview reads the same file after every save: parsed once
+# A preview reads the same files after every save: each is parsed once, while it is the
+# same (only its last text kept).
+_read: dict[Path, tuple[tuple[str, str, str], Translations]] = {}
+
+
 def _parsed(text: str, locale: str, shown: str) -> Translations:
     try:
         node = yaml.compose(text)
