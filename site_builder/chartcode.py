@@ -29,11 +29,16 @@ class ChartCode:
         self.everything = code_digest(charts_dir)
         self.uses: dict[Path, set[Path] | None] = {}  # module -> files it runs (None: any)
         self.modules = module_digests(charts_dir, self.everything, self.uses)
+        self.known: dict[str, str] = {}  # file as the chart gives it -> its digest
 
     def of(self, file: str) -> str:
         """For the module at `file` (a chart's `ChartDef.file`); for one this cannot place
         (a module in a subfolder), every file of the chart code."""
-        return self.modules.get(Path(file).resolve(), self.everything) if file else self.everything
+        if not file:
+            return self.everything
+        if file not in self.known:  # many charts share a module: its path resolved once
+            self.known[file] = self.modules.get(Path(file).resolve(), self.everything)
+        return self.known[file]
 
     def reached_by(self, changed: set[Path]) -> set[Path]:
         """The modules that run one of the `changed` files (resolved paths)."""
