@@ -115,7 +115,8 @@ class Outputs:
             later_files.setdefault(digest, []).append(site_dir / file)
         for digest, (svg, job) in self.drawing.items():
             if job is not None and self.cards_later and not job.done():
-                done = partial(_write_card, self.cache_dir, digest, later_files.get(digest, []))
+                files = later_files.get(digest, [])
+                done = partial(_write_card, self.cache_dir, digest, site_dir, files)
                 job.add_done_callback(done)
                 continue
             if job is not None:
@@ -196,8 +197,13 @@ class Outputs:
             write(site_dir / "robots.txt", publish.robots_txt(self.site_url).encode())
 
 
-def _write_card(cache_dir: Path, digest: str, files: list[Path], job: Future[bytes]) -> None:
-    """A card drawn after its build ended: into the cache and the site."""
+def _write_card(
+    cache_dir: Path, digest: str, site_dir: Path, files: list[Path], job: Future[bytes]
+) -> None:
+    """A card drawn after its build ended: into the cache and the site (unless the preview
+    stopped meanwhile: its drawing was cancelled, or its site removed)."""
+    if job.cancelled() or not site_dir.is_dir():
+        return
     try:
         png = job.result()
     except Exception as exc:  # the next build draws it again, and says what went wrong
