@@ -29,11 +29,16 @@ class ChartCode:
         self.everything = code_digest(charts_dir)
         self.uses: dict[Path, set[Path] | None] = {}  # module -> files it runs (None: any)
         self.modules = module_digests(charts_dir, self.everything, self.uses)
+        self.known: dict[str, str] = {}  # file as the chart gives it -> its digest
 
     def of(self, file: str) -> str:
         """For the module at `file` (a chart's `ChartDef.file`); for one this cannot place
         (a module in a subfolder), every file of the chart code."""
-        return self.modules.get(Path(file).resolve(), self.everything) if file else self.everything
+        if not file:
+            return self.everything
+        if file not in self.known:  # many charts share a module: its path resolved once
+            self.known[file] = self.modules.get(Path(file).resolve(), self.everything)
+        return self.known[file]
 
     def reached_by(self, changed: set[Path]) -> set[Path]:
         """The modules that run one of the `changed` files (resolved paths)."""
@@ -73,7 +78,7 @@ def _closure(path: Path, sources: dict[Path, bytes], base: Path) -> set[Path] | 
         if current in found:
             continue
         found.add(current)
-        names = _imports(sources[current])
+        names = _imports(current, sources[current])
         if names is None:
             return None
         for name in names:
@@ -81,18 +86,19 @@ def _closure(path: Path, sources: dict[Path, bytes], base: Path) -> set[Path] | 
     return found
 
 
-# A preview reads the same modules on every rebuild: each source is parsed once.
-_read: dict[str, tuple[str, ...] | None] = {}
+# A preview reads the same modules on every rebuild: each source is parsed once. Only each
+# module's last source is kept, so that a long preview's edits do not pile up.
+_read: dict[Path, tuple[bytes, tuple[str, ...] | None]] = {}
 
 
-def _imports(source: bytes) -> tuple[str, ...] | None:
+def _imports(path: Path, source: bytes) -> tuple[str, ...] | None:
     """Every module name the source's import statements name (for `from a import b`, `a` and
     `a.b`, since `b` may be a module of package `a`); None when it imports by name at run
     time or changes where modules are looked up (`sys.path`)."""
-    key = hashlib.sha256(source).hexdigest()
-    if key not in _read:
-        _read[key] = _read_imports(source)
-    return _read[key]
+    last = _read.get(path)
+    if last is None or last[0] != source:
+        last = _read[path] = source, _read_imports(source)
+    return last[1]
 
 
 def _read_imports(source: bytes) -> tuple[str, ...] | None:

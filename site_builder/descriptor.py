@@ -197,14 +197,18 @@ def resource_path(
                 column,
             )
     value = res.get("path", "")
-    line, column = positions.of(index, "path")
+
+    def at() -> tuple[int | None, int | None]:
+        """Where the path is written: found only for a problem (a big descriptor is slow to
+        compose)."""
+        return positions.of(index, "path")
+
     if not isinstance(value, str):
         return Problem(
             shown,
             f"{where}: 'path' must be one file name, not {type(value).__name__}",
             "give one file per resource, relative to the data folder",
-            line,
-            column,
+            *at(),
         )
     parts = PurePosixPath(value.replace("\\", "/"))
     if "://" in value or parts.is_absolute() or ".." in parts.parts or ":" in value[:3]:
@@ -213,8 +217,7 @@ def resource_path(
             f"{where}: path '{value}' leads out of the data folder",
             "copy the file into the data folder and give its path from there, e.g. "
             "'path: refining_shares.csv' (no '..', no absolute path, no URL)",
-            line,
-            column,
+            *at(),
         )
     path = data_dir / value
     if not inside(path, root):
@@ -227,8 +230,7 @@ def resource_path(
             f"{where}: file '{shown_path(str(path), root)}' does not exist",
             f"check the resource's 'path:' (relative to the data folder); "
             f"{nearest(value, described)}",
-            line,
-            column,
+            *at(),
         )
     return path
 

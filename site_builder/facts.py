@@ -116,14 +116,27 @@ def read_fact_file(path: Path, shown: str, root: Path) -> list[FactDef]:
         return []
     if not inside(path, root):
         raise FactError(outside_problem(path, root))
+    text = path.read_text(encoding="utf-8")
+    last = _read.get(path)
+    if last is None or last[0] != (text, shown):
+        last = _read[path] = (text, shown), _fact_defs(text, shown)
+    return list(last[1])
+
+
+# A preview reads the file after every save: it is parsed once, while it is the same (only
+# its last text kept).
+_read: dict[Path, tuple[tuple[str, str], tuple[FactDef, ...]]] = {}
+
+
+def _fact_defs(text: str, shown: str) -> tuple[FactDef, ...]:
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"))
+        node = yaml.compose(text)
     except yaml.YAMLError as exc:
         raise FactError(
             yaml_problem(exc, shown, "check indentation and quote formats that contain ':' or '{'")
         ) from None
     if node is None:
-        return []
+        return ()
     if not isinstance(node, yaml.MappingNode):
         raise FactError(Problem(shown, "expected one entry per fact", _FACT_HINT, 1))
     defs, problems = [], []
@@ -164,7 +177,7 @@ def read_fact_file(path: Path, shown: str, root: Path) -> list[FactDef]:
         )
     if problems:
         raise FactError(problems)
-    return defs
+    return tuple(defs)
 
 
 _FACT_HINT = (

@@ -83,7 +83,8 @@ class Figures:
             ext = token.group(1)
             if ext is None:
                 return escape(embed)
-            return escape(self.link(f"{CHART_DIR}/{r.stem}.{ext}", page_url))
+            stem = r.image_stem if ext in ("svg", "webp") else r.stem  # the images' own names
+            return escape(self.link(f"{CHART_DIR}/{stem}.{ext}", page_url))
 
         # One pass over the body: a big table makes it hundreds of KB.
         return _TOKEN.sub(fill, self._finished(chart_id, bool(embed)))
@@ -119,7 +120,7 @@ class Figures:
         r = self.project.rendered[chart_id]
         d = chart.definition
         digests = [self.project.catalog.datasets[name].digest for name in chart.datasets]
-        return ["body", r.key, d.title, d.description, *digests, str(embeddable)] + (
+        return ["body", r.key, r.image_key, d.title, d.description, *digests, str(embeddable)] + (
             [labels] if (labels := self.project.labels_key()) else []
         )
 
@@ -217,11 +218,11 @@ class Figures:
             if charts is not None and chart.id not in charts:
                 continue
             r = self.project.rendered[chart.id]
-            base = f"{CHART_DIR}/{r.stem}"
+            base, image = f"{CHART_DIR}/{r.stem}", f"{CHART_DIR}/{r.image_stem}"
             # The download image, drawn as PNG by the page.
-            out.append((f"{base}.svg", r.path(".image.svg")))
+            out.append((f"{image}.svg", r.path(".image.svg")))
             if r.path(".fallback.webp").stat().st_size > INLINE_IMAGE_LIMIT:
-                out.append((f"{base}.webp", r.path(".fallback.webp")))
+                out.append((f"{image}.webp", r.path(".fallback.webp")))
             out.append((f"{base}.vl.json", r.path(".spec.json")))
             out.append((f"{base}.vg.json", r.path(".vg.json")))  # what the live view draws
             if r.has_narrow:

@@ -14,11 +14,12 @@ from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from html import escape
 from pathlib import Path
 
 from . import publish
-from .cache import read_entry, write_entry
+from .cache import read_entry, write_atomic, write_entry
 from .pipeline import Project
 from .pool import in_pool, submit_if_running
 from .sitedir import reuse
@@ -68,6 +69,9 @@ class Outputs:
     drawing: dict[str, tuple[str, Future[bytes] | None]] = field(default_factory=dict)
     drawn: set[str] = field(default_factory=set)  # digests of the cards in the cache
     story_of: dict[str, str] = field(default_factory=dict)  # chart id -> first page showing it
+    # A preview's rebuild does not wait for a card drawing in the render processes: the tab
+    # shows no card, so each is written into the site when it is drawn, after the reload.
+    cards_later: bool = False
 
     def __post_init__(self) -> None:
         if not self.site_url and self.project.charts:
@@ -125,8 +129,24 @@ class Outputs:
 
     def _write_cards(self, site_dir: Path, write: Callable[[Path, bytes], None]) -> None:
         """Every page's card, from the cache or drawn in the render processes."""
+        later: set[str] = set()
+        if self.cards_later:  # a preview: a card still being drawn is written when drawn
+            files: dict[str, list[Path]] = {}
+            for file, digest in self.cards.items():
+                files.setdefault(digest, []).append(site_dir / file)
+            for digest, (_, job) in list(self.drawing.items()):
+                if job is not None and not job.done():
+                    job.add_done_callback(
+                        partial(
+                            _write_card, self.cache_dir, digest, site_dir, files.get(digest, [])
+                        )
+                    )
+                    del self.drawing[digest]
+                    later.add(digest)
         self._keep_cards(wait=True)
         for file, digest in self.cards.items():
+            if digest in later:
+                continue
             entry = read_entry(self.cache_dir / "cards", digest, [".png"])
             if entry is None:
                 raise RuntimeError(f"the social card {file} left the cache during the build")
@@ -197,6 +217,24 @@ class Outputs:
         write(site_dir / path, feed.encode())
         if not self.prefix:
             write(site_dir / "robots.txt", publish.robots_txt(self.site_url).encode())
+
+
+def _write_card(
+    cache_dir: Path, digest: str, site_dir: Path, files: list[Path], job: Future[bytes]
+) -> None:
+    """A card drawn after its build ended: into the cache and the site (unless the preview
+    stopped meanwhile: its drawing was cancelled, or its site removed)."""
+    if job.cancelled() or not site_dir.is_dir():
+        return
+    try:
+        png = job.result()
+    except Exception as exc:  # the next build draws it again, and says what went wrong
+        log.warning("social card %s could not be drawn: %s", digest[:8], exc)
+        return
+    write_entry(cache_dir / "cards", digest, {".png": png})
+    for path in files:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, png)
 
 
 def _write_file(path: Path, data: bytes) -> None:

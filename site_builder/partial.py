@@ -21,7 +21,9 @@ from pathlib import Path
 
 from . import snapshot
 from .cache import TableCache, mark_used, read_entry, write_entry
+from .catalog import Dataset
 from .chartcode import ChartCode
+from .datasets import is_plain
 from .discovery import check_data_names, discover
 from .errors import Problems
 from .facts import check_fact_names, read_fact_file
@@ -127,7 +129,10 @@ def rebuild(settings: Settings, files: dict[str, str]) -> Project | None:
     )
     catalog = dataclasses.replace(
         old.catalog,
-        datasets={name: loaded.datasets.get(name, ds) for name, ds in old.catalog.datasets.items()},
+        datasets={
+            name: _as_loaded(loaded.datasets[name], ds) if name in loaded.datasets else ds
+            for name, ds in old.catalog.datasets.items()
+        },
     )
     timings = {"load": time.perf_counter() - clock}
 
@@ -171,6 +176,16 @@ def rebuild(settings: Settings, files: dict[str, str]) -> Project | None:
     return project
 
 
+def _as_loaded(new: Dataset, old: Dataset) -> Dataset:
+    """A table loaded again, with whether readers download its file as it is: the last
+    build's answer while the table is the same (a chart using it was made again), else found
+    now, once (the snapshot and each edition's downloads ask)."""
+    as_is = old.download_as_is if new.digest == old.digest else None
+    if as_is is None and new.is_table:
+        as_is = is_plain(new)
+    return dataclasses.replace(new, download_as_is=as_is)
+
+
 def _mark_kept(project: Project, settings: Settings, made: set[str], loaded: list[str]) -> None:
     """What this build kept from the last one counts as used, so `--prune-cache` keeps it: the
     other charts' renders and specs, the other tables."""
@@ -180,6 +195,7 @@ def _mark_kept(project: Project, settings: Settings, made: set[str], loaded: lis
     for chart_id, chart in project.charts.items():
         if chart_id not in made:
             mark_used(renders, project.rendered[chart_id].key)
+            mark_used(renders, project.rendered[chart_id].image_key)
             digests = [project.catalog.datasets[n].digest for n in chart.datasets]
             specs.mark_used(chart_id, code.of(chart.definition.file), digests)
     tables = TableCache(settings.cache_dir / "tables")

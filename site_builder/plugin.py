@@ -171,6 +171,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             embed_head=csp.meta_tag(embed_policy) if embed_policy else "",
             prefix=self.edition.prefix if self.edition else "",
             words=words,
+            cards_later=self.dirty,
         )
         self.figures = Figures(
             self.project, TextCache(self.settings.cache_dir / "figures"), get_relative_url, words
@@ -456,6 +457,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             if folder.is_dir():
                 server.watch(str(folder))
         _keep_serving_after_errors(server)
+        preview.warm_up(self.settings)
         return server
 
     def _is_borrowed(self, page: Page) -> bool:

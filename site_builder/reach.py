@@ -34,6 +34,7 @@ def chart_print(project: Project, chart_id: str) -> tuple[Any, ...]:
     d = chart.definition
     return (
         project.rendered[chart_id].key,
+        project.rendered[chart_id].image_key,
         d.title,
         d.subtitle,
         d.description,

@@ -64,21 +64,31 @@ class Rendered:
     folder: Path  # the cache folder holding the entry `key`
     clipped_json: str = "{}"  # text cut off at the drawing's edge, by layout ("wide", "phone")
     warnings: tuple[str, ...] = ()  # Vega-Lite's, from compiling the page spec
+    # The download image's entry (_IMAGE): the chart's drawing under its caption, so that a
+    # new title, note or source makes the image again, not the chart.
+    image_key: str = ""
 
     @property
     def stem(self) -> str:
         """File name stem for built assets: `<chart-id>.<hash8>`."""
         return f"{self.chart_id}.{self.key[:8]}"
 
+    @property
+    def image_stem(self) -> str:
+        """The download image's (and stand-in image's) file name stem, named by its caption
+        too."""
+        return f"{self.chart_id}.{self.image_key[:8]}"
+
     def path(self, suffix: str) -> Path:
-        """The file of the entry with this suffix (see _CACHED)."""
-        return self.folder / f"{self.key}{suffix}"
+        """The file of the entry with this suffix (see _CACHED and _IMAGE)."""
+        return self.folder / f"{self.image_key if suffix in _IMAGE else self.key}{suffix}"
 
     def kept(self) -> bool:
-        """Whether its entry is still in the cache, marked as used so that pruning keeps it
-        (pruning removes an entry's files with its manifest)."""
+        """Whether its entries are still in the cache, marked as used so that pruning keeps
+        them (pruning removes an entry's files with its manifest)."""
         try:
-            os.utime(self.path(".sum"))
+            for key in (self.key, self.image_key):
+                os.utime(self.folder / f"{key}.sum")
         except OSError:
             return False
         return True
@@ -171,19 +181,19 @@ def image_caption(chart: BuiltChart, sources: Sequence[Source] = ()) -> dict[str
     return caption
 
 
-# The files of one chart in the render cache, by suffix.
+# The files of one chart in the render cache, by suffix: an entry named by its spec, theme
+# and versions, and one for its download image (_IMAGE), named by that and the caption.
 _CACHED = (
     ".svg",
     ".narrow.svg",
     ".narrow.json",
-    ".image.svg",
-    ".fallback.webp",
     ".clipped.json",
     ".warnings.json",
     ".vg.json",
     ".narrow.vg.json",
     ".spec.json",
 )
+_IMAGE = (".image.svg", ".fallback.webp")
 
 
 def render_charts(
@@ -220,18 +230,21 @@ class Renderer:
         self.setup = _dumps({"versions": versions, "theme": THEME, "tool": tool_digest()})
         self.results: dict[str, Rendered] = {}
         self.charts: list[BuiltChart] = []
-        # (chart, key, caption, its render in a process or None: not yet sent)
-        self.jobs: list[tuple[BuiltChart, str, str, Future[KeptOutcome] | None]] = []
+        # (chart, key, caption, its render in a process or None: not yet sent, and whether
+        # the chart is in the cache already: only its download image is made)
+        self.jobs: list[tuple[BuiltChart, str, str, Future[KeptOutcome] | None, bool]] = []
 
     def add(self, chart: BuiltChart, sources: Sequence[Source]) -> None:
-        """Take the chart from the cache, or start rendering it."""
+        """Take the chart from the cache, or start rendering it (or only its download image,
+        when its caption is all that changed)."""
         self.charts.append(chart)
         caption_json = _dumps(image_caption(chart, sources))
         # The spec's digest stands for the spec when the build has it: no need to serialise
         # a chart that is in the cache.
-        key = _hash(chart.digest or _dumps(chart.spec), caption_json, self.setup)
+        key = _hash(chart.digest or _dumps(chart.spec), self.setup)
         entry = read_entry(self.cache, key, list(_CACHED))
-        if entry is not None:
+        image = read_entry(self.cache, _image_key(key, caption_json), list(_IMAGE))
+        if entry is not None and image is not None:
             # Checked whole by read_entry; the rest is read from it when it is needed.
             self.results[chart.id] = Rendered(
                 chart.id,
@@ -240,16 +253,24 @@ class Renderer:
                 self.cache,
                 entry[".clipped.json"].decode("utf-8"),
                 tuple(json.loads(entry[".warnings.json"])),
+                _image_key(key, caption_json),
             )
             return
-        self.jobs.append((chart, key, caption_json, None))
+        self.jobs.append((chart, key, caption_json, None, entry is not None))
         # One chart alone renders in this process (no start-up of a pool for it), unless the
         # pool is running already.
         if pool.running() or len(self.jobs) > 1:
             self.jobs = [
-                (c, k, cap, future or pool.submit(_render_job, self._job(c, k, cap), self.workers))
-                for c, k, cap, future in self.jobs
+                (c, k, cap, future or self._submit(c, k, cap, drawn), drawn)
+                for c, k, cap, future, drawn in self.jobs
             ]
+
+    def _submit(
+        self, chart: BuiltChart, key: str, caption_json: str, drawn: bool
+    ) -> Future[KeptOutcome]:
+        if drawn:
+            return pool.submit(_image_job, (caption_json, str(self.cache), key), self.workers)
+        return pool.submit(_render_job, self._job(chart, key, caption_json), self.workers)
 
     def _job(self, chart: BuiltChart, key: str, caption_json: str) -> RenderJob:
         if chart.stored is not None and chart.digest:
@@ -259,7 +280,7 @@ class Renderer:
 
     def cancel(self) -> None:
         """Stop the renders not started yet (the build stops)."""
-        for *_, future in self.jobs:
+        for _, _, _, future, _ in self.jobs:
             if future is not None:
                 future.cancel()
         self.jobs = []
@@ -269,14 +290,16 @@ class Renderer:
         problems = []
         if self.jobs:
             self.cache.mkdir(parents=True, exist_ok=True)
-        for done, (chart, key, caption_json, future) in enumerate(self.jobs, 1):
+        for done, (chart, key, caption_json, future, drawn) in enumerate(self.jobs, 1):
             outcome = None
             if future is not None:
                 try:
                     outcome = future.result()
                 except BrokenProcessPool:  # the processes are gone: render it here
                     pool.shutdown_pool()
-            if outcome is None:
+            if outcome is None and drawn:
+                outcome = _image_job((caption_json, str(self.cache), key))
+            elif outcome is None:
                 outcome = _render_job(self._job(chart, key, caption_json))
             pool.logged_progress(done, len(self.jobs), outcome)
             d = chart.definition
@@ -298,7 +321,13 @@ class Renderer:
                 problems.append(_link_problem(chart, bad, odd))
                 continue
             self.results[chart.id] = Rendered(
-                chart.id, key, False, self.cache, clipped_json, tuple(warnings)
+                chart.id,
+                key,
+                False,
+                self.cache,
+                clipped_json,
+                tuple(warnings),
+                _image_key(key, caption_json),
             )
         fresh = len(self.jobs)
         self.jobs = []
@@ -333,11 +362,57 @@ def _render_job(job: RenderJob) -> KeptOutcome:
     odd = not_addresses(svg)
     if not bad and not odd:
         # Warnings kept with the images, so a build from the cache reports them again.
-        files: tuple[str | bytes, ...] = (svg, narrow, narrow_json, image, fallback)
-        files += (clipped_json, _dumps(warnings), live, narrow_live, spec_json)
-        data = [f.encode("utf-8") if isinstance(f, str) else f for f in files]
+        files: tuple[str, ...] = (svg, narrow, narrow_json, clipped_json, _dumps(warnings))
+        files += (live, narrow_live, spec_json)
+        data = [f.encode("utf-8") for f in files]
         write_entry(Path(folder), key, dict(zip(_CACHED, data, strict=True)))
+        image_files = dict(zip(_IMAGE, (image.encode("utf-8"), fallback), strict=True))
+        write_entry(Path(folder), _image_key(key, caption_json), image_files)
     return clipped_json, warnings, bad, odd
+
+
+# The download image of a chart in the cache: its caption, the cache folder, the chart's key.
+ImageJob = tuple[str, str, str]
+
+
+def _image_job(job: ImageJob) -> KeptOutcome:
+    """Make the download image of a chart whose drawing is in the cache (its caption alone
+    changed), from the SVG the page shows, as a whole render makes it; write its entry."""
+    caption_json, folder, key = job
+    entry = read_entry(Path(folder), key, [".svg", ".clipped.json", ".warnings.json"])
+    if entry is None:
+        return "its render left the cache while the build ran; build again"
+    try:
+        svg = entry[".svg"].decode("utf-8")
+        clipped_json = entry[".clipped.json"].decode("utf-8")
+        cut = json.loads(clipped_json)["wide"]
+        image, fallback = _image_files(svg, json.loads(caption_json), cut)
+    except Exception as exc:
+        return str(exc) or type(exc).__name__
+    image_files = dict(zip(_IMAGE, (image.encode("utf-8"), fallback), strict=True))
+    write_entry(Path(folder), _image_key(key, caption_json), image_files)
+    return clipped_json, json.loads(entry[".warnings.json"]), [], []
+
+
+def _image_key(key: str, caption_json: str) -> str:
+    return _hash(key, caption_json)
+
+
+def _image_files(svg: str, caption: dict[str, Any], cut: list[str]) -> tuple[str, bytes]:
+    """The download image (the SVG under its title, notes and sources) and, for an SVG over
+    the budget, the stand-in image the page shows instead (b"" for the others)."""
+    image = image_svg(
+        svg,
+        caption.get("title", ""),
+        caption.get("subtitle", ""),
+        caption.get("notes", []),
+        caption.get("sources", []),
+        # Only text runs past the box (a fitted layout's last label): with none cut, the
+        # ink is inside, and finding it needs no raster.
+        drawn_box(svg) if cut else None,
+    )
+    # Only a chart too heavy to inline needs a raster at build time: its stand-in.
+    return image, compressed(image_png(image)) if over_budget(svg) else b""
 
 
 def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
@@ -366,18 +441,7 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
             narrow, narrow_json, narrow_live = _render_narrow(spec, spec_json, svg, version)
         cut = clipped_text(svg)
         clipped = {"wide": cut, "phone": clipped_text(narrow) if narrow else []}
-        image = image_svg(
-            svg,
-            caption.get("title", ""),
-            caption.get("subtitle", ""),
-            caption.get("notes", []),
-            caption.get("sources", []),
-            # Only text runs past the box (a fitted layout's last label): with none cut, the
-            # ink is inside, and finding it needs no raster.
-            drawn_box(svg) if cut else None,
-        )
-        # Only a chart too heavy to inline needs a raster at build time: its stand-in.
-        fallback = compressed(image_png(image)) if over_budget(svg) else b""
+        image, fallback = _image_files(svg, caption, cut)
     except Exception as exc:
         # The renderer's message, without its JavaScript stack trace.
         lines = [ln.strip() for ln in str(exc).splitlines() if not ln.strip().startswith("at ")]

@@ -105,6 +105,18 @@ def read_translations(data_dir: Path, locale: str, root: Path) -> Translations:
     if not path.is_file():
         return Translations(locale, shown, found=False)
     text = path.read_text(encoding="utf-8")
+    last = _read.get(path)
+    if last is None or last[0] != (text, locale, shown):
+        last = _read[path] = (text, locale, shown), _parsed(text, locale, shown)
+    return last[1]
+
+
+# A preview reads the same files after every save: each is parsed once, while it is the
+# same (only its last text kept).
+_read: dict[Path, tuple[tuple[str, str, str], Translations]] = {}
+
+
+def _parsed(text: str, locale: str, shown: str) -> Translations:
     try:
         node = yaml.compose(text)
         raw = yaml.safe_load(text) or {}
@@ -161,6 +173,8 @@ def localize(
             )
         )
     charts: dict[str, BuiltChart] = {}
+    text_key = json.dumps(t.text, sort_keys=True, ensure_ascii=False)
+    used: dict[tuple[str, str], tuple[dict[str, Any], list[str]]] = {}
     for chart_id, chart in project.charts.items():
         if shown is not None and chart_id not in shown:
             charts[chart_id] = chart
@@ -191,10 +205,7 @@ def localize(
             notes=[notes] if isinstance(notes, str) else [str(n) for n in notes],
             sources=project.sources_of(chart),  # the same sources, found once
         )
-        spec, missing = translate_spec(chart.spec, t.text)
-        if t.locale in LOCALES or t.locale.split("-")[0] in LOCALES:
-            locale = LOCALES.get(t.locale) or LOCALES[t.locale.split("-")[0]]
-            spec.setdefault("config", {})["locale"] = locale
+        spec, missing = _localized_spec(chart, t, text_key, used)
         fields = project.fields_of(chart)
         types = {name: f.type for name, f in fields.items()}
         for name in (c.name for c in table_columns(spec, plotted_rows(spec), types)):
@@ -239,6 +250,7 @@ def localize(
                         column,
                     )
                 )
+    _translated[t.locale] = used  # the specs of this call: the cache stays this size
     edition = EditionProject(
         project.settings,
         project.catalog,
@@ -250,6 +262,34 @@ def localize(
         text=t.text,
     )
     return edition, problems
+
+
+# A preview localizes the project again after every save that changes a chart: each other
+# chart keeps its translated spec, by locale, while its spec (digest) and the translations are
+# the same. Only the specs of the last call are kept.
+_translated: dict[str, dict[tuple[str, str], tuple[dict[str, Any], list[str]]]] = {}
+
+
+def _localized_spec(
+    chart: BuiltChart,
+    t: Translations,
+    text_key: str,
+    used: dict[tuple[str, str], tuple[dict[str, Any], list[str]]],
+) -> tuple[dict[str, Any], list[str]]:
+    """The chart's spec translated, with the locale's number and date formats, and the texts
+    it draws that have no translation (`translate_spec`). Shared by the editions that use it:
+    nothing downstream changes a spec."""
+    key = (chart.digest, text_key)
+    found = _translated.get(t.locale, {}).get(key) if chart.digest else None
+    if found is None:
+        spec, missing = translate_spec(chart.spec, t.text)
+        if t.locale in LOCALES or t.locale.split("-")[0] in LOCALES:
+            locale = LOCALES.get(t.locale) or LOCALES[t.locale.split("-")[0]]
+            spec.setdefault("config", {})["locale"] = locale
+        found = spec, missing
+    if chart.digest:
+        used[key] = found
+    return found
 
 
 def _digits_only(fact: Fact) -> str:

@@ -101,15 +101,29 @@ def test_png_has_the_title_and_page_spec_does_not(mini: Path) -> None:
     assert "font" not in chart.spec["config"]  # the theme went into a copy
 
 
-def test_title_changes_the_png_and_the_key(mini: Path, tmp_path: Path) -> None:
+def test_title_changes_the_png_and_its_key_not_the_charts(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     chart = prepare(mini).charts["city-population"]
     longer = replace(
         chart,
         definition=replace(chart.definition, title="A much longer title " * 4, subtitle=""),
     )
     first = render_charts([chart], tmp_path / "cache", workers=1)["city-population"]
-    second = render_charts([longer], tmp_path / "cache", workers=1)["city-population"]
-    assert not second.from_cache and second.key != first.key
+    # The chart is in the cache: only its download image is made again, not the chart.
+    from site_builder import render
+
+    def no_render(*args: Any) -> Any:
+        raise AssertionError("the chart was rendered again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(render, "render_one", no_render)
+        second = render_charts([longer], tmp_path / "cache", workers=1)["city-population"]
+    assert not second.from_cache and second.key == first.key
+    assert second.image_key != first.image_key and second.image_stem != first.image_stem
+    # Byte for byte the image a whole render of the new caption makes.
+    cold = render_charts([longer], tmp_path / "cold", workers=1)["city-population"]
+    assert cold.image_key == second.image_key and cold.image_svg == second.image_svg
     assert second.svg == first.svg  # the page SVG has no title
     width, height = png_size(image_png(second.image_svg))
     assert (
@@ -142,8 +156,13 @@ def test_notes_and_sources_change_the_png_and_the_key(mini: Path, tmp_path: Path
         chart, definition=replace(chart.definition, notes=[*chart.definition.notes, "B"])
     )
     noted = render_charts([more], cache, workers=1, sources_of=project.sources_of)
-    keys = {plain.key, sourced["city-population"].key, noted["city-population"].key}
+    keys = {
+        plain.image_key,
+        sourced["city-population"].image_key,
+        noted["city-population"].image_key,
+    }
     assert len(keys) == 3
+    assert len({plain.key, sourced["city-population"].key, noted["city-population"].key}) == 1
     heights = [
         png_size(image_png(r.image_svg))[1]
         for r in (plain, sourced["city-population"], noted["city-population"])

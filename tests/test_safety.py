@@ -203,7 +203,7 @@ def test_a_damaged_render_is_made_again_not_published(fresh_mini: Path, damage: 
     cache_dir = fresh_mini / ".cache" / "site-builder"
     first = render.render_charts(charts, cache_dir, workers=1)["region-scores"]
     for ext in (".svg", ".image.svg", ".vg.json", ".narrow.svg"):
-        path = cache_dir / "charts" / f"{first.key}{ext}"
+        path = first.path(ext)  # the image in an entry of its own
         if damage == "truncate":
             path.write_bytes(path.read_bytes()[:100])
         elif damage == "alter":

@@ -337,3 +337,84 @@ def test_a_long_preview_of_editions_keeps_its_search_index_flat(tmp_path: Path) 
         process.terminate()
         process.wait(timeout=20)
     assert len(set(counts[1:])) == 1, counts
+
+
+def test_a_long_preview_keeps_what_it_holds_flat_over_20_rebuilds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Serve's rebuilds, in this process as `serve` runs them, after Markdown, table, chart
+    code and translation edits in turn: what the preview keeps between rebuilds (each
+    edition's project, translated specs, parsed files, the search index, render processes)
+    holds as many entries after the twentieth rebuild as after the first round of edits."""
+    import json
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from site_builder import chartcode, facts, pool, preview, translations
+
+    project = copy_project(PROJECTS / "editions", tmp_path / "mini")
+    # As `site-builder serve` runs: mkdocs-static-i18n reads --dirty from the command line.
+    monkeypatch.setattr("sys.argv", ["site-builder", "serve", "--dirty"])
+    monkeypatch.chdir(project)
+    site = tmp_path / "site"
+    url = "http://127.0.0.1:8000/"
+
+    def config() -> Any:
+        loaded = load_config(config_file="mkdocs.yml", site_dir=str(site))
+        loaded.site_url = url
+        return loaded
+
+    # Each edit new: what is kept by content, and not replaced, would grow with every one.
+    edits = [
+        (project / "content" / "second.md", "", "\nSentence {n}.\n"),
+        (project / "data" / "cities.csv", "431000,12.5", "431000,12.{n}5"),
+        (
+            project / "charts" / "cities.py",
+            'title="Scores by region',
+            'title="Scores {n} by region',
+        ),
+        (project / "data" / "translations" / "zh.yaml", "各城市的建立时间", "各城市的建立时间{n}"),
+    ]
+    last = [old for _, old, _ in edits]
+    held: list[dict[str, int]] = []
+    first = config()
+    first.plugins.on_startup(command="serve", dirty=True)
+    try:
+        build(first, serve_url=url, dirty=True)
+        for n in range(20):
+            path, _, new = edits[n % len(edits)]
+            text = path.read_text(encoding="utf-8")
+            new = new.format(n=n)
+            if last[n % len(edits)]:
+                text = text.replace(last[n % len(edits)], new, 1)
+                last[n % len(edits)] = new
+            else:
+                text += new
+            path.write_text(text, encoding="utf-8")
+            again = config()
+            build(again, serve_url=url, dirty=True)
+            plugin = again.plugins["site-builder"]
+            assert f"Sentence {n // 4 * 4}." in (site / "second" / "index.html").read_text()
+            index = json.loads((site / "search" / "search_index.json").read_text())
+            held.append(
+                {
+                    "editions": len(preview._editions),
+                    "translated specs": sum(len(v) for v in translations._translated.values()),
+                    "translation files": len(translations._read),
+                    "fact files": len(facts._read),
+                    "module sources": len(chartcode._read),
+                    "built projects": len(plugin.built_by),
+                    "page stamps": sum(len(s) for s in plugin.stamps_by.values()),
+                    "search entries": len(index["docs"]),
+                    "render processes": len(getattr(pool._pool, "_processes", None) or {}),
+                }
+            )
+        again.plugins.on_shutdown()
+    finally:
+        pool.shutdown_pool()
+    # Each kind of edit has come by the fourth rebuild: from then on, each rebuild holds what
+    # the one four before it (the same kind of edit) held. The search index holds the
+    # entries of the pages a rebuild writes, so it differs by kind of edit.
+    assert all(held[n] == held[n - 4] for n in range(4, 20)), held
+    assert held[8]["translated specs"] > 0 and held[8]["search entries"] > 0
