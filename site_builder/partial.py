@@ -150,7 +150,9 @@ def rebuild(settings: Settings, files: dict[str, str]) -> Project | None:
         _sources={k: v for k, v in old._sources.items() if k not in made},
     )
     problems = Problems()
-    keep = {name for d in fact_defs for name in d.data}
+    # Every table these charts and facts use stays until they are rendered: a figure's row
+    # sources are read from its table then.
+    keep = {name for d in chart_defs + fact_defs for name in d.data}
     built = build_charts(chart_defs, catalog, settings, problems, keep=keep)
     problems.raise_if_any()
     project.charts = {d.id: built.get(d.id) or project.charts[d.id] for d in found_defs.charts}
@@ -158,9 +160,9 @@ def rebuild(settings: Settings, files: dict[str, str]) -> Project | None:
     read_pages(project)
     project.facts.update(build_facts(fact_defs, catalog, project.pages, problems))
     problems.raise_if_any()
-    release_tables(catalog)
     timings["chart"] = time.perf_counter() - clock
     render(project, [d.id for d in chart_defs])
+    release_tables(catalog)
     project.rendered = {k: project.rendered[k] for k in project.charts}
     _mark_kept(project, settings, made, loaded.names())
     log.info(

@@ -143,3 +143,22 @@ def test_built_figure_and_embed_page_credit_the_drawn_rows(project: Path) -> Non
             "https://survey.example.org/",
         ], url
         assert line.get_text().startswith("Sources: The Agency; The Survey")
+
+
+def test_a_rebuild_after_the_table_changed_credits_the_rows_drawn_now(project: Path) -> None:
+    assert run_cli(project, "build").returncode == 0
+    # Country B's row now names the ministry alone: the partial rebuild must read it.
+    edit(
+        project / "data" / "output.csv",
+        "B,30,survey ; agency",
+        "B,30,https://ministry.example.org/table",
+    )
+    result = run_cli(project, "build")
+    assert result.returncode == 0, result.stderr
+    assert "partial rebuild: 1 of 1 tables changed" in result.stderr
+    html = (project / "site" / "index.html").read_text(encoding="utf-8")
+    line = BeautifulSoup(html, "html.parser").select_one("#big-two .sb-figure__source")
+    assert [a["href"] for a in line.select("a")] == [
+        "https://agency.example.org/report",
+        "https://ministry.example.org/table",
+    ]
