@@ -344,9 +344,13 @@ def test_instant_navigation_enhances_the_next_page(
     # Instant navigation starts once Material has its sitemap: wait for the page to settle.
     page.wait_for_load_state("networkidle")
     page.evaluate("window.__sameDocument = true")
+    # Mark the first page's charts: the address can change before the content is swapped.
+    page.evaluate("document.querySelectorAll('.sb-figure__chart').forEach(c => c.dataset.old = '')")
     page.locator("a.md-header__button.md-logo").click()
     page.wait_for_url(base)
-    page.wait_for_selector(".sb-figure__chart")
+    page.wait_for_function(
+        "!document.querySelector('[data-old]') && !!document.querySelector('.sb-figure__chart')"
+    )
     assert page.evaluate("window.__sameDocument === true"), "navigation was instant"
     states = scroll_all(page)
     assert states and set(states) == {"interactive"}
