@@ -549,24 +549,24 @@ def _quiet_rebuild_aborts() -> None:
     livereload.traceback = Traceback()  # type: ignore[assignment]
 
 
-# How often the preview looks for changes (MkDocs: every 0.5 s), and how long it then waits for
-# more before it rebuilds (MkDocs: 0.1 s; the changes one look finds arrive together).
+# Where the system cannot tell the preview of a save (watching.py), how often it looks for
+# changes (MkDocs: every 0.5 s); and how long it then waits for more before it rebuilds (MkDocs:
+# 0.1 s; the events of one save arrive together).
 POLL_SECONDS = 0.1
 SETTLE_SECONDS = 0.02
 
 
 def _watch_promptly(server: Any) -> None:
-    """Start a rebuild within about a tenth of a second of a save, not half a second: the same
-    polling watcher as MkDocs', looking more often (a look at a 1,000-chart project's files
-    takes a few milliseconds)."""
-    from watchdog.observers.polling import PollingObserver
+    """Start a rebuild as a save ends, not up to half a second later: MkDocs' watcher polls
+    the files; ours is told of each save by the system (inotify), or polls more often."""
+    from .watching import Watcher
 
     needed = ("observer", "watch", "_watched_paths", "_watch_refs", "build_delay")
     if not all(hasattr(server, name) for name in needed) or server.observer.is_alive():
         return  # a MkDocs whose server works differently: keep its behaviour
     watched = dict(server._watched_paths)  # path -> times asked for
     server.observer.unschedule_all()
-    server.observer = PollingObserver(timeout=POLL_SECONDS)
+    server.observer = Watcher(POLL_SECONDS)
     server._watched_paths.clear()
     server._watch_refs.clear()
     for path, times in watched.items():
