@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler, get_relative_url
 
-from . import csp, editions, pipeline, preview, reach, sitedir, translations
+from . import csp, editions, pipeline, preview, reach, reload, sitedir, translations
 from .cache import TextCache
 from .cjk import join_lines
 from .config import SiteBuilderConfig, settings_from
@@ -457,6 +457,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             if folder.is_dir():
                 server.watch(str(folder))
         _keep_serving_after_errors(server)
+        _reload_lightly(server, config)
         preview.warm_up(self.settings)
         return server
 
@@ -573,6 +574,20 @@ def _watch_promptly(server: Any) -> None:
         for _ in range(times):
             server.watch(path)
     server.build_delay = SETTLE_SECONDS
+
+
+def _reload_lightly(server: Any, config: Any) -> None:
+    """After a rebuild the open tab swaps the page's content in rather than reloading the page
+    whole (reload.py): every page served gets our reload script in place of MkDocs' own."""
+    if not all(hasattr(server, name) for name in ("_inject_js_into_html", "root")):
+        return  # a MkDocs whose server works differently: keep its behaviour
+    extra = [str(path) for path in [*config.extra_css, *config.extra_javascript]]
+    shell = reload.Shell(Path(server.root), extra)
+
+    def inject(content: bytes, epoch: int) -> bytes:
+        return reload.with_script(content, epoch, shell.digest())
+
+    server._inject_js_into_html = inject
 
 
 def _keep_serving_after_errors(server: Any) -> None:
