@@ -10,7 +10,12 @@ import os
 import time
 from pathlib import Path
 
+from .figures import CHART_DIR, DATA_DIR
+from .outputs import CARD_DIR
+
 SCRIPT = Path(__file__).parent / "assets" / "reload.js"
+# Folders of the charts' own files, named by their content (thousands in a big project)
+_OUTPUTS = {CHART_DIR, DATA_DIR, CARD_DIR}
 
 
 class Shell:
@@ -40,7 +45,9 @@ class Shell:
 
     def _files(self) -> list[str]:
         found = [str(self.site_dir / name) for name in self.extra]
-        for folder, _, names in os.walk(self.site_dir / "assets"):
+        for folder, subfolders, names in os.walk(self.site_dir / "assets"):
+            here = Path(folder).relative_to(self.site_dir).as_posix()
+            subfolders[:] = [d for d in subfolders if f"{here}/{d}" not in _OUTPUTS]
             found += [os.path.join(folder, n) for n in names if n.endswith((".css", ".js"))]
         return sorted(set(found))
 
