@@ -175,6 +175,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             prefix=self.edition.prefix if self.edition else "",
             words=words,
             cards_later=self.dirty,
+            manifest=self.manifest,
         )
         self.figures = Figures(
             self.project, TextCache(self.settings.cache_dir / "figures"), get_relative_url, words
@@ -392,7 +393,6 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 self.figures.standalone,
                 self.fresh_charts,
                 published=self.final_site if self.staging is not None else None,
-                manifest=self.manifest,
                 figure_inputs=self.figures.standalone_inputs,
             )
         if self.depth > 1:  # another edition's build, inside the default one's
