@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import datasets, figure, tables
-from .cache import TextCache
+from .cache import TextCache, read_entry, tool_digest, write_entry
 from .manifest import key_of
 from .markdown import body_marker
 from .pipeline import Project
+from .render import Rendered
 from .specs import plotted_rows
 from .strings import EN, Words
 from .variants import breakpoint_css, uses_pointer_position
@@ -204,13 +205,28 @@ class Figures:
             for chart_id, r in sorted(project.rendered.items())
         ]
         sizes = self.texts.get_or_make(
-            ["sizes", *(r.key for _, _, r in shown)],
-            lambda: figure.size_css(
-                (r.svg, r.narrow_svg, uses_pointer_position(project.charts[chart_id].spec))
-                for project, chart_id, r in shown
-            ),
+            ["sizes", *(r.key for _, _, r in shown)], lambda: self._size_css(shown)
         )
         return base + breakpoint_css() + sizes
+
+    def _size_css(self, shown: list[tuple[Project, str, Rendered]]) -> str:
+        """The figures' size rules, each chart's kept by its render's key: after one chart
+        changed, the others' SVGs and specs are not read again."""
+        name = "size-rules-" + tool_digest()[:16]
+        entry = read_entry(self.texts.folder, name, [".json"])
+        known: dict[str, dict[str, str]] = json.loads(entry[".json"]) if entry else {}
+        rules: dict[str, dict[str, str]] = {}
+        for project, chart_id, r in shown:
+            rules[r.key] = known.get(r.key) or figure.size_rules(
+                r.svg, r.narrow_svg, uses_pointer_position(project.charts[chart_id].spec)
+            )
+        if rules.keys() - known.keys():
+            # The others' too (another edition's), as many again at most: a long preview's
+            # edits do not pile up.
+            older = [(k, v) for k, v in known.items() if k not in rules][: len(rules)]
+            data = json.dumps(rules | dict(older), sort_keys=True).encode()
+            write_entry(self.texts.folder, name, {".json": data})
+        return figure.rules_css(rules.values())
 
     def file_groups(
         self, charts: set[str] | None = None, known_datasets: Collection[str] = ()
