@@ -72,6 +72,10 @@ class Manifest:
                 except FileNotFoundError:  # the folder's first file
                     new.parent.mkdir(parents=True, exist_ok=True)
                     os.link(self.published / path, new, follow_symlinks=False)
+                except FileExistsError:  # linked by another edition's group: the same file
+                    if os.lstat(new).st_ino != os.lstat(self.published / path).st_ino:
+                        raise
+                    continue
                 linked.append(new)
         except OSError:  # e.g. the path is in the new site already: make the group
             for new in linked:

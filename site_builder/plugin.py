@@ -222,6 +222,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 continue  # the published files, made from the same inputs: not read
             made = group.make()
             for path, content in made:
+                if self.staging is not None and os.path.lexists(self.staging / path):
+                    continue  # named by its content, and in the new site already (an edition's)
                 data = content.read_bytes() if isinstance(content, Path) else content
                 if self._reused(path, data.encode() if isinstance(data, str) else data):
                     continue

@@ -87,3 +87,19 @@ def test_a_record_of_another_site_or_a_file_not_written_is_not_trusted(tmp_path:
     manifest.add("chart:b", key_of("b"), ["assets/b.svg"])
     manifest.save(site)
     assert not Manifest(cache, site, staging).link("chart:b", key_of("b"))
+
+
+def test_a_file_two_groups_share_is_linked_once(tmp_path: Path) -> None:
+    """Another edition's group may name a file (named by its content) linked already."""
+    cache, site, staging = _published(tmp_path)
+    first = Manifest(cache, site, tmp_path / "s1")
+    first.add("chart:a", key_of("a", 1), ["embed/a/index.html", "assets/a.svg"])
+    first.add("zh/chart:a", key_of("a", 1), ["assets/a.svg"])
+    first.save(site)
+    manifest = Manifest(cache, site, staging)
+    assert manifest.link("chart:a", key_of("a", 1))
+    assert manifest.link("zh/chart:a", key_of("a", 1))
+    # A file of that name that is not the published one is not taken for it.
+    (staging / "assets" / "a.svg").unlink()
+    (staging / "assets" / "a.svg").write_text("<svg/>")
+    assert not manifest.link("zh/chart:a", key_of("a", 1))
