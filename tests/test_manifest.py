@@ -59,9 +59,7 @@ def test_a_file_changed_in_the_published_site_is_made_again(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("planted", ["file", "folder"])
-def test_a_link_planted_in_the_published_site_is_not_followed(
-    tmp_path: Path, planted: str
-) -> None:
+def test_a_link_planted_in_the_published_site_is_not_followed(tmp_path: Path, planted: str) -> None:
     cache, site, staging = _published(tmp_path)
     outside = tmp_path / "outside"
     outside.mkdir()
