@@ -101,11 +101,11 @@ class Outputs:
         card = f"{CARD_DIR}/{slug}.{digest[:8]}.png"
         self.cards[card] = digest
         if self.manifest is not None and card not in self.linked:
-            if self.manifest.link(f"card:{card}", digest):
+            if self.manifest.link(f"card:{card}", key_of(digest)):
                 self.linked.add(card)
                 mark_used(self.cache_dir / "cards", digest)  # kept by --prune-cache
             else:
-                self.manifest.add(f"card:{card}", digest, [card])
+                self.manifest.add(f"card:{card}", key_of(digest), [card])
         if card in self.linked:
             pass  # in the new site already
         elif digest not in self.drawn and digest not in self.drawing:
