@@ -233,17 +233,27 @@ def ratio_class(width: float, height: float) -> str:
 def size_css(figures: Iterable[tuple[str, str, bool]]) -> str:
     """The rules for every size class that `body_html` gives these figures: (wide SVG, narrow
     SVG or "", exact) each. One rule per size used, in a stable order."""
+    return rules_css([size_rules(*f) for f in figures])
+
+
+def size_rules(wide: str, narrow: str, exact: bool) -> dict[str, str]:
+    """One figure's size classes and their rules (a class's name says its rule)."""
     rules: dict[str, str] = {}
-    for wide, narrow, exact in figures:
-        width = svg_width(wide)
-        if over_budget(wide):
-            rules[min_width_class(width, False)] = f"min-width: {round(width * MIN_SCALE)}px"
-            height = svg_height(wide)
-            rules[ratio_class(width, height)] = f"aspect-ratio: {width:g} / {height:g}"
-            continue
-        for svg in (wide, narrow) if narrow and not over_budget(narrow) else (wide,):
-            smallest = round(smallest_width(svg_width(svg), exact))
-            rules[min_width_class(svg_width(svg), exact)] = f"min-width: {smallest}px"
+    width = svg_width(wide)
+    if over_budget(wide):
+        rules[min_width_class(width, False)] = f"min-width: {round(width * MIN_SCALE)}px"
+        height = svg_height(wide)
+        rules[ratio_class(width, height)] = f"aspect-ratio: {width:g} / {height:g}"
+        return rules
+    for svg in (wide, narrow) if narrow and not over_budget(narrow) else (wide,):
+        smallest = round(smallest_width(svg_width(svg), exact))
+        rules[min_width_class(svg_width(svg), exact)] = f"min-width: {smallest}px"
+    return rules
+
+
+def rules_css(each: Iterable[dict[str, str]]) -> str:
+    """The figures' size rules as CSS, each class once, in a stable order."""
+    rules = {name: rule for figure_rules in each for name, rule in figure_rules.items()}
     return "".join(f".{name} {{ {rule}; }}\n" for name, rule in sorted(rules.items()))
 
 

@@ -8,14 +8,17 @@ import base64
 import json
 import re
 from collections.abc import Callable, Collection, Sequence
+from functools import partial
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import datasets, figure, tables
-from .cache import TextCache
+from .cache import TextCache, read_entry, tool_digest, write_entry
+from .manifest import key_of
 from .markdown import body_marker
 from .pipeline import Project
+from .render import Rendered
 from .specs import plotted_rows
 from .strings import EN, Words
 from .variants import breakpoint_css, uses_pointer_position
@@ -63,6 +66,10 @@ class Figures:
     def standalone(self, chart_id: str, page_url: str) -> str:
         """The whole figure, as an embed page shows it."""
         return figure.figure_html(self.caption(chart_id), self.body(chart_id, page_url), chart_id)
+
+    def standalone_inputs(self, chart_id: str) -> list[str]:
+        """Everything `standalone` makes its figure from, but the page URL (for a key)."""
+        return [self.caption(chart_id), *self._body_key(chart_id, False)]
 
     def table(
         self, chart_id: str, spec: dict[str, Any]
@@ -198,47 +205,104 @@ class Figures:
             for chart_id, r in sorted(project.rendered.items())
         ]
         sizes = self.texts.get_or_make(
-            ["sizes", *(r.key for _, _, r in shown)],
-            lambda: figure.size_css(
-                (r.svg, r.narrow_svg, uses_pointer_position(project.charts[chart_id].spec))
-                for project, chart_id, r in shown
-            ),
+            ["sizes", *(r.key for _, _, r in shown)], lambda: self._size_css(shown)
         )
         return base + breakpoint_css() + sizes
 
-    def files(
-        self, charts: set[str] | None = None, known_datasets: Collection[str] = ()
-    ) -> list[tuple[str, str | bytes | Path]]:
-        """What the figures link to, by path from the site root: per chart the download image, the
-        stand-in image when it is too big for the page, the specs and the CSV; per dataset
-        its download. `charts`: only these (None: all); `known_datasets`: digests to skip.
-        A file rendered is given as its file in the render cache, copied from there."""
-        out: list[tuple[str, str | bytes | Path]] = []
-        for chart in self.project.charts.values():
-            if charts is not None and chart.id not in charts:
-                continue
-            r = self.project.rendered[chart.id]
-            base, image = f"{CHART_DIR}/{r.stem}", f"{CHART_DIR}/{r.image_stem}"
-            # The download image, drawn as PNG by the page.
-            out.append((f"{image}.svg", r.path(".image.svg")))
-            if r.path(".fallback.webp").stat().st_size > INLINE_IMAGE_LIMIT:
-                out.append((f"{image}.webp", r.path(".fallback.webp")))
-            out.append((f"{base}.vl.json", r.path(".spec.json")))
-            out.append((f"{base}.vg.json", r.path(".vg.json")))  # what the live view draws
-            if r.has_narrow:
-                out.append((f"{base}.narrow.vg.json", r.path(".narrow.vg.json")))
-            digests = [self.project.catalog.datasets[name].digest for name in chart.datasets]
-            csv = self.texts.file_of(  # raw values: only the HTML table is formatted
-                ["csv", r.key, *digests],
-                lambda chart_id=chart.id: self._csv(chart_id),  # type: ignore[misc]
+    def _size_css(self, shown: list[tuple[Project, str, Rendered]]) -> str:
+        """The figures' size rules, each chart's kept by its render's key: after one chart
+        changed, the others' SVGs and specs are not read again."""
+        name = "size-rules-" + tool_digest()[:16]
+        entry = read_entry(self.texts.folder, name, [".json"])
+        known: dict[str, dict[str, str]] = json.loads(entry[".json"]) if entry else {}
+        rules: dict[str, dict[str, str]] = {}
+        for project, chart_id, r in shown:
+            rules[r.key] = known.get(r.key) or figure.size_rules(
+                r.svg, r.narrow_svg, uses_pointer_position(project.charts[chart_id].spec)
             )
-            out.append((f"{base}.csv", csv))
+        if rules.keys() - known.keys():
+            # The others' too (another edition's), as many again at most: a long preview's
+            # edits do not pile up.
+            older = [(k, v) for k, v in known.items() if k not in rules][: len(rules)]
+            data = json.dumps(rules | dict(older), sort_keys=True).encode()
+            write_entry(self.texts.folder, name, {".json": data})
+        return figure.rules_css(rules.values())
+
+    def file_groups(
+        self, charts: set[str] | None = None, known_datasets: Collection[str] = ()
+    ) -> list[FileGroup]:
+        """What the figures link to, in groups (a chart's files, a dataset's download), each
+        with a key naming every input of its files and a function making them (manifest.py:
+        a rebuild links a group made from the same inputs). `charts`: only these (None: all);
+        `known_datasets`: digests to skip."""
+        groups = [
+            FileGroup(
+                f"chart:{chart.id}",
+                key_of(r.key, r.image_key, *self._digests(chart.id)),
+                partial(self._chart_files, chart.id),
+            )
+            for chart in self.project.charts.values()
+            if charts is None or chart.id in charts
+            for r in [self.project.rendered[chart.id]]
+        ]
         for ds in self.project.catalog.datasets.values():
             if ds.digest in known_datasets:
                 continue
-            content = datasets.download(ds, self.project.settings.root)
-            out.append((f"{DATA_DIR}/{datasets.download_name(ds)}", content))
+            path = f"{DATA_DIR}/{datasets.download_name(ds)}"
+            groups.append(
+                FileGroup(
+                    f"data:{ds.name}",
+                    key_of(
+                        path,
+                        ds.digest,
+                        ds.is_table,
+                        ds.encoding,
+                        sorted(ds.dialect.items()),
+                        ds.download_as_is,
+                    ),
+                    partial(self._dataset_file, ds.name),
+                )
+            )
+        return groups
+
+    def _dataset_file(self, name: str) -> list[tuple[str, str | bytes | Path]]:
+        ds = self.project.catalog.datasets[name]
+        content = datasets.download(ds, self.project.settings.root)
+        return [(f"{DATA_DIR}/{datasets.download_name(ds)}", content)]
+
+    def _digests(self, chart_id: str) -> list[str]:
+        return [
+            self.project.catalog.datasets[n].digest for n in self.project.charts[chart_id].datasets
+        ]
+
+    def _chart_files(self, chart_id: str) -> list[tuple[str, str | bytes | Path]]:
+        """Per chart the download image, the stand-in image when it is too big for the page,
+        the specs and the CSV, by path from the site root. A file rendered is given as its
+        file in the render cache, copied from there."""
+        r = self.project.rendered[chart_id]
+        base, image = f"{CHART_DIR}/{r.stem}", f"{CHART_DIR}/{r.image_stem}"
+        out: list[tuple[str, str | bytes | Path]] = []
+        # The download image, drawn as PNG by the page.
+        out.append((f"{image}.svg", r.path(".image.svg")))
+        if r.path(".fallback.webp").stat().st_size > INLINE_IMAGE_LIMIT:
+            out.append((f"{image}.webp", r.path(".fallback.webp")))
+        out.append((f"{base}.vl.json", r.path(".spec.json")))
+        out.append((f"{base}.vg.json", r.path(".vg.json")))  # what the live view draws
+        if r.has_narrow:
+            out.append((f"{base}.narrow.vg.json", r.path(".narrow.vg.json")))
+        csv = self.texts.file_of(  # raw values: only the HTML table is formatted
+            ["csv", r.key, *self._digests(chart_id)], lambda: self._csv(chart_id)
+        )
+        out.append((f"{base}.csv", csv))
         return out
+
+
+class FileGroup(NamedTuple):
+    """Files made together from the same inputs (see `Figures.file_groups`)."""
+
+    name: str
+    key: str
+    make: Callable[[], list[tuple[str, str | bytes | Path]]]
 
 
 def chart_svg(project: Project, chart_id: str, svg: str) -> str:

@@ -6,6 +6,7 @@ Collected while pages are written, then written into the site at the end of the 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import re
@@ -19,7 +20,8 @@ from html import escape
 from pathlib import Path
 
 from . import publish
-from .cache import read_entry, write_atomic, write_entry
+from .cache import mark_used, read_entry, write_atomic, write_entry
+from .manifest import Manifest, key_of
 from .pipeline import Project
 from .pool import in_pool, submit_if_running
 from .sitedir import reuse
@@ -72,6 +74,10 @@ class Outputs:
     # A preview's rebuild does not wait for a card drawing in the render processes: the tab
     # shows no card, so each is written into the site when it is drawn, after the reload.
     cards_later: bool = False
+    # The published site's files by their inputs (manifest.py): a card or embed page made
+    # from the same inputs is linked from there, not read or made.
+    manifest: Manifest | None = None
+    linked: set[str] = field(default_factory=set)  # cards linked so
 
     def __post_init__(self) -> None:
         if not self.site_url and self.project.charts:
@@ -94,7 +100,15 @@ class Outputs:
         slug = url.strip("/").replace("/", "-") or "index"
         card = f"{CARD_DIR}/{slug}.{digest[:8]}.png"
         self.cards[card] = digest
-        if digest not in self.drawn and digest not in self.drawing:
+        if self.manifest is not None and card not in self.linked:
+            if self.manifest.link(f"card:{card}", key_of(digest)):
+                self.linked.add(card)
+                mark_used(self.cache_dir / "cards", digest)  # kept by --prune-cache
+            else:
+                self.manifest.add(f"card:{card}", key_of(digest), [card])
+        if card in self.linked:
+            pass  # in the new site already
+        elif digest not in self.drawn and digest not in self.drawing:
             if read_entry(self.cache_dir / "cards", digest, [".png"]) is not None:
                 self.drawn.add(digest)
             else:  # drawn while the pages are written, if the render processes are running
@@ -145,7 +159,7 @@ class Outputs:
                     later.add(digest)
         self._keep_cards(wait=True)
         for file, digest in self.cards.items():
-            if digest in later:
+            if digest in later or file in self.linked:
                 continue
             entry = read_entry(self.cache_dir / "cards", digest, [".png"])
             if entry is None:
@@ -176,11 +190,14 @@ class Outputs:
         figure_for: Callable[[str, str], str],
         only: set[str] | None = None,
         published: Path | None = None,
+        figure_inputs: Callable[[str], list[str]] | None = None,
     ) -> None:
         """Cards, one embed page per chart, the feed and robots.txt, into the built site.
 
         `only`: in a preview rebuild, the charts whose embed pages change (the feed stays).
-        `published`: the site being replaced, whose files that do not change are linked."""
+        `published`: the site being replaced, whose files that do not change are linked;
+        `figure_inputs` (what `figure_for` makes a chart's figure from): with the manifest,
+        an embed page made from the same inputs as the published one is linked, not made."""
 
         def write(path: Path, data: bytes) -> None:
             if published is None or not reuse(
@@ -189,12 +206,25 @@ class Outputs:
                 _write_file(path, data)
 
         self._write_cards(site_dir, write)
+        titles: dict[str, str] = {}
+        for p in reversed(self.pages):  # the first page of a URL, as before
+            titles[p.url] = p.title
+        # What every embed page is made from besides its chart and page.
+        setting = json.dumps(
+            [self.site_name, self.site_url, self.embed_head, self.words], sort_keys=True
+        )
         for chart_id, chart in self.project.charts.items():
             if only is not None and chart_id not in only:
                 continue
             url = f"{self.prefix}{EMBED_DIR}/{chart_id}/"
             story = self.story_of.get(chart_id, "")
-            page_title = next((p.title for p in self.pages if p.url == story), self.site_name)
+            page_title = titles.get(story, self.site_name)
+            manifest = self.manifest
+            if manifest is not None and figure_inputs is not None:
+                key = key_of(url, story, page_title, setting, *figure_inputs(chart_id))
+                if manifest.link(f"embed:{url}", key):
+                    continue
+                manifest.add(f"embed:{url}", key, [f"{url}index.html"])
             html = publish.embed_html(
                 chart.definition.title,
                 figure_for(chart_id, url),
@@ -238,5 +268,5 @@ def _write_card(
 
 
 def _write_file(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    # Replaced, not written through: a file linked from the published site stays as it is.
+    write_atomic(path, data)

@@ -25,6 +25,7 @@ from .config import SiteBuilderConfig, settings_from
 from .errors import WriterError
 from .facts import FACT_REF
 from .figures import Figures
+from .manifest import Manifest
 from .markdown import StoryExtension, body_marker, datasets_marker
 from .outputs import EMBED_DIR, EMBED_SCRIPT, Outputs
 from .runtime import runtime_bundle
@@ -51,6 +52,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.project: pipeline.Project | None = None
         self.final_site: Path | None = None
         self.staging: Path | None = None
+        self.manifest: Manifest | None = None  # the published site's files, by their inputs
         self.sweep: threading.Thread | None = None  # removing what earlier builds left
         self.lock: sitedir.SiteLock | None = None
         self.warnings: CountHandler | None = None
@@ -124,6 +126,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if self.command == "build" and self.config.atomic:
             self.final_site = Path(config.site_dir).resolve()
             self.staging, self.sweep = sitedir.new_staging(self.final_site)
+            self.manifest = Manifest(self.settings.cache_dir, self.final_site, self.staging)
             config.site_dir = str(self.staging)
         if config.strict and self.warnings is None:
             self.warnings = CountHandler()
@@ -172,6 +175,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             prefix=self.edition.prefix if self.edition else "",
             words=words,
             cards_later=self.dirty,
+            manifest=self.manifest,
         )
         self.figures = Figures(
             self.project, TextCache(self.settings.cache_dir / "figures"), get_relative_url, words
@@ -211,14 +215,24 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         before = self.built if self.reached is not None else None
         known = {d.digest for d in before.catalog.datasets.values()} if before else set()
         # In a preview, only what changed: other files, named by their content, are there already.
-        for path, content in self.figures.files(self.fresh_charts, known):
-            data = content.read_bytes() if isinstance(content, Path) else content
-            if self._reused(path, data.encode() if isinstance(data, str) else data):
-                continue
-            if isinstance(content, Path):  # copied from the render cache, never held in memory
-                files.append(File.generated(config, path, abs_src_path=str(content)))
-            else:
-                files.append(File.generated(config, path, content=content))
+        prefix = self.edition.prefix if self.edition else ""
+        for group in self.figures.file_groups(self.fresh_charts, known):
+            name = prefix + group.name
+            if self.manifest is not None and self.manifest.link(name, group.key):
+                continue  # the published files, made from the same inputs: not read
+            made = group.make()
+            for path, content in made:
+                if self.staging is not None and os.path.lexists(self.staging / path):
+                    continue  # named by its content, and in the new site already (an edition's)
+                data = content.read_bytes() if isinstance(content, Path) else content
+                if self._reused(path, data.encode() if isinstance(data, str) else data):
+                    continue
+                if isinstance(content, Path):  # copied from the render cache, never held
+                    files.append(File.generated(config, path, abs_src_path=str(content)))
+                else:
+                    files.append(File.generated(config, path, content=content))
+            if self.manifest is not None:
+                self.manifest.add(name, group.key, [path for path, _ in made])
         if self.depth > 1:
             return files  # the ledger covers every page, of every edition
         ledger = json.dumps(
@@ -381,6 +395,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 self.figures.standalone,
                 self.fresh_charts,
                 published=self.final_site if self.staging is not None else None,
+                figure_inputs=self.figures.standalone_inputs,
             )
         if self.depth > 1:  # another edition's build, inside the default one's
             self._remember_built()
@@ -417,6 +432,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         sitedir.swap_in(self.staging, self.final_site)
         config.site_dir = str(self.final_site)
         self.staging = None
+        if self.manifest is not None:
+            self.manifest.save(self.final_site)
+            self.manifest = None
         self._end_sweep()
 
     def _end_sweep(self) -> None:
@@ -438,6 +456,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.depth, self.outer = 0, []
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
+        self.manifest = None
         self._end_sweep()
 
     def on_shutdown(self) -> None:

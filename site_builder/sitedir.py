@@ -139,7 +139,7 @@ def reuse(published: Path, staging: Path, path: str, data: bytes) -> bool:
             st = os.fstat(f.fileno())
             if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
                 return False
-            if not _no_links_between(published, old.parent, staging) or f.read() != data:
+            if not links_free(published, old.parent, staging) or f.read() != data:
                 return False
         new = staging / path
         try:
@@ -153,7 +153,7 @@ def reuse(published: Path, staging: Path, path: str, data: bytes) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def _no_links_between(root: Path, folder: Path, staging: Path) -> bool:
+def links_free(root: Path, folder: Path, staging: Path) -> bool:
     """Is `folder` under `root` with no link on the way? A few lstat calls, where resolving
     both paths in full cost more than the rest of the check; once per folder and build (the
     staging folder names the build)."""

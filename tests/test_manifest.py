@@ -1,0 +1,103 @@
+"""The manifest of the published site: a group of files made from the same inputs is linked
+from the last site, without reading it, while each file is as that build wrote it."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from site_builder.manifest import Manifest, key_of
+
+
+def _published(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A site built with a manifest of one group, and the next build's staging folder."""
+    cache, site, staging = tmp_path / "cache", tmp_path / "site", tmp_path / "staging"
+    (site / "embed" / "a").mkdir(parents=True)
+    (site / "embed" / "a" / "index.html").write_text("<p>a</p>")
+    (site / "assets").mkdir()
+    (site / "assets" / "a.svg").write_text("<svg/>")
+    first = Manifest(cache, site, tmp_path / "first-staging")
+    first.add("chart:a", key_of("a", 1), ["embed/a/index.html", "assets/a.svg"])
+    first.save(site)
+    staging.mkdir()
+    return cache, site, staging
+
+
+def test_a_group_made_from_the_same_inputs_is_linked(tmp_path: Path) -> None:
+    cache, site, staging = _published(tmp_path)
+    manifest = Manifest(cache, site, staging)
+    assert manifest.link("chart:a", key_of("a", 1))
+    for path in ("embed/a/index.html", "assets/a.svg"):
+        assert os.stat(staging / path).st_ino == os.stat(site / path).st_ino
+    # What it linked is in the next record, as it is.
+    manifest.save(site)
+    assert Manifest(cache, site, tmp_path / "next").link("chart:a", key_of("a", 1))
+
+
+def test_new_inputs_or_an_unknown_group_link_nothing(tmp_path: Path) -> None:
+    cache, site, staging = _published(tmp_path)
+    manifest = Manifest(cache, site, staging)
+    assert not manifest.link("chart:a", key_of("a", 2))
+    assert not manifest.link("chart:b", key_of("a", 1))
+    assert not any(staging.rglob("*"))
+
+
+def test_a_file_changed_in_the_published_site_is_made_again(tmp_path: Path) -> None:
+    cache, site, staging = _published(tmp_path)
+    svg = site / "assets" / "a.svg"
+    time.sleep(0.01)
+    svg.write_text("<svg>")  # edited by hand: another size and time
+    assert not Manifest(cache, site, staging).link("chart:a", key_of("a", 1))
+    assert not any(staging.rglob("*"))  # nothing of the group linked
+    # Replaced by a copy of the same bytes and time (another file): made again too.
+    svg.unlink()
+    svg.write_text("<svg/>")
+    assert not Manifest(cache, site, staging).link("chart:a", key_of("a", 1))
+
+
+@pytest.mark.parametrize("planted", ["file", "folder"])
+def test_a_link_planted_in_the_published_site_is_not_followed(tmp_path: Path, planted: str) -> None:
+    cache, site, staging = _published(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    if planted == "file":
+        (outside / "a.svg").write_text("secret")
+        (site / "assets" / "a.svg").unlink()
+        (site / "assets" / "a.svg").symlink_to(outside / "a.svg")
+    else:
+        (site / "assets").rename(outside / "assets")
+        (site / "assets").symlink_to(outside / "assets", target_is_directory=True)
+    assert not Manifest(cache, site, staging).link("chart:a", key_of("a", 1))
+    assert not any(staging.rglob("*"))
+
+
+def test_a_record_of_another_site_or_a_file_not_written_is_not_trusted(tmp_path: Path) -> None:
+    cache, site, staging = _published(tmp_path)
+    other = tmp_path / "other"
+    os.rename(site, other)
+    assert not Manifest(cache, other, staging).link("chart:a", key_of("a", 1))
+    os.rename(other, site)
+    # A group whose file the build did not write after all is left out of the record.
+    manifest = Manifest(cache, site, staging)
+    manifest.add("chart:b", key_of("b"), ["assets/b.svg"])
+    manifest.save(site)
+    assert not Manifest(cache, site, staging).link("chart:b", key_of("b"))
+
+
+def test_a_file_two_groups_share_is_linked_once(tmp_path: Path) -> None:
+    """Another edition's group may name a file (named by its content) linked already."""
+    cache, site, staging = _published(tmp_path)
+    first = Manifest(cache, site, tmp_path / "s1")
+    first.add("chart:a", key_of("a", 1), ["embed/a/index.html", "assets/a.svg"])
+    first.add("zh/chart:a", key_of("a", 1), ["assets/a.svg"])
+    first.save(site)
+    manifest = Manifest(cache, site, staging)
+    assert manifest.link("chart:a", key_of("a", 1))
+    assert manifest.link("zh/chart:a", key_of("a", 1))
+    # A file of that name that is not the published one is not taken for it.
+    (staging / "assets" / "a.svg").unlink()
+    (staging / "assets" / "a.svg").write_text("<svg/>")
+    assert not manifest.link("zh/chart:a", key_of("a", 1))
