@@ -13,11 +13,9 @@ between tables, or warnings in the last build: the whole build runs instead.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import logging
 import time
-from pathlib import Path
 
 from . import snapshot
 from .cache import TableCache, mark_used, read_entry, write_entry
@@ -27,6 +25,7 @@ from .datasets import is_plain
 from .discovery import check_data_names, discover
 from .errors import Problems
 from .facts import check_fact_names, read_fact_file
+from .filedigests import file_digest
 from .loader import load_catalog, table_key
 from .paths import shown_path
 from .pipeline import (
@@ -52,7 +51,7 @@ def file_digests(settings: Settings) -> dict[str, str]:
         for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
             if "__pycache__" in path.parts or not path.is_file():
                 continue
-            digests[shown_path(str(path), settings.root)] = _sha256(path)
+            digests[shown_path(str(path), settings.root)] = file_digest(path)
     return digests
 
 
@@ -221,7 +220,3 @@ def _has_foreign_keys(settings: Settings) -> bool:
     """A table others refer to, or that refers to others, is checked with them: not alone."""
     descriptor = settings.data_dir / "datapackage.yaml"
     return "foreignKeys" in descriptor.read_text(encoding="utf-8", errors="replace")
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import pagescans
 from .building import BuiltChart, build_chart
 from .cache import SpecCache, TableCache
 from .catalog import Catalog, Dataset, Field, Source
@@ -23,8 +24,8 @@ from .descriptor import Limits, resource_names
 from .discovery import check_data_names, discover
 from .errors import Problem, Problems, WriterError
 from .facts import Fact, FactDef, check_fact_names, compute_facts, read_fact_file
-from .markdown import PageRefs, check_page_refs, scan_page
-from .pagelinks import link_problems, nav_problems
+from .markdown import PageRefs
+from .pagelinks import nav_problems
 from .palette import (
     DARK_BACKGROUND,
     LIGHT_BACKGROUND,
@@ -437,21 +438,18 @@ def _scan_pages(
     pages: dict[str, PageRefs] = {}
     if not settings.docs_dir.is_dir():
         return pages
-    for path in sorted(settings.docs_dir.rglob("*.md")):
-        shown = shown_path(str(path), settings.root)
+    paths = sorted(settings.docs_dir.rglob("*.md"))
+    checks = (chart_ids, fact_ids, dataset_names)
+    against = pagescans.context(*checks, paths)
+    for path in paths:
         if not inside(path, settings.root):
             problems.add(outside_problem(path, settings.root))
             continue
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            problems.add(Problem(shown, f"not UTF-8 text ({exc.reason})", "save it as UTF-8"))
-            continue
-        refs, found = scan_page(text, shown)
-        found += check_page_refs(refs, shown, chart_ids, fact_ids, dataset_names)
-        relative = path.relative_to(settings.docs_dir).as_posix()
-        found += link_problems(text, relative, settings.docs_dir, shown)
+        # In a preview, only the pages that changed are read again (pagescans.py).
+        refs, found = pagescans.scan(path, settings.docs_dir, settings.root, checks, against)
         for p in found:
             problems.add(p)
+        if refs is None:
+            continue
         pages[path.relative_to(settings.docs_dir).as_posix()] = refs
     return pages

@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler, get_relative_url
 
-from . import csp, editions, pipeline, preview, reach, sitedir, translations
+from . import csp, editions, pipeline, preview, reach, reload, sitedir, translations
 from .cache import TextCache
 from .cjk import join_lines
 from .config import SiteBuilderConfig, settings_from
@@ -476,6 +476,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             if folder.is_dir():
                 server.watch(str(folder))
         _keep_serving_after_errors(server)
+        _reload_lightly(server, config)
         preview.warm_up(self.settings)
         return server
 
@@ -568,30 +569,44 @@ def _quiet_rebuild_aborts() -> None:
     livereload.traceback = Traceback()  # type: ignore[assignment]
 
 
-# How often the preview looks for changes (MkDocs: every 0.5 s), and how long it then waits for
-# more before it rebuilds (MkDocs: 0.1 s; the changes one look finds arrive together).
+# Where the system cannot tell the preview of a save (watching.py), how often it looks for
+# changes (MkDocs: every 0.5 s); and how long it then waits for more before it rebuilds (MkDocs:
+# 0.1 s; the events of one save arrive together).
 POLL_SECONDS = 0.1
 SETTLE_SECONDS = 0.02
 
 
 def _watch_promptly(server: Any) -> None:
-    """Start a rebuild within about a tenth of a second of a save, not half a second: the same
-    polling watcher as MkDocs', looking more often (a look at a 1,000-chart project's files
-    takes a few milliseconds)."""
-    from watchdog.observers.polling import PollingObserver
+    """Start a rebuild as a save ends, not up to half a second later: MkDocs' watcher polls
+    the files; ours is told of each save by the system (inotify), or polls more often."""
+    from .watching import Watcher
 
     needed = ("observer", "watch", "_watched_paths", "_watch_refs", "build_delay")
     if not all(hasattr(server, name) for name in needed) or server.observer.is_alive():
         return  # a MkDocs whose server works differently: keep its behaviour
     watched = dict(server._watched_paths)  # path -> times asked for
     server.observer.unschedule_all()
-    server.observer = PollingObserver(timeout=POLL_SECONDS)
+    server.observer = Watcher(POLL_SECONDS)
     server._watched_paths.clear()
     server._watch_refs.clear()
     for path, times in watched.items():
         for _ in range(times):
             server.watch(path)
     server.build_delay = SETTLE_SECONDS
+
+
+def _reload_lightly(server: Any, config: Any) -> None:
+    """After a rebuild the open tab swaps the page's content in rather than reloading the page
+    whole (reload.py): every page served gets our reload script in place of MkDocs' own."""
+    if not all(hasattr(server, name) for name in ("_inject_js_into_html", "root")):
+        return  # a MkDocs whose server works differently: keep its behaviour
+    extra = [str(path) for path in [*config.extra_css, *config.extra_javascript]]
+    shell = reload.Shell(Path(server.root), extra)
+
+    def inject(content: bytes, epoch: int) -> bytes:
+        return reload.with_script(content, epoch, shell.digest())
+
+    server._inject_js_into_html = inject
 
 
 def _keep_serving_after_errors(server: Any) -> None:

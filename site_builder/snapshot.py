@@ -17,6 +17,7 @@ from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
 
 from .cache import read_entry, tool_digest, write_entry
+from .filedigests import file_digest
 
 if TYPE_CHECKING:
     from .pipeline import Project, Settings
@@ -40,7 +41,7 @@ def input_digest(settings: Settings) -> str:
             if "__pycache__" in path.parts or not path.is_file():
                 continue
             h.update(b"\0" + path.relative_to(folder).as_posix().encode() + b"\0")
-            h.update(path.read_bytes())
+            h.update(file_digest(path).encode())  # read again only when changed
     return h.hexdigest()
 
 

@@ -418,3 +418,46 @@ def test_a_long_preview_keeps_what_it_holds_flat_over_20_rebuilds(
     # entries of the pages a rebuild writes, so it differs by kind of edit.
     assert all(held[n] == held[n - 4] for n in range(4, 20)), held
     assert held[8]["translated specs"] > 0 and held[8]["search entries"] > 0
+
+
+def test_an_open_tab_swaps_in_a_page_edit_and_reloads_for_a_new_stylesheet(
+    mini: Path, browser: Any
+) -> None:
+    """With Material's instant navigation, a rebuild's page is swapped into the open tab (its
+    scripts and stylesheets stay: no reload), and its chart still shows once and goes live;
+    a changed stylesheet reloads the tab whole."""
+    config = mini / "mkdocs.yml"
+    edit(config, "  font: false\n", "  font: false\n  features: [navigation.instant]\n")
+    config.write_text(config.read_text() + "extra_css: [extra.css]\n", encoding="utf-8")
+    css = mini / "content" / "extra.css"
+    css.write_text("p { margin-top: 1em; }\n", encoding="utf-8")
+    process, url = start_serve(mini)
+    tab = browser.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        wait_for(lambda: "Mini story" in fetch(url), "the first build", timeout=180)
+        tab.goto(url)
+        tab.wait_for_selector("figure svg")
+        tab.evaluate("window.sameTab = true")
+        drawn = "figure svg:visible, figure img:visible"
+        assert tab.locator(drawn).count() == 1  # the page's one chart
+        page = mini / "content" / "index.md"
+        for n in range(2):
+            marker = f"Sentence {n} swapped into the open tab."
+            page.write_text(page.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
+            wait_for(lambda m=marker: m in tab.inner_text("body"), "the edit", timeout=120)
+            assert tab.evaluate("window.sameTab === true"), "the tab reloaded whole"
+            assert tab.locator(drawn).count() == 1  # once, not twice or none
+        tab.hover("figure svg")  # the swapped page's chart still goes live when reached for
+        tab.wait_for_selector("figure [data-sb-state=interactive]", timeout=30_000)
+        css.write_text("p { margin-top: 2em; }\n", encoding="utf-8")
+        wait_for(
+            lambda: tab.evaluate("window.sameTab === undefined"), "a reload for the stylesheet"
+        )
+        assert errors == []
+    finally:
+        tab.close()
+        process.terminate()
+        process.wait(timeout=20)

@@ -1,0 +1,47 @@
+"""A long preview reads again only the pages that changed, and checks every page again when
+what pages are checked against changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import PROJECTS, copy_project
+from helpers import settings
+
+from site_builder import pagescans, pipeline
+from site_builder.errors import Problems
+
+
+def test_only_changed_pages_are_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = copy_project(PROJECTS / "basic", tmp_path / "mini")
+    read: list[str] = []
+    real = pagescans.scan_page
+    monkeypatch.setattr(
+        pagescans, "scan_page", lambda text, shown: (read.append(shown), real(text, shown))[1]
+    )
+
+    def scan(chart_ids: list[str]) -> tuple[dict[str, object], list[str]]:
+        problems = Problems()
+        pages = pipeline._scan_pages(settings(project), chart_ids, None, None, problems)
+        return pages, [p.message for p in problems.items]
+
+    charts = ["city-population", "region-scores"]
+    first, said = scan(charts)
+    assert sorted(read) == ["content/index.md", "content/second.md"] and said == []
+    read.clear()
+    assert scan(charts) == (first, [])
+    assert read == []
+    second = project / "content" / "second.md"
+    second.write_text(second.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    scan(charts)
+    assert read == ["content/second.md"]
+    # Checked against other charts: every page again, and the unknown chart is named.
+    read.clear()
+    _, said = scan(["region-scores"])
+    assert sorted(read) == ["content/index.md", "content/second.md"]
+    assert any("city-population" in message for message in said)
+    # A page another one links to is gone: the unchanged page's link is a problem now.
+    second.unlink()
+    _, said = scan(charts)
+    assert any("second.md" in message for message in said)
