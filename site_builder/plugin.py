@@ -28,6 +28,7 @@ from .figures import Figures
 from .manifest import Manifest
 from .markdown import StoryExtension, body_marker, datasets_marker
 from .outputs import EMBED_DIR, EMBED_SCRIPT, Outputs
+from .previewsearch import PreviewSearch
 from .runtime import runtime_bundle
 from .strings import words_for
 from .templates import cache_templates
@@ -67,6 +68,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         # each edition has its own (by locale; None in a site of one language)
         self.dirty = False
         self.built: pipeline.Project | None = None
+        self.search = PreviewSearch()  # the preview's search index, kept per page
         self.built_by: dict[str | None, pipeline.Project] = {}
         self.reached: set[str] | None = None  # pages to write again; None: all of them
         self.fresh_charts: set[str] | None = None  # charts whose files change; None: all
@@ -141,7 +143,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if self.depth > 1:
             self.outer.append({k: getattr(self, k) for k in _EDITION_STATE})
         if self.command == "serve":
-            _forget_search_entries(config)
+            self.search.start(config)
         self.edition = editions.current_edition(config)
         self.pages_written = 0
         try:
@@ -400,7 +402,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if self.depth > 1:  # another edition's build, inside the default one's
             self._remember_built()
             if self.command == "serve":
-                _forget_search_entries(config)
+                self.search.end(config)
             self.depth -= 1
             for name, value in self.outer.pop().items():
                 setattr(self, name, value)
@@ -529,23 +531,6 @@ _SEARCH_DIALOG = re.compile(r'(<div class="md-search"[^>]*role="dialog")(?![^>]*
 def _name_search_dialog(html: str) -> str:
     """Material's search dialog has no accessible name: give it one."""
     return _SEARCH_DIALOG.sub(r'\1 aria-label="Search"', html, count=1)
-
-
-def _forget_search_entries(config: Any) -> None:
-    """In a preview with editions, the search index of the pages each rebuild writes, as the
-    preview's navigation: mkdocs-static-i18n gathers every edition's entries in a list it
-    never empties, and Material's search adds the last rebuild's index to each edition's, so
-    the index doubled with every rebuild (and the time to remove its duplicates with it).
-    Called as each edition's build starts and ends."""
-    i18n = config.plugins.get("i18n")
-    if not isinstance(getattr(i18n, "search_entries", None), list):
-        return  # one language: Material's search keeps the other pages' entries itself
-    if getattr(i18n, "building", False) is False:  # the default edition's build starting
-        i18n.search_entries.clear()
-    for name in ("search", "material/search"):
-        search = config.plugins.get(name)
-        if search is not None and hasattr(search, "search_index_prev"):
-            search.search_index_prev = None
 
 
 def _quiet_rebuild_aborts() -> None:
