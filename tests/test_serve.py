@@ -455,9 +455,16 @@ def test_an_open_tab_swaps_in_a_page_edit_and_reloads_for_a_new_stylesheet(
         tab.hover("figure svg")  # the swapped page's chart still goes live when reached for
         tab.wait_for_selector("figure [data-sb-state=interactive]", timeout=30_000)
         css.write_text("p { margin-top: 2em; }\n", encoding="utf-8")
-        wait_for(
-            lambda: tab.evaluate("window.sameTab === undefined"), "a reload for the stylesheet"
-        )
+
+        from playwright.sync_api import Error as PlaywrightError
+
+        def reloaded() -> bool:
+            try:
+                return bool(tab.evaluate("window.sameTab === undefined"))
+            except PlaywrightError:  # asked while the tab reloads
+                return False
+
+        wait_for(reloaded, "a reload for the stylesheet")
         assert errors == []
     finally:
         tab.close()
