@@ -7,7 +7,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -41,6 +41,9 @@ class Seen(FileSystemEventHandler):
         return not self.got.wait(seconds)
 
 
+Watch = Callable[[Path], tuple[Watcher, Seen, bool]]
+
+
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     (tmp_path / "content").mkdir()
@@ -50,22 +53,30 @@ def folder(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def running() -> Iterator[list[Watcher]]:
+def watch() -> Iterator[Watch]:
+    """Starts a watcher on a path, told to a `Seen`; with whether it polled before it
+    started. Stopped after the test."""
     started: list[Watcher] = []
-    yield started
+
+    def start(path: Path) -> tuple[Watcher, Seen, bool]:
+        watcher = Watcher(0.1)
+        polled_before = watcher.polling
+        seen = Seen()
+        watcher.schedule(seen, str(path), recursive=True)
+        watcher.start()
+        started.append(watcher)
+        return watcher, seen, polled_before
+
+    yield start
     for watcher in started:
         watcher.stop()
         watcher.join(5)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
-def test_saves_are_told_by_inotify_and_reads_are_not(folder: Path, running: list[Watcher]) -> None:
-    watcher = Watcher(0.1)
-    assert not watcher.polling
-    seen = Seen()
-    watcher.schedule(seen, str(folder / "content"), recursive=True)
-    watcher.start()
-    running.append(watcher)
+def test_saves_are_told_by_inotify_and_reads_are_not(folder: Path, watch: Watch) -> None:
+    _, seen, polled_before = watch(folder / "content")
+    assert not polled_before
     page = folder / "content" / "index.md"
     page.write_text("# Home\n\nA sentence.\n", encoding="utf-8")
     assert seen.wait()
@@ -81,13 +92,9 @@ def test_saves_are_told_by_inotify_and_reads_are_not(folder: Path, running: list
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
-def test_a_file_replaced_by_renaming_is_still_watched(folder: Path, running: list[Watcher]) -> None:
-    watcher = Watcher(0.1)
-    seen = Seen()
+def test_a_file_replaced_by_renaming_is_still_watched(folder: Path, watch: Watch) -> None:
     config = folder / "mkdocs.yml"
-    watcher.schedule(seen, str(config), recursive=True)
-    watcher.start()
-    running.append(watcher)
+    _, seen, _ = watch(config)
     for n in range(2):  # as editors save: another file, renamed over this one
         spare = folder / f".mkdocs.yml.{n}"
         spare.write_text(f"site_name: B{n}\n", encoding="utf-8")
@@ -108,18 +115,14 @@ class Limited(InotifyObserver):
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
 def test_past_inotify_limits_it_polls(
     folder: Path,
-    running: list[Watcher],
+    watch: Watch,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO, logger="site_builder")
     monkeypatch.setattr(watching, "_inotify_observer", Limited)
-    watcher = Watcher(0.1)
-    assert not watcher.polling
-    seen = Seen()
-    watcher.schedule(seen, str(folder / "content"), recursive=True)
-    watcher.start()
-    running.append(watcher)
+    watcher, seen, polled_before = watch(folder / "content")
+    assert not polled_before
     assert watcher.polling and watcher.is_alive()
     assert "inotify watch limit reached; looking for changes every 0.1 s instead" in caplog.text
     (folder / "content" / "index.md").write_text("# Home, again\n", encoding="utf-8")
