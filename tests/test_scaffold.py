@@ -124,6 +124,7 @@ def test_numbers_only_and_labels_only_still_give_a_chart(
     assert "# The table has no number column: the bars count the rows for each w." in code
 
 
+@pytest.mark.slow  # a whole build
 def test_new_story_builds_at_once(tmp_path: Path) -> None:
     from bs4 import BeautifulSoup
     from conftest import run_cli
