@@ -145,6 +145,15 @@ def test_embeds_without_site_url_say_so(
     assert "site_url" in note.get_text()
 
 
+def test_the_site_ships_materials_palette_without_its_whole_page_restyle(
+    built: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    project, _ = built
+    [palette] = (project / "site" / "assets" / "stylesheets").glob("palette.*.min.css")
+    css = palette.read_text(encoding="utf-8")
+    assert "[data-md-color-scheme=slate]" in css and "[data-md-color-switching]" not in css
+
+
 def test_cache_then_one_csv(fresh_mini: Path) -> None:
     mini = fresh_mini
     assert "charts: 2 rendered, 0 from cache" in run_cli(mini, "build").stderr
