@@ -97,7 +97,8 @@ def build(config_file: str, strict: bool, shard: str | None, prune_cache: bool) 
         return
     started = time.time()
     try:
-        _mkdocs(["build", "-f", config_file] + (["--strict"] if strict else []))
+        # Said either way: --no-strict must win over `strict: true` in mkdocs.yml.
+        _mkdocs(["build", "-f", config_file, "--strict" if strict else "--no-strict"])
     except SystemExit as exc:  # click ends the MkDocs command this way, good or not
         if exc.code in (0, None) and prune_cache:
             _prune(config_file, started)
