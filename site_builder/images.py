@@ -80,6 +80,29 @@ def round_svg(svg: str) -> str:
     return _ROUNDED.sub(rounded, svg)
 
 
+# The renderer numbers clip paths and gradients (clip1, clip2...) by a counter that runs for the
+# whole process: a chart's SVG would depend on what its render process drew before it.
+_TAG = re.compile(r"<[^<>]*>")
+_NUMBERED_ID = re.compile(r'(\sid="|url\(#|href="#)([A-Za-z_-]+?)(\d+)(?=[")])')
+
+
+def numbered_ids(svg: str) -> str:
+    """The SVG with its numbered ids counted from 1 in the order they appear, inside tags
+    only: the same chart gives the same bytes, whatever was drawn before it."""
+    numbers: dict[str, str] = {}
+    counts: dict[str, int] = {}
+
+    def renumbered(match: re.Match[str]) -> str:
+        lead, stem, number = match.groups()
+        old = stem + number
+        if old not in numbers:
+            counts[stem] = counts.get(stem, 0) + 1
+            numbers[old] = f"{stem}{counts[stem]}"
+        return lead + numbers[old]
+
+    return _TAG.sub(lambda tag: _NUMBERED_ID.sub(renumbered, tag.group(0)), svg)
+
+
 # Map outlines (Vega's "shape" marks, drawn from GeoJSON) are polylines with a point every few
 # tenths of a pixel. Points that move an outline less than this are dropped: invisible at the
 # size drawn, and most of a map's bytes.

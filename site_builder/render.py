@@ -25,7 +25,15 @@ from . import pool
 from .cache import read_entry, read_spec, tool_digest, write_entry
 from .compilelog import caught_warnings
 from .errors import Problem, RenderError
-from .images import compressed, drawn_box, image_svg, over_budget, round_svg, simplify_shapes
+from .images import (
+    compressed,
+    drawn_box,
+    image_svg,
+    numbered_ids,
+    over_budget,
+    round_svg,
+    simplify_shapes,
+)
 from .textfit import clipped_text
 from .theme import THEME
 from .urls import not_addresses, page_relative_links, unsafe_links
@@ -544,7 +552,7 @@ def _link_problem(chart: BuiltChart, unsafe: list[str], odd: list[str]) -> Probl
 def _finished(svg: str, spec_json: str) -> str:
     """The renderer's SVG as pages inline it: rounded, linked as the live view links, and
     map outlines simplified (after the links: unlinked outlines painted alike merge)."""
-    return simplify_shapes(page_relative_links(round_svg(svg), spec_json))
+    return simplify_shapes(page_relative_links(numbered_ids(round_svg(svg)), spec_json))
 
 
 def _vl_version(spec: dict[str, Any]) -> str | None:

@@ -20,6 +20,7 @@ from site_builder.images import (
     TITLE_LINE,
     drawn_box,
     image_svg,
+    numbered_ids,
     over_budget,
     round_svg,
     simplify_shapes,
@@ -68,6 +69,33 @@ def test_rounding_leaves_text_ids_and_styles_alone() -> None:
         assert kept in out
     assert round_svg(out) == out  # rounding twice changes nothing
     ET.fromstring(out)  # still well-formed
+
+
+def test_numbered_ids_count_from_one_in_each_svg() -> None:
+    svg = (
+        '<svg><defs><clipPath id="clip17"><rect/></clipPath><linearGradient id="gradient_9"/>'
+        '<clipPath id="clip4"/></defs><g clip-path="url(#clip17)"><path fill="url(#gradient_9)"/>'
+        '<text x="1">id="clip17"</text><use href="#clip4"/></g></svg>'
+    )
+    assert numbered_ids(svg) == (
+        '<svg><defs><clipPath id="clip1"><rect/></clipPath><linearGradient id="gradient_1"/>'
+        '<clipPath id="clip2"/></defs><g clip-path="url(#clip1)"><path fill="url(#gradient_1)"/>'
+        '<text x="1">id="clip17"</text><use href="#clip2"/></g></svg>'
+    )
+
+
+def test_a_chart_renders_to_the_same_bytes_whatever_was_drawn_before() -> None:
+    clipped = {
+        "data": {"values": [{"a": 1, "b": 2}, {"a": 3, "b": 4}]},
+        "mark": {"type": "point", "clip": True},
+        "encoding": {
+            "x": {"field": "a", "type": "quantitative", "scale": {"domain": [0, 2]}},
+            "y": {"field": "b", "type": "quantitative"},
+        },
+    }
+    first, again = (render_one(json.dumps(clipped), "{}") for _ in range(2))
+    assert not isinstance(first, str) and not isinstance(again, str)
+    assert 'id="clip1"' in first[0] and first[0] == again[0]
 
 
 def test_rounded_numbers_have_at_most_one_decimal() -> None:
