@@ -24,7 +24,10 @@ def check_spec(spec: dict[str, Any]) -> list[tuple[str, str]]:
     if is_vega(spec):  # compiled from Altair with its fields checked: only the data to check
         return [_url_problem(d) for d in spec.get("data", []) if "url" in d]
     datasets = spec.get("datasets", {})
-    for view, data, made in _views(spec, None, frozenset()):
+    views = list(_views(spec, None, frozenset()))
+    # Rows a transform filters or changes are not the rows drawn: those are not checked.
+    transformed = any(view.get("transform") for view, _, _ in views)
+    for view, data, made in views:
         if isinstance(data, dict) and "url" in data:
             problems.append(_url_problem(data))
             continue
@@ -32,6 +35,8 @@ def check_spec(spec: dict[str, Any]) -> list[tuple[str, str]]:
         columns = _columns(data, datasets)
         if columns is None:
             continue
+        if not transformed:
+            problems += _log_problems(view.get("encoding", {}), _rows(data, datasets), columns)
         for raw in sorted(_encoded_fields(view.get("encoding", {}), escaped=True)):
             name = _unescape(raw)
             if name in columns and _NESTED.search(raw):
@@ -54,7 +59,7 @@ def check_spec(spec: dict[str, Any]) -> list[tuple[str, str]]:
                         column_hint(name, columns),
                     )
                 )
-    return problems
+    return list(dict.fromkeys(problems))  # each once, though several views draw it
 
 
 def column_hint(name: str, columns: Iterable[str]) -> str:
@@ -107,9 +112,7 @@ def field_definitions(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str
     if is_vega(spec):
         return
     for view, _, _ in _views(spec, None, frozenset()):
-        encoding = view.get("encoding", {})
-        for channel, value in encoding.items() if isinstance(encoding, dict) else []:
-            yield from _definitions(channel, value)
+        yield from _definitions_of(view.get("encoding", {}))
 
 
 def _definitions(channel: str, value: Any) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -166,6 +169,42 @@ def _link_problems(encoding: dict[str, Any], rows: list[Any]) -> list[tuple[str,
             "use https:// URLs (or paths inside the site) in the column its href channel encodes",
         )
     ]
+
+
+def _log_problems(
+    encoding: dict[str, Any], rows: list[Any], columns: set[str]
+) -> list[tuple[str, str]]:
+    """Columns drawn on a log scale that hold zero or less: Vega cannot place those values
+    (it draws them at the edge), and the axis comes out without ticks."""
+    problems = []
+    seen: set[str] = set()
+    for _, name, item in _definitions_of(encoding):
+        scale = item.get("scale")
+        if not isinstance(scale, dict) or scale.get("type") != "log" or name in seen:
+            continue
+        if name not in columns or item.get("aggregate") or item.get("bin"):
+            continue
+        seen.add(name)
+        values = [r.get(name) for r in rows if isinstance(r, dict)]
+        low = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+        low = [v for v in low if v <= 0]
+        if low:
+            problems.append(
+                (
+                    f"encodes column '{name}', whose values include {len(low)} at zero or "
+                    f"below (such as {_num(low[0])}), on a log scale, which cannot place them "
+                    "(they are drawn at the edge and the axis loses its ticks)",
+                    "filter those rows out in the chart (e.g. .transform_filter("
+                    f"alt.datum[{name!r}] > 0)), or use alt.Scale(type='symlog'), which "
+                    "places zero",
+                )
+            )
+    return problems
+
+
+def _definitions_of(encoding: Any) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for channel, value in encoding.items() if isinstance(encoding, dict) else []:
+        yield from _definitions(channel, value)
 
 
 def _rows(data: Any, datasets: dict[str, Any]) -> list[Any]:

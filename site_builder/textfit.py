@@ -26,9 +26,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _TRANSFORM = re.compile(r"(matrix|translate|scale|rotate|skewX|skewY)\s*\(([^)]*)\)")
 # The renderer's groups of marks that hold no text and no other group (points, bars, lines):
 # most of a dense chart's bytes, skipped before parsing. Their markup holds no "</g>" (the
-# renderer escapes "<" in attributes and text).
+# renderer escapes "<" in attributes and text). An empty one closes itself (an axis with no
+# ticks, as a log scale over a zero draws): it ends at its "/>", not at its parent's "</g>".
 _TEXTLESS_MARKS = re.compile(
-    r'<g class="mark-(?:symbol|rect|rule|line|area|path|shape|arc|trail|image)\b[^>]*>.*?</g>',
+    r'<g class="mark-(?:symbol|rect|rule|line|area|path|shape|arc|trail|image)\b[^>]*?'
+    r"(?:/>|(?<!/)>.*?</g>)",
     re.S,
 )
 

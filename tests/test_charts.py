@@ -151,6 +151,35 @@ def test_check_spec_knows_derived_fields() -> None:
     assert [m for m, _ in check_spec(spec)] == ["encodes column 'c', which its table does not have"]
 
 
+def test_check_spec_refuses_zero_on_a_log_scale_unless_the_chart_filters() -> None:
+    rows = [{"a": 0, "b": 1}, {"a": 10, "b": 2}, {"a": -3, "b": 3}]
+    log = {"field": "a", "type": "quantitative", "scale": {"type": "log"}}
+    spec = {
+        "datasets": {"d": rows},
+        "data": {"name": "d"},
+        "layer": [
+            {"mark": "point", "encoding": {"x": log, "y": {"field": "b"}}},
+            {"mark": "rule", "encoding": {"x": log}},  # the same column: said once
+        ],
+    }
+    [(message, hint)] = check_spec(spec)
+    assert message == (
+        "encodes column 'a', whose values include 2 at zero or below (such as 0), on a log "
+        "scale, which cannot place them (they are drawn at the edge and the axis loses its ticks)"
+    )
+    assert "transform_filter(alt.datum['a'] > 0)" in hint and "symlog" in hint
+    filtered = {**spec, "transform": [{"filter": "datum.a > 0"}]}
+    assert check_spec(filtered) == []
+    positive = {**spec, "datasets": {"d": [{"a": 1, "b": 1}, {"a": 10, "b": 2}]}}
+    assert check_spec(positive) == []
+    summed = {
+        "data": {"values": rows},
+        "mark": "bar",
+        "encoding": {"y": {**log, "aggregate": "sum"}},
+    }
+    assert check_spec(summed) == []
+
+
 def test_generated_description(mini: Path) -> None:
     from site_builder.specs import describe
 

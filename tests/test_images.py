@@ -98,6 +98,21 @@ def test_a_chart_renders_to_the_same_bytes_whatever_was_drawn_before() -> None:
     assert 'id="clip1"' in first[0] and first[0] == again[0]
 
 
+def test_a_chart_with_an_empty_axis_is_read_for_its_text() -> None:
+    # A log scale over a zero: Vega draws the axis without ticks, its groups empty (`<g .../>`).
+    spec = {
+        "data": {"values": [{"a": 0, "b": 1}, {"a": 10, "b": 2}, {"a": 100, "b": 3}]},
+        "mark": "point",
+        "encoding": {
+            "x": {"field": "a", "type": "quantitative", "scale": {"type": "log"}},
+            "y": {"field": "b", "type": "quantitative"},
+        },
+    }
+    outcome = render_one(json.dumps(spec), "{}")
+    assert not isinstance(outcome, str), outcome
+    assert '<g class="mark-rule role-axis-tick" pointer-events="none"/>' in outcome[0]
+
+
 def test_rounded_numbers_have_at_most_one_decimal() -> None:
     spec = {
         "data": {"values": [{"x": i / 7, "y": (i * 37 % 11) / 3} for i in range(40)]},
