@@ -250,6 +250,8 @@ def _compute(d: FactDef, catalog: Catalog) -> Any:
     else:
         assert d.compute is not None
         result = d.compute(*[catalog.datasets[n].for_chart() for n in d.data])
+    if hasattr(result, "to_pydatetime"):  # a date as Python's own: read back without pandas
+        return result.to_pydatetime()
     return result.item() if hasattr(result, "item") else result
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from helpers import edit, prepare, report
@@ -13,6 +14,19 @@ def test_cell_and_computed_facts(mini: Path) -> None:
     assert facts["windhoek-share"].text == "12.5%"
     assert facts["city-count"].value == 3
     assert facts["city-count"].text == "3"
+
+
+def test_a_date_fact_is_a_plain_datetime(mini: Path) -> None:
+    # Kept in the build's snapshot: a pandas Timestamp there made every rebuild import pandas.
+    facts = mini / "data" / "facts.yaml"
+    facts.write_text(
+        facts.read_text()
+        + "windhoek-founded:\n  dataset: cities\n  row: NA\n  column: founded\n"
+        + '  format: "{value:%d %B %Y}"\n'
+    )
+    fact = prepare(mini).facts["windhoek-founded"]
+    assert type(fact.value) is datetime.datetime
+    assert fact.text == "18 October 1890"
 
 
 def test_fact_follows_the_data(mini: Path) -> None:
