@@ -14,6 +14,7 @@ import json
 import os
 import pickle
 from collections.abc import Callable
+from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -124,9 +125,8 @@ class TableCache:
         self.folder = folder
 
     def _name(self, digest: str) -> str:
-        import pandas
-
-        return _name(pandas.__version__, digest)
+        # pandas' version as installed: asking pandas itself would import it (a second).
+        return _name(version("pandas"), digest)
 
     def get(self, digest: str) -> tuple[list[Any], list[str], pd.DataFrame] | None:
         """(fields, primary key, frame) of a table seen before, or None."""
