@@ -245,6 +245,13 @@ def test_a_rebuild_links_the_pages_made_from_the_same_inputs(fresh_mini: Path) -
     home.write_bytes(home.read_bytes().replace(b"</body>", b"edited</body>"))
     assert run_cli(mini, "build").returncode == 0
     assert b"edited</body>" not in home.read_bytes()
+    # Material's palette adds an inline script: the policy changes in every page.
+    policy = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">')
+    (before,) = policy.findall(second.read_text(encoding="utf-8"))
+    edit(mini / "mkdocs.yml", "  font: false", "  font: false\n  palette:\n    scheme: default")
+    assert run_cli(mini, "build").returncode == 0
+    (after,) = policy.findall(second.read_text(encoding="utf-8"))
+    assert after != before and policy.findall(home.read_text(encoding="utf-8")) == [after]
     rebuilt = tree_digest(site)
     shutil.rmtree(mini / ".cache")
     assert run_cli(mini, "build").returncode == 0
