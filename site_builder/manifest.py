@@ -8,7 +8,7 @@ reading or making them again: with nothing changed, a chart costs a few `lstat` 
 the site no longer holds as it was written (edited, replaced, a link) is made again.
 
 Kept in the cache folder, written only once a build is swapped in, so it always describes the
-site in place. Standard library only (and cache.py).
+site in place. Standard library, cache.py and sitedir.py only.
 """
 
 from __future__ import annotations
@@ -17,11 +17,13 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import stat
 from pathlib import Path
 from typing import Any
 
 from .cache import tool_digest, write_atomic
+from .sitedir import KEPT
 
 _FILE = "published.json"
 _VERSION = 1
@@ -38,7 +40,7 @@ def key_of(*parts: object) -> str:
 class Manifest:
     """The last published site's groups, and the groups of the site being built."""
 
-    def __init__(self, cache_dir: Path, published: Path, staging: Path) -> None:
+    def __init__(self, cache_dir: Path, published: Path, staging: Path, kept: str = "") -> None:
         self.file = cache_dir / _FILE
         self.published = published
         self.staging = staging
@@ -57,6 +59,11 @@ class Manifest:
         self._new = str(staging) + os.sep
         self._free: dict[str, bool] = {}  # folder -> no link on the way (links_free)
         self._made: set[str] = set()  # folders made in the new site
+        # The folder the staging folder holds from the replaced site (sitedir.KEPT), put in
+        # place once a file of it is first asked for; its files no group has claimed yet (None:
+        # not in place).
+        self.kept = kept
+        self._leftover: set[str] | None = None
 
     def link(self, group: str, key: str) -> bool:
         """Link the group's published files into the new site when they were made from the
@@ -67,6 +74,7 @@ class Manifest:
         files = last.get("files")
         if not isinstance(files, dict):
             return False
+        inodes = {}
         for path, seen in files.items():
             try:
                 st = os.lstat(self._old + path)
@@ -76,10 +84,11 @@ class Manifest:
                 return False
             if not self._links_free(os.path.dirname(path)):
                 return False
+            inodes[path] = st.st_ino
         linked: list[str] = []
         try:
             for path in files:
-                if not self._link(path):
+                if not self._link(path, inodes[path]):
                     continue  # linked by another edition's group: the same file
                 linked.append(path)
         except OSError:  # e.g. the path is in the new site already: make the group
@@ -90,10 +99,14 @@ class Manifest:
         self.groups[group] = (key, list(files), list(files.values()))
         return True
 
-    def _link(self, path: str) -> bool:
-        """The published file at `path` linked into the new site; False: it is there already
-        (the same file)."""
+    def _link(self, path: str, inode: int) -> bool:
+        """The published file at `path` (inode `inode`) linked into the new site; False: it is
+        there already (the same file)."""
         old, new = self._old + path, self._new + path
+        if self._take_kept(path):
+            if os.lstat(new).st_ino == inode:
+                return True  # the published file itself, kept from the replaced site
+            os.unlink(new)  # another file (older, or edited): linked as published
         folder = os.path.dirname(path)
         if folder and folder not in self._made:
             os.makedirs(self._new + folder, exist_ok=True)
@@ -125,6 +138,46 @@ class Manifest:
             self._free[folder] = free
         return free
 
+    def _take_kept(self, path: str) -> bool:
+        """Whether `path` is a file the kept folder holds, not yet claimed (then claimed)."""
+        if not self.kept or not path.startswith(self.kept + "/"):
+            return False
+        if self._leftover is None:
+            self._leftover = set()
+            held, target = self._new + KEPT, self._new + self.kept
+            try:
+                if stat.S_ISDIR(os.lstat(held).st_mode) and not os.path.lexists(target):
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
+                    os.rename(held, target)
+                    self._made.add(self.kept)
+                    self._leftover = set(os.listdir(target))
+            except OSError:
+                pass  # none kept: every file is linked
+        name = path[len(self.kept) + 1 :]
+        if name not in self._leftover:
+            return False
+        self._leftover.discard(name)
+        return True
+
+    def clear(self, path: str) -> None:
+        """Before the build writes `path`: a file the kept folder holds there is removed, so
+        that it is never written through (it may be the published site's)."""
+        if self._take_kept(path):
+            _remove(self._new + path)
+
+    def finish(self) -> None:
+        """Before the new site is swapped in: what the kept folder holds that no group of
+        this build claimed goes (or the kept folder, if none did: removed by the next build
+        with the other leftovers)."""
+        if self._leftover is None:
+            held = self._new + KEPT
+            if os.path.lexists(held):
+                os.rename(held, str(self.staging) + "-kept")
+            return
+        for name in self._leftover:
+            _remove(self._new + self.kept + os.sep + name)
+        self._leftover = set()
+
     def add(self, group: str, key: str, paths: list[str]) -> None:
         """A group made by this build (written into the new site by the end of the build)."""
         self.groups[group] = (key, paths, None)
@@ -149,6 +202,13 @@ class Manifest:
         data = {"version": _VERSION, "site": str(site), "groups": groups, "policy": self.policy}
         with contextlib.suppress(OSError):  # a read-only cache: the next build makes all
             write_atomic(self.file, json.dumps(data, separators=(",", ":")).encode())
+
+
+def _remove(path: str) -> None:
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    else:
+        os.unlink(path)
 
 
 def _stamp(st: os.stat_result) -> list[int]:

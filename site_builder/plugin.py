@@ -25,7 +25,7 @@ from .cjk import join_lines
 from .config import SiteBuilderConfig, settings_from
 from .errors import WriterError
 from .facts import FACT_REF
-from .figures import Figures
+from .figures import CHART_DIR, Figures
 from .manifest import Manifest, key_of
 from .markdown import StoryExtension, body_marker, datasets_marker
 from .outputs import EMBED_DIR, EMBED_SCRIPT, Outputs
@@ -130,8 +130,11 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 log.info("%s: waited for it", line)
         if self.command == "build" and self.config.atomic:
             self.final_site = Path(config.site_dir).resolve()
-            self.staging, self.sweep = sitedir.new_staging(self.final_site)
-            self.manifest = Manifest(self.settings.cache_dir, self.final_site, self.staging)
+            # The replaced site's chart files are kept: most are the published ones.
+            self.staging, self.sweep = sitedir.new_staging(self.final_site, keep=CHART_DIR)
+            self.manifest = Manifest(
+                self.settings.cache_dir, self.final_site, self.staging, kept=CHART_DIR
+            )
             self.skipped, self.pages_made = set(), {}
             logging.getLogger("mkdocs.commands.build").addFilter(self._not_skipped)
             config.site_dir = str(self.staging)
@@ -199,6 +202,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             return files
         if self.dirty:
             self._mark_pages_to_write(files)
+        if self.manifest is not None:  # MkDocs writes these: not through a kept file
+            for file in files:
+                if file.dest_uri.startswith(CHART_DIR + "/"):
+                    self.manifest.clear(file.dest_uri)
         base = (ASSETS / "site-builder.css").read_text(encoding="utf-8")
         # One stylesheet for every edition: the sizes of their charts too.
         css = self.figures.stylesheet(base, [state["project"] for state in self.outer])
@@ -229,6 +236,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 continue  # the published files, made from the same inputs: not read
             made = group.make()
             for path, content in made:
+                if self.manifest is not None:
+                    self.manifest.clear(path)  # a kept file there is not the one made
                 if self.staging is not None and os.path.lexists(self.staging / path):
                     continue  # named by its content, and in the new site already (an edition's)
                 data = content.read_bytes() if isinstance(content, Path) else content
@@ -495,6 +504,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             return
         if self.warnings is not None and self.warnings.get_counts():
             return  # strict mode aborts next; on_build_error removes the staging folder
+        if self.manifest is not None:
+            self.manifest.finish()
         sitedir.swap_in(self.staging, self.final_site)
         config.site_dir = str(self.final_site)
         self.staging = None
