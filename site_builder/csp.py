@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from .cache import write_atomic
+
 DIRECTIVES: dict[str, tuple[str, ...]] = {
     "default-src": ("'self'",),
     "script-src": ("'self'",),
@@ -87,13 +89,13 @@ def meta_tag(text: str) -> str:
     return f'<meta http-equiv="Content-Security-Policy" content="{text}">'
 
 
-def with_marker(html: str) -> str:
-    """The page with MARKER where its policy goes: first in <head> after the charset, so that
-    the policy governs every script and stylesheet."""
+def with_marker(html: str, mark: str = MARKER) -> str:
+    """The page with MARKER (or `mark`: the policy expected) where its policy goes: first in
+    <head> after the charset, so that the policy governs every script and stylesheet."""
     anchor = _CHARSET.search(html) or _HEAD.search(html)
     if anchor is None:
         return html
-    return html[: anchor.end()] + MARKER + html[anchor.end() :]
+    return html[: anchor.end()] + mark + html[anchor.end() :]
 
 
 def headers_file(story: str, embed: str, story_paths: Iterable[str], embed_dir: str) -> str:
@@ -130,17 +132,21 @@ def write_policies(
     script_hashes: Iterable[str],
     extra: Mapping[str, Sequence[str]],
     embed_dir: str,
-) -> None:
-    """Each page's <meta> policy in place of its MARKER, and `_headers`.
+    placed: str = MARKER,
+) -> str:
+    """Each page's <meta> policy in place of what `with_marker` put there (`placed`), and
+    `_headers`; returns the pages' tag. Pages given the right tag already (a rebuild's guess,
+    from the last build) are not read again.
 
     One policy for every story page: Material's instant navigation keeps the first page's
     policy and runs the inline scripts of the next page under it."""
     hashes = set(script_hashes)
     tag = meta_tag(policy(hashes, extra))
-    for page in pages:
+    for page in pages if placed != tag else ():
         path = site_dir / page
         html = path.read_text(encoding="utf-8")
-        path.write_text(html.replace(MARKER, tag, 1), encoding="utf-8")
+        # Replaced, not written through: the page may be linked from the published site.
+        write_atomic(path, html.replace(placed, tag, 1).encode("utf-8"))
     headers = headers_file(
         policy(hashes, extra, STORY_FRAMES),
         policy((), extra, EMBED_FRAMES),
@@ -148,3 +154,4 @@ def write_policies(
         embed_dir,
     )
     (site_dir / "_headers").write_text(headers, encoding="utf-8")
+    return tag

@@ -96,6 +96,11 @@ class Figures:
         # One pass over the body: a big table makes it hundreds of KB.
         return _TOKEN.sub(fill, self._finished(chart_id, bool(embed)))
 
+    def body_inputs(self, chart_id: str, embeddable: bool) -> list[str]:
+        """Everything `body` makes the body from, but the page URL and embed code (for a
+        key)."""
+        return self._body_key(chart_id, embeddable)
+
     def _finished(self, chart_id: str, embeddable: bool) -> str:
         """The figure's body with tokens for its links and embed code, which depend on the
         page: made once per chart and kept in the cache under everything that shapes it (its

@@ -1,13 +1,14 @@
 """What the published site holds, by what made it: each group of files (a chart's files, a
-dataset's download, an embed page, a social card) under a key naming every input of its
-content, with each file as the site holds it (device, inode, size, modification time).
+dataset's download, an embed page, a social card, a finished page) under a key naming every
+input of its content, with each file as the site holds it (device, inode, size, modification
+time); and the pages' Content-Security-Policy.
 
 A rebuild whose group has the same key links the published files into the new site without
 reading or making them again: with nothing changed, a chart costs a few `lstat` calls. A file
 the site no longer holds as it was written (edited, replaced, a link) is made again.
 
 Kept in the cache folder, written only once a build is swapped in, so it always describes the
-site in place. Standard library and sitedir.py only.
+site in place. Standard library, cache.py and sitedir.py only.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import stat
 from pathlib import Path
+from typing import Any
 
 from .cache import tool_digest, write_atomic
-from .sitedir import links_free
+from .sitedir import KEPT
 
 _FILE = "published.json"
 _VERSION = 1
@@ -37,12 +40,30 @@ def key_of(*parts: object) -> str:
 class Manifest:
     """The last published site's groups, and the groups of the site being built."""
 
-    def __init__(self, cache_dir: Path, published: Path, staging: Path) -> None:
+    def __init__(self, cache_dir: Path, published: Path, staging: Path, kept: str = "") -> None:
         self.file = cache_dir / _FILE
         self.published = published
         self.staging = staging
-        self.last: dict[str, dict[str, object]] = _read(self.file, published)
-        self.groups: dict[str, tuple[str, list[str]]] = {}  # group -> key, paths from the root
+        data = _read(self.file, published)
+        self.last: dict[str, dict[str, object]] = data.get("groups", {})
+        # The pages' Content-Security-Policy tag in the published site ("" if unknown): a
+        # rebuild puts it in each page at once, and rewrites pages only if it changed.
+        self.last_policy = str(data.get("policy") or "")
+        self.policy = ""  # this build's, once known
+        # group -> key, paths from the root, and each file's stamp when linked (the same
+        # file in the new site: no need to look at it again)
+        self.groups: dict[str, tuple[str, list[str], list[list[int]] | None]] = {}
+        # Strings, not Paths: a rebuild links thousands of files, and a Path costs more
+        # than the system call.
+        self._old = str(published) + os.sep
+        self._new = str(staging) + os.sep
+        self._free: dict[str, bool] = {}  # folder -> no link on the way (links_free)
+        self._made: set[str] = set()  # folders made in the new site
+        # The folder the staging folder holds from the replaced site (sitedir.KEPT), put in
+        # place once a file of it is first asked for; its files no group has claimed yet (None:
+        # not in place).
+        self.kept = kept
+        self._leftover: set[str] | None = None
 
     def link(self, group: str, key: str) -> bool:
         """Link the group's published files into the new site when they were made from the
@@ -53,64 +74,149 @@ class Manifest:
         files = last.get("files")
         if not isinstance(files, dict):
             return False
+        inodes = {}
         for path, seen in files.items():
-            old = self.published / path
             try:
-                st = os.lstat(old)
+                st = os.lstat(self._old + path)
             except OSError:
                 return False
             if not stat.S_ISREG(st.st_mode) or seen != _stamp(st):
                 return False
-            if not links_free(self.published, old.parent, self.staging):
+            if not self._links_free(os.path.dirname(path)):
                 return False
-        linked: list[Path] = []
+            inodes[path] = st.st_ino
+        linked: list[str] = []
         try:
             for path in files:
-                new = self.staging / path
-                try:
-                    os.link(self.published / path, new, follow_symlinks=False)
-                except FileNotFoundError:  # the folder's first file
-                    new.parent.mkdir(parents=True, exist_ok=True)
-                    os.link(self.published / path, new, follow_symlinks=False)
-                except FileExistsError:  # linked by another edition's group: the same file
-                    if os.lstat(new).st_ino != os.lstat(self.published / path).st_ino:
-                        raise
-                    continue
-                linked.append(new)
+                if not self._link(path, inodes[path]):
+                    continue  # linked by another edition's group: the same file
+                linked.append(path)
         except OSError:  # e.g. the path is in the new site already: make the group
-            for new in linked:
-                new.unlink(missing_ok=True)
+            for path in linked:
+                with contextlib.suppress(OSError):
+                    os.unlink(self._new + path)
             return False
-        self.groups[group] = (key, list(files))
+        self.groups[group] = (key, list(files), list(files.values()))
         return True
+
+    def _link(self, path: str, inode: int) -> bool:
+        """The published file at `path` (inode `inode`) linked into the new site; False: it is
+        there already (the same file)."""
+        old, new = self._old + path, self._new + path
+        if self._take_kept(path):
+            if os.lstat(new).st_ino == inode:
+                return True  # the published file itself, kept from the replaced site
+            os.unlink(new)  # another file (older, or edited): linked as published
+        folder = os.path.dirname(path)
+        if folder and folder not in self._made:
+            os.makedirs(self._new + folder, exist_ok=True)
+            self._made.add(folder)
+        try:
+            os.link(old, new, follow_symlinks=False)
+        except FileExistsError:
+            if os.lstat(new).st_ino != os.lstat(old).st_ino:
+                raise
+            return False
+        return True
+
+    def _links_free(self, folder: str) -> bool:
+        """Is the published site's `folder` reached with no link on the way? One lstat per
+        folder and build (the rest of the way is known by then)."""
+        if not folder:
+            return True
+        free = self._free.get(folder)
+        if free is None:
+            parent, name = os.path.split(folder)
+            try:
+                free = (
+                    name not in ("", ".", "..")
+                    and self._links_free(parent)
+                    and not stat.S_ISLNK(os.lstat(self._old + folder).st_mode)
+                )
+            except OSError:
+                free = False
+            self._free[folder] = free
+        return free
+
+    def _take_kept(self, path: str) -> bool:
+        """Whether `path` is a file the kept folder holds, not yet claimed (then claimed)."""
+        if not self.kept or not path.startswith(self.kept + "/"):
+            return False
+        if self._leftover is None:
+            self._leftover = set()
+            held, target = self._new + KEPT, self._new + self.kept
+            try:
+                if stat.S_ISDIR(os.lstat(held).st_mode) and not os.path.lexists(target):
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
+                    os.rename(held, target)
+                    self._made.add(self.kept)
+                    self._leftover = set(os.listdir(target))
+            except OSError:
+                pass  # none kept: every file is linked
+        name = path[len(self.kept) + 1 :]
+        if name not in self._leftover:
+            return False
+        self._leftover.discard(name)
+        return True
+
+    def clear(self, path: str) -> None:
+        """Before the build writes `path`: a file the kept folder holds there is removed, so
+        that it is never written through (it may be the published site's)."""
+        if self._take_kept(path):
+            _remove(self._new + path)
+
+    def finish(self) -> None:
+        """Before the new site is swapped in: what the kept folder holds that no group of
+        this build claimed goes (or the kept folder, if none did: removed by the next build
+        with the other leftovers)."""
+        if self._leftover is None:
+            held = self._new + KEPT
+            if os.path.lexists(held):
+                os.rename(held, str(self.staging) + "-kept")
+            return
+        for name in self._leftover:
+            _remove(self._new + self.kept + os.sep + name)
+        self._leftover = set()
 
     def add(self, group: str, key: str, paths: list[str]) -> None:
         """A group made by this build (written into the new site by the end of the build)."""
-        self.groups[group] = (key, paths)
+        self.groups[group] = (key, paths, None)
 
     def save(self, site: Path) -> None:
         """Once the new site is in place at `site`: what it holds, for the next build. A file
         missing from it (not written after all) leaves its group out."""
         groups: dict[str, dict[str, object]] = {}
-        for group, (key, paths) in self.groups.items():
+        root = str(site) + os.sep
+        for group, (key, paths, stamps) in self.groups.items():
+            if stamps is not None:  # linked: the published file, seen as it was
+                groups[group] = {"key": key, "files": dict(zip(paths, stamps, strict=True))}
+                continue
             files = {}
             for path in paths:
                 try:
-                    files[path] = _stamp(os.lstat(site / path))
+                    files[path] = _stamp(os.lstat(root + path))
                 except OSError:
                     break
             else:
                 groups[group] = {"key": key, "files": files}
-        data = {"version": _VERSION, "site": str(site), "groups": groups}
+        data = {"version": _VERSION, "site": str(site), "groups": groups, "policy": self.policy}
         with contextlib.suppress(OSError):  # a read-only cache: the next build makes all
             write_atomic(self.file, json.dumps(data, separators=(",", ":")).encode())
+
+
+def _remove(path: str) -> None:
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    else:
+        os.unlink(path)
 
 
 def _stamp(st: os.stat_result) -> list[int]:
     return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
 
 
-def _read(file: Path, published: Path) -> dict[str, dict[str, object]]:
+def _read(file: Path, published: Path) -> dict[str, Any]:
+    """The record of the site at `published` ({} if none, or of another site)."""
     try:
         data = json.loads(file.read_bytes())
     except (OSError, ValueError):
@@ -119,4 +225,4 @@ def _read(file: Path, published: Path) -> dict[str, dict[str, object]]:
         return {}
     if data.get("site") != str(published) or not isinstance(data.get("groups"), dict):
         return {}
-    return data["groups"]
+    return data

@@ -20,7 +20,7 @@ from html import escape
 from pathlib import Path
 
 from . import publish
-from .cache import mark_used, read_entry, write_atomic, write_entry
+from .cache import mark_used, read_entry, tool_digest, write_atomic, write_entry
 from .manifest import Manifest, key_of
 from .pipeline import Project
 from .pool import in_pool, submit_if_running
@@ -78,6 +78,8 @@ class Outputs:
     # from the same inputs is linked from there, not read or made.
     manifest: Manifest | None = None
     linked: set[str] = field(default_factory=set)  # cards linked so
+    card_names: dict[str, str] | None = None  # see _card_names
+    new_card_names: bool = False
 
     def __post_init__(self) -> None:
         if not self.site_url and self.project.charts:
@@ -89,14 +91,32 @@ class Outputs:
     def page_head(self, title: str, url: str, summary: str, charts: list[str]) -> str:
         """The page's social card (made now, written at the end) and its meta tags."""
         lead_chart = charts[0] if charts else None
+
+        def card_svg() -> str:
+            if lead_chart is not None:
+                chart = self.project.charts[lead_chart]
+                svg = self.project.rendered[lead_chart].svg
+                return publish.card_svg(chart.definition.title, self.site_name, svg)
+            return publish.card_svg(title, self.site_name, "", summary)
+
+        # The card's name by what it is drawn from: a rebuild neither reads the chart's SVG
+        # nor lays out the title again to name it.
         if lead_chart is not None:
-            chart = self.project.charts[lead_chart]
-            svg = publish.card_svg(
-                chart.definition.title, self.site_name, self.project.rendered[lead_chart].svg
+            made_from = key_of(
+                "card",
+                self.project.charts[lead_chart].definition.title,
+                self.site_name,
+                self.project.rendered[lead_chart].key,
             )
         else:
-            svg = publish.card_svg(title, self.site_name, "", summary)
-        digest = hashlib.sha256(svg.encode()).hexdigest()
+            made_from = key_of("card", title, self.site_name, summary)
+        names = self._card_names()
+        svg = None
+        digest = names.get(made_from, "")
+        if not digest:
+            svg = card_svg()
+            digest = names[made_from] = hashlib.sha256(svg.encode()).hexdigest()
+            self.new_card_names = True
         slug = url.strip("/").replace("/", "-") or "index"
         card = f"{CARD_DIR}/{slug}.{digest[:8]}.png"
         self.cards[card] = digest
@@ -112,6 +132,7 @@ class Outputs:
             if read_entry(self.cache_dir / "cards", digest, [".png"]) is not None:
                 self.drawn.add(digest)
             else:  # drawn while the pages are written, if the render processes are running
+                svg = svg or card_svg()
                 self.drawing[digest] = (svg, submit_if_running(publish.card_png, svg))
         self._keep_cards(wait=False)
         self.pages.append(PageInfo(title, url, summary, card))
@@ -120,13 +141,25 @@ class Outputs:
         image = self.absolute(card) or self.link(card, url)
         return publish.social_meta(title, summary, image, self.absolute(url), self.site_name)
 
+    def _card_names(self) -> dict[str, str]:
+        """Each card's digest by what it is drawn from, as earlier builds found it."""
+        if self.card_names is None:
+            entry = read_entry(self.cache_dir / "cards", _card_names(), [".json"])
+            self.card_names = json.loads(entry[".json"]) if entry else {}
+        return self.card_names
+
+    def _keep_card_names(self) -> None:
+        if self.new_card_names and self.card_names is not None:
+            data = json.dumps(self.card_names, sort_keys=True).encode()
+            write_entry(self.cache_dir / "cards", _card_names(), {".json": data})
+
     def _keep_cards(self, wait: bool) -> None:
         """The cards drawn by now (all of them: `wait`) into the cache, and let go."""
         later = [d for d, (_, job) in self.drawing.items() if job is None] if wait else []
-        for digest, png in zip(
-            later, in_pool(publish.card_png, [self.drawing[d][0] for d in later]), strict=True
-        ):
-            self._keep_card(digest, png)
+        if later:
+            svgs = [self.drawing[d][0] for d in later]
+            for digest, png in zip(later, in_pool(publish.card_png, svgs), strict=True):
+                self._keep_card(digest, png)
         for digest, (svg, job) in list(self.drawing.items()):
             if job is None or not (wait or job.done()):
                 continue
@@ -206,6 +239,7 @@ class Outputs:
                 _write_file(path, data)
 
         self._write_cards(site_dir, write)
+        self._keep_card_names()
         titles: dict[str, str] = {}
         for p in reversed(self.pages):  # the first page of a URL, as before
             titles[p.url] = p.title
@@ -247,6 +281,11 @@ class Outputs:
         write(site_dir / path, feed.encode())
         if not self.prefix:
             write(site_dir / "robots.txt", publish.robots_txt(self.site_url).encode())
+
+
+def _card_names() -> str:
+    """The entry of the cards' digests by their inputs (this tool version's own)."""
+    return "names-" + tool_digest()[:16]
 
 
 def _write_card(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -24,8 +25,8 @@ from .cjk import join_lines
 from .config import SiteBuilderConfig, settings_from
 from .errors import WriterError
 from .facts import FACT_REF
-from .figures import Figures
-from .manifest import Manifest
+from .figures import CHART_DIR, Figures
+from .manifest import Manifest, key_of
 from .markdown import StoryExtension, body_marker, datasets_marker
 from .outputs import EMBED_DIR, EMBED_SCRIPT, Outputs
 from .palettecss import PALETTE_URI, without_switching_rule
@@ -56,6 +57,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.staging: Path | None = None
         self.manifest: Manifest | None = None  # the published site's files, by their inputs
         self.sweep: threading.Thread | None = None  # removing what earlier builds left
+        self.skipped: set[str] = set()  # pages linked from the published site, not written
+        self.pages_made: dict[str, str] = {}  # page group -> its key but the policy
         self.lock: sitedir.SiteLock | None = None
         self.warnings: CountHandler | None = None
         self.extension: StoryExtension | None = None
@@ -128,8 +131,13 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 log.info("%s: waited for it", line)
         if self.command == "build" and self.config.atomic:
             self.final_site = Path(config.site_dir).resolve()
-            self.staging, self.sweep = sitedir.new_staging(self.final_site)
-            self.manifest = Manifest(self.settings.cache_dir, self.final_site, self.staging)
+            # The replaced site's chart files are kept: most are the published ones.
+            self.staging, self.sweep = sitedir.new_staging(self.final_site, keep=CHART_DIR)
+            self.manifest = Manifest(
+                self.settings.cache_dir, self.final_site, self.staging, kept=CHART_DIR
+            )
+            self.skipped, self.pages_made = set(), {}
+            logging.getLogger("mkdocs.commands.build").addFilter(self._not_skipped)
             config.site_dir = str(self.staging)
         if config.strict and self.warnings is None:
             self.warnings = CountHandler()
@@ -196,6 +204,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if self.dirty:
             self._mark_pages_to_write(files)
         _quiet_palette(files, config)
+        if self.manifest is not None:  # MkDocs writes these: not through a kept file
+            for file in files:
+                if file.dest_uri.startswith(CHART_DIR + "/"):
+                    self.manifest.clear(file.dest_uri)
         base = (ASSETS / "site-builder.css").read_text(encoding="utf-8")
         # One stylesheet for every edition: the sizes of their charts too.
         css = self.figures.stylesheet(base, [state["project"] for state in self.outer])
@@ -226,6 +238,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 continue  # the published files, made from the same inputs: not read
             made = group.make()
             for path, content in made:
+                if self.manifest is not None:
+                    self.manifest.clear(path)  # a kept file there is not the one made
                 if self.staging is not None and os.path.lexists(self.staging / path):
                     continue  # named by its content, and in the new site already (an edition's)
                 data = content.read_bytes() if isinstance(content, Path) else content
@@ -310,24 +324,59 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if self.pages_written % 100 == 0:
             log.info("pages: %d written", self.pages_written)
         refs = self.project.pages.get(page.file.src_uri)
+        charts = [c for c, _ in refs.charts] if refs else []
         if self.outputs is not None:
             summary = str(page.meta.get("description") or config.site_description or "")
-            charts = [c for c, _ in refs.charts] if refs else []
             head = self.outputs.page_head(page.title or "", page.url, summary, charts)
             output = output.replace("</head>", head + "</head>", 1)
         self.borrowed = self._is_borrowed(page)
         figures = self._page_figures()
-        for chart_id, _ in refs.charts if refs else []:
-            embed = self.outputs.embed_snippet(chart_id, page.url) if self.outputs else ""
+        embeds = {
+            chart_id: self.outputs.embed_snippet(chart_id, page.url) if self.outputs else ""
+            for chart_id in charts
+        }
+        datasets = refs.datasets if refs else []
+        shown = {name: figures.datasets(name, page.url) for name, _ in datasets}
+        key = self._page_key(output, page, figures, embeds, shown)
+        # The policy before the figures go in: they hold no script, and the page is smaller.
+        output = self._await_policy(output, page.file.dest_uri)
+        if key is not None and self.manifest is not None:
+            group = f"page:{page.file.dest_uri}"
+            if self.manifest.link(group, key_of(key, self._expected_policy())):
+                # The published page, made from the same inputs: MkDocs writes nothing.
+                self.skipped.add(page.file.src_uri)
+                return ""
+            self.pages_made[group] = key  # in the manifest once its policy is known
+        for chart_id, embed in embeds.items():
             body = figures.body(chart_id, page.url, embed=embed)
             if self.outputs is not None:
                 body = self.outputs.with_embed_note(body, figures.words)
             output = output.replace(body_marker(chart_id), body)
-        for name, _ in refs.datasets if refs else []:
-            output = output.replace(datasets_marker(name), figures.datasets(name, page.url))
+        for name, html in shown.items():
+            output = output.replace(datasets_marker(name), html)
         if self.edition is not None:
             output = self._edition_page(output, page, config)
-        return self._await_policy(output, page.file.dest_uri)
+        return output
+
+    def _page_key(
+        self,
+        output: str,
+        page: Page,
+        figures: Figures,
+        embeds: dict[str, str],
+        shown: dict[str, str],
+    ) -> str | None:
+        """What the finished page is made from but its policy (for the manifest): the page as
+        MkDocs made it, and what goes into it; None where pages are not linked (a preview,
+        editions)."""
+        if self.manifest is None or self.edition is not None or self.outputs is None:
+            return None
+        digest = hashlib.sha256(output.encode("utf-8", errors="surrogatepass")).hexdigest()
+        parts: list[str] = [page.file.dest_uri, page.url, digest, self.outputs.site_url or ""]
+        for chart_id, embed in embeds.items():
+            parts += [chart_id, embed, *figures.body_inputs(chart_id, bool(embed))]
+        parts += [html for _, html in sorted(shown.items())]
+        return key_of("page", *parts)
 
     def _edition_page(self, output: str, page: Page, config: Any) -> str:
         """Links to the page in the other editions, and its entry in the sitemap."""
@@ -354,12 +403,25 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         return self._await_policy(output_content, template_name)  # 404.html
 
     def _await_policy(self, html: str, dest: str) -> str:
-        """Note the page's inline scripts; its policy goes in once all pages are written."""
+        """Note the page's inline scripts; its policy goes in once all pages are written (the
+        published site's goes in at once, and stays if it is still the one)."""
         if not self._policy_on():
             return html
         self.script_hashes |= csp.inline_script_hashes(html)
         self.policy_pages.append(dest)
-        return csp.with_marker(html)
+        return csp.with_marker(html, self._placed_policy())
+
+    def _expected_policy(self) -> str:
+        """The pages' policy tag if it is still the published site's ("": no policy)."""
+        if not self._policy_on() or self.manifest is None:
+            return ""
+        return self.manifest.last_policy
+
+    def _placed_policy(self) -> str:
+        """What pages get where their policy goes, until every page is written."""
+        if self.manifest is not None and self.manifest.last_policy:
+            return self.manifest.last_policy
+        return csp.MARKER
 
     def _write_sitemap(self, site_dir: Path, site_url: str | None) -> None:
         """Every edition's pages and their alternates (hreflang), in place of the sitemap that
@@ -379,9 +441,20 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
 
     def _write_policies(self, site_dir: Path) -> None:
         if self._policy_on():
-            csp.write_policies(
-                site_dir, self.policy_pages, self.script_hashes, self.config.csp_extra, EMBED_DIR
+            tag = csp.write_policies(
+                site_dir,
+                self.policy_pages,
+                self.script_hashes,
+                self.config.csp_extra,
+                EMBED_DIR,
+                self._placed_policy(),
             )
+            if self.manifest is not None:
+                self.manifest.policy = tag
+        if self.manifest is not None:
+            final = self.manifest.policy if self._policy_on() else ""
+            for group, key in self.pages_made.items():
+                self.manifest.add(group, key_of(key, final), [group.removeprefix("page:")])
 
     # Last: every other plugin has written its files, and mkdocs-static-i18n (-100) has built
     # the other editions.
@@ -433,6 +506,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             return
         if self.warnings is not None and self.warnings.get_counts():
             return  # strict mode aborts next; on_build_error removes the staging folder
+        if self.manifest is not None:
+            self.manifest.finish()
         sitedir.swap_in(self.staging, self.final_site)
         config.site_dir = str(self.final_site)
         self.staging = None
@@ -463,7 +538,17 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.manifest = None
         self._end_sweep()
 
+    def _not_skipped(self, record: logging.LogRecord) -> bool:
+        """MkDocs says so of each page it did not write: a page linked is not news."""
+        message = record.getMessage()
+        return not (
+            message.startswith("Page skipped: '")
+            and message.endswith("'. Generated empty output.")
+            and message[len("Page skipped: '") : -len("'. Generated empty output.")] in self.skipped
+        )
+
     def on_shutdown(self) -> None:
+        logging.getLogger("mkdocs.commands.build").removeFilter(self._not_skipped)
         self._end_sweep()
         if self.lock is not None:
             self.lock.release()

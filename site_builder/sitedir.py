@@ -75,12 +75,21 @@ class SiteLock:
             self._fd = None
 
 
-def new_staging(site_dir: Path) -> tuple[Path, threading.Thread]:
+# In a new staging folder, the folder `new_staging` keeps from the site the last build replaced
+# (hidden: MkDocs empties the staging folder but for hidden entries).
+KEPT = ".kept"
+
+
+def new_staging(site_dir: Path, keep: str = "") -> tuple[Path, threading.Thread]:
     """An empty staging folder of this build's own, beside the site (same file system, so the
     swap is a rename), and the thread removing what earlier builds left there: the site the
     last one replaced, and the staging folder of one that was killed. This build holds the
     lock, so none of them is running. The removal goes on while the build works: on a disk
-    that trims freed blocks, removing a site's folders takes as long as building it again."""
+    that trims freed blocks, removing a site's folders takes as long as building it again.
+
+    `keep`: a folder (from the site root) of the replaced site moved whole into the staging
+    folder as KEPT, not removed: most of its files are the published site's too (hard links),
+    which a rebuild then finds in place (manifest.py) instead of linking each again."""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     left = [
         p
@@ -92,6 +101,9 @@ def new_staging(site_dir: Path) -> tuple[Path, threading.Thread]:
         for p in site_dir.parent.glob(f"{prefix}*")
     ]
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.staging-", dir=site_dir.parent))
+    replaced = [p for p in left if p.name.startswith(f".{site_dir.name}.replaced")]
+    if keep and replaced:
+        _keep(max(replaced, key=lambda p: p.lstat().st_ctime_ns), keep, staging / KEPT)
 
     def remove() -> None:
         for folder in left:
@@ -100,6 +112,19 @@ def new_staging(site_dir: Path) -> tuple[Path, threading.Thread]:
     sweep = threading.Thread(target=remove, name="site-builder: old sites", daemon=False)
     sweep.start()
     return staging, sweep
+
+
+def _keep(site: Path, folder: str, dest: Path) -> None:
+    """`folder` of an old site moved to `dest`, if it is a folder reached through no link."""
+    current = site
+    try:
+        for part in ("", *Path(folder).parts):
+            current = current / part if part else current
+            if part == ".." or not stat.S_ISDIR(os.lstat(current).st_mode):
+                return
+        os.rename(current, dest)
+    except OSError:
+        return  # removed with the rest
 
 
 def swap_in(staging: Path, site_dir: Path) -> None:

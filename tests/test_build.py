@@ -233,6 +233,40 @@ def test_a_file_edited_in_the_published_site_is_made_again(fresh_mini: Path) -> 
     assert other.stat().st_ino == inode  # an unchanged one: linked from the last site
 
 
+def test_a_rebuild_links_the_pages_made_from_the_same_inputs(fresh_mini: Path) -> None:
+    """A page made from the same MkDocs page, figures and policy as the published one is
+    linked (MkDocs writes nothing, and says nothing of it); an edited page and a page edited
+    in the published site are made again; the site is the cold build's."""
+    mini = fresh_mini
+    assert run_cli(mini, "build").returncode == 0
+    site = mini / "site"
+    home, second = site / "index.html", site / "second" / "index.html"
+    inode = home.stat().st_ino
+    result = run_cli(mini, "build")
+    assert "Page skipped" not in result.stderr
+    assert home.stat().st_ino == inode  # linked: the same file
+    edit(mini / "content" / "second.md", "## Data", "Edited.\n\n## Data")
+    second_inode = second.stat().st_ino
+    assert run_cli(mini, "build").returncode == 0
+    assert home.stat().st_ino == inode
+    assert second.stat().st_ino != second_inode
+    assert "Edited." in second.read_text(encoding="utf-8")
+    home.write_bytes(home.read_bytes().replace(b"</body>", b"edited</body>"))
+    assert run_cli(mini, "build").returncode == 0
+    assert b"edited</body>" not in home.read_bytes()
+    # Material's palette adds an inline script: the policy changes in every page.
+    policy = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">')
+    (before,) = policy.findall(second.read_text(encoding="utf-8"))
+    edit(mini / "mkdocs.yml", "  font: false", "  font: false\n  palette:\n    scheme: default")
+    assert run_cli(mini, "build").returncode == 0
+    (after,) = policy.findall(second.read_text(encoding="utf-8"))
+    assert after != before and policy.findall(home.read_text(encoding="utf-8")) == [after]
+    rebuilt = tree_digest(site)
+    shutil.rmtree(mini / ".cache")
+    assert run_cli(mini, "build").returncode == 0
+    assert tree_digest(site) == rebuilt
+
+
 def failed_build_after(mini: Path, path: str, old: str, new: str) -> str:
     """Build, make the edit, build again: the second build fails and leaves the site as it was.
     Returns what the failed build printed."""

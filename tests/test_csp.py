@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 from pathlib import Path
 
 from site_builder import csp
@@ -95,3 +96,23 @@ def test_headers_file(tmp_path: Path) -> None:
     # Embed pages may be framed anywhere; they run no inline script.
     assert values[3] == csp.policy(frame_ancestors="*")
     assert "sha256" not in values[3]
+
+
+def test_pages_given_the_policy_already_are_not_written_again(tmp_path: Path) -> None:
+    """A rebuild puts the published site's policy in at once: pages are rewritten only when
+    the policy changed, and then replaced, never written through (a page may be a link to the
+    published site's)."""
+    hashes = csp.inline_script_hashes(PAGE)
+    tag = csp.meta_tag(csp.policy(hashes))
+    page = tmp_path / "index.html"
+    page.write_text(csp.with_marker(PAGE, tag))
+    before = page.stat()
+    assert csp.write_policies(tmp_path, ["index.html"], hashes, {}, "embed", tag) == tag
+    assert (page.stat().st_ino, page.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    # The policy changed: the page gets the new one, as a new file; its link keeps the old.
+    published = tmp_path / "published.html"
+    os.link(page, published)
+    new = csp.write_policies(tmp_path, ["index.html"], hashes | {"'sha256-x'"}, {}, "embed", tag)
+    assert new != tag and page.read_text().count(new) == 1 and tag not in page.read_text()
+    assert page.read_text() == csp.with_marker(PAGE, new)
+    assert published.read_text() == csp.with_marker(PAGE, tag)

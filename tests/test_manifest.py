@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.manifest import Manifest, key_of
+from site_builder.sitedir import KEPT
 
 
 def _published(tmp_path: Path) -> tuple[Path, Path, Path]:
@@ -101,3 +102,42 @@ def test_a_file_two_groups_share_is_linked_once(tmp_path: Path) -> None:
     (staging / "assets" / "a.svg").unlink()
     (staging / "assets" / "a.svg").write_text("<svg/>")
     assert not manifest.link("zh/chart:a", key_of("a", 1))
+
+
+def test_files_kept_from_the_replaced_site_are_used_only_if_published(tmp_path: Path) -> None:
+    """The staging folder may hold the replaced site's chart folder (sitedir.KEPT): a file
+    there that is the published file itself is used as it is; another (older, or edited) is
+    replaced by a link to the published one; one about to be written is removed first (never
+    written through); what no group claims goes before the swap."""
+    cache, site, staging = _published(tmp_path)
+    kept = staging / KEPT
+    kept.mkdir()
+    os.link(site / "assets" / "a.svg", kept / "a.svg")  # the published file
+    (kept / "b.svg").write_text("old")  # made by the build before, not published now
+    (kept / "c.svg").write_text("made")
+    manifest = Manifest(cache, site, staging, kept="assets")
+    assert manifest.link("chart:a", key_of("a", 1))
+    assert os.stat(staging / "assets" / "a.svg").st_ino == os.stat(site / "assets" / "a.svg").st_ino
+    assert not kept.exists()  # put in place as "assets"
+    manifest.clear("assets/c.svg")
+    assert not (staging / "assets" / "c.svg").exists()
+    manifest.finish()
+    assert sorted(p.name for p in (staging / "assets").iterdir()) == ["a.svg"]
+    # An edited kept file is not taken for the published one.
+    again = tmp_path / "again"
+    (again / KEPT).mkdir(parents=True)
+    (again / KEPT / "a.svg").write_text("<svg/>")  # the same bytes, another file
+    manifest = Manifest(cache, site, again, kept="assets")
+    assert manifest.link("chart:a", key_of("a", 1))
+    assert os.stat(again / "assets" / "a.svg").st_ino == os.stat(site / "assets" / "a.svg").st_ino
+
+
+def test_a_kept_folder_no_group_claims_is_left_for_the_next_build(tmp_path: Path) -> None:
+    cache, site, staging = _published(tmp_path)
+    (staging / KEPT).mkdir()
+    (staging / KEPT / "old.svg").write_text("old")
+    manifest = Manifest(cache, site, staging, kept="assets/charts")
+    assert not manifest.link("chart:a", key_of("a", 2))
+    manifest.finish()
+    assert not any(staging.iterdir())
+    assert (tmp_path / f"{staging.name}-kept" / "old.svg").exists()
