@@ -261,15 +261,19 @@ def build_facts(
     return facts
 
 
-def prepare_rendered(settings: Settings) -> Project:
+def prepare_rendered(settings: Settings, preview: bool = False) -> Project:
     """`prepare` then `render`; or, when no file under data/ and charts/ changed since the
-    last good build, that build's project with the pages read again (snapshot.py)."""
+    last good build, that build's project with the pages read again (snapshot.py).
+    `preview`: a rebuild of a live preview, which holds the project's lock (no other build
+    prunes the cache meanwhile) and its last project in memory."""
     from . import snapshot
 
     clock = time.perf_counter()
     digest = snapshot.input_digest(settings)
+    # A project this process holds had its charts' files checked when it was made or read.
+    checked = preview and snapshot.held(settings, digest)
     found = snapshot.load(settings, digest)
-    if found is not None and not all(r.kept() for r in found[0].rendered.values()):
+    if found is not None and not checked and not all(r.kept() for r in found[0].rendered.values()):
         found = None  # its charts' files left the cache (pruned): render them again
     if found is None:
         from . import partial
@@ -277,7 +281,7 @@ def prepare_rendered(settings: Settings) -> Project:
         files = partial.file_digests(settings)
         with snapshot.warnings_logged() as warnings:
             # Only tables changed: the last build's project with what they reach made again.
-            project = partial.rebuild(settings, files)
+            project = partial.rebuild(settings, files, mark_kept=not preview)
             if project is None:
                 # The render processes start, then render each chart as it is built, while
                 # this process loads the data and builds the next chart.

@@ -148,7 +148,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.pages_written = 0
         try:
             if self.depth == 1 or self.project is None:
-                self.project = pipeline.prepare_rendered(self.settings)
+                serving = self.command == "serve"
+                self.project = pipeline.prepare_rendered(self.settings, serving)
             elif self.edition is not None and not self.edition.default:
                 # Another edition's build: the default one's project, in this language (in a
                 # preview, made again only when what makes it changed).

@@ -49,10 +49,16 @@ def input_digest(settings: Settings) -> str:
 _last: tuple[str, Project, list[str]] | None = None
 
 
+def held(settings: Settings, digest: str) -> bool:
+    """Whether the project of these inputs is the one this process loaded or saved last."""
+    return _last is not None and _last[0] == digest and _last[1].settings == settings
+
+
 def load(settings: Settings, digest: str) -> tuple[Project, list[str]] | None:
     """The project of the last good build with these inputs and the warnings it logged."""
     global _last
-    if _last is not None and _last[0] == digest and _last[1].settings == settings:
+    if held(settings, digest):
+        assert _last is not None
         return dataclasses.replace(_last[1]), _last[2]
     # The digest first: a rebuild after an edit finds another build's snapshot, and reading
     # one takes half a second (the sample story) for nothing.

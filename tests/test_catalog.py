@@ -153,3 +153,24 @@ def test_a_broken_descriptor_is_one_error_not_one_per_chart(mini: Path) -> None:
         "'<block mapping start>'\n"
         "  hint: check indentation and quotes around values that contain ':'"
     )
+
+
+def test_a_descriptor_is_parsed_again_only_when_its_text_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long preview reads datapackage.yaml on every table edit: the same text is not parsed
+    again, and each reader gets its own copy (the loader fills in key fields' constraints)."""
+    from site_builder import descriptor
+
+    parsed: list[str] = []
+    parse = descriptor._parse_yaml
+    monkeypatch.setattr(descriptor, "_parse_yaml", lambda text: parsed.append(text) or parse(text))
+    path = write_package(tmp_path, "country,value\nNA,1\n") / "datapackage.yaml"
+    first, _ = descriptor.read_descriptor(path, "data/datapackage.yaml")
+    first["resources"][0]["title"] = "Changed by its reader"
+    second, _ = descriptor.read_descriptor(path, "data/datapackage.yaml")
+    assert len(parsed) == 1
+    assert second["resources"][0]["title"] != "Changed by its reader"
+    edit(path, "name: t\n", "name: u\n")
+    third, _ = descriptor.read_descriptor(path, "data/datapackage.yaml")
+    assert len(parsed) == 2 and third["resources"][0]["name"] == "u"
