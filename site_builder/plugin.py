@@ -164,8 +164,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if self.dirty and self.built is not None:
             # A preview rebuild: only the pages and files that a change reaches (in each
             # edition, since its last good build).
-            self.reached = reach.reached_pages(self.built, self.project)
             self.fresh_charts = reach.changed_charts(self.built, self.project)
+            self.reached = reach.reached_pages(self.built, self.project, self.fresh_charts)
         embed_policy = csp.policy(extra=self.config.csp_extra) if self._policy_on() else ""
         words = words_for(self.edition.locale if self.edition else None)
         self.outputs = Outputs(
