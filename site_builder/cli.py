@@ -97,7 +97,8 @@ def build(config_file: str, strict: bool, shard: str | None, prune_cache: bool) 
         return
     started = time.time()
     try:
-        _mkdocs(["build", "-f", config_file] + (["--strict"] if strict else []))
+        # Said either way: --no-strict must win over `strict: true` in mkdocs.yml.
+        _mkdocs(["build", "-f", config_file, "--strict" if strict else "--no-strict"])
     except SystemExit as exc:  # click ends the MkDocs command this way, good or not
         if exc.code in (0, None) and prune_cache:
             _prune(config_file, started)
@@ -269,9 +270,11 @@ def new_story(folder: Path) -> None:
 @click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
 def new_chart(chart_id: str, dataset: str, config_file: str) -> None:
     """Write charts/<chart_id>.py, a working chart of DATASET, and print the block to paste."""
-    from . import pipeline
+    from .cache import TableCache
     from .charts import SLUG
+    from .discovery import discover
     from .errors import WriterError, nearest
+    from .loader import load_catalog
     from .scaffold import chart_module
 
     if not SLUG.match(chart_id):
@@ -279,23 +282,31 @@ def new_chart(chart_id: str, dataset: str, config_file: str) -> None:
             f"'{chart_id}' is not a chart id: use lowercase letters, digits and hyphens"
         )
     settings = _settings(config_file)
+    # The data alone: a page that already names the new chart, or another chart's mistake,
+    # is for `check` to report, not a reason to refuse the chart that page waits for.
     try:
-        project = pipeline.prepare(settings)
+        catalog = load_catalog(
+            settings.data_dir,
+            settings.root,
+            TableCache(settings.cache_dir / "tables"),
+            settings.limits,
+        )
     except WriterError as exc:
         click.echo(exc.report(), err=True)
         raise click.ClickException("fix the problems above first") from None
-    if chart_id in project.charts:
-        where = project.charts[chart_id].definition
+    existing = {c.id: c for c in discover(settings.charts_dir, settings.root).charts}
+    if chart_id in existing:
+        where = existing[chart_id]
         raise click.ClickException(f"chart '{chart_id}' already exists ({where.path}:{where.line})")
-    if dataset not in project.catalog.datasets:
+    if dataset not in catalog.datasets:
         raise click.ClickException(
-            f"unknown dataset '{dataset}'; {nearest(dataset, project.catalog.names())}"
+            f"unknown dataset '{dataset}'; {nearest(dataset, catalog.names())}"
         )
     target = settings.charts_dir / f"{chart_id.replace('-', '_')}.py"
     if target.exists():
         raise click.ClickException(f"{target} already exists")
     try:
-        source = chart_module(chart_id, project.catalog.datasets[dataset])
+        source = chart_module(chart_id, catalog.datasets[dataset])
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     settings.charts_dir.mkdir(parents=True, exist_ok=True)

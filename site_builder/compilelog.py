@@ -1,4 +1,4 @@
-"""Vega-Lite's compile warnings, which readers would otherwise meet in their browser console.
+"""Vega-Lite's compile warnings: what it leaves out or changes of what a chart asks for.
 
 vl-convert prints them (with `show_warnings=True`) from its JavaScript runtime straight onto the
 process's stderr, one `WARN <message>` line each, never through Python: the only way to read
@@ -12,7 +12,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from .errors import Problem
@@ -72,9 +72,17 @@ _HINTS: list[tuple[re.Pattern[str], str]] = [
     ),
 ]
 _HINT = (
-    "readers' browsers show this in the console on every view; change the encoding or mark "
-    "option named so that Vega-Lite draws what the chart means"
+    "Vega-Lite leaves out or changes part of what the chart asks for; change the encoding "
+    "or mark option named so that it draws what the chart means"
 )
+# What Vega-Lite says about its own choices, not the writer's: `width="container"` asks it to
+# fit the width, and it then says it cannot fit a height counted in steps (bars by category).
+_ITS_OWN = re.compile(r'^Dropping "fit-[xy]" because spec has discrete (width|height)\.?$')
+
+
+def writers_warnings(messages: Iterable[str]) -> list[str]:
+    """The warnings that are about the writer's chart."""
+    return [m for m in messages if not _ITS_OWN.match(m)]
 
 
 def warning_problem(path: str, line: int, chart_id: str, message: str) -> Problem:

@@ -31,6 +31,8 @@ _MISSING_MARKERS = ["NA", "N/A", "n/a", "na", "-", "--", "..", "…", ":", "x", 
 # Date formats found in spreadsheets' exports, tried when a column is left as text.
 _DATE_FORMATS = ["%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d %B %Y", "%d %b %Y"]
 _SEPARATED = re.compile(r"[-+]?(\d{1,3}(,\d{3})*|\d+)(\.\d+)?%?")
+# Numbers written with a decimal comma ('12,5', '1.234,5'), as in much of Europe.
+_DECIMAL_COMMA = re.compile(r"[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?%?")
 # Read enough rows that a late odd value cannot make the inferred type wrong.
 _SAMPLE_ROWS = 100_000
 
@@ -119,7 +121,8 @@ def infer_resource(
     import frictionless
 
     relative = csv_path.resolve().relative_to(data_dir.resolve()).as_posix()
-    cells = _read_cells(csv_path, shown)
+    delimiter = _delimiter(relative, data_dir)
+    cells = _read_cells(csv_path, shown, delimiter)
     markers = _missing_markers(relative, data_dir, cells)
     resource = _describe(relative, data_dir, markers)
     fields: list[dict[str, Any]] = [
@@ -127,7 +130,7 @@ def infer_resource(
     ]
     for index, fld in enumerate(fields):
         column = [row[index] for row in cells[1:] if index < len(row)]
-        _refine(fld, [v for v in column if v not in markers and v != ""])
+        _refine(fld, [v for v in column if v not in markers and v != ""], delimiter)
     schema: dict[str, Any] = {}
     key = _primary_key(fields, cells, markers)
     if key:
@@ -146,6 +149,8 @@ def infer_resource(
         entry["licenses"] = [
             {"name": f"{MARKER}: the licence of the data, e.g. CC-BY-4.0", "path": _TODO_URL}
         ]
+    if delimiter != ",":  # the catalogue reads commas unless told
+        entry["dialect"] = {"delimiter": delimiter}
     entry["schema"] = schema
     # The entry must be one the catalogue accepts, placeholders aside.
     frictionless.Resource(entry, basepath=str(data_dir))
@@ -155,7 +160,16 @@ def infer_resource(
 _TODO_URL = f"https://example.com/{MARKER}"
 
 
-def _read_cells(csv_path: Path, shown: str) -> list[list[str]]:
+def _delimiter(relative: str, data_dir: Path) -> str:
+    """The delimiter Frictionless finds in the file (';' in many European exports)."""
+    import frictionless
+
+    dialect: Any = frictionless.describe(relative, basepath=str(data_dir), type="dialect")
+    control = dialect.get_control("csv")
+    return getattr(control, "delimiter", None) or ","
+
+
+def _read_cells(csv_path: Path, shown: str, delimiter: str = ",") -> list[list[str]]:
     try:
         text = csv_path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -166,7 +180,7 @@ def _read_cells(csv_path: Path, shown: str) -> list[list[str]]:
                 "save it as UTF-8 (Excel: CSV UTF-8)",
             )
         ) from None
-    cells = list(csv.reader(io.StringIO(text)))
+    cells = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     if len(cells) < 2:
         raise DataError(
             Problem(shown, "the file has no rows to describe", "add a header row and data rows")
@@ -205,14 +219,33 @@ def _missing_markers(relative: str, data_dir: Path, cells: list[list[str]]) -> l
     return ["", *kept]
 
 
-def _refine(fld: dict[str, Any], values: list[str]) -> None:
-    """Formats Frictionless does not guess: months, day-first dates, '1,234' and '5%'."""
+def _refine(fld: dict[str, Any], values: list[str], delimiter: str = ",") -> None:
+    """Formats Frictionless does not guess: months, day-first dates, '1,234', '5%' and '12,5'."""
     if fld["type"] == "yearmonth":  # not a type charts know: a date on the month's first day
         fld.update(type="date", format="%Y-%m")
         return
-    if fld["type"] != "string" or not values:
+    if fld["type"] not in ("string", "geopoint") or not values:
         return
     from frictionless import fields
+
+    # Frictionless takes '12,5' for a point (longitude, latitude): a decimal comma is likelier.
+    # Where commas also part the cells, '1,234' is a thousand, unless another cell says not.
+    european = delimiter != "," or not all(_SEPARATED.fullmatch(v) for v in values)
+    commas = any("," in v for v in values)
+    if european and commas and all(_DECIMAL_COMMA.fullmatch(v) for v in values):
+        grouped = any("." in v for v in values)
+        number = fields.NumberField(
+            name=fld["name"], decimal_char=",", group_char="." if grouped else "", bare_number=False
+        )
+        if all(number.read_cell(v)[1] is None for v in values):
+            fld.update(type="number", decimalChar=",")
+            if grouped:
+                fld["groupChar"] = "."
+            if any(v.endswith("%") for v in values):
+                fld["bareNumber"] = False
+            return
+    if fld["type"] != "string":
+        return
 
     for fmt in _DATE_FORMATS:
         date = fields.DateField(name=fld["name"], format=fmt)
@@ -295,6 +328,9 @@ def add_resource(descriptor: Path, shown: str, entry: dict[str, Any]) -> int:
                 )
             )
     block = CommentedMap(entry)
+    if "dialect" in entry:  # one line, as the hints write it: dialect: {delimiter: ';'}
+        block["dialect"] = CommentedMap(entry["dialect"])
+        block["dialect"].fa.set_flow_style()
     block["schema"] = CommentedMap(entry["schema"])
     for key in ("primaryKey", "missingValues"):
         if isinstance(block["schema"].get(key), list):

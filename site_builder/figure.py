@@ -144,7 +144,9 @@ def body_html(
         f'<p class="sb-figure__downloads">{downloads}</p>'
         + (
             f'<details class="sb-figure__embed"><summary>{escape(words["embed"])}</summary>'
-            f'<pre tabindex="0"><code>{escape(embed)}</code></pre></details>'
+            # Not `pre > code`: Material's code-block script would set itself up on every
+            # figure's snippet, forcing the page's style and layout while it loads.
+            f'<pre class="sb-figure__embed-code" tabindex="0">{escape(embed)}</pre></details>'
             if embed
             else ""
         )

@@ -18,7 +18,7 @@ from .cache import SpecCache, TableCache
 from .catalog import Catalog, Dataset, Field, Source
 from .chartcode import ChartCode
 from .charts import ChartDef
-from .compilelog import warning_problem
+from .compilelog import warning_problem, writers_warnings
 from .datasets import release_table
 from .descriptor import Limits, resource_names
 from .discovery import check_data_names, discover
@@ -376,7 +376,7 @@ def render(
     # Warnings, not errors: the chart still draws, but strict builds (the default) stop on them.
     for chart in charts:
         d = chart.definition
-        for message in project.rendered[chart.id].warnings:
+        for message in writers_warnings(project.rendered[chart.id].warnings):
             log.warning("%s", warning_problem(d.path, d.line, chart.id, message))
 
 

@@ -28,6 +28,7 @@ from .figures import Figures
 from .manifest import Manifest
 from .markdown import StoryExtension, body_marker, datasets_marker
 from .outputs import EMBED_DIR, EMBED_SCRIPT, Outputs
+from .palettecss import PALETTE_URI, without_switching_rule
 from .previewsearch import PreviewSearch
 from .runtime import runtime_bundle
 from .strings import words_for
@@ -195,6 +196,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             return files
         if self.dirty:
             self._mark_pages_to_write(files)
+        _quiet_palette(files, config)
         base = (ASSETS / "site-builder.css").read_text(encoding="utf-8")
         # One stylesheet for every edition: the sizes of their charts too.
         css = self.figures.stylesheet(base, [state["project"] for state in self.outer])
@@ -613,3 +615,13 @@ def _keep_serving_after_errors(server: Any) -> None:
             raise
 
     server.builder = build_or_keep_last
+
+
+def _quiet_palette(files: Files, config: Any) -> None:
+    """Material's palette stylesheet, written without its whole-page restyle (palettecss.py)."""
+    for file in list(files):
+        if PALETTE_URI.fullmatch(file.src_uri) and file.abs_src_path:
+            css = Path(file.abs_src_path).read_text(encoding="utf-8")
+            files.remove(file)
+            files.append(File.generated(config, file.src_uri, content=without_switching_rule(css)))
+            return

@@ -67,8 +67,12 @@ def chart_module(chart_id: str, ds: Dataset) -> str:
 
 
 def _plan(ds: Dataset) -> _Plan:
-    time = next((f for f in ds.fields if _is_time(f, ds)), None)
+    # A date before a year: the finer of the two (a survey's year and the day it was taken).
+    dates = [f for f in ds.fields if f.type in ("date", "datetime")]
+    time = next((f for f in dates or ds.fields if _is_time(f, ds)), None)
     numbers = [f for f in ds.fields if f.type in ("number", "integer") and f is not time]
+    # Years beside a date (a survey's year and its day) are not what the chart should measure.
+    numbers.sort(key=lambda f: _is_year(f, ds))
     labels = [f for f in ds.fields if f.type == "string"]
     if time is not None and numbers:
         return _line(ds, time, numbers, labels)
@@ -103,11 +107,20 @@ def _plan(ds: Dataset) -> _Plan:
     )
 
 
+# Words for "year" in column names, in the languages of the stories published so far and
+# their neighbours; matched as whole words (or as the character, for 年).
+_YEAR_WORDS = {"year", "years", "yr", "jahr", "annee", "année", "ano", "año", "anno", "jaar"}
+_YEAR_WORDS |= {"år", "rok", "vuosi", "yil", "yıl", "έτος", "год"}
+
+
 def _is_time(f: Field, ds: Dataset) -> bool:
     """A date, or whole numbers in a column named like a year (CSV years read as integers)."""
-    if f.type in ("date", "datetime", "year"):
-        return True
-    if f.type != "integer" or "year" not in f.name.lower():
+    return f.type in ("date", "datetime", "year") or _is_year(f, ds)
+
+
+def _is_year(f: Field, ds: Dataset) -> bool:
+    words = set(re.split(r"[^\w]+|_", f.name.lower()))
+    if f.type != "integer" or not (words & _YEAR_WORDS or "年" in f.name):
         return False
     values = ds.frame[f.name].dropna()
     return bool(len(values)) and bool(values.between(1000, 2999).all())

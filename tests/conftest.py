@@ -136,7 +136,10 @@ BROWSER_MODULES = {"test_browser", "test_browser_csp", "test_browser_figures", "
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if item.module is not None and item.module.__name__ in SLOW_MODULES:
+        module = item.module.__name__ if item.module is not None else ""
+        if module in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
-            browser = item.module.__name__ in BROWSER_MODULES
+        # Slow tests in other modules (marked one by one) build whole sites.
+        if item.get_closest_marker("slow") is not None:
+            browser = module in BROWSER_MODULES
             item.add_marker(pytest.mark.browser if browser else pytest.mark.build)

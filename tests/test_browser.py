@@ -39,7 +39,7 @@ def site(
     shutil.copy(AXE, root / "axe.min.js")
     # A page elsewhere that embeds a chart with the code offered under each figure.
     home = BeautifulSoup((root / "index.html").read_text(encoding="utf-8"), "html.parser")
-    snippet = home.select_one(".sb-figure__embed code").get_text()
+    snippet = home.select_one(".sb-figure__embed pre").get_text()
     (root / "embed-host.html").write_text(
         f"<!doctype html><title>Host</title><h1>Another site</h1>{snippet}", encoding="utf-8"
     )

@@ -247,7 +247,7 @@ def test_embed_pages_can_be_framed_by_other_sites_story_pages_cannot(
     # Another origin (another port): the embed code a reader copies, and a story page.
     home = BeautifulSoup(
         (built[1] / "index.html").read_text(encoding="utf-8"), "html.parser"
-    ).select_one(".sb-figure__embed code")
+    ).select_one(".sb-figure__embed pre")
     (tmp_path / "host.html").write_text(
         "<!doctype html><title>Host</title>"
         f'{home.get_text()}<iframe id="story" src="{base}chips/"></iframe>',

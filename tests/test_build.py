@@ -139,10 +139,19 @@ def test_embeds_without_site_url_say_so(
     assert result.stderr.count("embeds: no site_url") == 1
     assert "INFO    -  embeds: no site_url, so embed codes use addresses relative" in result.stderr
     embed = page(project, "index.html").select_one("figure#city-population .sb-figure__embed")
-    assert embed.select_one("code").get_text().startswith('<iframe src="embed/city-population/"')
+    assert embed.select_one("pre").get_text().startswith('<iframe src="embed/city-population/"')
     note = embed.select_one(".sb-figure__embed-note")
     assert note is not None and "works only here" in note.get_text()
     assert "site_url" in note.get_text()
+
+
+def test_the_site_ships_materials_palette_without_its_whole_page_restyle(
+    built: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    project, _ = built
+    [palette] = (project / "site" / "assets" / "stylesheets").glob("palette.*.min.css")
+    css = palette.read_text(encoding="utf-8")
+    assert "[data-md-color-scheme=slate]" in css and "[data-md-color-switching]" not in css
 
 
 def test_cache_then_one_csv(fresh_mini: Path) -> None:

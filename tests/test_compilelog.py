@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from site_builder.compilelog import caught_warnings, warning_problem
+from site_builder.compilelog import caught_warnings, warning_problem, writers_warnings
 from site_builder.render import render_one
 
 BARS = {
@@ -53,4 +53,18 @@ def test_warning_text_and_hints() -> None:
         "or drop it and sort the axis with sort=[...] instead"
     )
     other = warning_problem("charts/a.py", 7, "bars", "Something new.")
-    assert other.hint.startswith("readers' browsers show this in the console")
+    assert other.hint.startswith("Vega-Lite leaves out or changes part of what the chart")
+
+
+def test_a_chart_as_wide_as_the_page_with_bars_by_category_is_no_warning() -> None:
+    wide = {
+        **BARS,
+        "width": "container",
+        "encoding": {"y": BARS["encoding"]["x"], "x": BARS["encoding"]["y"]},
+    }
+    outcome = render_one(json.dumps(wide), "{}")
+    assert not isinstance(outcome, str), outcome
+    assert outcome[6] == ['Dropping "fit-y" because spec has discrete height.']  # Vega-Lite's
+    assert writers_warnings(outcome[6]) == []
+    ordered = "Channel order is inappropriate for nominal field, which has no inherent order."
+    assert writers_warnings([ordered, *outcome[6]]) == [ordered]

@@ -82,6 +82,39 @@ def test_describe_finds_formats_and_leaves_text_alone(mini: Path, run_cli) -> No
     assert schema["primaryKey"] == "month"
 
 
+EUROPEAN = (
+    "\ufeffLand;Jahr;Anteil (%);Wert;Datum\n"
+    'Deutschland;2023;12,5;"1.234,5";01.03.2023\n'
+    "Frankreich;2023;8,25;17;15.04.2023\n"
+)
+
+
+def test_a_semicolon_file_with_decimal_commas_is_described_as_it_is_written(
+    mini: Path, run_cli
+) -> None:
+    _describe(run_cli, mini, "european.csv", EUROPEAN)
+    res = _resource(mini, "european")
+    assert res["dialect"] == {"delimiter": ";"}
+    assert "dialect: {delimiter: ;}" in (mini / "data" / "datapackage.yaml").read_text()
+    assert res["schema"]["fields"] == [
+        {"name": "Land", "type": "string"},
+        {"name": "Jahr", "type": "integer"},
+        # Frictionless alone takes '12,5' for a point (longitude, latitude).
+        {"name": "Anteil (%)", "type": "number", "decimalChar": ","},
+        {"name": "Wert", "type": "number", "decimalChar": ",", "groupChar": "."},
+        {"name": "Datum", "type": "date", "format": "%d.%m.%Y"},
+    ]
+    descriptor = mini / "data" / "datapackage.yaml"
+    edit(descriptor, "'TODO: say what the table is, in a few words'", "Shares")
+    edit(descriptor, "'TODO: say what one row is", "'One country")
+    edit(descriptor, "'TODO: who published the numbers, and when'", "Office")
+    edit(descriptor, "https://example.com/TODO", "https://example.org/shares")
+    frame = prepare(mini).catalog.datasets["european"].frame
+    assert frame["Anteil (%)"].tolist() == [12.5, 8.25]
+    assert frame["Wert"].tolist() == [1234.5, 17]
+    assert [str(d)[:10] for d in frame["Datum"]] == ["2023-03-01", "2023-04-15"]
+
+
 def test_placeholders_are_errors_at_their_line_until_filled(mini: Path, run_cli) -> None:
     _describe(
         run_cli, mini, "long.csv", "year,source,value\n2001,coal,1\n2001,gas,2\n2002,coal,3\n"

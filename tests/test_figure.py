@@ -75,6 +75,18 @@ def test_body_has_table_and_downloads() -> None:
     assert png["data-sb-png"] == "c1.png" and png.get_text() == "image (PNG)"
 
 
+def test_the_embed_snippet_is_text_to_copy_not_a_code_block() -> None:
+    # Material's script sets up every `pre > code` as it loads, forcing style and layout of
+    # the whole page once per block: a figure's snippet needs none of it.
+    embed = '<iframe src="../embed/c1/" title="T ' + EVIL + '"></iframe>'
+    links = FigureLinks(image="../a/c1.svg", csv="../a/c1.csv", spec="../a/c1.vg.json")
+    html = body_html("c1", "T", "D", (SVG, ""), [], [], links, embed=embed)
+    soup = BeautifulSoup(html, "html.parser")
+    snippet = soup.select_one("details.sb-figure__embed pre")
+    assert snippet.get_text() == embed and snippet["tabindex"] == "0"
+    assert soup.select("pre > code") == [] and soup.find("iframe") is None
+
+
 def test_narrow_variant_and_minimum_scale() -> None:
     wide = SVG.replace('width="100"', 'width="600"')
     narrow = SVG.replace('width="100"', 'width="312"')

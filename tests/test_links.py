@@ -89,6 +89,7 @@ def test_href_channel_with_unsafe_values_is_refused(mini: Path, scheme: str) -> 
     assert "could run script" in text
 
 
+@pytest.mark.slow  # a whole build
 def test_href_made_by_a_transform_is_refused_at_render(mini: Path) -> None:
     # The spec check cannot see a computed link; the rendered SVG is checked too.
     edit(
@@ -103,6 +104,7 @@ def test_href_made_by_a_transform_is_refused_at_render(mini: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow  # a whole build
 def test_https_href_channel_builds(mini: Path) -> None:
     edit(
         mini / "charts" / "cities.py",
@@ -126,6 +128,7 @@ def test_linkcheck_reports_script_links(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow  # a whole build
 def test_a_page_linking_to_script_fails_the_strict_build(mini: Path) -> None:
     edit(mini / "content" / "index.md", "[Second page](second.md)", "[x](javascript:alert(1))")
     result = run_cli(mini, "build")
@@ -155,6 +158,7 @@ def test_relative_and_empty_links_render_as_the_live_view_follows_them() -> None
     assert svg.count("<path") == raw.count("<path")  # the unlinked mark is still drawn
 
 
+@pytest.mark.slow  # a whole build
 def test_href_channel_with_a_label_instead_of_an_address_is_refused(mini: Path) -> None:
     # A lookup's default (or a note in the link column) would link to a page that is not there.
     edit(
@@ -172,6 +176,7 @@ def test_href_channel_with_a_label_instead_of_an_address_is_refused(mini: Path) 
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow  # a whole build
 def test_href_channel_with_empty_cells_links_only_the_others(mini: Path) -> None:
     edit(
         mini / "charts" / "cities.py",

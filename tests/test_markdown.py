@@ -83,6 +83,7 @@ def test_conversion() -> None:
     assert "<p><figure" not in html
 
 
+@pytest.mark.slow  # a whole build
 def test_a_fact_in_raw_html_fails_the_strict_build(mini: Path) -> None:
     edit(
         mini / "content" / "index.md",
@@ -96,6 +97,7 @@ def test_a_fact_in_raw_html_fails_the_strict_build(mini: Path) -> None:
     )
 
 
+@pytest.mark.slow  # a whole build
 def test_check_finds_a_link_to_a_missing_page_at_its_position(mini: Path) -> None:
     edit(mini / "content" / "index.md", "[Second page](second.md)", "See [it](secnd.md#top).")
     text = report(mini)
@@ -108,6 +110,7 @@ def test_check_finds_a_link_to_a_missing_page_at_its_position(mini: Path) -> Non
     assert result.returncode == 1 and "content/index.md:13:10:" in result.stderr
 
 
+@pytest.mark.slow  # a whole build
 def test_check_finds_a_nav_entry_without_a_page(mini: Path) -> None:
     config = mini / "mkdocs.yml"
     config.write_text(config.read_text() + "nav:\n  - Home: index.md\n  - Lost: lost.md\n")

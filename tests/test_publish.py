@@ -95,7 +95,7 @@ def test_every_page_has_a_social_card(published: Path) -> None:
 
 def test_every_chart_has_an_embed_page(published: Path) -> None:
     home = BeautifulSoup((published / "index.html").read_text(), "html.parser")
-    snippet = home.select_one("figure .sb-figure__embed code").get_text()
+    snippet = home.select_one("figure .sb-figure__embed pre").get_text()
     assert snippet.startswith(f'<iframe src="{SITE_URL}embed/')
     assert home.select_one(".sb-figure__embed-note") is None  # absolute: no note needed
     assert "embeds: no site_url" not in (published.parent / "build.log").read_text()

@@ -193,6 +193,7 @@ def test_cache_hits_and_misses(mini: Path, tmp_path: Path) -> None:
     assert changed["region-scores"].key != first["region-scores"].key
 
 
+@pytest.mark.slow  # a whole build
 def test_parallel_render_matches_serial(mini: Path, tmp_path: Path) -> None:
     charts = list(prepare(mini).charts.values())
     serial = render_charts(charts, tmp_path / "a", workers=1)

@@ -145,6 +145,7 @@ def test_built_figure_and_embed_page_credit_the_drawn_rows(project: Path) -> Non
         assert line.get_text().startswith("Sources: The Agency; The Survey")
 
 
+@pytest.mark.slow  # a whole build
 def test_a_rebuild_after_the_table_changed_credits_the_rows_drawn_now(project: Path) -> None:
     assert run_cli(project, "build").returncode == 0
     # Country B's row now names the ministry alone: the partial rebuild must read it.

@@ -325,6 +325,7 @@ def test_data_over_the_total_limit_fails_before_any_file_is_read(
     assert not [p for p in opened if p.endswith(".csv")]
 
 
+@pytest.mark.slow  # a whole build
 def test_the_limits_are_settings_in_mkdocs_yml(fresh_mini: Path) -> None:
     edit(
         fresh_mini / "mkdocs.yml",

@@ -94,6 +94,39 @@ def test_a_date_and_many_numbers_draw_the_first_and_name_the_others(
     assert "transform_fold(['n1', 'n2', 'n3'], as_=['series', 'value'])" in comment
 
 
+def test_a_year_named_in_another_language_is_time_and_never_the_measure(
+    mini: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    _add_table(
+        mini,
+        "jahre",
+        [("Jahr", "integer"), ("Anteil", "number")],
+        [f"{year},{year - 2000}.5" for year in range(2001, 2006)],
+    )
+    code = _new_chart(mini, monkeypatch, caplog, "jahre")
+    assert 'description="Lines of Anteil by Jahr."' in code
+    assert 'axis=alt.Axis(format="d")' in code  # drawn as years, not as 2,001
+    # Beside a date, the year is the coarser time: the date is drawn, the year is not measured.
+    _add_table(
+        mini,
+        "umfrage",
+        [("Jahr", "integer"), ("Anteil", "number"), ("Datum", "date")],
+        [f"{year},{year - 2000}.5,{year}-03-0{year - 2000}" for year in range(2001, 2006)],
+    )
+    code = _new_chart(mini, monkeypatch, caplog, "umfrage")
+    assert 'description="Lines of Anteil by Datum."' in code
+    assert 'x=alt.X("Datum:T"' in code and 'y=alt.Y("Anteil:Q"' in code
+
+
+def test_a_page_may_name_the_chart_before_it_is_made(
+    mini: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    page = mini / "content" / "index.md"
+    page.write_text(page.read_text() + "\n/// chart | regions-chart\n///\n")
+    code = _new_chart(mini, monkeypatch, caplog, "regions")
+    assert '"regions-chart"' in code
+
+
 def test_a_label_and_a_number_give_ranked_bars(
     mini: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -124,6 +157,7 @@ def test_numbers_only_and_labels_only_still_give_a_chart(
     assert "# The table has no number column: the bars count the rows for each w." in code
 
 
+@pytest.mark.slow  # a whole build
 def test_new_story_builds_at_once(tmp_path: Path) -> None:
     from bs4 import BeautifulSoup
     from conftest import run_cli

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from conftest import BIN, run_cli
 
 from site_builder.sitedir import SiteLock, new_staging, reuse, swap_in
@@ -78,6 +79,7 @@ def test_a_link_planted_in_the_published_site_is_not_followed(tmp_path: Path) ->
     assert not any(staging.rglob("*"))
 
 
+@pytest.mark.slow  # a whole build
 def test_two_builds_at_once_leave_one_whole_site(mini: Path) -> None:
     first = run_cli(mini, "build")
     assert first.returncode == 0, first.stderr
@@ -113,6 +115,7 @@ def test_two_builds_at_once_leave_one_whole_site(mini: Path) -> None:
     assert not list(mini.glob(".site.staging*"))
 
 
+@pytest.mark.slow  # a whole build
 def test_a_busy_folder_stops_the_second_build_with_a_message(mini: Path) -> None:
     lock = SiteLock((mini / ".cache" / "site-builder" / "build.lock").resolve())
     lock.acquire(wait=0)

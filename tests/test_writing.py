@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import click
+import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, run_cli, share_cache
 
@@ -21,6 +22,7 @@ def tutorial_steps() -> list[tuple[str, str, str]]:
     return [(m.group(1), m.group(2).strip(), m.group(3)) for m in FENCE.finditer(tutorial)]
 
 
+@pytest.mark.slow  # a whole build
 def test_the_tutorial_works(tmp_path: Path, render_cache: Path) -> None:
     """From `site-builder new story` to a built page, every step as the guide types it."""
     here, mistake = tmp_path, None
