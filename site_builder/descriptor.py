@@ -3,6 +3,7 @@ metadata, paths that stay in the data folder, and how much data one build takes 
 
 from __future__ import annotations
 
+import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -54,9 +55,24 @@ def read_descriptor(path: Path, shown: str) -> tuple[dict[str, Any], str]:
     return descriptor, text
 
 
+# The last descriptor parsed, by its text, as a pickle: a long preview parses it again only
+# when it changed (0.4 s at 1,000 resources; unpickled in 15 ms, a fresh copy that the
+# loader may fill in).
+_parsed: tuple[str, bytes] | None = None
+
+
 def _fast_yaml(text: str) -> Any:
     """libyaml when it is there (ten times faster on a big descriptor); errors as PyYAML words
     them."""
+    global _parsed
+    if _parsed is not None and _parsed[0] == text:
+        return pickle.loads(_parsed[1])
+    parsed = _parse_yaml(text)
+    _parsed = (text, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+    return parsed
+
+
+def _parse_yaml(text: str) -> Any:
     loader = getattr(yaml, "CSafeLoader", None)
     if loader is not None:
         try:

@@ -24,6 +24,7 @@ from .descriptor import Limits, resource_names
 from .discovery import check_data_names, discover
 from .errors import Problem, Problems, WriterError
 from .facts import Fact, FactDef, check_fact_names, compute_facts, read_fact_file
+from .filedigests import files_under
 from .markdown import PageRefs
 from .pagelinks import nav_problems
 from .palette import (
@@ -261,15 +262,19 @@ def build_facts(
     return facts
 
 
-def prepare_rendered(settings: Settings) -> Project:
+def prepare_rendered(settings: Settings, preview: bool = False) -> Project:
     """`prepare` then `render`; or, when no file under data/ and charts/ changed since the
-    last good build, that build's project with the pages read again (snapshot.py)."""
+    last good build, that build's project with the pages read again (snapshot.py).
+    `preview`: a rebuild of a live preview, which holds the project's lock (no other build
+    prunes the cache meanwhile) and its last project in memory."""
     from . import snapshot
 
     clock = time.perf_counter()
     digest = snapshot.input_digest(settings)
+    # A project this process holds had its charts' files checked when it was made or read.
+    checked = preview and snapshot.held(settings, digest)
     found = snapshot.load(settings, digest)
-    if found is not None and not all(r.kept() for r in found[0].rendered.values()):
+    if found is not None and not checked and not all(r.kept() for r in found[0].rendered.values()):
         found = None  # its charts' files left the cache (pruned): render them again
     if found is None:
         from . import partial
@@ -277,7 +282,7 @@ def prepare_rendered(settings: Settings) -> Project:
         files = partial.file_digests(settings)
         with snapshot.warnings_logged() as warnings:
             # Only tables changed: the last build's project with what they reach made again.
-            project = partial.rebuild(settings, files)
+            project = partial.rebuild(settings, files, mark_kept=not preview)
             if project is None:
                 # The render processes start, then render each chart as it is built, while
                 # this process loads the data and builds the next chart.
@@ -438,11 +443,17 @@ def _scan_pages(
     pages: dict[str, PageRefs] = {}
     if not settings.docs_dir.is_dir():
         return pages
-    paths = sorted(settings.docs_dir.rglob("*.md"))
+    # No linked folder is entered: only a linked page can lead out of docs_dir (resolving
+    # every page's path was a sixth of a preview's rebuild at 250 pages)
+    listed = [
+        (Path(p), link) for name, p, link in files_under(settings.docs_dir) if name.endswith(".md")
+    ]
+    paths = [path for path, _ in listed]
     checks = (chart_ids, fact_ids, dataset_names)
     against = pagescans.context(*checks, paths)
-    for path in paths:
-        if not inside(path, settings.root):
+    docs_inside = inside(settings.docs_dir, settings.root)
+    for path, link in listed:
+        if (link or not docs_inside) and not inside(path, settings.root):
             problems.add(outside_problem(path, settings.root))
             continue
         # In a preview, only the pages that changed are read again (pagescans.py).

@@ -157,7 +157,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.pages_written = 0
         try:
             if self.depth == 1 or self.project is None:
-                self.project = pipeline.prepare_rendered(self.settings)
+                serving = self.command == "serve"
+                self.project = pipeline.prepare_rendered(self.settings, serving)
             elif self.edition is not None and not self.edition.default:
                 # Another edition's build: the default one's project, in this language (in a
                 # preview, made again only when what makes it changed).
@@ -172,8 +173,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if self.dirty and self.built is not None:
             # A preview rebuild: only the pages and files that a change reaches (in each
             # edition, since its last good build).
-            self.reached = reach.reached_pages(self.built, self.project)
             self.fresh_charts = reach.changed_charts(self.built, self.project)
+            self.reached = reach.reached_pages(self.built, self.project, self.fresh_charts)
         embed_policy = csp.policy(extra=self.config.csp_extra) if self._policy_on() else ""
         words = words_for(self.edition.locale if self.edition else None)
         self.outputs = Outputs(

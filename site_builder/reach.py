@@ -49,13 +49,29 @@ def changed_charts(old: Project, new: Project) -> set[str]:
     return {
         chart_id
         for chart_id in new.charts
-        if chart_id not in old.charts or chart_print(old, chart_id) != chart_print(new, chart_id)
+        if chart_id not in old.charts
+        or not (
+            _kept(old, new, chart_id) or chart_print(old, chart_id) == chart_print(new, chart_id)
+        )
     }
 
 
-def reached_pages(old: Project, new: Project) -> set[str]:
-    """Pages (paths under docs_dir) that show a changed chart, fact or dataset."""
-    charts = changed_charts(old, new)
+def _kept(old: Project, new: Project, chart_id: str) -> bool:
+    """The chart, its render and its datasets are the last build's own objects (a rebuild
+    keeps them so), so its figure is the same: at 1,000 charts, comparing every print was
+    0.1 s of a preview's rebuild."""
+    chart = new.charts[chart_id]
+    return (
+        old.charts[chart_id] is chart
+        and old.rendered.get(chart_id) is new.rendered.get(chart_id)
+        and all(old.catalog.datasets.get(n) is new.catalog.datasets.get(n) for n in chart.datasets)
+    )
+
+
+def reached_pages(old: Project, new: Project, charts: set[str] | None = None) -> set[str]:
+    """Pages (paths under docs_dir) that show a changed chart (`charts`, if known), fact or
+    dataset."""
+    charts = changed_charts(old, new) if charts is None else charts
     facts = {
         fact_id
         for fact_id, fact in new.facts.items()

@@ -17,7 +17,7 @@ from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
 
 from .cache import read_entry, tool_digest, write_entry
-from .filedigests import file_digest
+from .filedigests import file_digest, files_under
 
 if TYPE_CHECKING:
     from .pipeline import Project, Settings
@@ -37,10 +37,8 @@ def input_digest(settings: Settings) -> str:
     h.update(repr(settings.limits).encode())
     for folder in (settings.data_dir, settings.charts_dir):
         h.update(b"\0" + str(folder).encode())
-        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-            if "__pycache__" in path.parts or not path.is_file():
-                continue
-            h.update(b"\0" + path.relative_to(folder).as_posix().encode() + b"\0")
+        for name, path, _ in files_under(folder):
+            h.update(b"\0" + name.encode() + b"\0")
             h.update(file_digest(path).encode())  # read again only when changed
     return h.hexdigest()
 
@@ -49,10 +47,16 @@ def input_digest(settings: Settings) -> str:
 _last: tuple[str, Project, list[str]] | None = None
 
 
+def held(settings: Settings, digest: str) -> bool:
+    """Whether the project of these inputs is the one this process loaded or saved last."""
+    return _last is not None and _last[0] == digest and _last[1].settings == settings
+
+
 def load(settings: Settings, digest: str) -> tuple[Project, list[str]] | None:
     """The project of the last good build with these inputs and the warnings it logged."""
     global _last
-    if _last is not None and _last[0] == digest and _last[1].settings == settings:
+    if held(settings, digest):
+        assert _last is not None
         return dataclasses.replace(_last[1]), _last[2]
     # The digest first: a rebuild after an edit finds another build's snapshot, and reading
     # one takes half a second (the sample story) for nothing.

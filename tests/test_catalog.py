@@ -153,3 +153,61 @@ def test_a_broken_descriptor_is_one_error_not_one_per_chart(mini: Path) -> None:
         "'<block mapping start>'\n"
         "  hint: check indentation and quotes around values that contain ':'"
     )
+
+
+def test_a_descriptor_is_parsed_again_only_when_its_text_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long preview reads datapackage.yaml on every table edit: the same text is not parsed
+    again, and each reader gets its own copy (the loader fills in key fields' constraints)."""
+    from site_builder import descriptor
+
+    monkeypatch.setattr(descriptor, "_parsed", None)  # another test's may have this text
+    parsed: list[str] = []
+    parse = descriptor._parse_yaml
+    monkeypatch.setattr(descriptor, "_parse_yaml", lambda text: parsed.append(text) or parse(text))
+    path = write_package(tmp_path, "country,value\nNA,1\n") / "datapackage.yaml"
+    first, _ = descriptor.read_descriptor(path, "data/datapackage.yaml")
+    first["resources"][0]["title"] = "Changed by its reader"
+    second, _ = descriptor.read_descriptor(path, "data/datapackage.yaml")
+    assert len(parsed) == 1
+    assert second["resources"][0]["title"] != "Changed by its reader"
+    edit(path, "name: t\n", "name: u\n")
+    third, _ = descriptor.read_descriptor(path, "data/datapackage.yaml")
+    assert len(parsed) == 2 and third["resources"][0]["name"] == "u"
+
+
+def test_a_load_of_some_tables_checks_their_paths_and_counts_every_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild after one table changed (partial.py) loads that table alone: only its path
+    is checked (resolving 1,000 paths was most of a preview's load), and the files it does
+    not read still count towards the data limit."""
+    import yaml
+
+    from site_builder import loader
+    from site_builder.descriptor import Limits
+
+    checked: list[str] = []
+    check = loader.resource_path
+    monkeypatch.setattr(
+        loader, "resource_path", lambda res, *a: checked.append(res["name"]) or check(res, *a)
+    )
+
+    data = write_package(tmp_path / "project", "country,year,value\nNA,2020,1\n")
+    descriptor = yaml.safe_load((data / "datapackage.yaml").read_text())
+    big = dict(descriptor["resources"][0], name="big", path="big.csv")
+    descriptor["resources"].append(big)
+    (data / "datapackage.yaml").write_text(yaml.safe_dump(descriptor))
+    (data / "big.csv").write_text("country,year,value\n" + "NA,2020,1\n" * 150_000)
+    root = tmp_path / "project"
+    with pytest.raises(DataError) as info:
+        load_catalog(data, root, limits=Limits(max_data_mb=1), only={"t"})
+    assert "over the limit of 1 MB (largest: big.csv (1 MB)" in info.value.report()
+    assert checked == ["t"]
+    (tmp_path / "outside.csv").write_text("country,year,value\nNA,2020,1\n")
+    (data / "t.csv").unlink()
+    (data / "t.csv").symlink_to(tmp_path / "outside.csv")
+    with pytest.raises(DataError) as info:
+        load_catalog(data, root, only={"t"})
+    assert "data/t.csv: the file points outside the project" in info.value.report()

@@ -3,6 +3,7 @@ gives the same site as a cold build of the edited project."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -145,3 +146,79 @@ def test_an_edited_plain_table_is_loaded_without_the_validator(fresh_mini: Path)
         [str(BIN / "python"), "-c", MODULES], cwd=mini, capture_output=True, text=True
     )
     assert out.stdout.split("\n")[0] == "2 ['pandas']", out.stderr
+
+
+PREVIEW = """
+import json, os, sys
+from pathlib import Path
+from site_builder import pipeline
+from site_builder.cli import _settings
+
+settings = _settings("mkdocs.yml")
+renders = Path(".cache/site-builder/charts")
+out = []
+for path, old, new, preview in json.loads(sys.argv[1]):
+    for entry in renders.glob("*.sum"):
+        os.utime(entry, (1_000_000, 1_000_000))
+    text = Path(path).read_text(encoding="utf-8")
+    Path(path).write_text(text.replace(old, new, 1), encoding="utf-8")
+    project = pipeline.prepare_rendered(settings, preview=preview)
+    kept = project.rendered["city-population"]
+    marked = (renders / f"{kept.key}.sum").stat().st_mtime > 1_000_000
+    out.append([marked, {k: r.key for k, r in project.rendered.items()}])
+print(json.dumps(out))
+"""
+
+
+def test_a_preview_runs_chart_modules_and_marks_kept_renders_only_when_needed(
+    fresh_mini: Path, tmp_path: Path
+) -> None:
+    """A preview's rebuilds in one process: a table edit runs no chart module again (the
+    last discovery is kept by the chart code's digests), a chart-code edit does; the renders
+    kept from the last build are not marked as used (no build prunes the cache beside the
+    preview), as a build's are. Each project equals a cold build's of the same files."""
+    mini = fresh_mini
+    imports = tmp_path / "imports.log"
+    edit(
+        mini / "charts" / "cities.py",
+        "import altair as alt\n",
+        f"import altair as alt\nopen({str(imports)!r}, 'a').write('imported\\n')\n",
+    )
+    assert run_cli(mini, "build").returncode == 0
+    imports.write_text("")
+    regions, cities = str(mini / "data" / "regions.csv"), str(mini / "charts" / "cities.py")
+    steps = [
+        [regions, "South,5", "South,6", True],
+        [regions, "South,6", "South,7", True],
+        [regions, "South,7", "South,8", True],
+        [cities, 'title="Scores by region"', 'title="Scores"', True],
+        [regions, "", "", True],  # nothing changed: the project held in memory
+        [regions, "", "", False],  # a build's check of the renders marks them
+    ]
+    out = subprocess.run(
+        [str(BIN / "python"), "-c", PREVIEW, json.dumps(steps)],
+        cwd=mini,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    results = json.loads(out.stdout)
+    # The first rebuild of the process discovers the modules; only the code edit again.
+    assert imports.read_text().split() == ["imported"] * 2
+    # The code edit builds the module's city chart again too, whose render is read from the
+    # cache (and so marked).
+    assert [marked for marked, _ in results] == [False, False, False, True, False, True]
+    cold = copy_project(mini, tmp_path / "cold")
+    cold_out = subprocess.run(
+        [
+            str(BIN / "python"),
+            "-c",
+            PREVIEW,
+            json.dumps([[regions.replace(str(mini), str(cold)), "", "", False]]),
+        ],
+        cwd=cold,
+        capture_output=True,
+        text=True,
+    )
+    assert cold_out.returncode == 0, cold_out.stderr
+    assert results[-1][1] == json.loads(cold_out.stdout)[0][1]
