@@ -270,11 +270,10 @@ def new_story(folder: Path) -> None:
 @click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
 def new_chart(chart_id: str, dataset: str, config_file: str) -> None:
     """Write charts/<chart_id>.py, a working chart of DATASET, and print the block to paste."""
-    from .cache import TableCache
     from .charts import SLUG
     from .discovery import discover
     from .errors import WriterError, nearest
-    from .loader import load_catalog
+    from .pipeline import load_data
     from .scaffold import chart_module
 
     if not SLUG.match(chart_id):
@@ -285,12 +284,7 @@ def new_chart(chart_id: str, dataset: str, config_file: str) -> None:
     # The data alone: a page that already names the new chart, or another chart's mistake,
     # is for `check` to report, not a reason to refuse the chart that page waits for.
     try:
-        catalog = load_catalog(
-            settings.data_dir,
-            settings.root,
-            TableCache(settings.cache_dir / "tables"),
-            settings.limits,
-        )
+        catalog = load_data(settings)
     except WriterError as exc:
         click.echo(exc.report(), err=True)
         raise click.ClickException("fix the problems above first") from None

@@ -27,13 +27,14 @@ from .discovery import check_data_names, discover
 from .errors import Problems
 from .facts import check_fact_names, read_fact_file
 from .filedigests import file_digest, files_under
-from .loader import load_catalog, table_key
+from .loader import table_key
 from .paths import shown_path
 from .pipeline import (
     Project,
     Settings,
     build_charts,
     build_facts,
+    load_data,
     read_pages,
     release_tables,
     render,
@@ -123,14 +124,7 @@ def rebuild(settings: Settings, files: dict[str, str], mark_kept: bool = True) -
     chart_defs += [d for d in found_defs.charts if d.id not in old.charts and d not in chart_defs]
     fact_defs += [d for d in all_facts if d.id not in old.facts and d not in fact_defs]
     needed |= {name for d in chart_defs + fact_defs for name in d.data}
-    loaded = load_catalog(
-        settings.data_dir,
-        settings.root,
-        TableCache(settings.cache_dir / "tables"),
-        settings.limits,
-        only=needed,
-        described=old.catalog.datasets,
-    )
+    loaded = load_data(settings, only=needed, described=old.catalog.datasets)
     catalog = dataclasses.replace(
         old.catalog,
         datasets={

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import pagescans
 from .building import BuiltChart, build_chart
@@ -116,6 +117,15 @@ class Project:
         return out
 
 
+def load_data(settings: Settings, **options: Any) -> Catalog:
+    """The project's data as builds read it: with its table cache and limits (`options`:
+    those of loader.load_catalog)."""
+    from .loader import load_catalog  # not needed by a rebuild from the snapshot
+
+    cache = TableCache(settings.cache_dir / "tables")
+    return load_catalog(settings.data_dir, settings.root, cache, settings.limits, **options)
+
+
 def prepare(
     settings: Settings, renderer: Renderer | None = None, keep_tables: bool = True
 ) -> Project:
@@ -128,16 +138,9 @@ def prepare(
     problems = Problems()
     clock = time.perf_counter()
 
-    from .loader import load_catalog  # not needed by a rebuild from the snapshot
-
     catalog: Catalog | None = None
     try:
-        catalog = load_catalog(
-            settings.data_dir,
-            settings.root,
-            TableCache(settings.cache_dir / "tables"),
-            settings.limits,
-        )
+        catalog = load_data(settings)
     except WriterError as exc:
         problems.extend(exc)
     timings["load"] = time.perf_counter() - clock

@@ -31,12 +31,13 @@ def check_spec(spec: dict[str, Any]) -> list[tuple[str, str]]:
         if isinstance(data, dict) and "url" in data:
             problems.append(_url_problem(data))
             continue
-        problems += _link_problems(view.get("encoding", {}), _rows(data, datasets))
+        rows = _rows(data, datasets)
+        problems += _link_problems(view.get("encoding", {}), rows)
         columns = _columns(data, datasets)
         if columns is None:
             continue
         if not transformed:
-            problems += _log_problems(view.get("encoding", {}), _rows(data, datasets), columns)
+            problems += _log_problems(view.get("encoding", {}), rows, columns)
         for raw in sorted(_encoded_fields(view.get("encoding", {}), escaped=True)):
             name = _unescape(raw)
             if name in columns and _NESTED.search(raw):
