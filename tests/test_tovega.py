@@ -85,3 +85,19 @@ def test_the_rows_are_left_out_of_the_compile(monkeypatch: pytest.MonkeyPatch) -
     vega = to_vega(vlc, _spec({"d": rows}), "6.1")
     assert seen == [{"d": []}]
     assert vega["data"][0]["values"] == rows
+
+
+def test_the_compile_reports_the_same_warnings() -> None:
+    from site_builder.compilelog import caught_warnings
+
+    spec = _spec(
+        {"d": [{"v": 1.5, "b": "x"}]},
+        mark="bar",
+        encoding={"x": {"field": "v", "type": "quantitative"}, "shape": {"field": "b"}},
+    )
+    with caught_warnings() as whole:
+        vlc.vegalite_to_vega(spec, vl_version="6.1", show_warnings=True)
+    tovega._last = (None, None)
+    with caught_warnings() as bare:
+        to_vega(vlc, spec, "6.1", show_warnings=True)
+    assert whole and bare == whole
