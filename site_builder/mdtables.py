@@ -13,15 +13,11 @@ JavaScript.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as etree
 
 from markdown.treeprocessors import Treeprocessor
 
 WRAPPED = "sb-table"
-# The theme's file, named by its content's hash: assets/stylesheets/main.<hash>.min.css
-MAIN_URI = re.compile(r"assets/stylesheets/main\.[0-9a-f]+\.min\.css")
-_UNCLASSED = "table:not([class])"
 
 
 class WrapTables(Treeprocessor):
@@ -41,8 +37,3 @@ def _wrapped(table: etree.Element) -> etree.Element:
     box.append(table)
     table.set("class", WRAPPED)
     return scroll
-
-
-def with_wrapped_tables(css: str) -> str:
-    """Material's stylesheet, styling a wrapped table as one without a class (same specificity)."""
-    return css.replace(_UNCLASSED, f"table:is(:not([class]),.{WRAPPED})")

@@ -26,9 +26,9 @@ from .config import SiteBuilderConfig, settings_from
 from .errors import WriterError
 from .facts import FACT_REF
 from .figures import CHART_DIR, Figures
+from .maincss import MAIN_URI, for_site
 from .manifest import Manifest, key_of
 from .markdown import StoryExtension, body_marker, datasets_marker
-from .mdtables import MAIN_URI, with_wrapped_tables
 from .outputs import EMBED_DIR, EMBED_SCRIPT, Outputs
 from .palettecss import PALETTE_URI, without_switching_rule
 from .previewsearch import PreviewSearch
@@ -705,8 +705,8 @@ def _keep_serving_after_errors(server: Any) -> None:
 
 def _theme_stylesheets(files: Files, config: Any) -> None:
     """Material's stylesheets as the site ships them: the palette without its whole-page
-    restyle (palettecss.py), the main one styling the tables wrapped at build (mdtables.py)."""
-    edits = [(PALETTE_URI, without_switching_rule), (MAIN_URI, with_wrapped_tables)]
+    restyle (palettecss.py), the main one without restyles of its own (maincss.py)."""
+    edits = [(PALETTE_URI, without_switching_rule), (MAIN_URI, for_site)]
     for file in list(files):
         for uri, edit in edits:
             if uri.fullmatch(file.src_uri) and file.abs_src_path:

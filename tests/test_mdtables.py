@@ -1,19 +1,13 @@
-"""The writer's tables, written in Material's scroll boxes at build time, and Material's
-stylesheet styling them as it styles the tables its script wraps."""
+"""The writer's tables, written in Material's scroll boxes at build time."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import markdown
-import material
 from bs4 import BeautifulSoup
 
 from site_builder.markdown import StoryExtension
-from site_builder.mdtables import MAIN_URI, WRAPPED, with_wrapped_tables
+from site_builder.mdtables import WRAPPED
 
-THEME = Path(material.__file__).parent / "templates"
 TABLE = "| a | b |\n|---|---|\n| 1 | 2 |\n"
 
 
@@ -54,17 +48,3 @@ class _Classify(markdown.treeprocessors.Treeprocessor):
     def run(self, root):  # type: ignore[no-untyped-def]
         for table in root.iter("table"):
             table.set("class", "theirs")
-
-
-def test_materials_table_rules_style_the_wrapped_table_and_nothing_else_changes() -> None:
-    [path] = list(THEME.glob("assets/stylesheets/main.*.min.css"))
-    assert MAIN_URI.fullmatch(path.relative_to(THEME).as_posix())
-    css = path.read_text(encoding="utf-8")
-    styled = with_wrapped_tables(css)
-    unclassed = css.count("table:not([class])")
-    assert unclassed >= 10  # this Material styles its tables by that selector
-    assert "table:not([class])" not in styled
-    assert styled.count(f"table:is(:not([class]),.{WRAPPED})") == unclassed
-    # Nothing else: put the selector back and the file is the theme's, byte for byte.
-    assert styled.replace(f"table:is(:not([class]),.{WRAPPED})", "table:not([class])") == css
-    assert not re.search(rf"\.{WRAPPED}\b", css)  # the class is ours alone
