@@ -20,6 +20,7 @@ from pymdownx.blocks.block import Block
 
 from .errors import Problem, nearest
 from .facts import FACT_REF
+from .mdtables import WrapTables
 
 _BLOCK_OPEN = re.compile(r"^ {0,3}(/{3,})\s*(chart|datasets)\b\s*(?:\|\s*(.*?))?\s*$")
 _BLOCK_CLOSE = re.compile(r"^ {0,3}(/{3,})\s*$")
@@ -283,3 +284,5 @@ class StoryExtension(BlocksExtension):
         block_mgr.register(DatasetsBlock, {})
         # Above backticks (190) would replace facts inside code; just below it keeps them literal.
         md.inlinePatterns.register(FactPattern(FACT_REF.pattern, self), "sb-fact", 185)
+        # After inline Markdown (20), before the output is indented (10).
+        md.treeprocessors.register(WrapTables(md), "sb-tables", 15)

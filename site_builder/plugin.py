@@ -26,6 +26,7 @@ from .config import SiteBuilderConfig, settings_from
 from .errors import WriterError
 from .facts import FACT_REF
 from .figures import CHART_DIR, Figures
+from .maincss import MAIN_URI, for_site
 from .manifest import Manifest, key_of
 from .markdown import StoryExtension, body_marker, datasets_marker
 from .outputs import EMBED_DIR, EMBED_SCRIPT, Outputs
@@ -204,7 +205,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             return files
         if self.dirty:
             self._mark_pages_to_write(files)
-        _quiet_palette(files, config)
+        _theme_stylesheets(files, config)
         if self.manifest is not None:  # MkDocs writes these: not through a kept file
             for file in files:
                 if file.dest_uri.startswith(CHART_DIR + "/"):
@@ -702,11 +703,13 @@ def _keep_serving_after_errors(server: Any) -> None:
     server.builder = build_or_keep_last
 
 
-def _quiet_palette(files: Files, config: Any) -> None:
-    """Material's palette stylesheet, written without its whole-page restyle (palettecss.py)."""
+def _theme_stylesheets(files: Files, config: Any) -> None:
+    """Material's stylesheets as the site ships them: the palette without its whole-page
+    restyle (palettecss.py), the main one without restyles of its own (maincss.py)."""
+    edits = [(PALETTE_URI, without_switching_rule), (MAIN_URI, for_site)]
     for file in list(files):
-        if PALETTE_URI.fullmatch(file.src_uri) and file.abs_src_path:
-            css = Path(file.abs_src_path).read_text(encoding="utf-8")
-            files.remove(file)
-            files.append(File.generated(config, file.src_uri, content=without_switching_rule(css)))
-            return
+        for uri, edit in edits:
+            if uri.fullmatch(file.src_uri) and file.abs_src_path:
+                css = Path(file.abs_src_path).read_text(encoding="utf-8")
+                files.remove(file)
+                files.append(File.generated(config, file.src_uri, content=edit(css)))

@@ -369,3 +369,64 @@ def test_embedded_chart_resizes_its_frame(site: tuple[str, list[str]], browser: 
     assert page.frame_locator("iframe").locator("figure .sb-figure__chart").is_visible()
     assert watch.errors == []
     page.context.close()
+
+
+# Tables taken out of the page from its start (Material's script wraps a table by replacing it).
+_RECORD_TABLES_TAKEN_OUT = """
+window.__sbTablesOut = [];
+new MutationObserver(records => {
+  for (const r of records) for (const n of r.removedNodes) {
+    if (n.nodeName === "TABLE") window.__sbTablesOut.push(n.querySelector("th")?.textContent);
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+# The writer's table, and a copy without its class in the same boxes (as Material's script
+# wraps one): their computed styles, and whether the table's box scrolls sideways.
+_TABLE_LOOKS = """() => {
+  const table = document.querySelector(
+    ".md-typeset__scrollwrap > .md-typeset__table > table.sb-table");
+  const scroll = table.parentElement.parentElement;
+  const copy = scroll.cloneNode(true);
+  copy.querySelector("table").removeAttribute("class");
+  scroll.after(copy);
+  const keys = ["display", "fontSize", "fontWeight", "paddingLeft", "paddingTop", "minWidth",
+    "borderTopWidth", "borderTopColor", "backgroundColor", "color", "verticalAlign",
+    "textAlign", "width", "marginTop", "overflowX"];
+  const look = root => [root.querySelector("table"), root.querySelector("th"),
+    root.querySelector("td"), root].map(el => {
+      const style = getComputedStyle(el);
+      return Object.fromEntries(keys.map(k => [k, style[k]]));
+    });
+  const looks = [look(scroll), look(copy)];
+  copy.remove();
+  return {looks, nested: document.querySelectorAll(".md-typeset__table .md-typeset__table").length,
+    scrolls: scroll.scrollWidth > scroll.clientWidth + 1,
+    page: document.documentElement.scrollWidth};
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("script", [True, False])
+def test_the_writers_table_looks_as_material_styles_tables_and_stays_in_place(
+    site: tuple[str, list[str]], browser: Any, scheme: str, script: bool
+) -> None:
+    base, _ = site
+    context = browser.new_context(
+        viewport={"width": 375, "height": 800}, color_scheme=scheme, java_script_enabled=script
+    )
+    context.add_init_script(_RECORD_TABLES_TAKEN_OUT)
+    page = context.new_page()
+    page.goto(base + "claims/", wait_until="load")
+    if script:
+        page.wait_for_function("document.documentElement.classList.contains('js')")
+        page.wait_for_timeout(300)  # Material mounts the article's components after load
+        # Written in its boxes, the table is not taken out and put back as the page loads (the
+        # figures' tables, in closed <details>, are).
+        assert "#" not in page.evaluate("window.__sbTablesOut")
+    seen = page.evaluate(_TABLE_LOOKS)
+    assert seen["looks"][0] == seen["looks"][1]
+    assert seen["nested"] == 0
+    # On a phone the table scrolls sideways in its box; the page does not.
+    assert seen["scrolls"] and seen["page"] <= 375
+    context.close()
