@@ -36,6 +36,7 @@ from .images import (
 )
 from .textfit import clipped_text
 from .theme import THEME
+from .tovega import to_vega
 from .urls import not_addresses, page_relative_links, unsafe_links
 from .variants import (
     NARROW_ABOVE,
@@ -443,7 +444,7 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
             version = _vl_version(spec)
             # The one compile reports the warnings too.
             with caught_warnings() as warnings:
-                live = vlc.vegalite_to_vega(spec, vl_version=version, show_warnings=True)
+                live = to_vega(vlc, spec, version, show_warnings=True)
         svg = _finished(vlc.vega_to_svg(live, allowed_base_urls=[]), spec_json)
         if not is_vega(spec):
             narrow, narrow_json, narrow_live = _render_narrow(spec, spec_json, svg, version)
@@ -500,7 +501,7 @@ def _render_narrow(
     compiled: dict[str, str] = {}  # the last layout drawn, as Vega
 
     def draw(layout: dict[str, Any]) -> str:
-        vega = vlc.vegalite_to_vega(layout, vl_version=version)
+        vega = to_vega(vlc, layout, version)
         compiled["live"] = _dumps(vega)
         return _finished(vlc.vega_to_svg(vega, allowed_base_urls=[]), spec_json)
 

@@ -129,8 +129,19 @@ def _trimmed(text: str) -> str:
 
 def _fixed(value: float, places: int, grouped: bool) -> str:
     """Like JavaScript's toFixed (ties away from zero, on the float's exact value)."""
+    if type(value) is float and not _tie(value, places):
+        # Python's own rounding is exact too, and parts from toFixed's only at a tie: a
+        # table's thousands of cells are written without Decimal (~2x faster).
+        return f"{value:,.{places}f}" if grouped else f"{value:.{places}f}"
     exact = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return f"{exact:,f}" if grouped else f"{exact:f}"
+
+
+def _tie(value: float, places: int) -> bool:
+    """Whether the float lies exactly halfway between two numbers of `places` decimals."""
+    numerator, denominator = value.as_integer_ratio()
+    doubled = 2 * numerator * 10**places
+    return doubled % denominator == 0 and (doubled // denominator) % 2 == 1
 
 
 def _signed(negative: bool, text: str, symbol: str) -> str:

@@ -265,3 +265,31 @@ def test_numbers_follow_the_chart_s_separators() -> None:
     assert format_value(12345.25, column, german) == "12.345,3"
     assert format_value(12345.25, column, translations.LOCALES["zh"]) == "12,345.3"
     assert format_value(12345.25, column) == "12,345.3"
+
+
+def test_fixed_decimals_round_as_to_fixed_does_ties_included() -> None:
+    import random
+    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+    from site_builder.tables import _fixed
+
+    def to_fixed(value: float, places: int, grouped: bool) -> str | None:
+        try:
+            exact = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        except InvalidOperation:
+            return None  # more than Decimal's 28 digits (Python's formatting writes them all)
+        return f"{exact:,f}" if grouped else f"{exact:f}"
+
+    rng = random.Random(14)
+    values = [abs(rng.gauss(50, 15)) for _ in range(2000)] + [
+        rng.random() * 1e7 for _ in range(500)
+    ]
+    # Exact halves, where rounding half to even (Python's) and half up (toFixed's) part.
+    values += [0.5, 1.5, 2.5, 0.125, 0.375, 2.675, 1234.5, 0.0, 1e-7, 2.0**52 + 0.5, 1e22]
+    for value in values:
+        for places in (0, 1, 2, 3, 6, 15):
+            for grouped in (True, False):
+                expected = to_fixed(value, places, grouped)
+                if expected is not None:
+                    assert _fixed(value, places, grouped) == expected
+    assert _fixed(2.5, 0, False) == "3" and _fixed(0.125, 2, False) == "0.13"
