@@ -166,9 +166,9 @@ def test_a_new_staging_folder_keeps_the_replaced_sites_chart_folder(tmp_path: Pa
     (replaced / "assets" / "charts").mkdir(parents=True)
     (replaced / "assets" / "charts" / "a.svg").write_text("<svg/>")
     (replaced / "index.html").write_text("old")
-    staging, sweep = new_staging(site, keep="assets/charts")
+    staging, sweep = new_staging(site, keep=("assets/charts",))
     sweep.join()
-    assert (staging / ".kept" / "a.svg").read_text() == "<svg/>"
+    assert (staging / ".kept" / "assets" / "charts" / "a.svg").read_text() == "<svg/>"
     assert sorted(p.name for p in tmp_path.iterdir()) == [staging.name, "site"]
 
 
@@ -181,7 +181,7 @@ def test_a_link_planted_in_the_replaced_site_is_not_kept(tmp_path: Path) -> None
     replaced = tmp_path / ".site.replaced-1"
     replaced.mkdir()
     (replaced / "assets").symlink_to(outside.parent, target_is_directory=True)
-    staging, sweep = new_staging(site, keep="assets/charts")
+    staging, sweep = new_staging(site, keep=("assets/charts",))
     sweep.join()
     assert not (staging / ".kept").exists()
     assert (outside / "a.svg").read_text() == "secret"
