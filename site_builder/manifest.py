@@ -40,7 +40,9 @@ def key_of(*parts: object) -> str:
 class Manifest:
     """The last published site's groups, and the groups of the site being built."""
 
-    def __init__(self, cache_dir: Path, published: Path, staging: Path, kept: str = "") -> None:
+    def __init__(
+        self, cache_dir: Path, published: Path, staging: Path, kept: tuple[str, ...] = ()
+    ) -> None:
         self.file = cache_dir / _FILE
         self.published = published
         self.staging = staging
@@ -59,11 +61,13 @@ class Manifest:
         self._new = str(staging) + os.sep
         self._free: dict[str, bool] = {}  # folder -> no link on the way (links_free)
         self._made: set[str] = set()  # folders made in the new site
-        # The folder the staging folder holds from the replaced site (sitedir.KEPT), put in
-        # place once a file of it is first asked for; its files no group has claimed yet (None:
-        # not in place).
-        self.kept = kept
-        self._leftover: set[str] | None = None
+        # The folders the staging folder may hold from the replaced site (sitedir.KEPT), each
+        # put in place once a file of it is first asked for: its files (from the site root) no
+        # group has claimed yet, and its subfolders (walked once, for what to remove).
+        self.kept = tuple(folder + "/" for folder in kept)
+        self._leftover: set[str] = set()
+        self._placed: dict[str, list[str]] = {}
+        self._folders: set[str] = set()  # the kept folders' subfolders, each ending in "/"
 
     def link(self, group: str, key: str) -> bool:
         """Link the group's published files into the new site when they were made from the
@@ -139,44 +143,80 @@ class Manifest:
         return free
 
     def _take_kept(self, path: str) -> bool:
-        """Whether `path` is a file the kept folder holds, not yet claimed (then claimed)."""
-        if not self.kept or not path.startswith(self.kept + "/"):
-            return False
-        if self._leftover is None:
-            self._leftover = set()
-            held, target = self._new + KEPT, self._new + self.kept
-            try:
-                if stat.S_ISDIR(os.lstat(held).st_mode) and not os.path.lexists(target):
-                    os.makedirs(os.path.dirname(target), exist_ok=True)
-                    os.rename(held, target)
-                    self._made.add(self.kept)
-                    self._leftover = set(os.listdir(target))
-            except OSError:
-                pass  # none kept: every file is linked
-        name = path[len(self.kept) + 1 :]
-        if name not in self._leftover:
-            return False
-        self._leftover.discard(name)
-        return True
+        """Whether `path` is a file a kept folder holds, not yet claimed (then claimed)."""
+        for folder in self.kept:
+            if path.startswith(folder):
+                if folder not in self._placed:
+                    self._place(folder)
+                if path in self._leftover:
+                    self._leftover.discard(path)
+                    return True
+                if path + "/" in self._folders:  # a folder where a file goes: not kept
+                    shutil.rmtree(self._new + path)
+                    self._folders.difference_update(
+                        [f for f in self._folders if f.startswith(path + "/")]
+                    )
+                    self._leftover.difference_update(
+                        [f for f in self._leftover if f.startswith(path + "/")]
+                    )
+                return False
+        return False
+
+    def _place(self, folder: str) -> None:
+        """The kept `folder` (ending in "/") moved into place, and its files and folders
+        listed, if the staging folder holds it and nothing is there yet."""
+        folders: list[str] = []
+        self._placed[folder] = folders
+        held, target = self._new + KEPT + os.sep + folder, self._new + folder
+        try:
+            if not stat.S_ISDIR(os.lstat(held).st_mode) or os.path.lexists(target):
+                return
+            os.makedirs(os.path.dirname(target[:-1]), exist_ok=True)
+            os.rename(held, target)
+        except OSError:
+            return  # none kept: every file is linked
+        todo = [folder]
+        while todo:
+            current = todo.pop()
+            folders.append(current)
+            self._folders.add(current)
+            self._made.add(current[:-1])
+            with os.scandir(self._new + current) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        todo.append(current + entry.name + "/")
+                    else:  # a file, or a link planted there: claimed only if a file
+                        self._leftover.add(current + entry.name)
 
     def clear(self, path: str) -> None:
-        """Before the build writes `path`: a file the kept folder holds there is removed, so
+        """Before the build writes `path`: a file a kept folder holds there is removed, so
         that it is never written through (it may be the published site's)."""
         if self._take_kept(path):
             _remove(self._new + path)
 
     def finish(self) -> None:
-        """Before the new site is swapped in: what the kept folder holds that no group of
-        this build claimed goes (or the kept folder, if none did: removed by the next build
-        with the other leftovers)."""
-        if self._leftover is None:
-            held = self._new + KEPT
-            if os.path.lexists(held):
-                os.rename(held, str(self.staging) + "-kept")
-            return
-        for name in self._leftover:
-            _remove(self._new + self.kept + os.sep + name)
+        """Before the new site is swapped in: what the kept folders hold that no group of
+        this build claimed goes, and so do their folders left empty (the folders not put in
+        place go with the staging folder's other leftovers, removed by the next build)."""
+        for path in self._leftover:
+            _remove(self._new + path)
         self._leftover = set()
+        for folders in self._placed.values():
+            for folder in reversed(folders):  # the deepest first
+                if folder in self._folders:
+                    with contextlib.suppress(OSError):  # not empty: kept
+                        os.rmdir(self._new + folder)
+        held = self._new + KEPT
+        for folder in self.kept:  # the folders that held those put in place, if empty
+            parent = os.path.dirname(folder[:-1])
+            while parent:
+                with contextlib.suppress(OSError):
+                    os.rmdir(held + os.sep + parent)
+                parent = os.path.dirname(parent)
+        with contextlib.suppress(OSError):
+            os.rmdir(held)
+        if os.path.lexists(held):
+            os.rename(held, str(self.staging) + "-kept")
 
     def add(self, group: str, key: str, paths: list[str]) -> None:
         """A group made by this build (written into the new site by the end of the build)."""

@@ -233,9 +233,10 @@ class Outputs:
         an embed page made from the same inputs as the published one is linked, not made."""
 
         def write(path: Path, data: bytes) -> None:
-            if published is None or not reuse(
-                published, site_dir, path.relative_to(site_dir).as_posix(), data
-            ):
+            name = path.relative_to(site_dir).as_posix()
+            if self.manifest is not None:
+                self.manifest.clear(name)  # a kept file there is not written through
+            if published is None or not reuse(published, site_dir, name, data):
                 _write_file(path, data)
 
         self._write_cards(site_dir, write)

@@ -448,12 +448,11 @@ def _scan_pages(
         return pages
     # No linked folder is entered: only a linked page can lead out of docs_dir (resolving
     # every page's path was a sixth of a preview's rebuild at 250 pages)
-    listed = [
-        (Path(p), link) for name, p, link in files_under(settings.docs_dir) if name.endswith(".md")
-    ]
-    paths = [path for path, _ in listed]
+    every = files_under(settings.docs_dir)
+    listed = [(Path(p), link) for name, p, link in every if name.endswith(".md")]
     checks = (chart_ids, fact_ids, dataset_names)
-    against = pagescans.context(*checks, paths)
+    against = pagescans.context(*checks, [name for name, _, _ in every])
+    pagescans.load(settings.cache_dir)  # the last build's scans
     docs_inside = inside(settings.docs_dir, settings.root)
     for path, link in listed:
         if (link or not docs_inside) and not inside(path, settings.root):
@@ -466,4 +465,5 @@ def _scan_pages(
         if refs is None:
             continue
         pages[path.relative_to(settings.docs_dir).as_posix()] = refs
+    pagescans.keep(settings.cache_dir, [path for path, _ in listed])
     return pages

@@ -25,11 +25,11 @@ from .cjk import join_lines
 from .config import SiteBuilderConfig, settings_from
 from .errors import WriterError
 from .facts import FACT_REF
-from .figures import CHART_DIR, Figures
+from .figures import CHART_DIR, DATA_DIR, Figures
 from .maincss import MAIN_URI, for_site
 from .manifest import Manifest, key_of
 from .markdown import StoryExtension, body_marker, datasets_marker
-from .outputs import EMBED_DIR, EMBED_SCRIPT, Outputs
+from .outputs import CARD_DIR, EMBED_DIR, EMBED_SCRIPT, Outputs
 from .palettecss import PALETTE_URI, without_switching_rule
 from .previewsearch import PreviewSearch
 from .runtime import runtime_bundle
@@ -46,6 +46,9 @@ CSS_URI = "assets/site-builder/site-builder.css"
 JS_URI = "assets/site-builder/site-builder.js"
 EDITIONS_JS_URI = "assets/site-builder/editions.js"  # only in a site with editions
 LEDGER_URI = "claims.json"  # every fact used in prose: page, line, value, dataset, row
+# Folders of the replaced site a build keeps whole (sitedir.new_staging): most of their files
+# are the published ones, found in place by the manifest rather than linked one by one.
+KEPT_DIRS = (CHART_DIR, DATA_DIR, EMBED_DIR, CARD_DIR)
 
 
 class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
@@ -132,10 +135,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 log.info("%s: waited for it", line)
         if self.command == "build" and self.config.atomic:
             self.final_site = Path(config.site_dir).resolve()
-            # The replaced site's chart files are kept: most are the published ones.
-            self.staging, self.sweep = sitedir.new_staging(self.final_site, keep=CHART_DIR)
+            self.staging, self.sweep = sitedir.new_staging(self.final_site, keep=KEPT_DIRS)
             self.manifest = Manifest(
-                self.settings.cache_dir, self.final_site, self.staging, kept=CHART_DIR
+                self.settings.cache_dir, self.final_site, self.staging, kept=KEPT_DIRS
             )
             self.skipped, self.pages_made = set(), {}
             logging.getLogger("mkdocs.commands.build").addFilter(self._not_skipped)
@@ -208,8 +210,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         _theme_stylesheets(files, config)
         if self.manifest is not None:  # MkDocs writes these: not through a kept file
             for file in files:
-                if file.dest_uri.startswith(CHART_DIR + "/"):
-                    self.manifest.clear(file.dest_uri)
+                self.manifest.clear(file.dest_uri)
         base = (ASSETS / "site-builder.css").read_text(encoding="utf-8")
         # One stylesheet for every edition: the sizes of their charts too.
         css = self.figures.stylesheet(base, [state["project"] for state in self.outer])

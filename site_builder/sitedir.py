@@ -75,21 +75,22 @@ class SiteLock:
             self._fd = None
 
 
-# In a new staging folder, the folder `new_staging` keeps from the site the last build replaced
-# (hidden: MkDocs empties the staging folder but for hidden entries).
+# In a new staging folder, the folders `new_staging` keeps from the site the last build replaced,
+# each at its path under this one (hidden: MkDocs empties the staging folder but for hidden
+# entries).
 KEPT = ".kept"
 
 
-def new_staging(site_dir: Path, keep: str = "") -> tuple[Path, threading.Thread]:
+def new_staging(site_dir: Path, keep: tuple[str, ...] = ()) -> tuple[Path, threading.Thread]:
     """An empty staging folder of this build's own, beside the site (same file system, so the
     swap is a rename), and the thread removing what earlier builds left there: the site the
     last one replaced, and the staging folder of one that was killed. This build holds the
     lock, so none of them is running. The removal goes on while the build works: on a disk
     that trims freed blocks, removing a site's folders takes as long as building it again.
 
-    `keep`: a folder (from the site root) of the replaced site moved whole into the staging
-    folder as KEPT, not removed: most of its files are the published site's too (hard links),
-    which a rebuild then finds in place (manifest.py) instead of linking each again."""
+    `keep`: folders (from the site root) of the replaced site moved whole into the staging
+    folder under KEPT, not removed: most of their files are the published site's too (hard
+    links), which a rebuild then finds in place (manifest.py) instead of linking each again."""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     left = [
         p
@@ -103,7 +104,9 @@ def new_staging(site_dir: Path, keep: str = "") -> tuple[Path, threading.Thread]
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.staging-", dir=site_dir.parent))
     replaced = [p for p in left if p.name.startswith(f".{site_dir.name}.replaced")]
     if keep and replaced:
-        _keep(max(replaced, key=lambda p: p.lstat().st_ctime_ns), keep, staging / KEPT)
+        last = max(replaced, key=lambda p: p.lstat().st_ctime_ns)
+        for folder in keep:
+            _keep(last, folder, staging / KEPT / folder)
 
     def remove() -> None:
         for folder in left:
@@ -122,6 +125,7 @@ def _keep(site: Path, folder: str, dest: Path) -> None:
             current = current / part if part else current
             if part == ".." or not stat.S_ISDIR(os.lstat(current).st_mode):
                 return
+        dest.parent.mkdir(parents=True, exist_ok=True)
         os.rename(current, dest)
     except OSError:
         return  # removed with the rest

@@ -233,6 +233,47 @@ def test_a_file_edited_in_the_published_site_is_made_again(fresh_mini: Path) -> 
     assert other.stat().st_ino == inode  # an unchanged one: linked from the last site
 
 
+def test_a_rebuild_keeps_the_replaced_sites_folders_only_as_built(fresh_mini: Path) -> None:
+    """A rebuild takes the chart, data, embed and card folders of the site the last build
+    replaced whole (sitedir.new_staging): what was planted or edited there, and the files of
+    a chart removed since, do not reach the new site, which is the cold build's, folders too."""
+    mini = fresh_mini
+    for _ in range(2):  # the second build's site replaced the first's
+        assert run_cli(mini, "build").returncode == 0
+    [replaced] = mini.glob(".site.replaced-*")
+    site = mini / "site"
+    unchanged = site / "embed" / "city-population" / "index.html"
+    inode = unchanged.stat().st_ino
+    (replaced / "embed" / "planted").mkdir()
+    (replaced / "embed" / "planted" / "index.html").write_text("planted")
+    (replaced / "assets" / "cards" / "planted.png").write_bytes(b"planted")
+    [data] = (replaced / "assets" / "data").glob("cities.*.csv")
+    data.unlink()
+    data.write_text("edited")  # another file, not the published one
+    [chart] = (replaced / "assets" / "charts").glob("city-population.*.vl.json")
+    chart.unlink()
+    chart.mkdir()  # a folder where a file goes
+    edit(
+        mini / "charts" / "cities.py",
+        '@chart("region-scores", data="regions", title="Scores by region")\n',
+        "",
+    )
+    edit(mini / "content" / "second.md", "/// chart | region-scores\n///\n", "")
+    assert run_cli(mini, "build").returncode == 0
+    assert unchanged.stat().st_ino == inode  # the published file, kept
+    assert not (site / "embed" / "region-scores").exists()
+
+    def tree(folder: Path) -> tuple[dict[str, str], list[str]]:
+        dirs = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir())
+        return tree_digest(folder), dirs
+
+    rebuilt = tree(site)
+    shutil.rmtree(mini / ".cache")
+    shutil.rmtree(site)
+    assert run_cli(mini, "build").returncode == 0
+    assert tree(site) == rebuilt
+
+
 def test_a_rebuild_links_the_pages_made_from_the_same_inputs(fresh_mini: Path) -> None:
     """A page made from the same MkDocs page, figures and policy as the published one is
     linked (MkDocs writes nothing, and says nothing of it); an edited page and a page edited

@@ -110,12 +110,12 @@ def test_files_kept_from_the_replaced_site_are_used_only_if_published(tmp_path: 
     replaced by a link to the published one; one about to be written is removed first (never
     written through); what no group claims goes before the swap."""
     cache, site, staging = _published(tmp_path)
-    kept = staging / KEPT
-    kept.mkdir()
+    kept = staging / KEPT / "assets"
+    kept.mkdir(parents=True)
     os.link(site / "assets" / "a.svg", kept / "a.svg")  # the published file
     (kept / "b.svg").write_text("old")  # made by the build before, not published now
     (kept / "c.svg").write_text("made")
-    manifest = Manifest(cache, site, staging, kept="assets")
+    manifest = Manifest(cache, site, staging, kept=("assets",))
     assert manifest.link("chart:a", key_of("a", 1))
     assert os.stat(staging / "assets" / "a.svg").st_ino == os.stat(site / "assets" / "a.svg").st_ino
     assert not kept.exists()  # put in place as "assets"
@@ -125,19 +125,48 @@ def test_files_kept_from_the_replaced_site_are_used_only_if_published(tmp_path: 
     assert sorted(p.name for p in (staging / "assets").iterdir()) == ["a.svg"]
     # An edited kept file is not taken for the published one.
     again = tmp_path / "again"
-    (again / KEPT).mkdir(parents=True)
-    (again / KEPT / "a.svg").write_text("<svg/>")  # the same bytes, another file
-    manifest = Manifest(cache, site, again, kept="assets")
+    (again / KEPT / "assets").mkdir(parents=True)
+    (again / KEPT / "assets" / "a.svg").write_text("<svg/>")  # the same bytes, another file
+    manifest = Manifest(cache, site, again, kept=("assets",))
     assert manifest.link("chart:a", key_of("a", 1))
     assert os.stat(again / "assets" / "a.svg").st_ino == os.stat(site / "assets" / "a.svg").st_ino
 
 
 def test_a_kept_folder_no_group_claims_is_left_for_the_next_build(tmp_path: Path) -> None:
     cache, site, staging = _published(tmp_path)
-    (staging / KEPT).mkdir()
-    (staging / KEPT / "old.svg").write_text("old")
-    manifest = Manifest(cache, site, staging, kept="assets/charts")
+    (staging / KEPT / "assets" / "charts").mkdir(parents=True)
+    (staging / KEPT / "assets" / "charts" / "old.svg").write_text("old")
+    manifest = Manifest(cache, site, staging, kept=("assets/charts",))
     assert not manifest.link("chart:a", key_of("a", 2))
     manifest.finish()
     assert not any(staging.iterdir())
-    assert (tmp_path / f"{staging.name}-kept" / "old.svg").exists()
+    assert (tmp_path / f"{staging.name}-kept" / "assets" / "charts" / "old.svg").exists()
+
+
+def test_kept_folders_hold_only_what_the_build_claims(tmp_path: Path) -> None:
+    """Several folders may be kept, with folders inside (embed/<chart>/): a published file
+    there is used as it is; a file planted, a file of a chart no longer built and the folder
+    it leaves empty, and a folder where a file goes are removed; a kept folder never asked
+    for goes with the staging folder's leftovers."""
+    cache, site, staging = _published(tmp_path)
+    kept = staging / KEPT
+    (kept / "embed" / "a").mkdir(parents=True)
+    os.link(site / "embed" / "a" / "index.html", kept / "embed" / "a" / "index.html")
+    (kept / "embed" / "a" / "planted.html").write_text("planted")
+    (kept / "embed" / "gone").mkdir()
+    (kept / "embed" / "gone" / "index.html").write_text("a chart removed since")
+    (kept / "embed" / "empty").mkdir()
+    (kept / "assets" / "a.svg").mkdir(parents=True)  # a folder where a file goes
+    (kept / "assets" / "a.svg" / "inside").write_text("x")
+    (kept / "data").mkdir()
+    (kept / "data" / "old.csv").write_text("old")
+    manifest = Manifest(cache, site, staging, kept=("embed", "assets", "data"))
+    assert manifest.link("chart:a", key_of("a", 1))
+    manifest.finish()
+    for path in ("embed/a/index.html", "assets/a.svg"):
+        assert os.stat(staging / path).st_ino == os.stat(site / path).st_ino
+    found = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*"))
+    assert found == ["assets", "assets/a.svg", "embed", "embed/a", "embed/a/index.html"]
+    # "data" was asked for by no path: with the leftovers (removed by the next build).
+    leftover = tmp_path / f"{staging.name}-kept"
+    assert (leftover / "data" / "old.csv").read_text() == "old"

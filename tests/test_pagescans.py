@@ -45,3 +45,42 @@ def test_only_changed_pages_are_read_again(tmp_path: Path, monkeypatch: pytest.M
     second.unlink()
     _, said = scan(charts)
     assert any("second.md" in message for message in said)
+
+
+def test_the_next_build_reads_only_what_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scans are kept in the cache folder: another process (its memory empty) reads no
+    page that did not change, and names the same problems; a file a link names, gone since,
+    makes every page checked again."""
+    project = copy_project(PROJECTS / "basic", tmp_path / "mini")
+    (project / "content" / "map.png").write_bytes(b"png")
+    second = project / "content" / "second.md"
+    second.write_text(
+        second.read_text(encoding="utf-8") + "\n![Map](map.png) and {{ fact: nope }}\n",
+        encoding="utf-8",
+    )
+    read: list[str] = []
+    real = pagescans.scan_page
+    monkeypatch.setattr(
+        pagescans, "scan_page", lambda text, shown: (read.append(shown), real(text, shown))[1]
+    )
+
+    def scan_anew() -> tuple[dict[str, object], list[str]]:
+        """As a new process does."""
+        monkeypatch.setattr(pagescans, "_scans", {})
+        monkeypatch.setattr(pagescans, "_read", set())
+        problems = Problems()
+        charts = ["city-population", "region-scores"]
+        pages = pipeline._scan_pages(settings(project), charts, ["city-count"], None, problems)
+        return pages, [p.location() + " " + p.message for p in problems.items]
+
+    first = scan_anew()
+    assert len(read) == 2 and any("nope" in said for said in first[1])
+    read.clear()
+    assert scan_anew() == first
+    assert read == []
+    (project / "content" / "map.png").unlink()
+    _, said = scan_anew()
+    assert sorted(read) == ["content/index.md", "content/second.md"]
+    assert any("map.png" in message for message in said)

@@ -157,18 +157,22 @@ def test_render_processes_end_with_a_killed_build() -> None:
     assert [p for p in pids if _alive(p)] == []
 
 
-def test_a_new_staging_folder_keeps_the_replaced_sites_chart_folder(tmp_path: Path) -> None:
-    """The folder asked for is moved whole from the site the last build replaced into the new
+def test_a_new_staging_folder_keeps_the_replaced_sites_folders(tmp_path: Path) -> None:
+    """The folders asked for are moved whole from the site the last build replaced into the new
     staging folder (hidden), not removed; the rest of that site is removed as before."""
     site = tmp_path / "site"
     (site / "assets" / "charts").mkdir(parents=True)
     replaced = tmp_path / ".site.replaced-1"
     (replaced / "assets" / "charts").mkdir(parents=True)
     (replaced / "assets" / "charts" / "a.svg").write_text("<svg/>")
+    (replaced / "embed" / "a").mkdir(parents=True)
+    (replaced / "embed" / "a" / "index.html").write_text("<p>a</p>")
     (replaced / "index.html").write_text("old")
-    staging, sweep = new_staging(site, keep="assets/charts")
+    staging, sweep = new_staging(site, keep=("assets/charts", "embed", "assets/data"))
     sweep.join()
-    assert (staging / ".kept" / "a.svg").read_text() == "<svg/>"
+    assert (staging / ".kept" / "assets" / "charts" / "a.svg").read_text() == "<svg/>"
+    assert (staging / ".kept" / "embed" / "a" / "index.html").read_text() == "<p>a</p>"
+    assert not (staging / ".kept" / "assets" / "data").exists()  # none in that site
     assert sorted(p.name for p in tmp_path.iterdir()) == [staging.name, "site"]
 
 
@@ -181,7 +185,7 @@ def test_a_link_planted_in_the_replaced_site_is_not_kept(tmp_path: Path) -> None
     replaced = tmp_path / ".site.replaced-1"
     replaced.mkdir()
     (replaced / "assets").symlink_to(outside.parent, target_is_directory=True)
-    staging, sweep = new_staging(site, keep="assets/charts")
+    staging, sweep = new_staging(site, keep=("assets/charts",))
     sweep.join()
     assert not (staging / ".kept").exists()
     assert (outside / "a.svg").read_text() == "secret"
