@@ -132,7 +132,9 @@ class Figures:
         r = self.project.rendered[chart_id]
         d = chart.definition
         digests = [self.project.catalog.datasets[name].digest for name in chart.datasets]
-        return ["body", r.key, r.image_key, d.title, d.description, *digests, str(embeddable)] + (
+        # The id too: the body names it (the SVGs' title ids, the PNG's file name).
+        key = ["body", chart_id, r.key, r.image_key, d.title, d.description, *digests]
+        return [*key, str(embeddable)] + (
             [labels] if (labels := self.project.labels_key()) else []
         )
 

@@ -112,6 +112,22 @@ def test_an_edited_chart_module_gives_the_site_of_a_cold_build(
     assert tree_digest(mini / "site") == tree_digest(cold / "site")
 
 
+def test_a_renamed_chart_gives_the_site_of_a_cold_build(fresh_mini: Path, tmp_path: Path) -> None:
+    """A chart given a new id, with the same spec and data, is drawn from the same render; its
+    figure names the new id (the SVGs' title ids, the PNG's file name), not the old one."""
+    mini = fresh_mini
+    assert run_cli(mini, "build").returncode == 0
+    edit(mini / "charts" / "cities.py", '@chart("region-scores"', '@chart("region-marks"')
+    edit(mini / "content" / "second.md", "chart | region-scores", "chart | region-marks")
+    again = run_cli(mini, "build")
+    assert again.returncode == 0, again.stderr
+    page = (mini / "site" / "second" / "index.html").read_text(encoding="utf-8")
+    assert 'id="region-marks-svg-title"' in page and "region-scores" not in page
+    cold = copy_project(mini, tmp_path / "cold")
+    assert run_cli(cold, "build").returncode == 0
+    assert tree_digest(mini / "site") == tree_digest(cold / "site")
+
+
 def test_a_mistake_in_an_edited_chart_module_fails_and_leaves_the_site(fresh_mini: Path) -> None:
     mini = fresh_mini
     assert run_cli(mini, "build").returncode == 0
