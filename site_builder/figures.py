@@ -134,9 +134,7 @@ class Figures:
         digests = [self.project.catalog.datasets[name].digest for name in chart.datasets]
         # The id too: the body names it (the SVGs' title ids, the PNG's file name).
         key = ["body", chart_id, r.key, r.image_key, d.title, d.description, *digests]
-        return [*key, str(embeddable)] + (
-            [labels] if (labels := self.project.labels_key()) else []
-        )
+        return [*key, str(embeddable)] + ([labels] if (labels := self.project.labels_key()) else [])
 
     def _make_bodies(self, chart_id: str) -> dict[bool, str]:
         """The body with the embed code's token (True) and without it (False)."""
