@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -61,6 +63,33 @@ def _mkdocs(args: list[str]) -> None:
     from mkdocs.__main__ import cli as mkdocs_cli
 
     mkdocs_cli.main(args, prog_name="site-builder", standalone_mode=True)
+
+
+def run() -> None:
+    """The `site-builder` program: a command, then an exit that skips the interpreter's own
+    teardown. With pandas, Arrow and Altair loaded, that teardown took ~0.4 s of each build
+    that read a table; what a normal exit does first still runs: other threads are joined and
+    the exit handlers (render pool, logging) run."""
+    try:
+        main(standalone_mode=True)
+        status = 0
+    except SystemExit as exc:
+        status = exit_status(exc.code)
+    threading._shutdown()  # type: ignore[attr-defined]  # as the interpreter does at exit
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
+def exit_status(code: object) -> int:
+    """The process's exit status for `sys.exit(code)`, as the interpreter would give it."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
 
 
 @click.group()
