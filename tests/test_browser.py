@@ -348,9 +348,15 @@ def test_instant_navigation_enhances_the_next_page(
     page.evaluate("document.querySelectorAll('.sb-figure__chart').forEach(c => c.dataset.old = '')")
     page.locator("a.md-header__button.md-logo").click()
     page.wait_for_url(base)
-    page.wait_for_function(
+    # Polled from here: a predicate polled in the page is run by eval, which its CSP forbids.
+    swapped = (
         "!document.querySelector('[data-old]') && !!document.querySelector('.sb-figure__chart')"
     )
+    for _ in range(600):
+        if page.evaluate(swapped):
+            break
+        page.wait_for_timeout(50)
+    assert page.evaluate(swapped), "the next page's content was swapped in"
     assert page.evaluate("window.__sameDocument === true"), "navigation was instant"
     states = scroll_all(page)
     assert states and set(states) == {"interactive"}
