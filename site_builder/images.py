@@ -292,8 +292,9 @@ def drawn_box(svg: str) -> Box | None:
     """
     import io
 
-    import vl_convert as vlc
     from PIL import Image
+
+    from .fonts import renderer
 
     m = INK_MARGIN
     w, h = svg_width(svg) + 2 * m, svg_height(svg) + 2 * m
@@ -302,7 +303,7 @@ def drawn_box(svg: str) -> Box | None:
         f'width="{_num(w)}" height="{_num(h)}">{_moved(svg, m, m)}</svg>'
     )
     # The page SVG's background is transparent: ink is whatever is not.
-    with Image.open(io.BytesIO(bytes(vlc.svg_to_png(canvas, scale=1)))) as image:
+    with Image.open(io.BytesIO(bytes(renderer().svg_to_png(canvas, scale=1)))) as image:
         box = image.convert("RGBA").getchannel("A").getbbox()
     if box is None:
         return None

@@ -100,11 +100,10 @@ def _executor(size: int) -> ProcessPoolExecutor:
 
 def _warm() -> None:
     """The renderer's engine started in a render process, before its first chart."""
-    import vl_convert as vlc
-
     from . import render  # noqa: F401  (what a chart's job runs, imported before it comes)
+    from .fonts import renderer
 
-    vlc.vegalite_to_svg({"mark": "point"}, allowed_base_urls=[])
+    renderer().vegalite_to_svg({"mark": "point"}, allowed_base_urls=[])
 
 
 def watch_parent(parent: int) -> None:

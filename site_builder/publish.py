@@ -77,9 +77,9 @@ def _nested(svg: str, x: float, y: float, width: float, height: float) -> str:
 
 
 def card_png(svg: str) -> bytes:
-    import vl_convert as vlc
+    from .fonts import renderer
 
-    return bytes(vlc.svg_to_png(svg, scale=1.0))
+    return bytes(renderer().svg_to_png(svg, scale=1.0))
 
 
 def social_meta(title: str, description: str, image: str, url: str | None, site_name: str) -> str:

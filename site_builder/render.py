@@ -25,6 +25,7 @@ from . import pool
 from .cache import read_entry, read_spec, tool_digest, write_entry
 from .compilelog import caught_warnings
 from .errors import Problem, RenderError
+from .fonts import renderer
 from .images import (
     compressed,
     drawn_box,
@@ -159,9 +160,7 @@ RenderOutcome = tuple[str, str, str, str, bytes, str, list[str], str, str] | str
 
 def image_png(image_svg: str) -> bytes:
     """The download image as a PNG at PNG_SCALE (for `site-builder render --format png`)."""
-    import vl_convert as vlc
-
-    return bytes(vlc.svg_to_png(image_svg, scale=PNG_SCALE))
+    return bytes(renderer().svg_to_png(image_svg, scale=PNG_SCALE))
 
 
 def page_spec(chart: BuiltChart) -> dict[str, Any]:
@@ -431,8 +430,7 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
 
     `caption_json`: what the download image says around the chart (see `image_caption`).
     """
-    import vl_convert as vlc
-
+    vlc = renderer()
     try:
         spec = json.loads(spec_json)
         caption = json.loads(caption_json)
@@ -493,8 +491,7 @@ def _render_narrow(
 ) -> tuple[str, str, str]:
     """The phone layout's SVG, spec and Vega, or ("", "", "") when the wide SVG will do (or
     an image stands in for it). `spec_json`: the page spec as JSON, where links are looked up."""
-    import vl_convert as vlc
-
+    vlc = renderer()
     small = None if over_budget(svg) else narrow_spec(spec, svg_width(svg))
     if small is None:
         return "", "", ""
