@@ -97,8 +97,11 @@ def main() -> None:
             (chart.id, json.dumps(page_spec(chart)), json.dumps(image_caption(chart)))
             for chart in built.charts.values()
         ]
-    import vl_convert as vlc
+    from site_builder.fonts import renderer
 
+    # The renderer as the build's processes set it up; the floor here draws with its fonts
+    # too (scale.py's floor is vl-convert as it comes, in a process of its own).
+    vlc = renderer()
     # Warm the engine (its start-up is a cost per process, not per chart).
     vlc.vegalite_to_svg(json.loads(jobs[0][1]), allowed_base_urls=[])
     floor: dict[str, float] = collections.defaultdict(float)
