@@ -23,6 +23,14 @@ os.environ["TZ"] = "UTC"
 os.environ["SOURCE_DATE_EPOCH"] = "1764547200"  # 2025-12-01: fixed dates in sitemaps
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The renderer's fonts set up before any test draws with vl_convert directly, as every
+    process of a build sets them up before its first drawing (site_builder/fonts.py)."""
+    from site_builder.fonts import renderer
+
+    renderer()
+
+
 def copy_project(src: Path, dest: Path) -> Path:
     """A writable copy of a project (content, data, charts, mkdocs.yml), without build output."""
     shutil.copytree(
