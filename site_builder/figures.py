@@ -134,7 +134,10 @@ class Figures:
         digests = [self.project.catalog.datasets[name].digest for name in chart.datasets]
         # The id too: the body names it (the SVGs' title ids, the PNG's file name).
         key = ["body", chart_id, r.key, r.image_key, d.title, d.description, *digests]
-        return [*key, str(embeddable)] + ([labels] if (labels := self.project.labels_key()) else [])
+        key += [labels] if (labels := self.project.labels_key()) else []
+        # The tool's words too (the English key as before): editions not translated yet
+        # have the same charts and labels.
+        return [*key, str(embeddable)] + ([] if self.words is EN else [self.words["lang"]])
 
     def _make_bodies(self, chart_id: str) -> dict[bool, str]:
         """The body with the embed code's token (True) and without it (False)."""

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
+from pathlib import Path
 
+from bs4 import BeautifulSoup
+from helpers import prepare
+
+from site_builder import pipeline
+from site_builder.cache import TextCache
 from site_builder.catalog import Source
 from site_builder.figure import (
     FigureLinks,
@@ -15,8 +20,9 @@ from site_builder.figure import (
     size_css,
     static_image,
 )
-from site_builder.figures import INLINE_IMAGE_LIMIT, fallback_src
+from site_builder.figures import INLINE_IMAGE_LIMIT, Figures, fallback_src
 from site_builder.images import SVG_BUDGET
+from site_builder.strings import EN, ZH
 
 SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" class="marks" width="100" height="50" '
@@ -210,3 +216,18 @@ def test_a_dense_charts_image_is_in_the_page_unless_it_is_big() -> None:
     linked = BeautifulSoup(static_image(svg, "c.webp", "c", "T", "D"), "html.parser")
     assert "loading" not in inline.img.attrs and linked.img["loading"] == "lazy"
     assert inline.img["alt"] == linked.img["alt"] == "D"
+
+
+def test_a_figure_body_is_kept_per_language(mini: Path, tmp_path: Path) -> None:
+    """Two editions whose charts and column labels are the same (no translations yet) share
+    the cache, but each figure's body speaks its edition's language."""
+    project = prepare(mini)
+    pipeline.render(project)
+    texts = TextCache(tmp_path / "texts")
+    chart_id = next(iter(project.charts))
+    bodies = {
+        lang: Figures(project, texts, lambda target, page: target, words).body(chart_id, "p/")
+        for lang, words in (("en", EN), ("zh", ZH))
+    }
+    assert EN["show_table"] in bodies["en"] and ZH["show_table"] not in bodies["en"]
+    assert ZH["show_table"] in bodies["zh"] and EN["show_table"] not in bodies["zh"]
