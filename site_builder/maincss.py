@@ -9,8 +9,10 @@ class or attribute, tells Chromium that any element below may now match: it styl
 page again (on the claims page 543 elements, in the task that runs Material's script;
 `bench/main_thread.py`: element stylings 2,000 -> 1,663, the chart-free page 1,440 -> 1,212).
 Those rules get a tag or class with the same meaning for the pages this site makes:
-- the first and last child of a cell lose their outer margin in the writer's (classed)
-  tables, not in the figures' data tables (cells of text alone, where the rule did nothing);
+- the first and last child of a cell lose their outer margin in the tables inside Material's
+  table box: the writer's Markdown tables (wrapped at build time) and tables written as HTML
+  (wrapped by Material's script), not the figures' data tables (cells of text alone, where
+  the rule did nothing);
 - the labels of tabbed blocks shown without JavaScript are <label> elements (as
   pymdownx.tabbed writes them), named as such.
 """
@@ -31,6 +33,6 @@ _NO_JS_LABEL = re.compile(r"(\.no-js [^{},]*\.tabbed-labels>):(first-child|nth-c
 
 def for_site(css: str) -> str:
     """The stylesheet with the rules above rewritten; the rest byte for byte the theme's."""
-    css = _CELL_EDGES.sub(rf"table.{WRAPPED}\1", css)
+    css = _CELL_EDGES.sub(r".md-typeset__table table\1", css)
     css = css.replace(_UNCLASSED, f"table:is(:not([class]),.{WRAPPED})")
     return _NO_JS_LABEL.sub(r"\1label:\2", css)

@@ -12,7 +12,7 @@ import soupsieve
 from bs4 import BeautifulSoup
 
 from site_builder.maincss import MAIN_URI, for_site
-from site_builder.mdtables import WRAPPED
+from site_builder.mdtables import WRAPPED, WrapTables
 
 THEME = Path(material.__file__).parent / "templates"
 # What Material's script changes on <html> as it starts: these classes, and so its class.
@@ -72,8 +72,24 @@ def test_the_wrapped_table_is_styled_as_a_table_without_a_class() -> None:
     assert len(unclassed) >= 10
     for old, new in zip(selectors(css), selectors(shipped), strict=True):
         if old in unclassed:
-            assert f"table.{WRAPPED}" in new or f".{WRAPPED})" in new, new
+            assert f".{WRAPPED})" in new or ".md-typeset__table table " in new, new
     assert not re.search(rf"\.{WRAPPED}\b", css)  # the class is ours alone
+
+
+def test_cells_lose_their_edge_margins_in_every_table_in_materials_table_box() -> None:
+    """The writer's Markdown tables (wrapped at build time) and a table written as HTML
+    (wrapped by Material's script), as before; never the figures' data tables."""
+    shipped = for_site(theme_css())
+    edges = [s for s in selectors(shipped) if re.search(r"t[dh]>:first-child$", s)]
+    assert len(edges) == 2
+    md = markdown.Markdown(extensions=["tables"])
+    md.treeprocessors.register(WrapTables(md), "sb-tables", 15)
+    wrapped = md.convert("| a |\n|---|\n| <p>x</p> |\n")
+    raw = '<div class="md-typeset__table"><table><tr><td><p>y</p></td></tr></table></div>'
+    figure = '<figure><table class="sb-data"><tr><td><p>z</p></td></tr></table></figure>'
+    page = BeautifulSoup(f'<div class="md-typeset">{wrapped}{raw}{figure}</div>', "html.parser")
+    firsts = {el.get_text() for s in edges for el in soupsieve.select(s, page)}
+    assert firsts == {"x", "y"}
 
 
 def test_tab_labels_without_javascript_match_as_before() -> None:
