@@ -77,8 +77,11 @@ def run() -> None:
         status = exit_status(exc.code)
     threading._shutdown()  # type: ignore[attr-defined]  # as the interpreter does at exit
     atexit._run_exitfuncs()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a full disk, a closed pipe: as the interpreter says
+            status = status or 120
     os._exit(status)
 
 

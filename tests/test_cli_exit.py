@@ -46,3 +46,31 @@ def test_output_and_exit_handlers_run_before_the_exit(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert "version" in done.stdout
     assert "handler ran" in done.stderr
+
+
+def test_output_that_cannot_be_written_fails_without_a_traceback() -> None:
+    """Output to a full disk (or a closed pipe): the status the interpreter gives, 120."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "site_builder", "--version"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    assert done.returncode == 120
+    assert "Traceback" not in done.stderr
+
+
+def test_a_thread_still_running_is_joined_before_the_exit(tmp_path: Path) -> None:
+    """A thread that is not a daemon ends its work (as a background sweep of the cache does)."""
+    mark = tmp_path / "done"
+    script = (
+        "import sys, threading, time\n"
+        "from site_builder import cli\n"
+        f"threading.Thread(target=lambda: (time.sleep(0.3), open({str(mark)!r}, 'w'))).start()\n"
+        "sys.argv = ['site-builder', '--version']\n"
+        "cli.run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert mark.exists()
