@@ -48,15 +48,22 @@ def test_output_and_exit_handlers_run_before_the_exit(tmp_path: Path) -> None:
     assert "handler ran" in done.stderr
 
 
-def test_output_that_cannot_be_written_fails_without_a_traceback() -> None:
-    """Output to a full disk (or a closed pipe): the status the interpreter gives, 120."""
-    with open("/dev/full", "w") as full:
-        done = subprocess.run(
-            [sys.executable, "-m", "site_builder", "--version"],
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+def test_output_that_cannot_be_written_at_the_exit_fails_without_a_traceback() -> None:
+    """The last flush fails (a full disk, a closed pipe): the interpreter's status, 120."""
+    script = (
+        "import atexit, io, sys\n"
+        "from site_builder import cli\n"
+        "class Full(io.StringIO):\n"
+        "    broken = False\n"
+        "    def flush(self):\n"
+        "        if self.broken:\n"
+        "            raise OSError(28, 'No space left on device')\n"
+        "sys.stdout = Full()\n"
+        "atexit.register(lambda: setattr(sys.stdout, 'broken', True))\n"
+        "sys.argv = ['site-builder', '--version']\n"
+        "cli.run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 120
     assert "Traceback" not in done.stderr
 
