@@ -40,29 +40,34 @@ def to_vega(
     places = [
         entry
         for entry in vega.get("data", [])
-        if isinstance(entry, dict) and entry.get("name") in returned and entry.get("values") == []
+        if isinstance(entry, dict) and entry.get("name") in returned
     ]
-    if sorted(entry["name"] for entry in places) != sorted(returned):
-        # Not the plain copy this expects (a dataset left out, or named twice): compile whole.
+    names = [entry["name"] for entry in places]
+    if len(set(names)) != len(names) or any(entry.get("values") != [] for entry in places):
+        # Not the plain copy this expects (a name twice, rows changed): compile whole. A
+        # dataset not there at all is one no view reads.
         return vlc.vegalite_to_vega(spec, vl_version=version, show_warnings=show_warnings)
     for entry in places:
         entry["values"] = returned[entry["name"]]
     return vega
 
 
-# The last rows made ready, and what they became: a chart's phone layout shares its rows.
-_last: tuple[Any, Any] = (None, None)
+# Rows made ready, and what they became, by the rows' identity: a chart's phone layouts
+# share its rows (a few charts' worth are kept).
+_ready: dict[int, tuple[Any, Any]] = {}
 
 
 def _rows_returned(rows: Any) -> Any:
     """A dataset as the compiler gives it back; the rows that need no change are shared."""
-    global _last
-    if rows is _last[0]:
-        return _last[1]
+    kept = _ready.get(id(rows))
+    if kept is not None and kept[0] is rows:
+        return kept[1]
     if not isinstance(rows, list):
         raise _Kept
     out = [row if type(row) is dict and _plain(row) else _as_returned(row) for row in rows]
-    _last = (rows, out)
+    if len(_ready) >= 8:
+        _ready.clear()
+    _ready[id(rows)] = (rows, out)
     return out
 
 
