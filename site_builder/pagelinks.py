@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -54,9 +54,18 @@ def nav_problems(nav: list[str], docs_dir: Path, config: Path, shown: str) -> li
     return problems
 
 
-def link_problems(text: str, page: str, docs_dir: Path, shown: str) -> list[Problem]:
+def link_problems(
+    text: str,
+    page: str,
+    docs_dir: Path,
+    shown: str,
+    listed: Collection[str] = (),
+    unlisted: list[tuple[str, bool]] | None = None,
+) -> list[Problem]:
     """Links from a page (`page`: its path in the docs folder) to files of the site that do
-    not exist (pages, images, downloads)."""
+    not exist (pages, images, downloads). `unlisted`, if given, gets each target looked up
+    that is not in `listed` (the docs folder's files, as its listing has them: a target in a
+    linked folder is not), and whether it was a file."""
     found: set[str] | None = None  # the docs folder's pages, read at the first link to a file
 
     def pages() -> set[str]:
@@ -83,7 +92,10 @@ def link_problems(text: str, page: str, docs_dir: Path, shown: str) -> list[Prob
             if "." not in posixpath.basename(path):
                 continue  # not a file: MkDocs leaves such links alone
             resolved = posixpath.normpath(posixpath.join(here, path))
-            if (docs_dir / resolved).is_file() or resolved in pages():
+            is_file = (docs_dir / resolved).is_file()
+            if unlisted is not None and resolved not in listed:
+                unlisted.append((resolved, is_file))
+            if is_file or resolved in pages():
                 continue
             problems.append(
                 Problem(

@@ -11,6 +11,7 @@ import dataclasses
 import hashlib
 import json
 import os
+from collections.abc import Collection
 from pathlib import Path
 
 from .cache import tool_digest, write_atomic
@@ -20,9 +21,12 @@ from .pagelinks import link_problems
 from .paths import shown_path
 
 Stamp = tuple[int, int, int, int, str]  # inode, size, modification and change times; context
-# page path -> (its stamp, its refs, its problems); by path, so a long preview holds one scan
-# per page
-_scans: dict[str, tuple[Stamp, PageRefs | None, list[Problem]]] = {}
+# Link targets the docs folder's listing does not hold (in a linked folder, or outside it),
+# each with whether it was a file: looked up again before a scan is reused.
+Unlisted = list[tuple[str, bool]]
+# page path -> (its stamp, its refs, its problems, its unlisted targets); by path, so a long
+# preview holds one scan per page
+_scans: dict[str, tuple[Stamp, PageRefs | None, list[Problem], Unlisted]] = {}
 _FILE = "pagescans.json"
 _read: set[str] = set()  # cache folders whose scans this process has read
 _new = False  # a page scanned since the scans were last kept
@@ -52,16 +56,17 @@ def load(cache_dir: Path) -> None:
         data = json.loads((cache_dir / _FILE).read_bytes())
         if data.get("tool") != tool_digest():
             return
-        for key, (stamp, refs, problems) in data["pages"].items():
+        for key, (stamp, refs, problems, unlisted) in data["pages"].items():
             _scans.setdefault(
                 key,
                 (
                     (*stamp[:4], stamp[4]),
                     None if refs is None else _refs(refs),
                     [Problem(**p) for p in problems],
+                    [(str(target), bool(found)) for target, found in unlisted],
                 ),
             )
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    except (OSError, ValueError, TypeError, LookupError, AttributeError):
         return  # none kept, or not as this version writes them: every page is read
 
 
@@ -83,11 +88,12 @@ def keep(cache_dir: Path, pages: list[Path]) -> None:
     for page in pages:
         scan = _scans.get(str(page))
         if scan is not None:
-            stamp, refs, problems = scan
+            stamp, refs, problems, unlisted = scan
             kept[str(page)] = [
                 stamp,
                 None if refs is None else dataclasses.asdict(refs),
                 [dataclasses.asdict(p) for p in problems],
+                unlisted,
             ]
     data = json.dumps({"tool": tool_digest(), "pages": kept}, separators=(",", ":"))
     with contextlib.suppress(OSError):  # a read-only cache: the next build reads every page
@@ -101,15 +107,22 @@ def scan(
     root: Path,
     checks: tuple[list[str] | None, list[str] | None, list[str] | None],
     against: str,
+    listed: Collection[str] = (),
 ) -> tuple[PageRefs | None, list[Problem]]:
-    """The page's references (None if it is not UTF-8 text) and its problems."""
+    """The page's references (None if it is not UTF-8 text) and its problems. `against`: the
+    context; `listed`: the docs folder's files, which it covers."""
     global _new
     st = os.stat(path)
     stamp = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, against)
     key = str(path)
     last = _scans.get(key)
-    if last is None or last[0] != stamp:
-        last = (stamp, *_scan(path, docs_dir, root, checks))
+    if (
+        last is None
+        or last[0] != stamp
+        or any((docs_dir / target).is_file() != found for target, found in last[3])
+    ):
+        unlisted: Unlisted = []
+        last = (stamp, *_scan(path, docs_dir, root, checks, listed, unlisted), unlisted)
         _scans[key] = last
         _new = True
     return last[1], list(last[2])
@@ -120,6 +133,8 @@ def _scan(
     docs_dir: Path,
     root: Path,
     checks: tuple[list[str] | None, list[str] | None, list[str] | None],
+    listed: Collection[str],
+    unlisted: Unlisted,
 ) -> tuple[PageRefs | None, list[Problem]]:
     shown = shown_path(str(path), root)
     try:
@@ -128,5 +143,6 @@ def _scan(
         return None, [Problem(shown, f"not UTF-8 text ({exc.reason})", "save it as UTF-8")]
     refs, found = scan_page(text, shown)
     found += check_page_refs(refs, shown, *checks)
-    found += link_problems(text, path.relative_to(docs_dir).as_posix(), docs_dir, shown)
+    page = path.relative_to(docs_dir).as_posix()
+    found += link_problems(text, page, docs_dir, shown, listed, unlisted)
     return refs, found

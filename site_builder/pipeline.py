@@ -451,7 +451,10 @@ def _scan_pages(
     every = files_under(settings.docs_dir)
     listed = [(Path(p), link) for name, p, link in every if name.endswith(".md")]
     checks = (chart_ids, fact_ids, dataset_names)
-    against = pagescans.context(*checks, [name for name, _, _ in every])
+    # Hidden files (an editor's swap file) are not the site's: saving one changes nothing.
+    names = [name for name, _, _ in every if not _hidden(name)]
+    against = pagescans.context(*checks, names)
+    listed_names = frozenset(names)
     pagescans.load(settings.cache_dir)  # the last build's scans
     docs_inside = inside(settings.docs_dir, settings.root)
     for path, link in listed:
@@ -459,7 +462,9 @@ def _scan_pages(
             problems.add(outside_problem(path, settings.root))
             continue
         # In a preview, only the pages that changed are read again (pagescans.py).
-        refs, found = pagescans.scan(path, settings.docs_dir, settings.root, checks, against)
+        refs, found = pagescans.scan(
+            path, settings.docs_dir, settings.root, checks, against, listed_names
+        )
         for p in found:
             problems.add(p)
         if refs is None:
@@ -467,3 +472,7 @@ def _scan_pages(
         pages[path.relative_to(settings.docs_dir).as_posix()] = refs
     pagescans.keep(settings.cache_dir, [path for path, _ in listed])
     return pages
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith(".") or "/." in name

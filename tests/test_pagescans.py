@@ -84,3 +84,38 @@ def test_the_next_build_reads_only_what_changed(
     _, said = scan_anew()
     assert sorted(read) == ["content/index.md", "content/second.md"]
     assert any("map.png" in message for message in said)
+
+
+def test_a_file_in_a_linked_folder_is_looked_up_again(tmp_path: Path) -> None:
+    """The docs folder's listing does not enter a linked folder: a kept scan checks the files
+    its links found there (gone since: a problem; come since: none), and no other."""
+    project = copy_project(PROJECTS / "basic", tmp_path / "mini")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "map.png").write_bytes(b"png")
+    (project / "content" / "img").symlink_to(shared, target_is_directory=True)
+    second = project / "content" / "second.md"
+    second.write_text(
+        second.read_text(encoding="utf-8") + "\n![Map](img/map.png) ![Plan](img/plan.png)\n",
+        encoding="utf-8",
+    )
+
+    def said() -> list[str]:
+        problems = Problems()
+        charts = ["city-population", "region-scores"]
+        pipeline._scan_pages(settings(project), charts, None, None, problems)
+        return [p.message for p in problems.items]
+
+    assert [m for m in said() if "img/" in m] == [
+        "links to 'img/plan.png', which is not a file of the site"
+    ]
+    (shared / "plan.png").write_bytes(b"png")
+    (shared / "map.png").unlink()
+    assert [m for m in said() if "img/" in m] == [
+        "links to 'img/map.png', which is not a file of the site"
+    ]
+    # Hidden files are not the site's: an editor's swap file does not make pages read again.
+    (project / "content" / ".second.md.swp").write_bytes(b"swap")
+    before = dict(pagescans._scans)
+    said()
+    assert pagescans._scans == before
