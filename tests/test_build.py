@@ -244,6 +244,7 @@ def test_a_rebuild_keeps_the_replaced_sites_folders_only_as_built(fresh_mini: Pa
     site = mini / "site"
     unchanged = site / "embed" / "city-population" / "index.html"
     inode = unchanged.stat().st_ino
+    folders = {name: (replaced / name).stat().st_ino for name in ("embed", "assets/charts")}
     (replaced / "embed" / "planted").mkdir()
     (replaced / "embed" / "planted" / "index.html").write_text("planted")
     (replaced / "assets" / "cards" / "planted.png").write_bytes(b"planted")
@@ -261,6 +262,8 @@ def test_a_rebuild_keeps_the_replaced_sites_folders_only_as_built(fresh_mini: Pa
     edit(mini / "content" / "second.md", "/// chart | region-scores\n///\n", "")
     assert run_cli(mini, "build").returncode == 0
     assert unchanged.stat().st_ino == inode  # the published file, kept
+    # The folders themselves were moved whole, not made again and linked file by file.
+    assert {name: (site / name).stat().st_ino for name in folders} == folders
     assert not (site / "embed" / "region-scores").exists()
 
     def tree(folder: Path) -> tuple[dict[str, str], list[str]]:
