@@ -297,7 +297,7 @@ def test_palette_toggle_recolours_charts(site: tuple[str, list[str]], browser: A
 
     light = colour()
     page.locator("form[data-md-component=palette] label:visible").first.click()
-    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
     dark = colour()
     assert light != dark
     page.context.close()
@@ -368,7 +368,7 @@ def test_embedded_chart_resizes_its_frame(site: tuple[str, list[str]], browser: 
     base, _ = site
     page, watch = open_page(browser, base + "embed-host.html", base)
     frame = page.locator("iframe")
-    page.wait_for_function("document.querySelector('iframe').style.height !== ''")
+    page.wait_for_function("() => document.querySelector('iframe').style.height !== ''")
     inner = page.frame_locator("iframe").locator("body")
     height = inner.evaluate("b => b.ownerDocument.documentElement.scrollHeight")
     assert abs(frame.bounding_box()["height"] - height) <= 2
@@ -425,10 +425,11 @@ def test_the_writers_table_looks_as_material_styles_tables_and_stays_in_place(
     page = context.new_page()
     page.goto(base + "claims/", wait_until="load")
     if script:
-        page.wait_for_function("document.documentElement.classList.contains('js')")
-        page.wait_for_timeout(300)  # Material mounts the article's components after load
-        # Written in its boxes, the table is not taken out and put back as the page loads (the
-        # figures' tables, in closed <details>, are).
+        # Material has mounted the article's tables once it took the figures' tables (in
+        # closed <details>) out and put them back. (A predicate as a function: an expression
+        # is polled by eval, which the page's CSP forbids.)
+        page.wait_for_function("() => window.__sbTablesOut.length > 0")
+        # Written in its boxes, the writer's table was not.
         assert "#" not in page.evaluate("window.__sbTablesOut")
     seen = page.evaluate(_TABLE_LOOKS)
     assert seen["looks"][0] == seen["looks"][1]

@@ -261,7 +261,7 @@ def test_embed_pages_can_be_framed_by_other_sites_story_pages_cannot(
         embed = page.frame_locator("iframe[id^='sb-embed-']")
         assert embed.locator("figure .sb-figure__chart").is_visible()
         page.wait_for_function(
-            "document.querySelector(\"iframe[id^='sb-embed-']\").style.height !== ''"
+            "() => document.querySelector(\"iframe[id^='sb-embed-']\").style.height !== ''"
         )
         story = page.frame_locator("#story")
         page.wait_for_load_state("load")  # every frame loaded, or refused, by now

@@ -62,7 +62,7 @@ def test_selector_goes_to_this_page_in_the_other_edition(site: str, browser: Any
     # The selector's list opens on hover; a click on its link is what a reader's would be.
     page.locator(".md-select__link[hreflang='en']").evaluate("a => a.click()")
     page.wait_for_url(site)
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
     assert page.locator(".md-search__input").get_attribute("placeholder") == "Search"
     assert watch.errors == []
     page.context.close()
