@@ -27,6 +27,8 @@ Unlisted = list[tuple[str, bool]]
 # page path -> (its stamp, its refs, its problems, its unlisted targets); by path, so a long
 # preview holds one scan per page
 _scans: dict[str, tuple[Stamp, PageRefs | None, list[Problem], Unlisted]] = {}
+# page path -> (its scan, as the file keeps it)
+_entries: dict[str, tuple[object, list[object]]] = {}
 _FILE = "pagescans.json"
 _read: set[str] = set()  # cache folders whose scans this process has read
 _new = False  # a page scanned since the scans were last kept
@@ -86,15 +88,23 @@ def keep(cache_dir: Path, pages: list[Path]) -> None:
         return
     kept = {}
     for page in pages:
-        scan = _scans.get(str(page))
-        if scan is not None:
+        key = str(page)
+        scan = _scans.get(key)
+        if scan is None:
+            continue
+        entry = _entries.get(key)
+        if entry is None or entry[0] is not scan:  # made once per scan, not per save
             stamp, refs, problems, unlisted = scan
-            kept[str(page)] = [
-                stamp,
-                None if refs is None else dataclasses.asdict(refs),
-                [dataclasses.asdict(p) for p in problems],
-                unlisted,
-            ]
+            entry = _entries[key] = (
+                scan,
+                [
+                    stamp,
+                    None if refs is None else dataclasses.asdict(refs),
+                    [dataclasses.asdict(p) for p in problems],
+                    unlisted,
+                ],
+            )
+        kept[key] = entry[1]
     data = json.dumps({"tool": tool_digest(), "pages": kept}, separators=(",", ":"))
     with contextlib.suppress(OSError):  # a read-only cache: the next build reads every page
         write_atomic(cache_dir / _FILE, data.encode())
