@@ -65,7 +65,8 @@ class Manifest:
         # put in place once a file of it is first asked for: its files (from the site root) no
         # group has claimed yet, and its subfolders (walked once, for what to remove).
         self.kept = tuple(folder + "/" for folder in kept)
-        self._leftover: set[str] = set()
+        self._leftover: dict[str, int] = {}  # kept files not claimed yet, by their inodes
+        self._emptied: set[str] = set()  # kept folders that may be empty (ending in "/")
         self._placed: dict[str, list[str]] = {}
         self._folders: set[str] = set()  # the kept folders' subfolders, each ending in "/"
 
@@ -107,8 +108,9 @@ class Manifest:
         """The published file at `path` (inode `inode`) linked into the new site; False: it is
         there already (the same file)."""
         old, new = self._old + path, self._new + path
-        if self._take_kept(path):
-            if os.lstat(new).st_ino == inode:
+        kept = self._take_kept(path)
+        if kept is not None:
+            if kept == inode:
                 return True  # the published file itself, kept from the replaced site
             os.unlink(new)  # another file (older, or edited): linked as published
         folder = os.path.dirname(path)
@@ -142,25 +144,24 @@ class Manifest:
             self._free[folder] = free
         return free
 
-    def _take_kept(self, path: str) -> bool:
-        """Whether `path` is a file a kept folder holds, not yet claimed (then claimed)."""
+    def _take_kept(self, path: str) -> int | None:
+        """The inode of the file at `path` a kept folder holds, not yet claimed (then
+        claimed); None if there is none."""
         for folder in self.kept:
             if path.startswith(folder):
                 if folder not in self._placed:
                     self._place(folder)
                 if path in self._leftover:
-                    self._leftover.discard(path)
-                    return True
+                    return self._leftover.pop(path)
                 if path + "/" in self._folders:  # a folder where a file goes: not kept
                     shutil.rmtree(self._new + path)
                     self._folders.difference_update(
                         [f for f in self._folders if f.startswith(path + "/")]
                     )
-                    self._leftover.difference_update(
-                        [f for f in self._leftover if f.startswith(path + "/")]
-                    )
-                return False
-        return False
+                    for f in [f for f in self._leftover if f.startswith(path + "/")]:
+                        del self._leftover[f]
+                return None
+        return None
 
     def _place(self, folder: str) -> None:
         """The kept `folder` (ending in "/") moved into place, and its files and folders
@@ -182,30 +183,40 @@ class Manifest:
             self._folders.add(current)
             self._made.add(current[:-1])
             with os.scandir(self._new + current) as entries:
+                empty = True
                 for entry in entries:
+                    empty = False
                     if entry.is_dir(follow_symlinks=False):
                         todo.append(current + entry.name + "/")
                     else:  # a file, or a link planted there: claimed only if a file
-                        self._leftover.add(current + entry.name)
+                        self._leftover[current + entry.name] = entry.inode()
+                if empty:
+                    self._emptied.add(current)
 
     def clear(self, path: str) -> None:
         """Before the build writes `path`: a file a kept folder holds there is removed, so
         that it is never written through (it may be the published site's)."""
-        if self._take_kept(path):
+        if self._take_kept(path) is not None:
             _remove(self._new + path)
 
     def finish(self) -> None:
         """Before the new site is swapped in: what the kept folders hold that no group of
         this build claimed goes, and so do their folders left empty (the folders not put in
         place go with the staging folder's other leftovers, removed by the next build)."""
+        # Only a folder something was removed from may be empty now (or one that was).
+        emptied = self._emptied
         for path in self._leftover:
             _remove(self._new + path)
-        self._leftover = set()
+            emptied.add(os.path.dirname(path) + "/")
+        self._leftover = {}
         for folders in self._placed.values():
             for folder in reversed(folders):  # the deepest first
-                if folder in self._folders:
-                    with contextlib.suppress(OSError):  # not empty: kept
+                if folder in self._folders and folder in emptied:
+                    try:
                         os.rmdir(self._new + folder)
+                    except OSError:  # not empty: kept
+                        continue
+                    emptied.add(os.path.dirname(folder[:-1]) + "/")
         held = self._new + KEPT
         for folder in self.kept:  # the folders that held those put in place, if empty
             parent = os.path.dirname(folder[:-1])
