@@ -20,6 +20,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler, get_relative_url
 
 from . import csp, editions, pipeline, preview, reach, reload, sitedir, translations
+from .bundlejs import BUNDLE_URI, ROOT_SCHEME_CSS, edit_bundle
 from .cache import TextCache
 from .cjk import join_lines
 from .config import SiteBuilderConfig, settings_from
@@ -207,7 +208,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             return files
         if self.dirty:
             self._mark_pages_to_write(files)
-        _theme_stylesheets(files, config)
+        _theme_assets(files, config)
         if self.manifest is not None:  # MkDocs writes these: not through a kept file
             for file in files:
                 self.manifest.clear(file.dest_uri)
@@ -704,13 +705,25 @@ def _keep_serving_after_errors(server: Any) -> None:
     server.builder = build_or_keep_last
 
 
-def _theme_stylesheets(files: Files, config: Any) -> None:
-    """Material's stylesheets as the site ships them: the palette without its whole-page
-    restyle (palettecss.py), the main one without restyles of its own (maincss.py)."""
-    edits = [(PALETTE_URI, without_switching_rule), (MAIN_URI, for_site)]
+def _theme_assets(files: Files, config: Any) -> None:
+    """Material's stylesheets and script as the site ships them: the palette without its
+    whole-page restyle (palettecss.py), the main one without restyles of its own (maincss.py)
+    and with the root's colour scheme, the script without the two restyles as it starts
+    (bundlejs.py)."""
+    edits = [
+        (PALETTE_URI, without_switching_rule),
+        (MAIN_URI, lambda css: for_site(css) + ROOT_SCHEME_CSS),
+        (BUNDLE_URI, _edited_bundle),
+    ]
     for file in list(files):
         for uri, edit in edits:
             if uri.fullmatch(file.src_uri) and file.abs_src_path:
-                css = Path(file.abs_src_path).read_text(encoding="utf-8")
+                text = Path(file.abs_src_path).read_text(encoding="utf-8")
                 files.remove(file)
-                files.append(File.generated(config, file.src_uri, content=edit(css)))
+                files.append(File.generated(config, file.src_uri, content=edit(text)))
+
+
+def _edited_bundle(js: str) -> str:
+    js, made = edit_bundle(js)
+    log.debug("Material's script: %s", ", ".join(made) or "unchanged (not the expected code)")
+    return js

@@ -18,7 +18,15 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from conftest import copy_story, run_cli
-from helpers import AXE, QuietHandler, open_page, require_browser, scroll_all, scroll_until_seen
+from helpers import (
+    AXE,
+    QuietHandler,
+    Watch,
+    open_page,
+    require_browser,
+    scroll_all,
+    scroll_until_seen,
+)
 
 require_browser()
 
@@ -301,6 +309,71 @@ def test_palette_toggle_recolours_charts(site: tuple[str, list[str]], browser: A
     dark = colour()
     assert light != dark
     page.context.close()
+
+
+# Records, from the first byte, each change Material's script could make that restyles the
+# whole page: a stylesheet link given a new href (the sheet is loaded and parsed again), a
+# color-scheme meta added or set.
+_RESTYLES = """
+window.__restyles = [];
+new MutationObserver((records) => {
+  for (const r of records) {
+    const el = r.type === "attributes" ? r.target : null;
+    if (el && el.matches("link[rel=stylesheet]")) window.__restyles.push("href " + el.href);
+    if (el && el.matches("meta[name=color-scheme]")) window.__restyles.push("meta content");
+    for (const n of r.addedNodes)
+      if (n.nodeType === 1 && n.matches("meta[name=color-scheme]") && document.body)
+        window.__restyles.push("meta added");
+  }
+}).observe(document, { subtree: true, childList: true, attributes: true,
+                       attributeFilter: ["href", "content"] });
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_materials_script_starts_without_restyling_the_page(
+    site: tuple[str, list[str]], browser: Any, scheme: str
+) -> None:
+    base, pages = site
+    start = next(u for u in pages if u.count("/") == 2)  # an edition's page: two levels down
+    context = browser.new_context(viewport={"width": 412, "height": 823}, color_scheme=scheme)
+    context.add_init_script(_RESTYLES)
+    page = context.new_page()
+    watch = Watch(page, base)
+    page.goto(base + start)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("window.__restyles") == []
+    # The page's root (canvas, scrollbars) in the palette's scheme, as Material's meta set it.
+    root = "getComputedStyle(document.documentElement).colorScheme"
+    expected = {"light": "light", "dark": "dark"}[scheme]
+    assert page.evaluate(root) == expected
+    assert page.evaluate("getComputedStyle(document.body).colorScheme") == expected
+    # Instant navigation one level up keeps the stylesheets loaded: the same sheets, none new.
+    page.evaluate("window.__sheets = Array.from(document.styleSheets)")
+    page.evaluate("window.__sameDocument = true")
+    page.evaluate("document.querySelector('[data-md-component=container]').dataset.old = ''")
+    up = base + start.split("/")[0] + "/"
+    page.evaluate("u => Array.from(document.links).find(a => a.href === u).click()", up)
+    page.wait_for_url(up)
+    swapped = "!document.querySelector('[data-md-component=container][data-old]')"
+    for _ in range(200):
+        if page.evaluate(swapped):
+            break
+        page.wait_for_timeout(50)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("window.__sameDocument === true"), "navigation was instant"
+    same = "Array.from(document.styleSheets).every((s, i) => s === window.__sheets[i])"
+    assert page.evaluate(f"document.styleSheets.length === window.__sheets.length && {same}")
+    # The palette switched by the reader: the root follows.
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    other = {"light": "dark", "dark": "light"}[scheme]
+    for _ in range(100):
+        if page.evaluate(root) == other:
+            break
+        page.wait_for_timeout(50)
+    assert page.evaluate(root) == other
+    assert watch.errors == []
+    context.close()
 
 
 def test_failed_runtime_keeps_static_charts(site: tuple[str, list[str]], browser: Any) -> None:

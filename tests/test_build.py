@@ -13,6 +13,8 @@ from bs4 import BeautifulSoup
 from conftest import BIN, PROJECTS, copy_project, run_cli, tree_digest
 from helpers import edit
 
+from site_builder.bundlejs import ROOT_SCHEME_CSS, edit_bundle
+
 
 @pytest.fixture(scope="module")
 def built(
@@ -152,6 +154,19 @@ def test_the_site_ships_materials_palette_without_its_whole_page_restyle(
     [palette] = (project / "site" / "assets" / "stylesheets").glob("palette.*.min.css")
     css = palette.read_text(encoding="utf-8")
     assert "[data-md-color-scheme=slate]" in css and "[data-md-color-switching]" not in css
+
+
+def test_the_site_ships_materials_script_without_its_restyles_as_it_starts(
+    built: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    project, _ = built
+    assets = project / "site" / "assets"
+    [bundle] = (assets / "javascripts").glob("bundle.*.min.js")
+    js = bundle.read_text(encoding="utf-8")
+    assert ".sheet||(" in js
+    assert edit_bundle(js) == (js, [])  # both edits made: nothing of their shape is left
+    [main] = (assets / "stylesheets").glob("main.*.min.css")
+    assert main.read_text(encoding="utf-8").endswith(ROOT_SCHEME_CSS)
 
 
 def test_cache_then_one_csv(fresh_mini: Path) -> None:
