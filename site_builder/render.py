@@ -34,20 +34,12 @@ from .images import (
     round_svg,
     simplify_shapes,
 )
-from .textfit import clipped_text
+from .phone import draw_phone
+from .textfit import TextBox, clipped_text, text_boxes
 from .theme import THEME
 from .tovega import to_vega
 from .urls import not_addresses, page_relative_links, unsafe_links
-from .variants import (
-    NARROW_ABOVE,
-    first_ratio,
-    is_vega,
-    narrow_spec,
-    next_ratio,
-    padded_spec,
-    phone_width,
-    svg_width,
-)
+from .variants import NARROW_ABOVE, is_vega, svg_width
 
 if TYPE_CHECKING:
     from .building import BuiltChart
@@ -446,9 +438,10 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
             with caught_warnings() as warnings:
                 live = to_vega(vlc, spec, version, show_warnings=True)
         svg = _finished(vlc.vega_to_svg(live, allowed_base_urls=[]), spec_json)
+        boxes = text_boxes(svg)
         if not is_vega(spec):
-            narrow, narrow_json, narrow_live = _render_narrow(spec, spec_json, svg, version)
-        cut = clipped_text(svg)
+            narrow, narrow_json, narrow_live = _render_narrow(spec, spec_json, svg, boxes, version)
+        cut = clipped_text(svg, boxes=boxes)
         clipped = {"wide": cut, "phone": clipped_text(narrow) if narrow else []}
         image, fallback = _image_files(svg, caption, cut)
     except Exception as exc:
@@ -489,49 +482,28 @@ def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
 
 
 def _render_narrow(
-    spec: dict[str, Any], spec_json: str, svg: str, version: str | None
+    spec: dict[str, Any], spec_json: str, svg: str, boxes: list[TextBox], version: str | None
 ) -> tuple[str, str, str]:
     """The phone layout's SVG, spec and Vega, or ("", "", "") when the wide SVG will do (or
-    an image stands in for it). `spec_json`: the page spec as JSON, where links are looked up."""
+    an image stands in for it). `spec_json`: the page spec as JSON, where links are looked up;
+    `boxes`: the wide SVG's text."""
     import vl_convert as vlc
 
-    small = None if over_budget(svg) else narrow_spec(spec, svg_width(svg))
-    if small is None:
+    if over_budget(svg):
         return "", "", ""
-    compiled: dict[str, str] = {}  # the last layout drawn, as Vega
+    compiled: dict[str, Any] = {}  # the last layout drawn, as Vega
 
     def draw(layout: dict[str, Any]) -> str:
-        vega = to_vega(vlc, layout, version)
-        compiled["live"] = _dumps(vega)
+        compiled["live"] = vega = to_vega(vlc, layout, version)
         return _finished(vlc.vega_to_svg(vega, allowed_base_urls=[]), spec_json)
 
-    target = phone_width(spec)
-    narrow = draw(small)
-    if small.get("autosize", {}).get("type") == "fit-x":
-        if clipped_text(narrow):
-            # Fitting leaves out labels beside the marks: measure the overhang, make room.
-            small = {**small, "autosize": {"type": "pad"}}
-            narrow = draw(small)
-            for _ in range(3):
-                if svg_width(narrow) <= target + 0.5 or small.get("width") == 40:
-                    break
-                small = padded_spec(small, svg_width(narrow))
-                narrow = draw(small)
-    else:
-        # A composition: its labels and gaps do not shrink with its views; measure, retry.
-        wide = svg_width(svg)
-        ratio = first_ratio(wide, target)
-        for _ in range(2):
-            if svg_width(narrow) <= target + 0.5:
-                break
-            ratio = next_ratio(wide, ratio, svg_width(narrow), target)
-            retry = narrow_spec(spec, wide, ratio)
-            if retry is None:
-                break
-            small, narrow = retry, draw(retry)
+    drawn = draw_phone(spec, svg, boxes, draw)
+    if drawn is None:
+        return "", "", ""
+    narrow, small = drawn
     if svg_width(narrow) > NARROW_ABOVE or over_budget(narrow):
         return "", "", ""  # it would not get narrow (or light) enough: the wide one serves
-    return narrow, _dumps(small), compiled["live"]
+    return narrow, _dumps(small), _dumps(compiled["live"])
 
 
 def _link_problem(chart: BuiltChart, unsafe: list[str], odd: list[str]) -> Problem:

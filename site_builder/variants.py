@@ -157,14 +157,18 @@ def _copied_layout(spec: dict[str, Any]) -> dict[str, Any]:
     return copy.deepcopy(spec, memo)
 
 
-def padded_spec(narrow: dict[str, Any], drawn_width: float) -> dict[str, Any]:
-    """The phone layout with room for everything it draws, for when fitting cut text off
-    (labels beside marks, which Vega's fit does not count): its plot is narrowed by the
-    overhang measured in a drawing at `drawn_width`."""
+def padded_spec(
+    narrow: dict[str, Any], drawn_width: float, aim: float | None = None
+) -> dict[str, Any]:
+    """The phone layout with room for everything it draws (labels beside marks, which Vega's
+    fit does not count), its plot narrowed (or widened) by what a drawing at `drawn_width` was
+    off from `aim` (default: the phone's width)."""
     padded = {**narrow, "autosize": {"type": "pad"}}
     width = narrow.get("width")
+    if aim is None:
+        aim = phone_width(narrow)
     if isinstance(width, (int, float)):
-        padded["width"] = max(40, round(width - (drawn_width - phone_width(narrow))))
+        padded["width"] = max(40, round(width - (drawn_width - aim)))
     return padded
 
 
