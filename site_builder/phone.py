@@ -51,8 +51,8 @@ def draw_phone(
     wide_svg: str,
     wide_boxes: Sequence[TextBox],
     draw: Callable[[dict[str, Any]], str],
-) -> tuple[str, dict[str, Any]] | None:
-    """The phone layout's SVG and spec, drawn with `draw`; None when the wide one will do.
+) -> str | None:
+    """The phone layout's SVG, drawn with `draw`; None when the wide one will do.
 
     `wide_boxes`: the wide drawing's text (textfit.text_boxes), for the room beside its plot.
     """
@@ -66,7 +66,7 @@ def draw_phone(
         if width is None:
             narrow = draw(small)  # fitted by Vega
             if not clipped_text(narrow):
-                return narrow, small
+                return narrow
             # Fitting leaves out labels beside the marks: draw with room for everything.
             small = {**small, "autosize": {"type": "pad"}}
         else:
@@ -77,7 +77,7 @@ def draw_phone(
                 break
             small = padded_spec(small, svg_width(narrow), target - AIM)
             narrow = draw(small)
-        return narrow, small
+        return narrow
     # A composition: its labels and gaps do not shrink with its views; measure, retry.
     ratio = first_ratio(wide, target - AIM)
     narrow = draw(small)
@@ -89,7 +89,7 @@ def draw_phone(
         if retry is None:
             break
         small, narrow = retry, draw(retry)
-    return narrow, small
+    return narrow
 
 
 def predicted_width(

@@ -118,11 +118,6 @@ class Rendered:
         return self._text(".spec.json")
 
     @property
-    def narrow_spec_json(self) -> str:
-        """The phone layout's spec (Vega-Lite); "" when there is none."""
-        return self._text(".narrow.json")
-
-    @property
     def image_svg(self) -> str:
         """The download image: the SVG under its title, notes and sources, white."""
         return self._text(".image.svg")
@@ -143,10 +138,10 @@ class Rendered:
         return self.path(".fallback.webp").read_bytes()
 
 
-# What one render gives: wide SVG, narrow SVG and spec, download image (SVG), fallback image,
-# the text cut off (JSON), Vega-Lite's warnings, and the Vega of the page and phone layouts;
-# or an error.
-RenderOutcome = tuple[str, str, str, str, bytes, str, list[str], str, str] | str
+# What one render gives: wide SVG, narrow SVG, download image (SVG), fallback image, the text
+# cut off (JSON), Vega-Lite's warnings, and the Vega of the page and phone layouts; or an
+# error. (The phone layout's Vega-Lite is not kept: no page or reader uses it.)
+RenderOutcome = tuple[str, str, str, bytes, str, list[str], str, str] | str
 
 
 def image_png(image_svg: str) -> bytes:
@@ -187,7 +182,6 @@ def image_caption(chart: BuiltChart, sources: Sequence[Source] = ()) -> dict[str
 _CACHED = (
     ".svg",
     ".narrow.svg",
-    ".narrow.json",
     ".clipped.json",
     ".warnings.json",
     ".vg.json",
@@ -358,12 +352,12 @@ def _render_job(job: RenderJob) -> KeptOutcome:
     outcome = render_one(spec_json, caption_json)
     if isinstance(outcome, str):
         return outcome
-    svg, narrow, narrow_json, image, fallback, clipped_json, warnings, live, narrow_live = outcome
+    svg, narrow, image, fallback, clipped_json, warnings, live, narrow_live = outcome
     bad = unsafe_links(svg)
     odd = not_addresses(svg)
     if not bad and not odd:
         # Warnings kept with the images, so a build from the cache reports them again.
-        files: tuple[str, ...] = (svg, narrow, narrow_json, clipped_json, _dumps(warnings))
+        files: tuple[str, ...] = (svg, narrow, clipped_json, _dumps(warnings))
         files += (live, narrow_live, spec_json)
         data = [f.encode("utf-8") for f in files]
         write_entry(Path(folder), key, dict(zip(_CACHED, data, strict=True)))
@@ -417,9 +411,9 @@ def _image_files(svg: str, caption: dict[str, Any], cut: list[str]) -> tuple[str
 
 
 def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
-    """Render one chart in this process (wide and narrow SVG, the narrow spec, the download
-    image, the compressed image a page shows instead of an SVG over the budget, and the Vega
-    the live view draws); errors come back as text.
+    """Render one chart in this process (wide and narrow SVG, the download image, the
+    compressed image a page shows instead of an SVG over the budget, and the Vega the live
+    view draws); errors come back as text.
 
     `caption_json`: what the download image says around the chart (see `image_caption`).
     """
@@ -431,7 +425,7 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
         warnings: list[str] = []
         if is_vega(spec):
             live = spec
-            narrow, narrow_json, narrow_live = "", "", ""
+            narrow, narrow_live = "", ""
         else:
             version = _vl_version(spec)
             # The one compile reports the warnings too.
@@ -440,7 +434,7 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
         svg = _finished(vlc.vega_to_svg(live, allowed_base_urls=[]), spec_json)
         boxes = text_boxes(svg)
         if not is_vega(spec):
-            narrow, narrow_json, narrow_live = _render_narrow(spec, spec_json, svg, boxes, version)
+            narrow, narrow_live = _render_narrow(spec, spec_json, svg, boxes, version)
         cut = clipped_text(svg, boxes=boxes)
         clipped = {"wide": cut, "phone": clipped_text(narrow) if narrow else []}
         image, fallback = _image_files(svg, caption, cut)
@@ -451,7 +445,6 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
     return (
         svg,
         narrow,
-        narrow_json,
         image,
         fallback,
         _dumps(clipped),
@@ -483,14 +476,14 @@ def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
 
 def _render_narrow(
     spec: dict[str, Any], spec_json: str, svg: str, boxes: list[TextBox], version: str | None
-) -> tuple[str, str, str]:
-    """The phone layout's SVG, spec and Vega, or ("", "", "") when the wide SVG will do (or
-    an image stands in for it). `spec_json`: the page spec as JSON, where links are looked up;
+) -> tuple[str, str]:
+    """The phone layout's SVG and Vega, or ("", "") when the wide SVG will do (or an image
+    stands in for it). `spec_json`: the page spec as JSON, where links are looked up;
     `boxes`: the wide SVG's text."""
     import vl_convert as vlc
 
     if over_budget(svg):
-        return "", "", ""
+        return "", ""
     compiled: dict[str, Any] = {}  # the last layout drawn, as Vega
 
     def draw(layout: dict[str, Any]) -> str:
@@ -499,11 +492,11 @@ def _render_narrow(
 
     drawn = draw_phone(spec, svg, boxes, draw)
     if drawn is None:
-        return "", "", ""
-    narrow, small = drawn
+        return "", ""
+    narrow = drawn
     if svg_width(narrow) > NARROW_ABOVE or over_budget(narrow):
-        return "", "", ""  # it would not get narrow (or light) enough: the wide one serves
-    return narrow, _dumps(small), _dumps(compiled["live"])
+        return "", ""  # it would not get narrow (or light) enough: the wide one serves
+    return narrow, _dumps(compiled["live"])
 
 
 def _link_problem(chart: BuiltChart, unsafe: list[str], odd: list[str]) -> Problem:

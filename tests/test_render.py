@@ -139,7 +139,7 @@ def test_a_spec_with_its_own_title_gets_none_added(mini: Path) -> None:
     titled = chart.with_spec({**chart.spec, "title": "Drawn by Vega-Lite"})
     bare = replace(titled, definition=replace(titled.definition, notes=[]))
     assert image_caption(bare) == {}
-    svg, _, _, image, *_ = ok(render_one(_dumps(page_spec(bare)), _dumps(image_caption(bare))))
+    svg, _, image, *_ = ok(render_one(_dumps(page_spec(bare)), _dumps(image_caption(bare))))
     assert "Drawn by Vega-Lite" in svg
     assert png_size(image_png(image)) == (round(2 * svg_width(svg)), round(2 * svg_height(svg)))
     # Its notes still go under it.
