@@ -41,7 +41,7 @@ def dense_scatter(points: int, width: int = 300) -> dict[str, Any]:
     return chart.to_dict()
 
 
-def ok(outcome: RenderOutcome) -> tuple[str, str, str, str, bytes, str, list[str], str, str]:
+def ok(outcome: RenderOutcome) -> tuple[str, str, str, bytes, str, list[str], str, str]:
     assert not isinstance(outcome, str), outcome
     return outcome
 
