@@ -78,18 +78,106 @@ def draw_phone(
             small = padded_spec(small, svg_width(narrow), target - AIM)
             narrow = draw(small)
         return narrow
-    # A composition: its labels and gaps do not shrink with its views; measure, retry.
-    ratio = first_ratio(wide, target - AIM)
+    # A composition: its views shrink by a ratio, its labels and gaps do not. With the width
+    # its views take side by side known, the width it takes at a ratio is a straight line.
+    shrinking = shrinking_width(spec)
+    aim = target - AIM
+    if shrinking:
+        ratio = max(0.15, (aim - (wide - shrinking)) / shrinking)
+        small = narrow_spec(spec, wide, ratio) or small
+    else:
+        ratio = first_ratio(wide, aim)
     narrow = draw(small)
     for _ in range(2):
         if fits(svg_width(narrow), target):
             break
-        ratio = next_ratio(wide, ratio, svg_width(narrow), target - AIM)
+        if shrinking:
+            ratio = max(0.15, ratio + (aim - svg_width(narrow)) / shrinking)
+        else:
+            ratio = next_ratio(wide, ratio, svg_width(narrow), aim)
         retry = narrow_spec(spec, wide, ratio)
         if retry is None:
             break
         small, narrow = retry, draw(retry)
     return narrow
+
+
+def shrinking_width(spec: dict[str, Any]) -> float:
+    """The width a composition's views take side by side in its widest row, as drawn wide:
+    what shrinks in its phone layout (views as wide as their categories do not). 0 when that
+    cannot be told from the spec (facets of values a transform makes)."""
+    config = spec.get("config", {}).get("view", {})
+    default = config.get("continuousWidth", 300)
+    rows = [
+        row
+        for table in (spec.get("datasets") or {}).values()
+        if isinstance(table, list)
+        for row in table
+        if isinstance(row, dict)
+    ]
+    try:
+        return _shrinking(spec, float(default), rows)
+    except _Unknown:
+        return 0.0
+
+
+class _Unknown(Exception):
+    """A part of the layout whose width the spec does not tell."""
+
+
+def _shrinking(view: dict[str, Any], default: float, rows: list[dict[str, Any]]) -> float:
+    if "hconcat" in view:
+        return sum(_shrinking(v, default, rows) for v in view["hconcat"])
+    if "vconcat" in view:
+        return max((_shrinking(v, default, rows) for v in view["vconcat"]), default=0.0)
+    if "concat" in view:
+        widths = [_shrinking(v, default, rows) for v in view["concat"]]
+        columns = view.get("columns") or len(widths)
+        return max(
+            (sum(widths[i : i + columns]) for i in range(0, len(widths), columns)), default=0.0
+        )
+    if "repeat" in view:
+        repeat = view["repeat"]
+        if isinstance(repeat, list):
+            count = min(len(repeat), view.get("columns") or len(repeat))
+        else:
+            count = len(repeat.get("column", [])) or 1
+        return count * _shrinking(view["spec"], default, rows)
+    if "facet" in view:
+        facet = view["facet"]
+        if "column" in facet:
+            count = _facets(facet["column"], rows)
+        elif "row" in facet:
+            count = 1  # rows stack
+        else:  # wrapped in columns
+            count = _facets(facet, rows)
+            count = min(count, view.get("columns") or count)
+        return count * _shrinking(view["spec"], default, rows)
+    encoding: dict[str, Any] = view["encoding"] if isinstance(view.get("encoding"), dict) else {}
+    count = 1
+    if "column" in encoding:
+        count = _facets(encoding["column"], rows)
+    elif "facet" in encoding:
+        count = _facets(encoding["facet"], rows)
+        count = min(count, encoding["facet"].get("columns") or count)
+    width = view.get("width")
+    if isinstance(width, (int, float)):
+        return count * width
+    if "layer" in view:
+        return count * max((_shrinking(v, default, rows) for v in view["layer"]), default=0.0)
+    x = encoding.get("x")
+    if isinstance(x, dict) and x.get("type") in ("nominal", "ordinal"):
+        return 0.0  # as wide as its categories: it does not shrink
+    return count * default
+
+
+def _facets(channel: Any, rows: list[dict[str, Any]]) -> int:
+    """How many facets a field makes, counted in the spec's rows."""
+    field = channel.get("field") if isinstance(channel, dict) else None
+    values = {str(row[field]) for row in rows if isinstance(field, str) and field in row}
+    if not values:
+        raise _Unknown
+    return len(values)
 
 
 def predicted_width(

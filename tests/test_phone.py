@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import vl_convert
 
-from site_builder.phone import AIM, SLACK, fits
+from site_builder.phone import AIM, SLACK, fits, shrinking_width
 from site_builder.render import render_one, themed
 from site_builder.textfit import clipped_text
 from site_builder.variants import NARROW_WIDTH, svg_width
@@ -78,9 +78,9 @@ def test_labels_beside_marks_take_one_drawing_more_at_most(
     assert clipped_text(narrow) == []
 
 
-def test_a_composition_aims_inside_the_phone_width(drawings: list[dict[str, Any]]) -> None:
-    """Panels shrink, their axes do not: the retry aims a few px inside the width, so that
-    a pixel more than predicted takes no third try."""
+def test_a_composition_is_drawn_once_for_phones(drawings: list[dict[str, Any]]) -> None:
+    """Panels shrink, their axes do not: with the panels' width known from the spec, the
+    ratio that brings the whole to the phone's width is found before drawing."""
     rows = pd.DataFrame(
         {
             "year": [str(y) for y in range(2015, 2025)] * 2,
@@ -95,7 +95,7 @@ def test_a_composition_aims_inside_the_phone_width(drawings: list[dict[str, Any]
         .properties(width=220, height=140)
     )
     narrow, _ = phone(spec.to_dict())
-    assert len(drawings) <= 3  # was 4
+    assert len(drawings) == 2  # was 3 or 4
     assert fits(svg_width(narrow), NARROW_WIDTH)
     assert svg_width(narrow) <= NARROW_WIDTH - AIM + 2
 
@@ -104,3 +104,21 @@ def test_the_width_kept() -> None:
     assert fits(NARROW_WIDTH, NARROW_WIDTH) and fits(NARROW_WIDTH - SLACK, NARROW_WIDTH)
     assert not fits(NARROW_WIDTH + 1, NARROW_WIDTH)
     assert not fits(NARROW_WIDTH - SLACK - 1, NARROW_WIDTH)
+
+
+def test_the_width_that_shrinks_in_a_composition() -> None:
+    view = {"mark": "bar", "width": 200}
+    assert shrinking_width({"hconcat": [view, {**view, "width": 100}]}) == 300
+    assert shrinking_width({"vconcat": [view, {**view, "width": 100}]}) == 200
+    assert shrinking_width({"concat": [view] * 3, "columns": 2}) == 400
+    assert shrinking_width({"repeat": {"column": ["a", "b"], "row": ["c"]}, "spec": view}) == 400
+    # Views without a width: the configured continuous width; as wide as their categories: none.
+    config = {"view": {"continuousWidth": 250}}
+    plain = {"mark": "line", "encoding": {"x": {"field": "t", "type": "quantitative"}}}
+    by_kind = {"mark": "bar", "encoding": {"x": {"field": "k", "type": "nominal"}}}
+    assert shrinking_width({"hconcat": [plain, by_kind], "config": config}) == 250
+    # Facets: as many as the rows have values.
+    rows = [{"region": r} for r in ("N", "S", "N", "E")]
+    faceted = {**view, "encoding": {"column": {"field": "region"}}, "datasets": {"d": rows}}
+    assert shrinking_width(faceted) == 600
+    assert shrinking_width({**faceted, "datasets": {}}) == 0  # cannot tell
