@@ -19,6 +19,7 @@ from .textfit import TextBox, clipped_text
 from .variants import (
     first_ratio,
     is_single_view,
+    legends_stay_beside,
     narrow_spec,
     next_ratio,
     padded_spec,
@@ -33,7 +34,10 @@ AIM = 4
 # Vega-Lite's tick length, which the phone layout shortens (variants._phone_config).
 _TICK = 5
 
-_ORIGIN = re.compile(r'<svg\b[^>]*>\s*<g\b[^>]*?\btransform="translate\((-?[\d.]+),')
+# The drawing's origin, after the background's rectangle when it has one.
+_ORIGIN = re.compile(
+    r'<svg\b[^>]*>\s*(?:<rect\b[^>]*>(?:</rect>)?\s*)?<g\b[^>]*?\btransform="translate\((-?[\d.]+),'
+)
 # The first group's background: the plot of a single view.
 _PLOT = re.compile(r'<path class="background"[^>]*?\sd="M0,0h([\d.]+)v')
 _LEGEND = re.compile(
@@ -189,8 +193,8 @@ def predicted_width(
 ) -> int | None:
     """The plot width that should bring a single view's phone layout to `aim` px: the wide
     drawing's room left and right of its plot (axes, labels beside marks), without the legends
-    right of the plot (a phone's go on top) and with the phone's shorter ticks. None when the
-    drawing's plot cannot be found."""
+    right of the plot (a phone's go on top), and with the phone's shorter ticks. None when the
+    drawing's plot cannot be found, or a legend the writer put beside it stays there."""
     origin = _ORIGIN.search(wide_svg)
     plot = _PLOT.search(wide_svg)
     if origin is None or plot is None:
@@ -201,6 +205,8 @@ def predicted_width(
     right = svg_width(wide_svg) - right_pad
     legends = [x0 + float(m.group(1)) for m in _LEGEND.finditer(wide_svg)]
     beside = [x for x in legends if x >= plot_right]
+    if beside and legends_stay_beside(small):
+        return None  # laid out again in columns: Vega's fit finds its room
     if beside:
         # Only text is measured there: the axis's last label, labels beside marks.
         edge = min(beside)

@@ -224,6 +224,14 @@ def _phone_config(spec: dict[str, Any]) -> None:
     axis.setdefault("tickSize", 3)
 
 
+def legends_stay_beside(narrow: dict[str, Any]) -> bool:
+    """Whether a phone layout keeps a legend left or right of its plot (the writer put it
+    there); the others go on top."""
+    orient = narrow.get("config", {}).get("legend", {}).get("orient", "top")
+    placed = [legend.get("orient", orient) for legend in _legends(narrow)]
+    return any(side in ("left", "right") for side in [orient, *placed])
+
+
 def _legends(view: dict[str, Any]) -> list[dict[str, Any]]:
     """The legend objects a writer set in the encodings, in every view."""
     found = []

@@ -52,6 +52,29 @@ def test_a_single_view_is_drawn_once_at_its_own_size(drawings: list[dict[str, An
     assert clipped_text(narrow) == []
 
 
+@pytest.mark.parametrize(
+    ("config", "autosize"),
+    [
+        # The writer's place: the legend stays there, laid out in columns, so Vega fits it.
+        ({"legend": {"orient": "right"}}, {"type": "fit-x", "contains": "padding"}),
+        # A background colour: a rectangle before the drawing's origin.
+        ({"background": "#fafafa"}, "pad"),
+    ],
+)
+def test_what_the_writer_set_takes_no_more_drawings(
+    config: dict[str, Any], autosize: Any, drawings: list[dict[str, Any]]
+) -> None:
+    rows = [{"x": i, "y": i % 7, "group": f"group {i % 4}"} for i in range(60)]
+    chart = alt.Chart(pd.DataFrame(rows)).mark_point().encode(x="x:Q", y="y:Q", color="group:N")
+    spec = chart.to_dict()
+    spec["config"] = {**spec.get("config", {}), **config}
+    narrow, vega = phone(spec)
+    assert len(drawings) == 2
+    assert vega.get("autosize", "pad") == autosize
+    assert fits(svg_width(narrow), NARROW_WIDTH)
+    assert clipped_text(narrow) == []
+
+
 def test_labels_beside_marks_take_one_drawing_more_at_most(
     drawings: list[dict[str, Any]],
 ) -> None:
