@@ -71,6 +71,7 @@ def instrument() -> None:
         ("round_svg", "round coordinates"),
         ("simplify_shapes", "simplify shapes"),
         ("clipped_text", "measure cut text"),
+        ("text_boxes", "measure cut text"),  # the wide drawing's, measured once for two uses
         ("_render_narrow", "phone layout"),
         ("image_svg", "download image"),
         ("drawn_box", "ink box (raster)"),

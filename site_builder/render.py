@@ -35,20 +35,12 @@ from .images import (
     round_svg,
     simplify_shapes,
 )
-from .textfit import clipped_text
+from .phone import draw_phone
+from .textfit import TextBox, clipped_text, text_boxes
 from .theme import THEME
 from .tovega import to_vega
 from .urls import not_addresses, page_relative_links, unsafe_links
-from .variants import (
-    NARROW_ABOVE,
-    first_ratio,
-    is_vega,
-    narrow_spec,
-    next_ratio,
-    padded_spec,
-    phone_width,
-    svg_width,
-)
+from .variants import NARROW_ABOVE, is_vega, svg_width
 
 if TYPE_CHECKING:
     from .building import BuiltChart
@@ -127,11 +119,6 @@ class Rendered:
         return self._text(".spec.json")
 
     @property
-    def narrow_spec_json(self) -> str:
-        """The phone layout's spec (Vega-Lite); "" when there is none."""
-        return self._text(".narrow.json")
-
-    @property
     def image_svg(self) -> str:
         """The download image: the SVG under its title, notes and sources, white."""
         return self._text(".image.svg")
@@ -152,10 +139,10 @@ class Rendered:
         return self.path(".fallback.webp").read_bytes()
 
 
-# What one render gives: wide SVG, narrow SVG and spec, download image (SVG), fallback image,
-# the text cut off (JSON), Vega-Lite's warnings, and the Vega of the page and phone layouts;
-# or an error.
-RenderOutcome = tuple[str, str, str, str, bytes, str, list[str], str, str] | str
+# What one render gives: wide SVG, narrow SVG, download image (SVG), fallback image, the text
+# cut off (JSON), Vega-Lite's warnings, and the Vega of the page and phone layouts; or an
+# error. (The phone layout's Vega-Lite is not kept: no page or reader uses it.)
+RenderOutcome = tuple[str, str, str, bytes, str, list[str], str, str] | str
 
 
 def image_png(image_svg: str) -> bytes:
@@ -194,7 +181,6 @@ def image_caption(chart: BuiltChart, sources: Sequence[Source] = ()) -> dict[str
 _CACHED = (
     ".svg",
     ".narrow.svg",
-    ".narrow.json",
     ".clipped.json",
     ".warnings.json",
     ".vg.json",
@@ -365,12 +351,12 @@ def _render_job(job: RenderJob) -> KeptOutcome:
     outcome = render_one(spec_json, caption_json)
     if isinstance(outcome, str):
         return outcome
-    svg, narrow, narrow_json, image, fallback, clipped_json, warnings, live, narrow_live = outcome
+    svg, narrow, image, fallback, clipped_json, warnings, live, narrow_live = outcome
     bad = unsafe_links(svg)
     odd = not_addresses(svg)
     if not bad and not odd:
         # Warnings kept with the images, so a build from the cache reports them again.
-        files: tuple[str, ...] = (svg, narrow, narrow_json, clipped_json, _dumps(warnings))
+        files: tuple[str, ...] = (svg, narrow, clipped_json, _dumps(warnings))
         files += (live, narrow_live, spec_json)
         data = [f.encode("utf-8") for f in files]
         write_entry(Path(folder), key, dict(zip(_CACHED, data, strict=True)))
@@ -424,9 +410,9 @@ def _image_files(svg: str, caption: dict[str, Any], cut: list[str]) -> tuple[str
 
 
 def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
-    """Render one chart in this process (wide and narrow SVG, the narrow spec, the download
-    image, the compressed image a page shows instead of an SVG over the budget, and the Vega
-    the live view draws); errors come back as text.
+    """Render one chart in this process (wide and narrow SVG, the download image, the
+    compressed image a page shows instead of an SVG over the budget, and the Vega the live
+    view draws); errors come back as text.
 
     `caption_json`: what the download image says around the chart (see `image_caption`).
     """
@@ -437,16 +423,17 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
         warnings: list[str] = []
         if is_vega(spec):
             live = spec
-            narrow, narrow_json, narrow_live = "", "", ""
+            narrow, narrow_live = "", ""
         else:
             version = _vl_version(spec)
             # The one compile reports the warnings too.
             with caught_warnings() as warnings:
                 live = to_vega(vlc, spec, version, show_warnings=True)
         svg = _finished(vlc.vega_to_svg(live, allowed_base_urls=[]), spec_json)
+        boxes = text_boxes(svg)
         if not is_vega(spec):
-            narrow, narrow_json, narrow_live = _render_narrow(spec, spec_json, svg, version)
-        cut = clipped_text(svg)
+            narrow, narrow_live = _render_narrow(spec, spec_json, svg, boxes, version)
+        cut = clipped_text(svg, boxes=boxes)
         clipped = {"wide": cut, "phone": clipped_text(narrow) if narrow else []}
         image, fallback = _image_files(svg, caption, cut)
     except Exception as exc:
@@ -456,7 +443,6 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
     return (
         svg,
         narrow,
-        narrow_json,
         image,
         fallback,
         _dumps(clipped),
@@ -487,48 +473,27 @@ def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
 
 
 def _render_narrow(
-    spec: dict[str, Any], spec_json: str, svg: str, version: str | None
-) -> tuple[str, str, str]:
-    """The phone layout's SVG, spec and Vega, or ("", "", "") when the wide SVG will do (or
-    an image stands in for it). `spec_json`: the page spec as JSON, where links are looked up."""
+    spec: dict[str, Any], spec_json: str, svg: str, boxes: list[TextBox], version: str | None
+) -> tuple[str, str]:
+    """The phone layout's SVG and Vega, or ("", "") when the wide SVG will do (or an image
+    stands in for it). `spec_json`: the page spec as JSON, where links are looked up;
+    `boxes`: the wide SVG's text."""
     vlc = renderer()
-    small = None if over_budget(svg) else narrow_spec(spec, svg_width(svg))
-    if small is None:
-        return "", "", ""
-    compiled: dict[str, str] = {}  # the last layout drawn, as Vega
+    if over_budget(svg):
+        return "", ""
+    compiled: dict[str, Any] = {}  # the last layout drawn, as Vega
 
     def draw(layout: dict[str, Any]) -> str:
-        vega = to_vega(vlc, layout, version)
-        compiled["live"] = _dumps(vega)
+        compiled["live"] = vega = to_vega(vlc, layout, version)
         return _finished(vlc.vega_to_svg(vega, allowed_base_urls=[]), spec_json)
 
-    target = phone_width(spec)
-    narrow = draw(small)
-    if small.get("autosize", {}).get("type") == "fit-x":
-        if clipped_text(narrow):
-            # Fitting leaves out labels beside the marks: measure the overhang, make room.
-            small = {**small, "autosize": {"type": "pad"}}
-            narrow = draw(small)
-            for _ in range(3):
-                if svg_width(narrow) <= target + 0.5 or small.get("width") == 40:
-                    break
-                small = padded_spec(small, svg_width(narrow))
-                narrow = draw(small)
-    else:
-        # A composition: its labels and gaps do not shrink with its views; measure, retry.
-        wide = svg_width(svg)
-        ratio = first_ratio(wide, target)
-        for _ in range(2):
-            if svg_width(narrow) <= target + 0.5:
-                break
-            ratio = next_ratio(wide, ratio, svg_width(narrow), target)
-            retry = narrow_spec(spec, wide, ratio)
-            if retry is None:
-                break
-            small, narrow = retry, draw(retry)
+    drawn = draw_phone(spec, svg, boxes, draw)
+    if drawn is None:
+        return "", ""
+    narrow = drawn
     if svg_width(narrow) > NARROW_ABOVE or over_budget(narrow):
-        return "", "", ""  # it would not get narrow (or light) enough: the wide one serves
-    return narrow, _dumps(small), compiled["live"]
+        return "", ""  # it would not get narrow (or light) enough: the wide one serves
+    return narrow, _dumps(compiled["live"])
 
 
 def _link_problem(chart: BuiltChart, unsafe: list[str], odd: list[str]) -> Problem:

@@ -126,15 +126,17 @@ def text_boxes(svg: str) -> list[TextBox]:
     return found
 
 
-def clipped_text(svg: str, tolerance: float = 1.0) -> list[str]:
-    """The texts that reach outside the SVG's drawing, where no reader sees them."""
+def clipped_text(svg: str, tolerance: float = 1.0, boxes: list[TextBox] | None = None) -> list[str]:
+    """The texts that reach outside the SVG's drawing, where no reader sees them.
+
+    `boxes`: the SVG's text_boxes, when the caller has them already."""
     match = re.search(r'<svg\b[^>]*?\bwidth="([\d.]+)"[^>]*?\bheight="([\d.]+)"', svg)
     if not match:
         return []
     width, height = float(match.group(1)), float(match.group(2))
     return [
         box.text
-        for box in text_boxes(svg)
+        for box in (text_boxes(svg) if boxes is None else boxes)
         if box.left < -tolerance
         or box.top < -tolerance
         or box.right > width + tolerance

@@ -157,14 +157,18 @@ def _copied_layout(spec: dict[str, Any]) -> dict[str, Any]:
     return copy.deepcopy(spec, memo)
 
 
-def padded_spec(narrow: dict[str, Any], drawn_width: float) -> dict[str, Any]:
-    """The phone layout with room for everything it draws, for when fitting cut text off
-    (labels beside marks, which Vega's fit does not count): its plot is narrowed by the
-    overhang measured in a drawing at `drawn_width`."""
+def padded_spec(
+    narrow: dict[str, Any], drawn_width: float, aim: float | None = None
+) -> dict[str, Any]:
+    """The phone layout with room for everything it draws (labels beside marks, which Vega's
+    fit does not count), its plot narrowed (or widened) by what a drawing at `drawn_width` was
+    off from `aim` (default: the phone's width)."""
     padded = {**narrow, "autosize": {"type": "pad"}}
     width = narrow.get("width")
+    if aim is None:
+        aim = phone_width(narrow)
     if isinstance(width, (int, float)):
-        padded["width"] = max(40, round(width - (drawn_width - phone_width(narrow))))
+        padded["width"] = max(40, round(width - (drawn_width - aim)))
     return padded
 
 
@@ -218,6 +222,14 @@ def _phone_config(spec: dict[str, Any]) -> None:
     axis = config.setdefault("axis", {})
     axis.setdefault("labelLimit", round(NARROW_WIDTH * 0.4))
     axis.setdefault("tickSize", 3)
+
+
+def legends_stay_beside(narrow: dict[str, Any]) -> bool:
+    """Whether a phone layout keeps a legend left or right of its plot (the writer put it
+    there); the others go on top."""
+    orient = narrow.get("config", {}).get("legend", {}).get("orient", "top")
+    placed = [legend.get("orient", orient) for legend in _legends(narrow)]
+    return any(side in ("left", "right") for side in [orient, *placed])
 
 
 def _legends(view: dict[str, Any]) -> list[dict[str, Any]]:

@@ -41,7 +41,7 @@ def dense_scatter(points: int, width: int = 300) -> dict[str, Any]:
     return chart.to_dict()
 
 
-def ok(outcome: RenderOutcome) -> tuple[str, str, str, str, bytes, str, list[str], str, str]:
+def ok(outcome: RenderOutcome) -> tuple[str, str, str, bytes, str, list[str], str, str]:
     assert not isinstance(outcome, str), outcome
     return outcome
 
@@ -139,7 +139,7 @@ def test_a_spec_with_its_own_title_gets_none_added(mini: Path) -> None:
     titled = chart.with_spec({**chart.spec, "title": "Drawn by Vega-Lite"})
     bare = replace(titled, definition=replace(titled.definition, notes=[]))
     assert image_caption(bare) == {}
-    svg, _, _, image, *_ = ok(render_one(_dumps(page_spec(bare)), _dumps(image_caption(bare))))
+    svg, _, image, *_ = ok(render_one(_dumps(page_spec(bare)), _dumps(image_caption(bare))))
     assert "Drawn by Vega-Lite" in svg
     assert png_size(image_png(image)) == (round(2 * svg_width(svg)), round(2 * svg_height(svg)))
     # Its notes still go under it.

@@ -1,0 +1,147 @@
+"""The phone layout, drawn with the real renderer in as few drawings as the chart allows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import pytest
+import vl_convert
+
+from site_builder.phone import AIM, SLACK, fits, shrinking_width
+from site_builder.render import render_one, themed
+from site_builder.textfit import clipped_text
+from site_builder.variants import NARROW_WIDTH, svg_width
+
+
+@pytest.fixture
+def drawings(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
+    """The Vega specs vl-convert draws (it still draws each of them)."""
+    drawn: list[dict[str, Any]] = []
+    real = vl_convert.vega_to_svg
+
+    def counted(spec: dict[str, Any], **kwargs: Any) -> str:
+        drawn.append(spec)
+        return real(spec, **kwargs)
+
+    monkeypatch.setattr(vl_convert, "vega_to_svg", counted)
+    yield drawn
+
+
+def phone(spec: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The chart's phone SVG and the Vega it was drawn from."""
+    outcome = render_one(json.dumps(themed(spec)), "{}")
+    assert not isinstance(outcome, str), outcome
+    narrow, narrow_live = outcome[1], outcome[-1]
+    assert narrow, "the chart has a phone layout"
+    return narrow, json.loads(narrow_live)
+
+
+def test_a_single_view_is_drawn_once_at_its_own_size(drawings: list[dict[str, Any]]) -> None:
+    """Its plot width is known from the wide drawing, its legend on the right left out (a
+    phone's goes on top): one drawing, not fitted by Vega (which lays a chart out twice)."""
+    rows = [{"x": i, "y": i % 7, "group": f"group {i % 4}"} for i in range(60)]
+    spec = alt.Chart(pd.DataFrame(rows)).mark_point().encode(x="x:Q", y="y:Q", color="group:N")
+    narrow, vega = phone(spec.to_dict())
+    assert len(drawings) == 2  # the wide layout and the phone's
+    assert vega.get("autosize", "pad") in ("pad", {"type": "pad"})  # Vega's default: pad
+    assert NARROW_WIDTH - SLACK <= svg_width(narrow) <= NARROW_WIDTH
+    assert clipped_text(narrow) == []
+
+
+@pytest.mark.parametrize(
+    ("config", "autosize"),
+    [
+        # The writer's place: the legend stays there, laid out in columns, so Vega fits it.
+        ({"legend": {"orient": "right"}}, {"type": "fit-x", "contains": "padding"}),
+        # A background colour: a rectangle before the drawing's origin.
+        ({"background": "#fafafa"}, "pad"),
+    ],
+)
+def test_what_the_writer_set_takes_no_more_drawings(
+    config: dict[str, Any], autosize: Any, drawings: list[dict[str, Any]]
+) -> None:
+    rows = [{"x": i, "y": i % 7, "group": f"group {i % 4}"} for i in range(60)]
+    chart = alt.Chart(pd.DataFrame(rows)).mark_point().encode(x="x:Q", y="y:Q", color="group:N")
+    spec = chart.to_dict()
+    spec["config"] = {**spec.get("config", {}), **config}
+    narrow, vega = phone(spec)
+    assert len(drawings) == 2
+    assert vega.get("autosize", "pad") == autosize
+    assert fits(svg_width(narrow), NARROW_WIDTH)
+    assert clipped_text(narrow) == []
+
+
+def test_labels_beside_marks_take_one_drawing_more_at_most(
+    drawings: list[dict[str, Any]],
+) -> None:
+    """Labels right of the marks that fitting would cut off: the room they take in the wide
+    drawing is kept for them in the phone's."""
+    rows = pd.DataFrame(
+        {
+            "deal": ["Aug · H20", "Aug · MI308", "Dec · H200", "Jan · H200, MI325X class"],
+            "take": [15, 15, 25, 25],
+            "shown": ["15%", "15%", "25%", "25%"],
+        }
+    )
+    x = alt.X("take:Q", scale=alt.Scale(domain=[0, 30]), axis=alt.Axis(values=[0, 10, 20, 30]))
+    y = alt.Y("deal:N", sort=None, title=None, axis=alt.Axis(labelLimit=200))
+    base = alt.Chart(rows).encode(x=x, y=y)
+    spec = alt.layer(
+        base.mark_rule().encode(x2=alt.datum(0)),
+        base.mark_point(size=150, filled=True),
+        base.mark_text(align="left", dx=10).encode(text="shown:N"),
+    ).properties(width=200)
+    narrow, _ = phone(spec.to_dict())
+    assert len(drawings) <= 3  # was 6: fitted, padded at full width, then three retries
+    assert fits(svg_width(narrow), NARROW_WIDTH)
+    assert clipped_text(narrow) == []
+
+
+def test_a_composition_is_drawn_once_for_phones(drawings: list[dict[str, Any]]) -> None:
+    """Panels shrink, their axes do not: with the panels' width known from the spec, the
+    ratio that brings the whole to the phone's width is found before drawing."""
+    rows = pd.DataFrame(
+        {
+            "year": [str(y) for y in range(2015, 2025)] * 2,
+            "units": range(20),
+            "region": ["N", "S"] * 10,
+        }
+    )
+    spec = (
+        alt.Chart(rows)
+        .mark_bar()
+        .encode(x="year:O", y="sum(units):Q", column="region:N")
+        .properties(width=220, height=140)
+    )
+    narrow, _ = phone(spec.to_dict())
+    assert len(drawings) == 2  # was 3 or 4
+    assert fits(svg_width(narrow), NARROW_WIDTH)
+    assert svg_width(narrow) <= NARROW_WIDTH - AIM + 2
+
+
+def test_the_width_kept() -> None:
+    assert fits(NARROW_WIDTH, NARROW_WIDTH) and fits(NARROW_WIDTH - SLACK, NARROW_WIDTH)
+    assert not fits(NARROW_WIDTH + 1, NARROW_WIDTH)
+    assert not fits(NARROW_WIDTH - SLACK - 1, NARROW_WIDTH)
+
+
+def test_the_width_that_shrinks_in_a_composition() -> None:
+    view = {"mark": "bar", "width": 200}
+    assert shrinking_width({"hconcat": [view, {**view, "width": 100}]}) == 300
+    assert shrinking_width({"vconcat": [view, {**view, "width": 100}]}) == 200
+    assert shrinking_width({"concat": [view] * 3, "columns": 2}) == 400
+    assert shrinking_width({"repeat": {"column": ["a", "b"], "row": ["c"]}, "spec": view}) == 400
+    # Views without a width: the configured continuous width; as wide as their categories: none.
+    config = {"view": {"continuousWidth": 250}}
+    plain = {"mark": "line", "encoding": {"x": {"field": "t", "type": "quantitative"}}}
+    by_kind = {"mark": "bar", "encoding": {"x": {"field": "k", "type": "nominal"}}}
+    assert shrinking_width({"hconcat": [plain, by_kind], "config": config}) == 250
+    # Facets: as many as the rows have values.
+    rows = [{"region": r} for r in ("N", "S", "N", "E")]
+    faceted = {**view, "encoding": {"column": {"field": "region"}}, "datasets": {"d": rows}}
+    assert shrinking_width(faceted) == 600
+    assert shrinking_width({**faceted, "datasets": {}}) == 0  # cannot tell
