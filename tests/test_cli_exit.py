@@ -35,14 +35,7 @@ def test_a_failed_command_keeps_its_status_and_message(tmp_path: Path) -> None:
 def test_output_and_exit_handlers_run_before_the_exit(tmp_path: Path) -> None:
     """What a command prints, and what runs at exit (the render pool's shutdown, logging),
     is not lost by skipping the teardown."""
-    script = (
-        "import atexit, sys\n"
-        "from site_builder import cli\n"
-        "atexit.register(lambda: print('handler ran', file=sys.stderr))\n"
-        "sys.argv = ['site-builder', '--version']\n"
-        "cli.run()\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    done = _version_after("atexit.register(lambda: print('handler ran', file=sys.stderr))\n")
     assert done.returncode == 0
     assert "version" in done.stdout
     assert "handler ran" in done.stderr
@@ -50,9 +43,7 @@ def test_output_and_exit_handlers_run_before_the_exit(tmp_path: Path) -> None:
 
 def test_output_that_cannot_be_written_at_the_exit_fails_without_a_traceback() -> None:
     """The last flush fails (a full disk, a closed pipe): the interpreter's status, 120."""
-    script = (
-        "import atexit, io, sys\n"
-        "from site_builder import cli\n"
+    done = _version_after(
         "class Full(io.StringIO):\n"
         "    broken = False\n"
         "    def flush(self):\n"
@@ -60,10 +51,7 @@ def test_output_that_cannot_be_written_at_the_exit_fails_without_a_traceback() -
         "            raise OSError(28, 'No space left on device')\n"
         "sys.stdout = Full()\n"
         "atexit.register(lambda: setattr(sys.stdout, 'broken', True))\n"
-        "sys.argv = ['site-builder', '--version']\n"
-        "cli.run()\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 120
     assert "Traceback" not in done.stderr
 
@@ -71,13 +59,20 @@ def test_output_that_cannot_be_written_at_the_exit_fails_without_a_traceback() -
 def test_a_thread_still_running_is_joined_before_the_exit(tmp_path: Path) -> None:
     """A thread that is not a daemon ends its work (as a background sweep of the cache does)."""
     mark = tmp_path / "done"
-    script = (
-        "import sys, threading, time\n"
-        "from site_builder import cli\n"
+    done = _version_after(
         f"threading.Thread(target=lambda: (time.sleep(0.3), open({str(mark)!r}, 'w'))).start()\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert mark.exists()
+
+
+def _version_after(prelude: str) -> subprocess.CompletedProcess[str]:
+    """`site-builder --version` through `cli.run`, in a process that first runs `prelude`."""
+    script = (
+        "import atexit, io, sys, threading, time\n"
+        "from site_builder import cli\n"
+        f"{prelude}"
         "sys.argv = ['site-builder', '--version']\n"
         "cli.run()\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert mark.exists()
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
