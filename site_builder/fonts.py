@@ -6,7 +6,9 @@ drawing. It also holds Liberation Sans in memory, the family the theme's text fa
 Linux, but a system copy of that family is found first. So the renderer is given the
 system's fonts, in the order it would read them, less the files of that family: the theme's
 text is measured in memory, and any other family (CJK labels, a writer's own font, the
-fallback for a symbol) comes from the system as before.
+fallback for a symbol) comes from the system as before. Last comes a font of the tool's own
+whose one glyph, a box an em wide, stands for every wide (CJK) character: where no installed
+font has one, such labels are still laid out as wide as readers' browsers draw them.
 
 Every process that draws sets this up before its first drawing (the renderer reads its
 fonts once): the same chart comes out the same in a render process and in the build.
@@ -30,6 +32,8 @@ from xml.sax.saxutils import escape
 # The renderer's own copies (regular, bold, italic, bold italic).
 _IN_MEMORY = re.compile(r"^LiberationSans-(?:Regular|Bold|Italic|BoldItalic)\.ttf$", re.I)
 _FONT_FILE = re.compile(r"\.(?:ttf|ttc|otf|otc)$", re.I)
+# Written by tools/wide_font.py; alone in its folder, as the renderer registers folders.
+WIDE_FALLBACK = Path(__file__).parent / "assets" / "fallback-font"
 
 log = logging.getLogger("site_builder")
 _lock = threading.Lock()
@@ -42,11 +46,10 @@ def renderer() -> ModuleType:
     import vl_convert as vlc
 
     with _lock:  # the serve process draws from more than one thread
-        # Where FONTCONFIG_FILE is set, someone chose the fonts: they are kept.
-        if not _ready and "FONTCONFIG_FILE" not in os.environ:
-            folder = font_folder(list(system_fonts()))
-            if folder is not None:
-                _load(vlc, folder)
+        if not _ready:
+            # Where FONTCONFIG_FILE is set, someone chose the fonts: they are kept.
+            folder = None if "FONTCONFIG_FILE" in os.environ else font_folder(list(system_fonts()))
+            _load(vlc, folder)
         _ready = True
     return vlc
 
@@ -117,14 +120,18 @@ def font_folder(fonts: list[Path]) -> Path | None:
     return folder
 
 
-def _load(vlc: ModuleType, folder: Path) -> None:
-    """Have the renderer read no system fonts (it reads its font list once, at its first use,
-    from the configuration FONTCONFIG_FILE names), then the linked ones, one by one in order."""
-    os.environ["FONTCONFIG_FILE"] = str(folder / "fonts.conf")
+def _load(vlc: ModuleType, folder: Path | None) -> None:
+    """With a `folder`, have the renderer read no system fonts (it reads its font list once, at
+    its first use, from the configuration FONTCONFIG_FILE names), then the linked ones, one by
+    one in order; in any case, the wide fallback after them all."""
+    subfolders = sorted(folder.glob("[0-9]*")) if folder is not None else []
+    if folder is not None:
+        os.environ["FONTCONFIG_FILE"] = str(folder / "fonts.conf")
     try:
-        for sub in sorted(folder.glob("[0-9]*")):
+        for sub in [*subfolders, WIDE_FALLBACK]:
             vlc.register_font_directory(str(sub))
-    except ValueError as exc:  # it had drawn already: its fonts stay the system's
+    except ValueError as exc:  # it had drawn already: its fonts stay as they were
         log.debug("renderer fonts kept as they were: %s", exc)
     finally:
-        del os.environ["FONTCONFIG_FILE"]
+        if folder is not None:
+            del os.environ["FONTCONFIG_FILE"]

@@ -65,20 +65,21 @@ def test_nothing_is_set_up_when_no_system_file_shadows_the_renderers(tmp_path: P
     assert fonts.font_folder(list(fonts.system_fonts([tmp_path]))) is None
 
 
-def _probe(env: dict[str, str]) -> dict[str, object]:
+def _probe(env: dict[str, str], text: str = "Aug 2025 · H20 · MI308 ·····") -> dict[str, object]:
+    """The width of `text` at 300 px, as a renderer set up in a process of its own draws it."""
     code = (
-        "import json, os, re\n"
+        "import json, os, re, sys\n"
         "from site_builder.fonts import renderer\n"
         "vlc = renderer()\n"
         "spec = {'width': 1, 'height': 1, 'autosize': 'pad', 'marks': [{'type': 'text',\n"
-        " 'encode': {'enter': {'text': {'value': 'Aug 2025 · H20 · MI308 ·····'},\n"
+        " 'encode': {'enter': {'text': {'value': sys.argv[1]},\n"
         " 'font': {'value': 'Liberation Sans'}, 'fontSize': {'value': 300}}}}]}\n"
         "svg = vlc.vega_to_svg(spec)\n"
         "print(json.dumps({'width': re.search(r'width=\"([\\d.]+)\"', svg).group(1),\n"
         " 'env': os.environ.get('FONTCONFIG_FILE')}))\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, "-c", code, text],
         env={**os.environ, "PYTHONPATH": str(ROOT), **env},
         capture_output=True,
         text=True,
@@ -103,6 +104,21 @@ def test_the_theme_text_is_measured_with_the_in_memory_font(tmp_path: Path) -> N
     in_memory = _probe({**env, "FONTCONFIG_FILE": str(bare)})
     assert in_memory["env"] == str(bare)
     assert set_up["width"] == in_memory["width"]
+
+
+def test_wide_characters_are_an_em_wide_where_no_installed_font_has_them(tmp_path: Path) -> None:
+    """A renderer that reads no system font (so none has CJK glyphs) still lays Chinese text
+    and fullwidth punctuation out an em per character, as browsers draw it, not at the width
+    of a missing-glyph box."""
+    (tmp_path / "none").mkdir()
+    bare = tmp_path / "bare.conf"
+    bare.write_text(f"<fontconfig><dir>{tmp_path / 'none'}</dir></fontconfig>")
+    widths = [
+        float(str(_probe({"FONTCONFIG_FILE": str(bare)}, text)["width"]))
+        for text in ("稀土", "稀土精炼，中国")
+    ]
+    # Five more characters at 300 px: 1,500 px more (a missing-glyph box gives 1,125).
+    assert widths[1] - widths[0] == pytest.approx(1500, abs=2)
 
 
 def test_a_chart_comes_out_the_same_in_a_render_process(tmp_path: Path) -> None:
