@@ -110,9 +110,12 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Headless Chromium, one per test module (the browser modules skip without it)."""
-    from helpers import ARGS, CHROMIUM
+    """Headless Chromium, one per test module; a test that uses it skips without it (a
+    fresh machine's `make test`), and fails in CI."""
+    from helpers import ARGS, CHROMIUM, require_browser
     from playwright.sync_api import sync_playwright
+
+    require_browser()
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
