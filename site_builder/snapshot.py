@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
 
+from . import filedigests
 from .cache import read_entry, tool_digest, write_entry
 from .filedigests import file_digest, files_under
 
@@ -35,11 +36,13 @@ def input_digest(settings: Settings) -> str:
     for name in _LIBRARIES:
         h.update(f"\0{name} {version(name)}".encode())
     h.update(repr(settings.limits).encode())
+    filedigests.recall(settings.cache_dir)
     for folder in (settings.data_dir, settings.charts_dir):
         h.update(b"\0" + str(folder).encode())
         for name, path, _ in files_under(folder):
             h.update(b"\0" + name.encode() + b"\0")
             h.update(file_digest(path).encode())  # read again only when changed
+    filedigests.keep(settings.cache_dir)
     return h.hexdigest()
 
 
