@@ -19,7 +19,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler, get_relative_url
 
-from . import csp, editions, pipeline, preview, reach, reload, sitedir, translations
+from . import csp, editions, nojsdark, pipeline, preview, reach, reload, sitedir, translations
 from .bundlejs import BUNDLE_URI, ROOT_SCHEME_CSS, edit_bundle
 from .cache import TextCache
 from .cjk import join_lines
@@ -68,6 +68,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.warnings: CountHandler | None = None
         self.extension: StoryExtension | None = None
         self.pages_written = 0
+        self.nojs_dark = False  # pages link the dark palette for readers without JavaScript
         self.outputs: Outputs | None = None
         self.figures: Figures | None = None
         self.pages_started = 0.0
@@ -208,7 +209,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             return files
         if self.dirty:
             self._mark_pages_to_write(files)
-        _theme_assets(files, config)
+        theme_css = _theme_assets(files, config)
         if self.manifest is not None:  # MkDocs writes these: not through a kept file
             for file in files:
                 self.manifest.clear(file.dest_uri)
@@ -216,6 +217,15 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         # One stylesheet for every edition: the sizes of their charts too.
         css = self.figures.stylesheet(base, [state["project"] for state in self.outer])
         files.append(File.generated(config, CSS_URI, content=css))
+        pair = nojsdark.palettes(config.theme)
+        self.nojs_dark = pair is not None
+        if pair is not None:
+            sheets = [*theme_css, css]
+            # Made once per stylesheets and palettes: parsing the theme's takes ~0.2 s.
+            dark_css = TextCache(self.settings.cache_dir / "theme").get_or_make(
+                ["nojs-dark", repr(pair), *sheets], lambda: nojsdark.dark_rules(sheets, *pair)
+            )
+            files.append(File.generated(config, nojsdark.URI, content=dark_css))
         bundle = runtime_bundle(self.settings.cache_dir)
         script = (ASSETS / "site-builder.js").read_text(encoding="utf-8")
         files.append(
@@ -324,6 +334,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if not self.config.enabled or self.project is None or self.figures is None:
             return output
         output = _name_search_dialog(output)
+        if self.nojs_dark:
+            tag = nojsdark.link(get_relative_url(nojsdark.URI, page.url))
+            output = output.replace("</head>", tag + "</head>", 1)
         self.pages_written += 1
         if self.pages_written % 100 == 0:
             log.info("pages: %d written", self.pages_written)
@@ -705,11 +718,12 @@ def _keep_serving_after_errors(server: Any) -> None:
     server.builder = build_or_keep_last
 
 
-def _theme_assets(files: Files, config: Any) -> None:
+def _theme_assets(files: Files, config: Any) -> list[str]:
     """Material's stylesheets and script as the site ships them: the palette without its
     whole-page restyle (palettecss.py), the main one without restyles of its own (maincss.py)
     and with the root's colour scheme, the script without the two restyles as it starts
-    (bundlejs.py)."""
+    (bundlejs.py). Returns the two stylesheets as shipped."""
+    stylesheets = []
     edits = [
         (PALETTE_URI, without_switching_rule),
         (MAIN_URI, lambda css: for_site(css) + ROOT_SCHEME_CSS),
@@ -718,9 +732,12 @@ def _theme_assets(files: Files, config: Any) -> None:
     for file in list(files):
         for uri, edit in edits:
             if uri.fullmatch(file.src_uri) and file.abs_src_path:
-                text = Path(file.abs_src_path).read_text(encoding="utf-8")
+                text = edit(Path(file.abs_src_path).read_text(encoding="utf-8"))
                 files.remove(file)
-                files.append(File.generated(config, file.src_uri, content=edit(text)))
+                files.append(File.generated(config, file.src_uri, content=text))
+                if uri is not BUNDLE_URI:
+                    stylesheets.append(text)
+    return stylesheets
 
 
 def _edited_bundle(js: str) -> str:

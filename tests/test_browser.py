@@ -295,6 +295,38 @@ def test_phone_width(site: tuple[str, list[str]], browser: Any) -> None:
         page.context.close()
 
 
+_COLOURS = """() => [
+  document.body, document.querySelector('.md-header'), document.querySelector('.md-typeset a'),
+  document.querySelector('.sb-figure__chart svg text'),
+].map(el => { const s = getComputedStyle(el); return [s.backgroundColor, s.color, s.fill]; })"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_without_javascript_the_page_takes_the_readers_colour_scheme(
+    site: tuple[str, list[str]], browser: Any, scheme: str
+) -> None:
+    """Material sets the palette with its script: without it, a reader whose system prefers
+    dark gets the dark palette as well, page and charts in the colours they have with it;
+    with it, the stylesheet that does this is not even fetched."""
+    base, _ = site
+    seen = {}
+    for script in (True, False):
+        page, _ = open_page(
+            browser, base + "rare-earths/", base, color_scheme=scheme, java_script_enabled=script
+        )
+        fetched: list[str] = []
+        page.on("request", lambda r, fetched=fetched: fetched.append(r.url))
+        page.reload()
+        page.wait_for_load_state("load")
+        seen[script] = page.evaluate(_COLOURS)
+        if script:
+            assert not [u for u in fetched if u.endswith("nojs-dark.css")]
+        page.context.close()
+    assert seen[False] == seen[True]
+    background = seen[False][0][0]
+    assert background == ("rgb(255, 255, 255)" if scheme == "light" else "rgb(30, 33, 41)")
+
+
 def test_palette_toggle_recolours_charts(site: tuple[str, list[str]], browser: Any) -> None:
     base, _ = site
     page, _ = open_page(browser, base, base, color_scheme="light")
