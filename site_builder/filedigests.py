@@ -35,7 +35,7 @@ def file_digest(path: Path | str) -> str:
     key = os.fspath(path)
     _used.add(key)
     known = _known.get(key)
-    if known is not None and known[0] == stamp and _settled(stamp, known[2]):
+    if known is not None and known[0] == stamp and settled(st, known[2]):
         return known[1]
     hashed_at = time.time_ns()
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
@@ -44,8 +44,10 @@ def file_digest(path: Path | str) -> str:
     return digest
 
 
-def _settled(stamp: Stamp, hashed_at: int) -> bool:
-    return max(stamp[2], stamp[3]) < hashed_at - _SETTLED_NS
+def settled(st: os.stat_result, read_at: int) -> bool:
+    """Whether the file, as `st` shows it, was last changed well before `read_at` (ns since
+    the epoch): then a later change moves its stamp, whatever the clock's tick."""
+    return max(st.st_mtime_ns, st.st_ctime_ns) < read_at - _SETTLED_NS
 
 
 def recall(cache_dir: Path) -> None:

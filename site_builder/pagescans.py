@@ -11,11 +11,13 @@ import dataclasses
 import hashlib
 import json
 import os
+import time
 from collections.abc import Collection
 from pathlib import Path
 
 from .cache import tool_digest, write_atomic
 from .errors import Problem
+from .filedigests import settled
 from .markdown import PageRefs, check_page_refs, scan_page
 from .pagelinks import link_problems
 from .paths import shown_path
@@ -24,9 +26,9 @@ Stamp = tuple[int, int, int, int, str]  # inode, size, modification and change t
 # Link targets the docs folder's listing does not hold (in a linked folder, or outside it),
 # each with whether it was a file: looked up again before a scan is reused.
 Unlisted = list[tuple[str, bool]]
-# page path -> (its stamp, its refs, its problems, its unlisted targets); by path, so a long
-# preview holds one scan per page
-_scans: dict[str, tuple[Stamp, PageRefs | None, list[Problem], Unlisted]] = {}
+# page path -> (its stamp, its refs, its problems, its unlisted targets, when it was read); by
+# path, so a long preview holds one scan per page
+_scans: dict[str, tuple[Stamp, PageRefs | None, list[Problem], Unlisted, int]] = {}
 # page path -> (its scan, as the file keeps it)
 _entries: dict[str, tuple[object, list[object]]] = {}
 _FILE = "pagescans.json"
@@ -58,7 +60,7 @@ def load(cache_dir: Path) -> None:
         data = json.loads((cache_dir / _FILE).read_bytes())
         if data.get("tool") != tool_digest():
             return
-        for key, (stamp, refs, problems, unlisted) in data["pages"].items():
+        for key, (stamp, refs, problems, unlisted, read_at) in data["pages"].items():
             _scans.setdefault(
                 key,
                 (
@@ -66,6 +68,7 @@ def load(cache_dir: Path) -> None:
                     None if refs is None else _refs(refs),
                     [Problem(**p) for p in problems],
                     [(str(target), bool(found)) for target, found in unlisted],
+                    int(read_at),
                 ),
             )
     except (OSError, ValueError, TypeError, LookupError, AttributeError):
@@ -94,7 +97,7 @@ def keep(cache_dir: Path, pages: list[Path]) -> None:
             continue
         entry = _entries.get(key)
         if entry is None or entry[0] is not scan:  # made once per scan, not per save
-            stamp, refs, problems, unlisted = scan
+            stamp, refs, problems, unlisted, read_at = scan
             entry = _entries[key] = (
                 scan,
                 [
@@ -102,6 +105,7 @@ def keep(cache_dir: Path, pages: list[Path]) -> None:
                     None if refs is None else dataclasses.asdict(refs),
                     [dataclasses.asdict(p) for p in problems],
                     unlisted,
+                    read_at,
                 ],
             )
         kept[key] = entry[1]
@@ -129,10 +133,13 @@ def scan(
     if (
         last is None
         or last[0] != stamp
+        or not settled(st, last[4])  # saved again within the clock's tick would not show
         or any((docs_dir / target).is_file() != found for target, found in last[3])
     ):
         unlisted: Unlisted = []
-        last = (stamp, *_scan(path, docs_dir, root, checks, listed, unlisted), unlisted)
+        read_at = time.time_ns()
+        refs, problems = _scan(path, docs_dir, root, checks, listed, unlisted)
+        last = (stamp, refs, problems, unlisted, read_at)
         _scans[key] = last
         _new = True
     return last[1], list(last[2])

@@ -9,8 +9,14 @@ import pytest
 from conftest import PROJECTS, copy_project
 from helpers import settings
 
-from site_builder import pagescans, pipeline
+from site_builder import filedigests, pagescans, pipeline
 from site_builder.errors import Problems
+
+
+@pytest.fixture(autouse=True)
+def no_tick(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages written by a test just before it scans them count as settled (see the last test)."""
+    monkeypatch.setattr(filedigests, "_SETTLED_NS", 0)
 
 
 def test_only_changed_pages_are_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -119,3 +125,22 @@ def test_a_file_in_a_linked_folder_is_looked_up_again(tmp_path: Path) -> None:
     before = dict(pagescans._scans)
     said()
     assert pagescans._scans == before
+
+
+def test_a_page_changed_just_before_it_was_read_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saved again within the file system clock's tick, a page would keep its stamp: a scan
+    of a page that was not settled when read is not reused."""
+    monkeypatch.setattr(filedigests, "_SETTLED_NS", 2_000_000_000)
+    project = copy_project(PROJECTS / "basic", tmp_path / "mini")
+    (project / "content" / "second.md").write_text("# Second\n", encoding="utf-8")
+    read: list[str] = []
+    real = pagescans.scan_page
+    monkeypatch.setattr(
+        pagescans, "scan_page", lambda text, shown: (read.append(shown), real(text, shown))[1]
+    )
+    charts = ["city-population", "region-scores"]
+    for _ in range(2):
+        pipeline._scan_pages(settings(project), charts, None, None, Problems())
+    assert read.count("content/second.md") == 2
