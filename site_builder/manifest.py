@@ -153,6 +153,7 @@ class Manifest:
                     self._place(folder)
                 if path in self._leftover:
                     return self._leftover.pop(path)
+                self._clear_way(folder, path)
                 if path + "/" in self._folders:  # a folder where a file goes: not kept
                     shutil.rmtree(self._new + path)
                     self._folders.difference_update(
@@ -162,6 +163,17 @@ class Manifest:
                         del self._leftover[f]
                 return None
         return None
+
+    def _clear_way(self, folder: str, path: str) -> None:
+        """A file the kept `folder` holds where `path` needs a folder (planted in the site by
+        hand, say) is removed: not kept."""
+        parent = os.path.dirname(path)
+        while len(parent) >= len(folder):
+            if parent in self._leftover:
+                del self._leftover[parent]
+                _remove(self._new + parent)
+                return
+            parent = os.path.dirname(parent)
 
     def _place(self, folder: str) -> None:
         """The kept `folder` (ending in "/") moved into place, and its files and folders

@@ -170,3 +170,25 @@ def test_kept_folders_hold_only_what_the_build_claims(tmp_path: Path) -> None:
     # "data" was asked for by no path: with the leftovers (removed by the next build).
     leftover = tmp_path / f"{staging.name}-kept"
     assert (leftover / "data" / "old.csv").read_text() == "old"
+
+
+def test_a_kept_file_where_a_folder_goes_is_removed(tmp_path: Path) -> None:
+    """A file planted in the site where the build needs a folder (embed/a as a file), kept
+    with its folder: removed when a path under it is linked or written, not a failed build."""
+    cache, site, staging = _published(tmp_path)
+    (staging / KEPT / "embed").mkdir(parents=True)
+    (staging / KEPT / "embed" / "a").write_text("planted")
+    manifest = Manifest(cache, site, staging, kept=("embed",))
+    assert manifest.link("chart:a", key_of("a", 1))
+    assert (
+        os.stat(staging / "embed/a/index.html").st_ino
+        == os.stat(site / "embed/a/index.html").st_ino
+    )
+    # The same when the group is made rather than linked: the way is clear to write.
+    again = tmp_path / "again"
+    (again / KEPT / "embed").mkdir(parents=True)
+    (again / KEPT / "embed" / "a").write_text("planted")
+    manifest = Manifest(cache, site, again, kept=("embed",))
+    manifest.clear("embed/a/index.html")
+    assert not (again / "embed" / "a").exists()
+    (again / "embed" / "a").mkdir()  # as the build's writer does
