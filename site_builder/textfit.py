@@ -153,6 +153,8 @@ def _walk(
     tag = node.tag.removeprefix(_SVG)
     if node.get("display") == "none" or tag in ("defs", "clipPath", "title", "desc"):
         return
+    if node.get("opacity", "").strip() in ("0", "0.0"):  # a label Vega hid as overlapping
+        return
     matrix = _compose(matrix, _parse_transform(node.get("transform", "")))
     style = {**style, **{k: node.get(k, "") for k in _INHERITED if node.get(k)}}
     if tag == "text":

@@ -66,6 +66,27 @@ def test_clipped_text_in_real_renders(extra: dict[str, object], cut: list[str]) 
     assert all(any(t.startswith(c) for t in found) for c in cut)
 
 
+def test_labels_hidden_as_overlapping_are_not_text_cut_off() -> None:
+    """Vega hides an axis label that would overlap another with opacity 0: past the edge, it
+    is cut off for no reader (a strict build failed on '20,000,000')."""
+    spec = {
+        "config": THEME,
+        "autosize": {"type": "pad"},
+        "width": 263,
+        "data": {"values": [{"g": "g1", "y": 20297841}, {"g": "g2", "y": 1000}]},
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "y", "type": "quantitative"},
+            "y": {"field": "g", "type": "nominal"},
+        },
+    }
+    svg = vlc.vegalite_to_svg(spec, allowed_base_urls=[])
+    assert '<text text-anchor="middle" transform="translate(' in svg and 'opacity="0"' in svg
+    assert clipped_text(svg) == []
+    assert "20,000,000" not in [box.text for box in text_boxes(svg)]
+    assert "0" in [box.text for box in text_boxes(svg)]  # the labels shown are still there
+
+
 def test_a_chart_that_cuts_its_text_fails_the_strict_build(mini: Path) -> None:
     edit(
         mini / "charts" / "cities.py",
