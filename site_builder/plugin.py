@@ -220,7 +220,13 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         pair = nojsdark.palettes(config.theme)
         self.nojs_dark = pair is not None
         if pair is not None:
-            sheets = [*theme_css, css]
+            # The writer's own stylesheets too (`extra_css` in the docs folder), in their order.
+            own = [files.get_file_from_path(str(uri)) for uri in config.extra_css]
+            sheets = [
+                *theme_css,
+                *(_read(f.abs_src_path) for f in own if f is not None and f.abs_src_path),
+                css,
+            ]
             # Made once per stylesheets and palettes: parsing the theme's takes ~0.2 s.
             dark_css = TextCache(self.settings.cache_dir / "theme").get_or_make(
                 ["nojs-dark", repr(pair), *sheets], lambda: nojsdark.dark_rules(sheets, *pair)
@@ -738,6 +744,10 @@ def _theme_assets(files: Files, config: Any) -> list[str]:
                 if uri is not BUNDLE_URI:
                     stylesheets.append(text)
     return stylesheets
+
+
+def _read(path: str) -> str:
+    return Path(path).read_text(encoding="utf-8", errors="replace")
 
 
 def _edited_bundle(js: str) -> str:

@@ -39,6 +39,9 @@ def site(
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), QuietHandler)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     project = copy_story(tmp_path_factory.mktemp("browser") / "story", render_cache)
+    # The writer's own rule for the dark palette (as readers without JavaScript get it too).
+    with (project / "content" / "assets" / "story.css").open("a", encoding="utf-8") as css:
+        css.write('\n[data-md-color-scheme="slate"] .md-typeset h1 { color: #ffd54f; }\n')
     # Material's instant navigation needs site_url: build for the address it is served at.
     result = run_cli(project, "build", env={"SITE_URL": base})
     assert result.returncode == 0, result.stderr
@@ -318,13 +321,15 @@ def test_without_javascript_the_page_takes_the_readers_colour_scheme(
         page.on("request", lambda r, fetched=fetched: fetched.append(r.url))
         page.reload()
         page.wait_for_load_state("load")
-        seen[script] = page.evaluate(_COLOURS)
+        heading = "getComputedStyle(document.querySelector('.md-typeset h1')).color"
+        seen[script] = [*page.evaluate(_COLOURS), page.evaluate(heading)]
         if script:
             assert not [u for u in fetched if u.endswith("nojs-dark.css")]
         page.context.close()
     assert seen[False] == seen[True]
     background = seen[False][0][0]
     assert background == ("rgb(255, 255, 255)" if scheme == "light" else "rgb(30, 33, 41)")
+    assert (seen[False][-1] == "rgb(255, 213, 79)") == (scheme == "dark")  # the writer's rule
 
 
 def test_palette_toggle_recolours_charts(site: tuple[str, list[str]], browser: Any) -> None:
