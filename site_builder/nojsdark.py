@@ -3,10 +3,12 @@
 Material puts the reader's palette on <body> with its script: without JavaScript, every reader
 gets the first palette, a reader whose system prefers dark as well. When the site's palettes
 include a dark one chosen by `(prefers-color-scheme: dark)`, the build writes a stylesheet of
-the rules that style that palette (in the theme's and the tool's stylesheets), retargeted to
-the attributes the first palette leaves on <body>. Pages link it inside <noscript> with that
-media query, so only readers without JavaScript who prefer dark load it; with JavaScript,
-the theme's own switch applies as before and nothing flashes.
+the rules that style that palette (in the theme's, the writer's and the tool's stylesheets),
+retargeted to the attributes the first palette leaves on <body>. Pages link it for the media
+`(prefers-color-scheme: dark) and (scripting: none)`: it applies only where no script runs,
+so with JavaScript the theme's own switch applies as before and nothing flashes. Not inside
+<noscript>: instant navigation parses the next page with scripting off, and would add the
+link as a live stylesheet. A browser that does not know `scripting` gives the first palette.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 URI = "assets/site-builder/nojs-dark.css"
 DARK_MEDIA = "(prefers-color-scheme: dark)"
+NO_SCRIPT_DARK = f"{DARK_MEDIA} and (scripting: none)"
 _ATTRIBUTE = re.compile(r"""\[data-md-color-(scheme|primary|accent)=["']?([\w-]+)["']?\]""")
 
 
@@ -120,5 +123,5 @@ def _retarget(selector: str, light: Palette, dark: Palette) -> str | None:
 
 
 def link(href: str) -> str:
-    """The tag that loads the stylesheet for readers without JavaScript who prefer dark."""
-    return f'<noscript><link rel="stylesheet" href="{href}" media="{DARK_MEDIA}"></noscript>'
+    """The tag of the stylesheet for readers without JavaScript who prefer dark."""
+    return f'<link rel="stylesheet" href="{href}" media="{NO_SCRIPT_DARK}">'

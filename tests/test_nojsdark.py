@@ -57,8 +57,8 @@ def test_the_dark_rules_are_retargeted_to_the_light_palettes_attributes() -> Non
     assert dark_rules([".a{color:red}"], light, dark) == ""
 
 
-def test_the_link_loads_only_for_a_system_that_prefers_dark() -> None:
+def test_the_link_applies_only_without_script_for_a_system_that_prefers_dark() -> None:
     assert link("../assets/x.css") == (
-        '<noscript><link rel="stylesheet" href="../assets/x.css" '
-        'media="(prefers-color-scheme: dark)"></noscript>'
+        '<link rel="stylesheet" href="../assets/x.css" '
+        'media="(prefers-color-scheme: dark) and (scripting: none)">'
     )
