@@ -68,6 +68,31 @@ def test_legend_columns_follow_the_labels() -> None:
     assert narrow_spec(placed, 600)["config"]["legend"]["orient"] == "right"  # type: ignore[index]
 
 
+def test_label_limits_the_writer_set_wider_are_cut_to_the_phone() -> None:
+    """A wide labelLimit (or none: 0) in an axis, a legend, a facet header or the config
+    would keep the phone layout as wide as the labels, and the chart got none."""
+    spec = {
+        "data": {"values": [{"a": "x", "labelLimit": 999}]},
+        "mark": "line",
+        "encoding": {
+            "y": {"field": "a", "type": "nominal", "axis": {"labelLimit": 500}},
+            "x": {"field": "b", "type": "quantitative", "axis": {"labelLimit": 40}},
+            "color": {"field": "a", "type": "nominal", "legend": {"labelLimit": 400}},
+            "column": {"field": "a", "header": {"labelLimit": 0}},
+        },
+        "config": {"axisY": {"labelLimit": 0}, "legend": {"labelLimit": 300}},
+    }
+    narrow = narrow_spec(spec, 900)
+    assert narrow is not None
+    encoding, config = narrow["encoding"], narrow["config"]
+    assert encoding["y"]["axis"]["labelLimit"] == config["axisY"]["labelLimit"] == 125
+    assert encoding["x"]["axis"]["labelLimit"] == 40  # narrower already: kept
+    assert encoding["column"]["header"]["labelLimit"] == 125
+    assert encoding["color"]["legend"]["labelLimit"] == config["legend"]["labelLimit"] == 126
+    assert narrow["data"]["values"][0]["labelLimit"] == 999  # data is not layout
+    assert spec["encoding"]["y"]["axis"] == {"labelLimit": 500}  # type: ignore[index]
+
+
 def test_long_titles_wrap_on_phones() -> None:
     title = "A very long title that certainly does not fit on one line of a phone layout"
     narrow = narrow_spec({"mark": "bar", "title": title}, 600)
