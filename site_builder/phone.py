@@ -33,6 +33,9 @@ SLACK = 10
 AIM = 4
 # Vega-Lite's tick length, which the phone layout shortens (variants._phone_config).
 _TICK = 5
+# The narrowest facet panel a phone layout draws in a row, and Vega-Lite's gap between them.
+MIN_PANEL = 100
+FACET_GAP = 20
 
 # The drawing's origin, after the background's rectangle when it has one.
 _ORIGIN = re.compile(
@@ -87,7 +90,11 @@ def draw_phone(
     shrinking = shrinking_width(spec)
     aim = target - AIM
     if shrinking:
-        ratio = max(0.15, (aim - (wide - shrinking)) / shrinking)
+        fixed = wide - shrinking  # axes, labels, gaps: they do not shrink
+        wrapped = wrapped_facets(spec, shrinking, aim - fixed)
+        if wrapped is not None:
+            spec, shrinking = wrapped, shrinking_width(wrapped)
+        ratio = max(0.15, (aim - fixed) / shrinking)
         small = narrow_spec(spec, wide, ratio) or small
     else:
         ratio = first_ratio(wide, aim)
@@ -173,6 +180,43 @@ def _shrinking(view: dict[str, Any], default: float, rows: list[dict[str, Any]])
     if isinstance(x, dict) and x.get("type") in ("nominal", "ordinal"):
         return 0.0  # as wide as its categories: it does not shrink
     return count * default
+
+
+def wrapped_facets(spec: dict[str, Any], shrinking: float, room: float) -> dict[str, Any] | None:
+    """A row of facets (`column=`, or a facet's column) as facets wrapped in as many columns
+    as `room` px holds at MIN_PANEL px a panel (or the panel's own width, if narrower), when
+    they would shrink below that in one row: five panels of bars shrunk to a phone's width are
+    too thin to read. None when the spec is no such row (a grid of rows and columns is left
+    as it is), or its panels fit. `shrinking`: shrinking_width(spec), the panels' width."""
+    encoding = spec.get("encoding") if isinstance(spec.get("encoding"), dict) else None
+    facet = spec.get("facet") if isinstance(spec.get("facet"), dict) else None
+    if encoding is not None and "column" in encoding and "row" not in encoding:
+        channel = encoding["column"]
+    elif encoding is not None and "facet" in encoding:
+        channel = encoding["facet"]
+    elif facet is not None and "row" not in facet:
+        channel = facet.get("column", facet)
+    else:
+        return None
+    rows = [r for t in (spec.get("datasets") or {}).values() if isinstance(t, list) for r in t]
+    try:
+        panels = _facets(channel, [r for r in rows if isinstance(r, dict)])
+    except _Unknown:
+        return None
+    shown = min(panels, (channel.get("columns") or spec.get("columns") or panels))
+    # `room` is the panels' alone (their gaps are in the rest): each gap a row loses is room.
+    panel = min(MIN_PANEL, shrinking / shown)
+    columns = max(1, int((room + shown * FACET_GAP) // (panel + FACET_GAP)))
+    if columns >= shown:
+        return None
+    wrapped = dict(spec)
+    if encoding is not None:
+        rest = {k: v for k, v in encoding.items() if k not in ("column", "facet")}
+        wrapped["encoding"] = {**rest, "facet": {**channel, "columns": columns}}
+    else:
+        wrapped["facet"] = {k: v for k, v in channel.items() if k != "columns"}
+        wrapped["columns"] = columns
+    return wrapped
 
 
 def _facets(channel: Any, rows: list[dict[str, Any]]) -> int:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import vl_convert
 
-from site_builder.phone import AIM, SLACK, fits, shrinking_width
+from site_builder.phone import AIM, MIN_PANEL, SLACK, fits, shrinking_width, wrapped_facets
 from site_builder.render import render_one, themed
 from site_builder.textfit import clipped_text
 from site_builder.variants import NARROW_WIDTH, svg_width
@@ -121,6 +121,50 @@ def test_a_composition_is_drawn_once_for_phones(drawings: list[dict[str, Any]]) 
     assert len(drawings) == 2  # was 3 or 4
     assert fits(svg_width(narrow), NARROW_WIDTH)
     assert svg_width(narrow) <= NARROW_WIDTH - AIM + 2
+
+
+def test_a_row_of_many_facets_wraps_on_phones() -> None:
+    """Five panels of bars in a row would shrink below what can be read on a phone (the chart
+    got no phone layout at all): the phone layout wraps them in rows of two."""
+    rows = pd.DataFrame(
+        {
+            "product": ["Alpha", "Bravo", "Charlie", "Delta"] * 5,
+            "units": range(20),
+            "region": [r for r in ("Centre", "East", "North", "South", "West") for _ in range(4)],
+        }
+    )
+    spec = (
+        alt.Chart(rows)
+        .mark_bar()
+        .encode(x="product:N", y="sum(units):Q", column="region:N")
+        .properties(width=120, height=160)
+    )
+    narrow, live = phone(spec.to_dict())
+    assert fits(svg_width(narrow), NARROW_WIDTH)
+    assert narrow.count('class="mark-rect role-mark') == 5  # every panel is drawn
+    assert live["layout"]["columns"] == 2  # the live phone layout as drawn
+
+
+def test_which_facets_wrap() -> None:
+    rows = [{"r": r} for r in "ABCDE"]
+    view = {"mark": "bar", "width": 120, "datasets": {"d": rows}}
+    column = {**view, "encoding": {"column": {"field": "r"}, "y": {"field": "v"}}}
+    wrapped = wrapped_facets(column, 600, 250)
+    assert wrapped is not None
+    assert wrapped["encoding"] == {"facet": {"field": "r", "columns": 2}, "y": {"field": "v"}}
+    assert column["encoding"]["column"] == {"field": "r"}  # type: ignore[index]  # a copy
+    # The facet operator's column; a facet wrapped already, in fewer columns.
+    operator = {"facet": {"column": {"field": "r"}}, "spec": {"mark": "bar", "width": 120}}
+    operator["datasets"] = {"d": rows}
+    assert wrapped_facets(operator, 600, 250) == {**operator, "facet": {"field": "r"}, "columns": 2}
+    again = {**view, "encoding": {"facet": {"field": "r", "columns": 3}}}
+    assert wrapped_facets(again, 360, 250)["encoding"]["facet"]["columns"] == 2  # type: ignore[index]
+    # Panels that fit the room at MIN_PANEL px (or their own width), grids and unknown counts.
+    assert wrapped_facets(column, 600, 5 * MIN_PANEL) is None
+    assert wrapped_facets({**column, "width": 40}, 200, 200) is None
+    grid = {**view, "encoding": {"column": {"field": "r"}, "row": {"field": "r"}}}
+    assert wrapped_facets(grid, 600, 250) is None
+    assert wrapped_facets({**column, "datasets": {}}, 600, 250) is None
 
 
 def test_the_width_kept() -> None:
