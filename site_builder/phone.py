@@ -58,10 +58,13 @@ def draw_phone(
     wide_svg: str,
     wide_boxes: Sequence[TextBox],
     draw: Callable[[dict[str, Any]], str],
+    predict: bool = True,
 ) -> str | None:
     """The phone layout's SVG, drawn with `draw`; None when the wide one will do.
 
     `wide_boxes`: the wide drawing's text (textfit.text_boxes), for the room beside its plot.
+    `predict`: False when the wide drawing's room beside its plot is not the phone layout's
+    (its labels were cut since): Vega fits the plot instead.
     """
     wide = svg_width(wide_svg)
     small = narrow_spec(spec, wide)
@@ -69,7 +72,9 @@ def draw_phone(
         return None
     target = phone_width(spec)
     if is_single_view(small):
-        width = predicted_width(wide_svg, wide_boxes, spec, small, target - AIM)
+        width = (
+            predicted_width(wide_svg, wide_boxes, spec, small, target - AIM) if predict else None
+        )
         if width is None:
             narrow = draw(small)  # fitted by Vega
             if not clipped_text(narrow):

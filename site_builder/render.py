@@ -40,7 +40,7 @@ from .textfit import TextBox, clipped_text, text_boxes
 from .theme import THEME
 from .tovega import to_vega
 from .urls import not_addresses, page_relative_links, unsafe_links
-from .variants import NARROW_ABOVE, is_vega, svg_width
+from .variants import NARROW_ABOVE, is_vega, svg_width, with_phone_label_limits
 
 if TYPE_CHECKING:
     from .building import BuiltChart
@@ -487,11 +487,14 @@ def _render_narrow(
         compiled["live"] = vega = to_vega(vlc, layout, version)
         return _finished(vlc.vega_to_svg(vega, allowed_base_urls=[]), spec_json)
 
-    drawn = draw_phone(spec, svg, boxes, draw)
-    if drawn is None:
+    narrow = draw_phone(spec, svg, boxes, draw)
+    if narrow is None:
         return "", ""
-    narrow = drawn
-    if svg_width(narrow) > NARROW_ABOVE or over_budget(narrow):
+    if svg_width(narrow) > NARROW_ABOVE:
+        # Label limits the writer set wider than a phone holds: cut to it, as a last try.
+        capped = with_phone_label_limits(spec)
+        narrow = draw_phone(capped, svg, boxes, draw, predict=False) if capped else None
+    if narrow is None or svg_width(narrow) > NARROW_ABOVE or over_budget(narrow):
         return "", ""  # it would not get narrow (or light) enough: the wide one serves
     return narrow, _dumps(compiled["live"])
 

@@ -222,24 +222,35 @@ def _phone_config(spec: dict[str, Any]) -> None:
     axis = config.setdefault("axis", {})
     axis.setdefault("labelLimit", round(NARROW_WIDTH * 0.4))
     axis.setdefault("tickSize", 3)
-    _cap_label_limits(spec, None, {"legend": limit, "": round(NARROW_WIDTH * 0.4)})
 
 
-def _cap_label_limits(node: Any, key: str | None, caps: dict[str, int]) -> None:
-    """Label limits the writer set wider (or none: 0) cut to what a phone has room for, in
-    every axis, legend and facet header: a chart with `labelLimit=500` got no phone layout."""
+def with_phone_label_limits(spec: dict[str, Any]) -> dict[str, Any] | None:
+    """A copy of the spec with the label limits the writer set wider than the phone layout's
+    own (or none: 0) cut to those, in every axis, legend and facet header; None when it sets
+    none. For a phone layout that came out too wide: with `labelLimit=500` there was none."""
+    capped = _copied_layout(spec)
+    legend = round(NARROW_WIDTH / 2 - _LEGEND_ENTRY)
+    changed: list[bool] = []
+    _cap_label_limits(capped, None, {"legend": legend, "": round(NARROW_WIDTH * 0.4)}, changed)
+    return capped if changed else None
+
+
+def _cap_label_limits(
+    node: Any, key: str | None, caps: dict[str, int], changed: list[bool]
+) -> None:
     if isinstance(node, dict):
         limit = node.get("labelLimit")
         if key is not None and isinstance(limit, (int, float)) and not isinstance(limit, bool):
             cap = caps["legend"] if key.startswith("legend") else caps[""]
             if limit <= 0 or limit > cap:
                 node["labelLimit"] = cap
+                changed.append(True)
         for name, value in node.items():
             if name not in ("data", "datasets", "values"):
-                _cap_label_limits(value, name, caps)
+                _cap_label_limits(value, name, caps, changed)
     elif isinstance(node, list):
         for item in node:
-            _cap_label_limits(item, key, caps)
+            _cap_label_limits(item, key, caps, changed)
 
 
 def legends_stay_beside(narrow: dict[str, Any]) -> bool:

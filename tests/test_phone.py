@@ -13,7 +13,7 @@ import vl_convert
 
 from site_builder.phone import AIM, MIN_PANEL, SLACK, fits, shrinking_width, wrapped_facets
 from site_builder.render import render_one, themed
-from site_builder.textfit import clipped_text
+from site_builder.textfit import clipped_text, text_boxes
 from site_builder.variants import NARROW_WIDTH, svg_width
 
 
@@ -189,3 +189,22 @@ def test_the_width_that_shrinks_in_a_composition() -> None:
     faceted = {**view, "encoding": {"column": {"field": "region"}}, "datasets": {"d": rows}}
     assert shrinking_width(faceted) == 600
     assert shrinking_width({**faceted, "datasets": {}}) == 0  # cannot tell
+
+
+def test_a_label_limit_wider_than_a_phone_is_cut_only_when_it_must_be() -> None:
+    """Labels the writer let run to 170 px still fit a phone layout, and keep their limit;
+    at 500 px there was no phone layout at all: then they are cut to the phone's (125 px)."""
+    name = "An agency whose name runs on for quite a long way indeed"
+    rows = pd.DataFrame({"agency": [name, "B"], "n": [3, 5]})
+
+    def label_width(limit: int) -> float:
+        axis = alt.Axis(labelLimit=limit, labelFontSize=11)
+        spec = alt.Chart(rows).mark_bar().encode(x="n:Q", y=alt.Y("agency:N", axis=axis))
+        narrow, _ = phone(spec.to_dict())
+        assert fits(svg_width(narrow), NARROW_WIDTH)
+        label = next(box for box in text_boxes(narrow) if box.text.startswith("An agency"))
+        assert label.text.endswith("…")  # cut with an ellipsis; the data table has it whole
+        return label.right - label.left
+
+    assert 127 < label_width(170) <= 172  # Vega measures the ellipsis its own way
+    assert label_width(500) <= 127

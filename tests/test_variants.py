@@ -14,6 +14,7 @@ from site_builder.variants import (
     svg_height,
     svg_width,
     uses_pointer_position,
+    with_phone_label_limits,
 )
 
 VEGA = {
@@ -69,8 +70,8 @@ def test_legend_columns_follow_the_labels() -> None:
 
 
 def test_label_limits_the_writer_set_wider_are_cut_to_the_phone() -> None:
-    """A wide labelLimit (or none: 0) in an axis, a legend, a facet header or the config
-    would keep the phone layout as wide as the labels, and the chart got none."""
+    """For a phone layout that came out too wide: a wide labelLimit (or none: 0) in an axis,
+    a legend, a facet header or the config cut to the phone layout's own."""
     spec = {
         "data": {"values": [{"a": "x", "labelLimit": 999}]},
         "mark": "line",
@@ -82,15 +83,16 @@ def test_label_limits_the_writer_set_wider_are_cut_to_the_phone() -> None:
         },
         "config": {"axisY": {"labelLimit": 0}, "legend": {"labelLimit": 300}},
     }
-    narrow = narrow_spec(spec, 900)
-    assert narrow is not None
-    encoding, config = narrow["encoding"], narrow["config"]
+    capped = with_phone_label_limits(spec)
+    assert capped is not None
+    encoding, config = capped["encoding"], capped["config"]
     assert encoding["y"]["axis"]["labelLimit"] == config["axisY"]["labelLimit"] == 125
     assert encoding["x"]["axis"]["labelLimit"] == 40  # narrower already: kept
     assert encoding["column"]["header"]["labelLimit"] == 125
     assert encoding["color"]["legend"]["labelLimit"] == config["legend"]["labelLimit"] == 126
-    assert narrow["data"]["values"][0]["labelLimit"] == 999  # data is not layout
+    assert capped["data"]["values"][0]["labelLimit"] == 999  # data is not layout
     assert spec["encoding"]["y"]["axis"] == {"labelLimit": 500}  # type: ignore[index]
+    assert with_phone_label_limits({"mark": "bar", "encoding": {"x": {"axis": {}}}}) is None
 
 
 def test_long_titles_wrap_on_phones() -> None:
