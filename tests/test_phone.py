@@ -111,13 +111,7 @@ def test_a_composition_is_drawn_once_for_phones(drawings: list[dict[str, Any]]) 
             "region": ["N", "S"] * 10,
         }
     )
-    spec = (
-        alt.Chart(rows)
-        .mark_bar()
-        .encode(x="year:O", y="sum(units):Q", column="region:N")
-        .properties(width=220, height=140)
-    )
-    narrow, _ = phone(spec.to_dict())
+    narrow, _ = phone(_bars_by_region(rows, "year:O", 220, 140))
     assert len(drawings) == 2  # was 3 or 4
     assert fits(svg_width(narrow), NARROW_WIDTH)
     assert svg_width(narrow) <= NARROW_WIDTH - AIM + 2
@@ -133,13 +127,7 @@ def test_a_row_of_many_facets_wraps_on_phones() -> None:
             "region": [r for r in ("Centre", "East", "North", "South", "West") for _ in range(4)],
         }
     )
-    spec = (
-        alt.Chart(rows)
-        .mark_bar()
-        .encode(x="product:N", y="sum(units):Q", column="region:N")
-        .properties(width=120, height=160)
-    )
-    narrow, live = phone(spec.to_dict())
+    narrow, live = phone(_bars_by_region(rows, "product:N", 120, 160))
     assert fits(svg_width(narrow), NARROW_WIDTH)
     assert narrow.count('class="mark-rect role-mark') == 5  # every panel is drawn
     assert live["layout"]["columns"] == 2  # the live phone layout as drawn
@@ -165,6 +153,12 @@ def test_which_facets_wrap() -> None:
     grid = {**view, "encoding": {"column": {"field": "r"}, "row": {"field": "r"}}}
     assert wrapped_facets(grid, 600, 250) is None
     assert wrapped_facets({**column, "datasets": {}}, 600, 250) is None
+
+
+def _bars_by_region(rows: pd.DataFrame, x: str, width: int, height: int) -> dict[str, Any]:
+    """Bars of units, one panel per region in a row."""
+    chart = alt.Chart(rows).mark_bar().encode(x=x, y="sum(units):Q", column="region:N")
+    return chart.properties(width=width, height=height).to_dict()  # type: ignore[no-any-return]
 
 
 def test_the_width_kept() -> None:
