@@ -32,9 +32,9 @@ from .images import (
     image_svg,
     numbered_ids,
     over_budget,
-    stand_in_svg,
     round_svg,
     simplify_shapes,
+    stand_in_svg,
 )
 from .phone import draw_phone
 from .textfit import TextBox, clipped_text, text_boxes
