@@ -205,8 +205,7 @@ def static_image(svg: str, src: str, chart_id: str, title: str, description: str
     """An image in place of an SVG too heavy to inline, at the SVG's size, named the same way.
 
     `src` is a file, or the image itself as a data: URL (shown with the page, as an inline SVG
-    would be). The image has the title drawn above the chart; the caption shows it already,
-    so the image is cropped to the chart (the bottom of the image, as wide as the SVG).
+    would be). The image is the SVG alone, drawn larger: the box is the SVG's.
     """
     width, height = svg_width(svg), svg_height(svg)
     t_id, d_id = f"{chart_id}-svg-title", f"{chart_id}-svg-desc"

@@ -284,6 +284,22 @@ def image_svg(
     )
 
 
+def stand_in_svg(svg: str) -> str:
+    """The page SVG alone on the light background: what a page shows, as an image, in place of
+    an SVG over the budget.
+
+    Not the download image: the figure's caption says its title and sources already, and the
+    box the page keeps is the SVG's. Opaque: transparency would cost the WebP over twice the
+    bytes (the dark palette blends its background into the page's instead).
+    """
+    w, h = _num(svg_width(svg)), _num(svg_height(svg))
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="{w}" height="{h}" viewBox="0 0 {w} {h}">'
+        f'<rect width="{w}" height="{h}" fill="{theme.LIGHT_BACKGROUND}"/>{_moved(svg, 0, 0)}</svg>'
+    )
+
+
 def drawn_box(svg: str) -> Box | None:
     """Where the SVG really has ink, as the rasterizer draws it; None for an empty chart.
 

@@ -34,6 +34,7 @@ from .images import (
     over_budget,
     round_svg,
     simplify_shapes,
+    stand_in_svg,
 )
 from .phone import draw_phone
 from .textfit import TextBox, clipped_text, text_boxes
@@ -394,7 +395,8 @@ def _image_key(key: str, caption_json: str) -> str:
 
 def _image_files(svg: str, caption: dict[str, Any], cut: list[str]) -> tuple[str, bytes]:
     """The download image (the SVG under its title, notes and sources) and, for an SVG over
-    the budget, the stand-in image the page shows instead (b"" for the others)."""
+    the budget, the stand-in image the page shows instead: the SVG alone (b"" for the
+    others)."""
     image = image_svg(
         svg,
         caption.get("title", ""),
@@ -406,7 +408,7 @@ def _image_files(svg: str, caption: dict[str, Any], cut: list[str]) -> tuple[str
         drawn_box(svg) if cut else None,
     )
     # Only a chart too heavy to inline needs a raster at build time: its stand-in.
-    return image, compressed(image_png(image)) if over_budget(svg) else b""
+    return image, compressed(image_png(stand_in_svg(svg))) if over_budget(svg) else b""
 
 
 def render_one(spec_json: str, caption_json: str) -> RenderOutcome:

@@ -216,7 +216,13 @@ from site_builder import chart
     description="A cloud of 2,000 points around the middle.",
 )
 def dense_scatter(points):
-    return alt.Chart(points).mark_circle().encode(x="x:Q", y="y:Q", tooltip=["x", "y"])
+    # A legend: its title, right of the plot, is text the stand-in image must show too.
+    return (
+        alt.Chart(points)
+        .transform_calculate(group="datum.x > 0 ? 'right' : 'left'")
+        .mark_circle()
+        .encode(x="x:Q", y="y:Q", color=alt.Color("group:N", title="Group"), tooltip=["x", "y"])
+    )
 """
 RESOURCE = """
   - name: points
@@ -230,6 +236,12 @@ RESOURCE = """
         - {name: x, type: number}
         - {name: y, type: number}
 """
+PALETTES = """  palette:
+    - media: "(prefers-color-scheme: light)"
+      scheme: default
+    - media: "(prefers-color-scheme: dark)"
+      scheme: slate
+"""
 
 
 def dense_project(dest: Path) -> Path:
@@ -241,6 +253,10 @@ def dense_project(dest: Path) -> Path:
     with (project / "data" / "datapackage.yaml").open("a") as package:
         package.write(RESOURCE)
     (project / "charts" / "dense.py").write_text(CHART)
+    # Light and dark palettes, each as the reader's system prefers: the image standing in for
+    # the chart is turned over for the dark one.
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  font: false\n", "  font: false\n" + PALETTES))
     (project / "content" / "dense.md").write_text(
         "# Dense\n\nA scatter too heavy to inline.\n\n/// chart | dense-scatter\n///\n"
     )

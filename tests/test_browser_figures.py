@@ -1,14 +1,16 @@
 """Figures beyond the sample story, in a real Chromium.
 
-A chart over the SVG budget: the PNG shows without JavaScript, cropped to the chart; the live
-chart replaces it, named the same way; axe-clean; fits a phone. A Vega spec (not Vega-Lite)
-becomes interactive at its own width.
+A chart over the SVG budget: an image stands in for it without JavaScript, the chart alone on
+the page's colour; the live chart replaces it, named the same way; axe-clean; fits a phone. A
+Vega spec (not Vega-Lite) becomes interactive at its own width.
 """
 
 from __future__ import annotations
 
+import io
+import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from helpers import (
     serve,
     vega_bars_body,
 )
+from PIL import Image, ImageChops
 
 from site_builder.figure import caption_html, figure_html
 from site_builder.render import render_charts
@@ -75,23 +78,114 @@ def vega_page(tmp_path_factory: pytest.TempPathFactory, render_cache: Path) -> I
     server.shutdown()
 
 
-def test_png_without_javascript_shows_the_chart_alone(base: str, browser: Any) -> None:
-    page, watch = open_page(browser, base + PAGE, base, java_script_enabled=False)
-    img = page.locator("figure#dense-scatter img.sb-static--wide")
+# Each text of the live chart, as fractions of its box: where the stand-in must show it.
+_TEXTS = """holder => {
+  const svg = holder.querySelector('.sb-live svg'), box = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll('text')].filter(t => t.textContent.trim()).map(t => {
+    const r = t.getBoundingClientRect();
+    return [t.textContent, (r.left - box.left) / box.width, (r.top - box.top) / box.height,
+            (r.right - box.left) / box.width, (r.bottom - box.top) / box.height];
+  });
+}"""
+
+
+@pytest.fixture(scope="module")
+def live_texts(base: str, browser: Any) -> list[tuple[str, float, float, float, float]]:
+    page, _ = open_page(browser, base + PAGE, base)
+    assert scroll_all(page) == ["interactive"]
+    texts = page.locator("figure#dense-scatter .sb-figure__chart").evaluate(_TEXTS)
+    page.context.close()
+    return [tuple(t) for t in texts]
+
+
+def _rgb(css: str) -> tuple[int, int, int]:
+    r, g, b = (int(v) for v in re.findall(r"\d+", css)[:3])
+    return r, g, b
+
+
+def _far(
+    page: Any, holder: Any, img: Any, colour: tuple[int, int, int]
+) -> Callable[[float, float, float, float], int]:
+    """What the reader sees of the image now, as a function: how far a part of it (left, top,
+    right, bottom, as fractions of the image's box) gets from `colour`."""
+    shown, at = holder.bounding_box(), img.bounding_box()
+    shot = Image.open(io.BytesIO(page.screenshot(clip=shown))).convert("RGB")
+    scale = shot.width / shown["width"]
+
+    def far(left: float, top: float, right: float, bottom: float) -> int:
+        x0, x1 = (at["x"] + f * at["width"] - shown["x"] for f in (left, right))
+        y0, y1 = (at["y"] + f * at["height"] - shown["y"] for f in (top, bottom))
+        part = shot.crop(
+            (round(x0 * scale), round(y0 * scale), round(x1 * scale), round(y1 * scale))
+        )
+        if not part.width or not part.height:
+            return 0
+        plain = Image.new("RGB", part.size, colour)
+        return max(high for _, high in ImageChops.difference(part, plain).getextrema())
+
+    return far
+
+
+@pytest.mark.parametrize(
+    ("width", "scheme", "runtime"),
+    [
+        (1280, "light", "off"),
+        (1280, "dark", "off"),
+        (375, "light", "off"),
+        (375, "dark", "off"),
+        (1280, "dark", "fails"),  # JavaScript on, the chart not live (yet)
+    ],
+)
+def test_stand_in_shows_the_chart_alone(
+    base: str,
+    browser: Any,
+    live_texts: list[tuple[str, float, float, float, float]],
+    width: int,
+    scheme: str,
+    runtime: str,
+) -> None:
+    context = browser.new_context(
+        viewport={"width": width, "height": 900},
+        color_scheme=scheme,
+        java_script_enabled=runtime != "off",
+    )
+    context.route("**/vega.*.js", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(base + PAGE)
+    holder = page.locator("figure#dense-scatter .sb-figure__chart")
+    img = holder.locator("img.sb-static--wide")
     img.scroll_into_view_if_needed()
     page.wait_for_function("el => el.complete && el.naturalWidth > 0", arg=img.element_handle())
     box = img.bounding_box()
-    width, height = int(img.get_attribute("width")), int(img.get_attribute("height"))
-    assert box and abs(box["width"] - width) <= 1 and abs(box["height"] - height) <= 1
-    natural = img.evaluate("el => [el.naturalWidth, el.naturalHeight]")
-    assert natural[0] == 2 * width
-    assert natural[1] > 2 * height  # the PNG has the title above: the box crops it off
-    fit = img.evaluate(
-        "el => [getComputedStyle(el).objectFit, getComputedStyle(el).objectPosition]"
-    )
-    assert fit == ["cover", "0% 100%"]
-    assert watch.errors == [] and watch.outside == []
-    page.context.close()
+    w, h = int(img.get_attribute("width")), int(img.get_attribute("height"))
+    assert box and abs(box["width"] / box["height"] - w / h) < 0.01  # no layout shift
+    # The image is the chart alone, twice as big: shown whole, nothing to crop.
+    assert img.evaluate("el => [el.naturalWidth, el.naturalHeight]") == [2 * w, 2 * h]
+    page_colour = _rgb(page.evaluate("getComputedStyle(document.body).backgroundColor"))
+    checked: set[str] = set()
+    # A phone shows part of the chart at a time: look at it scrolled to each end.
+    for scroll in ("0", "el.scrollWidth"):
+        holder.evaluate(f"el => {{ el.scrollLeft = {scroll}; }}")
+        far = _far(page, holder, img, page_colour)
+        # What shows of the chart at this scroll, as fractions of its width.
+        shown, at = holder.bounding_box(), img.bounding_box()
+        x0 = max(0.0, (shown["x"] - at["x"]) / at["width"])
+        x1 = min(1.0, (shown["x"] + shown["width"] - at["x"]) / at["width"])
+        # The background is the page's, in either palette (not a black or white box).
+        assert far(x0, 0, x0 + 0.01, 0.01) <= 8
+        for text, left, top, right, bottom in live_texts:
+            if left < x0 or right > x1:
+                continue  # out of view at this scroll
+            assert far(left, top, right, bottom) > 80, (text, scroll)
+            checked.add(text)
+        # Beside the chart's lowest text (its x-axis title), to the bottom: nothing, so no
+        # source line either.
+        _, left, top, right, _ = max(live_texts, key=lambda t: t[4])
+        assert far(x0, top, max(x0, left - 0.01), 1) <= 24
+        assert far(min(x1, right + 0.01), top, x1, 1) <= 24
+    # The top of the y-axis, the legend's title: every text of the chart was looked at.
+    assert checked == {t[0] for t in live_texts} and "Group" in checked
+    context.close()
 
 
 def test_live_chart_replaces_the_png(base: str, browser: Any) -> None:

@@ -47,16 +47,18 @@ def test_dense_page_shows_the_png_within_budget(dense_site: Path) -> None:
     assert img["src"].startswith(prefix) and "loading" not in img.attrs
     shown = base64.b64decode(img["src"][len(prefix) :])
     assert shown[:4] == b"RIFF" and shown[8:12] == b"WEBP"
-    # The download is the same image as an SVG (the page draws its PNG); the box is the
-    # chart's size at 1x, the WebP twice that, title and all.
+    # The download is the chart as an SVG under its title and over its source (the page draws
+    # its PNG); the box is the chart's size at 1x, the WebP the chart alone at twice that: the
+    # caption says the title and source already.
     downloads = [a["href"] for a in figure.select(".sb-figure__downloads a")]
     image = (dense_site / "dense" / next(h for h in downloads if h.endswith(".svg"))).resolve()
     opening = image.read_text(encoding="utf-8")[:300]
     width = float(re.search(r'\swidth="([\d.]+)"', opening).group(1))
     height = float(re.search(r'\sheight="([\d.]+)"', opening).group(1))
     assert round(width) == int(img["width"])
+    assert height > int(img["height"])
     with Image.open(io.BytesIO(shown)) as webp:
-        assert webp.size == (round(2 * width), round(2 * height))
+        assert webp.size == (2 * int(img["width"]), 2 * int(img["height"]))
     # Its proportions come from a class of the stylesheet (no style attribute: strict CSP).
     ratio = next(c for c in img["class"] if c.startswith("sb-ratio-"))
     css = (dense_site / "assets" / "site-builder" / "site-builder.css").read_text()

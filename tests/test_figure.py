@@ -182,7 +182,7 @@ def test_over_budget_the_png_stands_in_for_the_svg() -> None:
     assert img["aria-labelledby"] == "c1-svg-title c1-svg-desc"
     assert soup.find(id="c1-svg-title").get_text() == "Title " + EVIL
     assert soup.find(id="c1-svg-desc").get_text() == "Desc " + EVIL
-    # The PNG's own title is cropped off: the box has the chart's proportions, bottom-aligned.
+    # The box has the chart's proportions (the stand-in image is the chart alone).
     assert size_css([(heavy_svg(), narrow, False)]) == (
         ".sb-min-550 { min-width: 550px; }\n.sb-ratio-600-300 { aspect-ratio: 600 / 300; }\n"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import struct
@@ -15,6 +16,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 from helpers import BARS, built, edit, prepare, settings, vega_bars_body
+from PIL import Image, ImageOps
 
 from site_builder import pipeline
 from site_builder.errors import RenderError
@@ -29,7 +31,7 @@ from site_builder.render import (
     render_charts,
     render_one,
 )
-from site_builder.textfit import wrap_text
+from site_builder.textfit import text_boxes, wrap_text
 from site_builder.variants import NARROW_ABOVE, svg_height, svg_width
 
 
@@ -291,3 +293,36 @@ def test_vega_chart_in_a_figure(tmp_path: Path) -> None:
     assert holder["data-sb-spec"] == "b.vg.json"
     (svg,) = holder.select("svg")
     assert svg["role"] == "img" and svg.find("title").get_text() == "Bars in Vega"
+
+
+def test_stand_in_is_the_chart_alone() -> None:
+    # A heavy chart with a legend, under a title and over a source in the download image.
+    spec = dense_scatter(2000, width=560)
+    spec["transform"] = [{"calculate": "datum.x > 0 ? 'b' : 'a'", "as": "group"}]
+    spec["encoding"]["color"] = {"field": "group", "type": "nominal", "title": "Group"}
+    caption = {"title": "A title", "subtitle": "A subtitle", "sources": ["A source"]}
+    outcome = ok(render_one(_dumps(page_spec(built("dense", spec))), _dumps(caption)))
+    svg, fallback = outcome[0], outcome[3]
+    assert over_budget(svg) and "A source" in outcome[2]  # the download image says it
+    # The page keeps the SVG's box for it: the image is that box at twice the size, so no
+    # part of it is cropped and no title or source band takes the chart's room.
+    with Image.open(io.BytesIO(fallback)) as webp:
+        ink = ImageOps.invert(webp.convert("L"))  # white is 0
+    assert ink.size == (round(2 * svg_width(svg)), round(2 * svg_height(svg)))
+    box = re.search(r'viewBox="(-?[\d.]+) (-?[\d.]+)', svg)
+    dx, dy = (float(box.group(1)), float(box.group(2))) if box else (0.0, 0.0)
+    texts = text_boxes(svg)
+
+    def inked(left: float, top: float, right: float, bottom: float) -> bool:
+        crop = (2 * (left - dx), 2 * (top - dy), 2 * (right - dx), 2 * (bottom - dy))
+        return ink.crop(tuple(round(v) for v in crop)).getbbox() is not None
+
+    # Every text of the chart shows where the SVG draws it: the top axis label, the legend's
+    # title, the axis titles.
+    assert {"Group", "x", "y"} <= {t.text for t in texts}
+    for t in texts:
+        assert inked(t.left, t.top, t.right, t.bottom), t.text
+    # Nothing above the chart's text or below it: no title, no source line.
+    top, bottom = min(t.top for t in texts), max(t.bottom for t in texts)
+    assert not inked(dx, dy, dx + svg_width(svg), top - 2)
+    assert not inked(dx, bottom + 2, dx + svg_width(svg), dy + svg_height(svg))
