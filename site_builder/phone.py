@@ -124,15 +124,8 @@ def shrinking_width(spec: dict[str, Any]) -> float:
     cannot be told from the spec (facets of values a transform makes)."""
     config = spec.get("config", {}).get("view", {})
     default = config.get("continuousWidth", 300)
-    rows = [
-        row
-        for table in (spec.get("datasets") or {}).values()
-        if isinstance(table, list)
-        for row in table
-        if isinstance(row, dict)
-    ]
     try:
-        return _shrinking(spec, float(default), rows)
+        return _shrinking(spec, float(default), _rows(spec))
     except _Unknown:
         return 0.0
 
@@ -203,9 +196,8 @@ def wrapped_facets(spec: dict[str, Any], shrinking: float, room: float) -> dict[
         channel = facet.get("column", facet)
     else:
         return None
-    rows = [r for t in (spec.get("datasets") or {}).values() if isinstance(t, list) for r in t]
     try:
-        panels = _facets(channel, [r for r in rows if isinstance(r, dict)])
+        panels = _facets(channel, _rows(spec))
     except _Unknown:
         return None
     shown = min(panels, (channel.get("columns") or spec.get("columns") or panels))
@@ -222,6 +214,17 @@ def wrapped_facets(spec: dict[str, Any], shrinking: float, room: float) -> dict[
         wrapped["facet"] = {k: v for k, v in channel.items() if k != "columns"}
         wrapped["columns"] = columns
     return wrapped
+
+
+def _rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of the spec's inline datasets, where facets are counted."""
+    return [
+        row
+        for table in (spec.get("datasets") or {}).values()
+        if isinstance(table, list)
+        for row in table
+        if isinstance(row, dict)
+    ]
 
 
 def _facets(channel: Any, rows: list[dict[str, Any]]) -> int:

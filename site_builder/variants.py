@@ -194,6 +194,9 @@ def next_ratio(wide: float, ratio: float, drawn: float, target: float = NARROW_W
 
 # Legend entries: symbol, gap and the space between columns, in px.
 _LEGEND_ENTRY = 16 + 4 + 10
+# The phone layout's label limits: a legend's label in half the width, an axis's in 0.4.
+_LEGEND_LABELS = round(NARROW_WIDTH / 2 - _LEGEND_ENTRY)
+_AXIS_LABELS = round(NARROW_WIDTH * 0.4)
 _LEGEND_CHANNELS = ("color", "fill", "stroke", "shape", "strokeDash")
 
 
@@ -202,7 +205,7 @@ def _phone_config(spec: dict[str, Any]) -> None:
     size = float(config.get("legend", {}).get("labelFontSize", 11))
     labels = _legend_labels(spec)
     widest = max((text_width(label, size) for label in labels), default=60.0)
-    limit = round(NARROW_WIDTH / 2 - _LEGEND_ENTRY)
+    limit = _LEGEND_LABELS
     # A legend starts where the plot does, right of the axis labels: about half the width.
     room = NARROW_WIDTH * 0.55
     columns = max(1, min(len(labels) or 1, int(room // (min(widest, limit) + _LEGEND_ENTRY))))
@@ -220,7 +223,7 @@ def _phone_config(spec: dict[str, Any]) -> None:
             placed.setdefault("columns", columns)
         placed.setdefault("labelLimit", limit)
     axis = config.setdefault("axis", {})
-    axis.setdefault("labelLimit", round(NARROW_WIDTH * 0.4))
+    axis.setdefault("labelLimit", _AXIS_LABELS)
     axis.setdefault("tickSize", 3)
 
 
@@ -229,28 +232,26 @@ def with_phone_label_limits(spec: dict[str, Any]) -> dict[str, Any] | None:
     own (or none: 0) cut to those, in every axis, legend and facet header; None when it sets
     none. For a phone layout that came out too wide: with `labelLimit=500` there was none."""
     capped = _copied_layout(spec)
-    legend = round(NARROW_WIDTH / 2 - _LEGEND_ENTRY)
-    changed: list[bool] = []
-    _cap_label_limits(capped, None, {"legend": legend, "": round(NARROW_WIDTH * 0.4)}, changed)
-    return capped if changed else None
+    return capped if _cap_label_limits(capped, None) else None
 
 
-def _cap_label_limits(
-    node: Any, key: str | None, caps: dict[str, int], changed: list[bool]
-) -> None:
+def _cap_label_limits(node: Any, key: str | None) -> bool:
+    """Whether any limit under `node` (reached by `key`) was cut."""
+    changed = False
     if isinstance(node, dict):
         limit = node.get("labelLimit")
         if key is not None and isinstance(limit, (int, float)) and not isinstance(limit, bool):
-            cap = caps["legend"] if key.startswith("legend") else caps[""]
+            cap = _LEGEND_LABELS if key.startswith("legend") else _AXIS_LABELS
             if limit <= 0 or limit > cap:
                 node["labelLimit"] = cap
-                changed.append(True)
+                changed = True
         for name, value in node.items():
             if name not in ("data", "datasets", "values"):
-                _cap_label_limits(value, name, caps, changed)
+                changed = _cap_label_limits(value, name) or changed
     elif isinstance(node, list):
         for item in node:
-            _cap_label_limits(item, key, caps, changed)
+            changed = _cap_label_limits(item, key) or changed
+    return changed
 
 
 def legends_stay_beside(narrow: dict[str, Any]) -> bool:
