@@ -51,13 +51,16 @@ class Figures:
         self.texts = texts
         self.link = link
         self.words = words  # the tool's own words, in the edition's language
+        self.captions: dict[str, str] = {}  # by chart: the page and the embed page show it
 
     def caption(self, chart_id: str) -> str:
-        chart = self.project.charts[chart_id]
-        d = chart.definition
-        return figure.caption_html(
-            chart_id, d.title, d.subtitle, d.notes, self.project.sources_of(chart), self.words
-        )
+        if chart_id not in self.captions:
+            chart = self.project.charts[chart_id]
+            d = chart.definition
+            self.captions[chart_id] = figure.caption_html(
+                chart_id, d.title, d.subtitle, d.notes, self.project.sources_of(chart), self.words
+            )
+        return self.captions[chart_id]
 
     def placeholder(self, chart_id: str) -> str:
         """The figure as Markdown places it: its body is a marker until the page is written."""

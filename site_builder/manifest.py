@@ -262,6 +262,8 @@ class Manifest:
                     break
             else:
                 groups[group] = {"key": key, "files": files}
+        if groups == self.last and self.policy == self.last_policy:
+            return  # the site as recorded (a rebuild that linked every group): kept as it is
         data = {"version": _VERSION, "site": str(site), "groups": groups, "policy": self.policy}
         with contextlib.suppress(OSError):  # a read-only cache: the next build makes all
             write_atomic(self.file, json.dumps(data, separators=(",", ":")).encode())

@@ -24,7 +24,7 @@ from .chartcode import ChartCode
 from .charts import Declarations
 from .datasets import is_plain
 from .discovery import check_data_names, discover
-from .errors import Problems
+from .errors import Problems, WriterError
 from .facts import check_fact_names, read_fact_file
 from .filedigests import file_digest, files_under
 from .loader import table_key
@@ -42,6 +42,7 @@ from .pipeline import (
 )
 from .pool import start_pool
 from .reach import reached_by
+from .render import Renderer
 
 log = logging.getLogger("site_builder")
 
@@ -154,16 +155,25 @@ def rebuild(settings: Settings, files: dict[str, str], mark_kept: bool = True) -
     built = build_charts(chart_defs, catalog, settings, problems, keep=keep)
     problems.raise_if_any()
     project.charts = {d.id: built.get(d.id) or project.charts[d.id] for d in found_defs.charts}
-    project.facts = {d.id: project.facts.get(d.id) for d in all_facts}  # type: ignore[misc]
-    read_pages(project)
-    project.facts.update(build_facts(fact_defs, catalog, project.pages, problems))
-    problems.raise_if_any()
+    # The charts render in the render process while this one reads the pages and makes the
+    # facts.
+    renderer = Renderer(settings.cache_dir, settings.workers)
+    for d in chart_defs:
+        renderer.add(project.charts[d.id], project.sources_of(project.charts[d.id]))
+    try:
+        project.facts = {d.id: project.facts.get(d.id) for d in all_facts}  # type: ignore[misc]
+        read_pages(project)
+        project.facts.update(build_facts(fact_defs, catalog, project.pages, problems))
+        problems.raise_if_any()
+    except WriterError:
+        renderer.cancel()
+        raise
     timings["chart"] = time.perf_counter() - clock
-    render(project, [d.id for d in chart_defs])
-    release_tables(catalog)
-    project.rendered = {k: project.rendered[k] for k in project.charts}
     if mark_kept:
         _mark_kept(project, settings, made, loaded.names())
+    render(project, [d.id for d in chart_defs], renderer=renderer)
+    release_tables(catalog)
+    project.rendered = {k: project.rendered[k] for k in project.charts}
     log.info(
         "partial rebuild: %d of %d tables%s changed; %d charts and %d facts made again, the "
         "other %d charts kept from the last build",

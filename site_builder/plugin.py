@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -209,7 +210,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             return files
         if self.dirty:
             self._mark_pages_to_write(files)
-        theme_css = _theme_assets(files, config)
+        theme_cache = TextCache(self.settings.cache_dir / "theme")
+        theme_css = _theme_assets(files, config, theme_cache)
         if self.manifest is not None:  # MkDocs writes these: not through a kept file
             for file in files:
                 self.manifest.clear(file.dest_uri)
@@ -228,7 +230,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 css,
             ]
             # Made once per stylesheets and palettes: parsing the theme's takes ~0.2 s.
-            dark_css = TextCache(self.settings.cache_dir / "theme").get_or_make(
+            dark_css = theme_cache.get_or_make(
                 ["nojs-dark", repr(pair), *sheets], lambda: nojsdark.dark_rules(sheets, *pair)
             )
             files.append(File.generated(config, nojsdark.URI, content=dark_css))
@@ -724,11 +726,14 @@ def _keep_serving_after_errors(server: Any) -> None:
     server.builder = build_or_keep_last
 
 
-def _theme_assets(files: Files, config: Any) -> list[str]:
+def _theme_assets(files: Files, config: Any, cache: TextCache) -> list[str]:
     """Material's stylesheets and script as the site ships them: the palette without its
     whole-page restyle (palettecss.py), the main one without restyles of its own (maincss.py)
     and with the root's colour scheme, the script without the two restyles as it starts
-    (bundlejs.py). Returns the two stylesheets as shipped."""
+    (bundlejs.py). Returns the two stylesheets as shipped.
+
+    `cache`: where each edited file is kept by its source, since editing the script alone
+    takes tens of milliseconds of every build."""
     stylesheets = []
     edits = [
         (PALETTE_URI, without_switching_rule),
@@ -738,7 +743,10 @@ def _theme_assets(files: Files, config: Any) -> list[str]:
     for file in list(files):
         for uri, edit in edits:
             if uri.fullmatch(file.src_uri) and file.abs_src_path:
-                text = edit(Path(file.abs_src_path).read_text(encoding="utf-8"))
+                source = Path(file.abs_src_path).read_text(encoding="utf-8")
+                digest = hashlib.sha256(source.encode()).hexdigest()
+                made = functools.partial(edit, source)
+                text = cache.get_or_make(["material", file.src_uri, digest], made, remember=False)
                 files.remove(file)
                 files.append(File.generated(config, file.src_uri, content=text))
                 if uri is not BUNDLE_URI:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import pool
-from .cache import read_entry, read_spec, tool_digest, write_entry
+from .cache import mark_used, read_entry, read_spec, tool_digest, write_entry
 from .compilelog import caught_warnings
 from .errors import Problem, RenderError
 from .fonts import renderer
@@ -91,9 +91,11 @@ class Rendered:
         them (pruning removes an entry's files with its manifest)."""
         try:
             for key in (self.key, self.image_key):
-                os.utime(self.folder / f"{key}.sum")
+                os.stat(self.folder / f"{key}.sum")
         except OSError:
             return False
+        for key in (self.key, self.image_key):
+            mark_used(self.folder, key)
         return True
 
     def _text(self, suffix: str) -> str:

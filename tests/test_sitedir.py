@@ -42,6 +42,37 @@ def test_swap_never_leaves_the_site_missing(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == [next_staging.name, "site"]
 
 
+def _an_old_site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    site.mkdir()
+    for i in range(20):
+        (tmp_path / ".site.replaced-1" / f"page{i}").mkdir(parents=True)
+        (tmp_path / ".site.replaced-1" / f"page{i}" / "index.html").write_text("old")
+    return site
+
+
+def test_the_old_site_is_removed_by_a_process_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Walking thousands of files in a thread of the build would take the interpreter from
+    it for tenths of a second: the sweep leaves none to this process."""
+    walked: list[Path] = []
+    monkeypatch.setattr("site_builder.sitedir.shutil.rmtree", lambda p, **_: walked.append(p))
+    staging, sweep = new_staging(_an_old_site(tmp_path))
+    sweep.join()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [staging.name, "site"]
+    assert walked == []
+
+
+def test_without_rm_the_old_site_is_removed_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("site_builder.sitedir.shutil.which", lambda _: None)
+    staging, sweep = new_staging(_an_old_site(tmp_path))
+    sweep.join()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [staging.name, "site"]
+
+
 def _opened(pid: int, path: Path) -> bool:
     """Has the process `pid` the file open (from /proc)?"""
     try:
