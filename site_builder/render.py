@@ -89,9 +89,10 @@ class Rendered:
     def kept(self) -> bool:
         """Whether its entries are still in the cache, marked as used so that pruning keeps
         them (pruning removes an entry's files with its manifest)."""
+        folder = str(self.folder)  # a string: a rebuild asks this of a thousand charts
         try:
             for key in (self.key, self.image_key):
-                os.stat(self.folder / f"{key}.sum")
+                os.stat(f"{folder}{os.sep}{key}.sum")
         except OSError:
             return False
         for key in (self.key, self.image_key):
