@@ -505,6 +505,24 @@ def test_prune_cache_keeps_what_the_build_used(fresh_mini: Path) -> None:
     assert "charts: 0 rendered, 2 from cache" in run_cli(mini, "build").stderr
 
 
+def test_a_rebuild_notes_what_it_uses_without_touching_the_cache(fresh_mini: Path) -> None:
+    """The renders a rebuild with nothing changed relies on are kept by `--prune-cache`,
+    noted in memory: their files keep their times (no system call each); the record of the
+    published site is not written again."""
+    mini = fresh_mini
+    assert run_cli(mini, "build").returncode == 0
+    charts = mini / ".cache" / "site-builder" / "charts"
+    before = {p.name: p.stat().st_mtime_ns for p in charts.iterdir()}
+    # The record of the published site too, when every file was linked as it was.
+    published = mini / ".cache" / "site-builder" / "published.json"
+    recorded = published.stat().st_mtime_ns
+    result = run_cli(mini, "build", "--prune-cache")
+    assert result.returncode == 0, result.stderr
+    assert "(nothing changed)" in result.stderr
+    assert {p.name: p.stat().st_mtime_ns for p in charts.iterdir()} == before
+    assert published.stat().st_mtime_ns == recorded
+
+
 def test_rendered_files_are_copied_from_the_cache(fresh_mini: Path) -> None:
     """The files the site links to are copied from the render cache (not held in memory); a
     rebuild whose last build's cache entries went renders them again instead of failing."""
