@@ -42,7 +42,7 @@ from .pipeline import (
 )
 from .pool import start_pool
 from .reach import reached_by
-from .render import Renderer
+from .render import started_renders
 
 log = logging.getLogger("site_builder")
 
@@ -157,9 +157,8 @@ def rebuild(settings: Settings, files: dict[str, str], mark_kept: bool = True) -
     project.charts = {d.id: built.get(d.id) or project.charts[d.id] for d in found_defs.charts}
     # The charts render in the render process while this one reads the pages and makes the
     # facts.
-    renderer = Renderer(settings.cache_dir, settings.workers)
-    for d in chart_defs:
-        renderer.add(project.charts[d.id], project.sources_of(project.charts[d.id]))
+    charts = [project.charts[d.id] for d in chart_defs]
+    renderer = started_renders(charts, settings.cache_dir, settings.workers, project.sources_of)
     try:
         project.facts = {d.id: project.facts.get(d.id) for d in all_facts}  # type: ignore[misc]
         read_pages(project)

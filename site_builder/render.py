@@ -204,10 +204,21 @@ def render_charts(
 
     `sources_of`: a chart's sources, for its PNG (default: those the chart names itself).
     """
+    return started_renders(charts, cache_dir, workers, sources_of).finish()
+
+
+def started_renders(
+    charts: list[BuiltChart],
+    cache_dir: Path,
+    workers: int = 0,
+    sources_of: Callable[[BuiltChart], Sequence[Source]] | None = None,
+) -> Renderer:
+    """The charts handed to a renderer: taken from the cache, or rendering while the caller
+    goes on (its `finish` waits for them)."""
     renderer = Renderer(cache_dir, workers)
     for chart in charts:
         renderer.add(chart, sources_of(chart) if sources_of else chart.definition.sources or [])
-    return renderer.finish()
+    return renderer
 
 
 class Renderer:
