@@ -115,6 +115,13 @@ def _read_inside(path: Path, folder: Path) -> bytes:
 
 
 @functools.cache
+def installed_version(package: str) -> str:
+    """An installed package's version, asked once per process (each ask reads the installed
+    packages' metadata: milliseconds, a thousand times a build)."""
+    return version(package)
+
+
+@functools.cache
 def tool_digest() -> str:
     """This tool's own code: entries made by another version of it are not reused."""
     return code_digest(Path(__file__).parent)
@@ -136,7 +143,7 @@ class TableCache:
 
     def _name(self, digest: str) -> str:
         # pandas' version as installed: asking pandas itself would import it (a second).
-        return _name(version("pandas"), digest)
+        return _name(installed_version("pandas"), digest)
 
     def get(self, digest: str) -> tuple[list[Any], list[str], pd.DataFrame] | None:
         """(fields, primary key, frame) of a table seen before, or None."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import pagescans
 from .building import BuiltChart, build_chart
-from .cache import SpecCache, TableCache
+from .cache import SpecCache, TableCache, installed_version
 from .catalog import Catalog, Dataset, Field, Source
 from .chartcode import ChartCode
 from .charts import ChartDef
@@ -350,10 +350,8 @@ def warn_pale_colours(chart: BuiltChart) -> None:
 
 
 def spec_cache(settings: Settings) -> SpecCache:
-    from importlib.metadata import version
-
     # Altair shapes the spec; VegaFusion compiles the charts over big tables.
-    library = f"altair {version('altair')}, vegafusion {version('vegafusion')}"
+    library = f"altair {installed_version('altair')}, vegafusion {installed_version('vegafusion')}"
     return SpecCache(settings.cache_dir / "specs", library)
 
 

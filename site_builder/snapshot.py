@@ -13,11 +13,10 @@ import logging
 import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
 
 from . import filedigests
-from .cache import read_entry, tool_digest, write_entry
+from .cache import installed_version, read_entry, tool_digest, write_entry
 from .filedigests import file_digest, files_under
 
 if TYPE_CHECKING:
@@ -34,7 +33,7 @@ def input_digest(settings: Settings) -> str:
     this tool's code."""
     h = hashlib.sha256(tool_digest().encode())
     for name in _LIBRARIES:
-        h.update(f"\0{name} {version(name)}".encode())
+        h.update(f"\0{name} {installed_version(name)}".encode())
     h.update(repr(settings.limits).encode())
     filedigests.recall(settings.cache_dir)
     for folder in (settings.data_dir, settings.charts_dir):
