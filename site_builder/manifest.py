@@ -52,9 +52,11 @@ class Manifest:
         # rebuild puts it in each page at once, and rewrites pages only if it changed.
         self.last_policy = str(data.get("policy") or "")
         self.policy = ""  # this build's, once known
-        # group -> key, paths from the root, and each file's stamp when linked (the same
-        # file in the new site: no need to look at it again)
-        self.groups: dict[str, tuple[str, list[str], list[list[int]] | None]] = {}
+        # group -> key, paths from the root, each file's stamp when linked (the same file in
+        # the new site: no need to look at it again), and what else is noted of the group
+        self.groups: dict[
+            str, tuple[str, list[str], list[list[int]] | None, dict[str, object]]
+        ] = {}
         # Strings, not Paths: a rebuild links thousands of files, and a Path costs more
         # than the system call.
         self._old = str(published) + os.sep
@@ -101,8 +103,12 @@ class Manifest:
                 with contextlib.suppress(OSError):
                     os.unlink(self._new + path)
             return False
-        self.groups[group] = (key, list(files), list(files.values()))
+        self.groups[group] = (key, list(files), list(files.values()), _noted(last))
         return True
+
+    def recorded(self, group: str) -> dict[str, object]:
+        """What was noted of the published site's `group` with its files ({} if nothing)."""
+        return _noted(self.last.get(group) or {})
 
     def _link(self, path: str, inode: int) -> bool:
         """The published file at `path` (inode `inode`) linked into the new site; False: it is
@@ -241,18 +247,22 @@ class Manifest:
         if os.path.lexists(held):
             os.rename(held, str(self.staging) + "-kept")
 
-    def add(self, group: str, key: str, paths: list[str]) -> None:
-        """A group made by this build (written into the new site by the end of the build)."""
-        self.groups[group] = (key, paths, None)
+    def add(
+        self, group: str, key: str, paths: list[str], noted: dict[str, object] | None = None
+    ) -> None:
+        """A group made by this build (written into the new site by the end of the build),
+        and what else the next build needs to know of it (`noted`, as JSON)."""
+        self.groups[group] = (key, paths, None, noted or {})
 
     def save(self, site: Path) -> None:
         """Once the new site is in place at `site`: what it holds, for the next build. A file
         missing from it (not written after all) leaves its group out."""
         groups: dict[str, dict[str, object]] = {}
         root = str(site) + os.sep
-        for group, (key, paths, stamps) in self.groups.items():
+        for group, (key, paths, stamps, noted) in self.groups.items():
             if stamps is not None:  # linked: the published file, seen as it was
-                groups[group] = {"key": key, "files": dict(zip(paths, stamps, strict=True))}
+                files_seen = dict(zip(paths, stamps, strict=True))
+                groups[group] = {"key": key, "files": files_seen, **_note(noted)}
                 continue
             files = {}
             for path in paths:
@@ -261,12 +271,21 @@ class Manifest:
                 except OSError:
                     break
             else:
-                groups[group] = {"key": key, "files": files}
+                groups[group] = {"key": key, "files": files, **_note(noted)}
         if groups == self.last and self.policy == self.last_policy:
             return  # the site as recorded (a rebuild that linked every group): kept as it is
         data = {"version": _VERSION, "site": str(site), "groups": groups, "policy": self.policy}
         with contextlib.suppress(OSError):  # a read-only cache: the next build makes all
             write_atomic(self.file, json.dumps(data, separators=(",", ":")).encode())
+
+
+def _noted(record: dict[str, object]) -> dict[str, object]:
+    noted = record.get("noted")
+    return noted if isinstance(noted, dict) else {}
+
+
+def _note(noted: dict[str, object]) -> dict[str, object]:
+    return {"noted": noted} if noted else {}
 
 
 def _remove(path: str) -> None:

@@ -11,16 +11,29 @@ import re
 import shutil
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler, get_relative_url
 
-from . import csp, editions, nojsdark, pipeline, preview, reach, reload, sitedir, translations
+from . import (
+    csp,
+    editions,
+    nojsdark,
+    pagekeys,
+    pipeline,
+    preview,
+    reach,
+    reload,
+    sitedir,
+    translations,
+)
 from .bundlejs import BUNDLE_URI, ROOT_SCHEME_CSS, edit_bundle
 from .cache import TextCache
 from .cjk import join_lines
@@ -51,6 +64,19 @@ LEDGER_URI = "claims.json"  # every fact used in prose: page, line, value, datas
 # Folders of the replaced site a build keeps whole (sitedir.new_staging): most of their files
 # are the published ones, found in place by the manifest rather than linked one by one.
 KEPT_DIRS = (CHART_DIR, DATA_DIR, EMBED_DIR, CARD_DIR)
+# What a page linked from the published site renders instead of the theme's template.
+_LINKED_TEMPLATE = "site-builder/linked-page.html"
+
+
+@dataclass
+class _Finish:
+    """What on_post_page puts in a page, and what it is made from (for the page's key)."""
+
+    head: str  # the social card's and other meta tags
+    figures: Figures
+    embeds: dict[str, str]  # chart -> its embed code ("": none)
+    shown: dict[str, str]  # dataset name -> its description
+    inputs: list[str]
 
 
 class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
@@ -64,7 +90,14 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.manifest: Manifest | None = None  # the published site's files, by their inputs
         self.sweep: threading.Thread | None = None  # removing what earlier builds left
         self.skipped: set[str] = set()  # pages linked from the published site, not written
-        self.pages_made: dict[str, str] = {}  # page group -> its key but the policy
+        # page group -> its key but the policy, and its inline scripts' hashes
+        self.pages_made: dict[str, tuple[str, list[str]]] = {}
+        # Pages whose template's inputs have a key (pagekeys.py): src_uri -> key; those linked
+        # from the published site before their template is rendered; what each page gets.
+        self.nav: Any = None
+        self.page_keys: dict[str, str] = {}
+        self.linked_pages: set[str] = set()
+        self.finishing: dict[str, _Finish] = {}
         self.lock: sitedir.SiteLock | None = None
         self.warnings: CountHandler | None = None
         self.extension: StoryExtension | None = None
@@ -161,6 +194,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             self.search.start(config)
         self.edition = editions.current_edition(config)
         self.pages_written = 0
+        self.page_keys, self.linked_pages, self.finishing = {}, set(), {}
         try:
             if self.depth == 1 or self.project is None:
                 serving = self.command == "serve"
@@ -337,71 +371,132 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             )
         return join_lines(html)
 
-    def on_post_page(self, output: str, *, page: Page, config: Any) -> str:
-        """Put each chart's SVG and table in, now that search has indexed the page text."""
-        if not self.config.enabled or self.project is None or self.figures is None:
-            return output
-        output = _name_search_dialog(output)
-        if self.nojs_dark:
-            tag = nojsdark.link(get_relative_url(nojsdark.URI, page.url))
-            output = output.replace("</head>", tag + "</head>", 1)
-        self.pages_written += 1
-        if self.pages_written % 100 == 0:
-            log.info("pages: %d written", self.pages_written)
-        refs = self.project.pages.get(page.file.src_uri)
+    @event_priority(-110)  # last: the nav as other plugins left it
+    def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
+        self.nav = nav
+        return nav
+
+    @event_priority(-110)  # last: every page is read and converted
+    def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
+        if self.config.enabled and self.project is not None:
+            self._link_unchanged_pages(env, config, files)
+        return env
+
+    def _link_unchanged_pages(self, env: Any, config: Any, files: Files) -> None:
+        """Each page whose template would read what it read for the published page: linked
+        from the published site, and given an empty template to render (pagekeys.py)."""
+        if self.manifest is None or self.edition is not None or self.nav is None:
+            return
+        common = pagekeys.site_inputs(config, self.nav, files)
+        if common is None:
+            return
+        expected = self._expected_policy()
+        for file in files.documentation_pages():
+            page = file.page
+            if page is None:
+                continue
+            finish = self._finishing(page, config)
+            key = key_of("page-inputs", common, pagekeys.page_inputs(page), *finish.inputs)
+            self.page_keys[file.src_uri] = key
+            group = f"page:{file.dest_uri}"
+            scripts = self.manifest.recorded(group).get("scripts")
+            if isinstance(scripts, list) and self.manifest.link(group, key_of(key, expected)):
+                self.linked_pages.add(file.src_uri)
+                self.script_hashes.update(str(s) for s in scripts)
+                if self._policy_on():
+                    self.policy_pages.append(file.dest_uri)
+                page.meta["template"] = _LINKED_TEMPLATE
+        if self.linked_pages:
+            log.info(
+                "pages: %d of %d made from what the published ones were: linked, not rendered",
+                len(self.linked_pages),
+                len(self.page_keys),
+            )
+            env.loader = jinja2.ChoiceLoader(
+                [jinja2.DictLoader({_LINKED_TEMPLATE: ""}), env.loader]
+            )
+
+    def _finishing(self, page: Page, config: Any) -> _Finish:
+        """What on_post_page puts in the page (made once per page and build)."""
+        made = self.finishing.get(page.file.src_uri)
+        if made is not None:
+            return made
+        self.borrowed = self._is_borrowed(page)
+        figures = self._page_figures()
+        refs = self.project.pages.get(page.file.src_uri) if self.project else None
         charts = [c for c, _ in refs.charts] if refs else []
+        head = ""
         if self.outputs is not None:
             summary = str(page.meta.get("description") or config.site_description or "")
             head = self.outputs.page_head(page.title or "", page.url, summary, charts)
-            output = output.replace("</head>", head + "</head>", 1)
-        self.borrowed = self._is_borrowed(page)
-        figures = self._page_figures()
         embeds = {
             chart_id: self.outputs.embed_snippet(chart_id, page.url) if self.outputs else ""
             for chart_id in charts
         }
         datasets = refs.datasets if refs else []
         shown = {name: figures.datasets(name, page.url) for name, _ in datasets}
-        key = self._page_key(output, page, figures, embeds, shown)
+        inputs: list[str] = [
+            head,
+            str(self.nojs_dark),
+            self.outputs.site_url or "" if self.outputs else "",
+        ]
+        for chart_id, embed in embeds.items():
+            inputs += [chart_id, embed, *figures.body_inputs(chart_id, bool(embed))]
+        inputs += [html for _, html in sorted(shown.items())]
+        made = self.finishing[page.file.src_uri] = _Finish(head, figures, embeds, shown, inputs)
+        return made
+
+    def on_post_page(self, output: str, *, page: Page, config: Any) -> str:
+        """Put each chart's SVG and table in, now that search has indexed the page text."""
+        if not self.config.enabled or self.project is None or self.figures is None:
+            return output
+        self.pages_written += 1
+        if self.pages_written % 100 == 0:
+            log.info("pages: %d written", self.pages_written)
+        if page.file.src_uri in self.linked_pages:
+            self.skipped.add(page.file.src_uri)
+            return ""  # linked from the published site already: MkDocs writes nothing
+        output = _name_search_dialog(output)
+        if self.nojs_dark:
+            tag = nojsdark.link(get_relative_url(nojsdark.URI, page.url))
+            output = output.replace("</head>", tag + "</head>", 1)
+        finish = self._finishing(page, config)
+        self.finishing.pop(page.file.src_uri, None)
+        if finish.head:
+            output = output.replace("</head>", finish.head + "</head>", 1)
+        figures = finish.figures
+        key = self.page_keys.get(page.file.src_uri) or self._page_key(output, page, finish)
         # The policy before the figures go in: they hold no script, and the page is smaller.
-        output = self._await_policy(output, page.file.dest_uri)
+        output, scripts = self._await_policy(output, page.file.dest_uri)
         if key is not None and self.manifest is not None:
             group = f"page:{page.file.dest_uri}"
             if self.manifest.link(group, key_of(key, self._expected_policy())):
                 # The published page, made from the same inputs: MkDocs writes nothing.
                 self.skipped.add(page.file.src_uri)
                 return ""
-            self.pages_made[group] = key  # in the manifest once its policy is known
-        for chart_id, embed in embeds.items():
+            self.pages_made[group] = (
+                key,
+                sorted(scripts),
+            )  # in the manifest once its policy is known
+        for chart_id, embed in finish.embeds.items():
             body = figures.body(chart_id, page.url, embed=embed)
             if self.outputs is not None:
                 body = self.outputs.with_embed_note(body, figures.words)
             output = output.replace(body_marker(chart_id), body)
-        for name, html in shown.items():
+        for name, html in finish.shown.items():
             output = output.replace(datasets_marker(name), html)
         if self.edition is not None:
             output = self._edition_page(output, page, config)
         return output
 
-    def _page_key(
-        self,
-        output: str,
-        page: Page,
-        figures: Figures,
-        embeds: dict[str, str],
-        shown: dict[str, str],
-    ) -> str | None:
-        """What the finished page is made from but its policy (for the manifest): the page as
-        MkDocs made it, and what goes into it; None where pages are not linked (a preview,
-        editions)."""
+    def _page_key(self, output: str, page: Page, finish: _Finish) -> str | None:
+        """What the finished page is made from but its policy (for the manifest), where its
+        template's inputs have no key: the page as MkDocs made it, and what goes into it; None
+        where pages are not linked (a preview, editions)."""
         if self.manifest is None or self.edition is not None or self.outputs is None:
             return None
         digest = hashlib.sha256(output.encode("utf-8", errors="surrogatepass")).hexdigest()
-        parts: list[str] = [page.file.dest_uri, page.url, digest, self.outputs.site_url or ""]
-        for chart_id, embed in embeds.items():
-            parts += [chart_id, embed, *figures.body_inputs(chart_id, bool(embed))]
-        parts += [html for _, html in sorted(shown.items())]
-        return key_of("page", *parts)
+        return key_of("page", page.file.dest_uri, page.url, digest, *finish.inputs)
 
     def _edition_page(self, output: str, page: Page, config: Any) -> str:
         """Links to the page in the other editions, and its entry in the sitemap."""
@@ -425,16 +520,17 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
         if not self.config.enabled or self.project is None or not template_name.endswith(".html"):
             return output_content
-        return self._await_policy(output_content, template_name)  # 404.html
+        return self._await_policy(output_content, template_name)[0]  # 404.html
 
-    def _await_policy(self, html: str, dest: str) -> str:
-        """Note the page's inline scripts; its policy goes in once all pages are written (the
-        published site's goes in at once, and stays if it is still the one)."""
+    def _await_policy(self, html: str, dest: str) -> tuple[str, set[str]]:
+        """Note the page's inline scripts (returned too); its policy goes in once all pages
+        are written (the published site's goes in at once, and stays if it is still the one)."""
         if not self._policy_on():
-            return html
-        self.script_hashes |= csp.inline_script_hashes(html)
+            return html, set()
+        scripts = csp.inline_script_hashes(html)
+        self.script_hashes |= scripts
         self.policy_pages.append(dest)
-        return csp.with_marker(html, self._placed_policy())
+        return csp.with_marker(html, self._placed_policy()), scripts
 
     def _expected_policy(self) -> str:
         """The pages' policy tag if it is still the published site's ("": no policy)."""
@@ -478,8 +574,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 self.manifest.policy = tag
         if self.manifest is not None:
             final = self.manifest.policy if self._policy_on() else ""
-            for group, key in self.pages_made.items():
-                self.manifest.add(group, key_of(key, final), [group.removeprefix("page:")])
+            for group, (key, scripts) in self.pages_made.items():
+                path = group.removeprefix("page:")
+                self.manifest.add(group, key_of(key, final), [path], {"scripts": scripts})
 
     # Last: every other plugin has written its files, and mkdocs-static-i18n (-100) has built
     # the other editions.
@@ -623,6 +720,10 @@ _EDITION_STATE = [
     "outputs",
     "figures",
     "pages_written",
+    "nav",
+    "page_keys",
+    "linked_pages",
+    "finishing",
     "pages_started",
     "reached",
     "fresh_charts",

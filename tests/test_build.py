@@ -326,6 +326,96 @@ def test_a_rebuild_links_the_pages_made_from_the_same_inputs(fresh_mini: Path) -
     assert tree_digest(site) == rebuilt
 
 
+LINKED = re.compile(r"pages: (\d+) of (\d+) made from what the published ones were")
+
+
+def linked_unrendered(result: subprocess.CompletedProcess[str]) -> int:
+    """How many pages a build linked without rendering the theme's template for them."""
+    assert result.returncode == 0, result.stderr
+    found = LINKED.search(result.stderr)
+    return int(found.group(1)) if found else 0
+
+
+def cold_build(project: Path, dest: Path) -> dict[str, str]:
+    """The project's site as a build makes it without the record of the published site (its
+    renders still cached: they are not what is tested)."""
+    shutil.copytree(
+        project, dest, ignore=shutil.ignore_patterns("site", ".site*", "published.json")
+    )
+    assert run_cli(dest, "build").returncode == 0
+    return tree_digest(dest / "site")
+
+
+def test_a_rebuild_renders_the_template_only_for_pages_it_reads_a_change_for(
+    fresh_mini: Path, tmp_path: Path
+) -> None:
+    """A page whose template would read what it read for the published page (the page, every
+    page's title in the navigation, the config, the writer's own templates) is linked without
+    rendering the template (pagekeys.py); a change to any of them renders the pages it reaches,
+    and each rebuild gives the cold build's site."""
+    mini = fresh_mini
+    site = mini / "site"
+    home, second = site / "index.html", site / "second" / "index.html"
+    assert linked_unrendered(run_cli(mini, "build")) == 0
+    assert linked_unrendered(run_cli(mini, "build")) == 2
+    # Another page's title is in every page's navigation.
+    edit(mini / "content" / "second.md", "# Second page", "# Second page, renamed")
+    assert linked_unrendered(run_cli(mini, "build")) == 0
+    assert "Second page, renamed" in home.read_text(encoding="utf-8")
+    # What only the page itself shows; an inline script changes every page's policy.
+    edit(mini / "content" / "second.md", "## Data", "Edited.\n\n<script>1</script>\n\n## Data")
+    assert linked_unrendered(run_cli(mini, "build")) == 1
+    assert "Edited." in second.read_text(encoding="utf-8")
+    assert tree_digest(site) == cold_build(mini, tmp_path / "cold1")
+    edit(mini / "mkdocs.yml", "  font: false", "  font: false\n  custom_dir: overrides")
+    (mini / "overrides").mkdir()
+    override = mini / "overrides" / "main.html"
+    override.write_text('{% extends "base.html" %}{% block announce %}One{% endblock %}')
+    assert linked_unrendered(run_cli(mini, "build")) == 0
+    assert linked_unrendered(run_cli(mini, "build")) == 2
+    override.write_text('{% extends "base.html" %}{% block announce %}Two{% endblock %}')
+    assert linked_unrendered(run_cli(mini, "build")) == 0
+    assert 'data-md-component="announce"' in home.read_text(encoding="utf-8")
+    assert "Two" in second.read_text(encoding="utf-8")
+    (mini / "mkdocs.yml").write_text(
+        (mini / "mkdocs.yml").read_text(encoding="utf-8") + "copyright: The desk\n",
+        encoding="utf-8",
+    )
+    assert linked_unrendered(run_cli(mini, "build")) == 0
+    assert "The desk" in home.read_text(encoding="utf-8")
+    assert tree_digest(site) == cold_build(mini, tmp_path / "cold2")
+    # A template of the writer's that prints the build's time is rendered for each time.
+    override.write_text(
+        '{% extends "base.html" %}{% block announce %}{{ build_date_utc }}{% endblock %}'
+    )
+    for epoch, day in (("86400", "1970-01-02"), ("172800", "1970-01-03")):
+        result = run_cli(mini, "build", env={"SOURCE_DATE_EPOCH": epoch})
+        assert linked_unrendered(result) == 0
+        assert day in home.read_text(encoding="utf-8")
+    result = run_cli(mini, "build", env={"SOURCE_DATE_EPOCH": "172800"})
+    assert linked_unrendered(result) == 2
+
+
+def test_a_hook_has_every_template_rendered(fresh_mini: Path) -> None:
+    """What a hook or an unknown plugin does to a page no key names: its template is rendered
+    on every build (and a page made the same is still linked, once made)."""
+    mini = fresh_mini
+    (mini / "hooks.py").write_text(
+        "def on_page_context(context, page, config, nav):\n"
+        "    page.meta['description'] = 'Hooked ' + page.title\n"
+        "    return context\n"
+    )
+    edit(mini / "mkdocs.yml", "plugins:", "hooks:\n  - hooks.py\nplugins:")
+    assert linked_unrendered(run_cli(mini, "build")) == 0
+    home = mini / "site" / "index.html"
+    inode = home.stat().st_ino
+    assert 'content="Hooked Mini story"' in home.read_text(encoding="utf-8")
+    result = run_cli(mini, "build")
+    assert linked_unrendered(result) == 0
+    assert "Page skipped" not in result.stderr
+    assert home.stat().st_ino == inode
+
+
 def failed_build_after(mini: Path, path: str, old: str, new: str) -> str:
     """Build, make the edit, build again: the second build fails and leaves the site as it was.
     Returns what the failed build printed."""
