@@ -3,8 +3,10 @@ same key links the published page without rendering the template again (half of 
 with nothing changed, at 250 pages).
 
 The template reads the page (its HTML, title, table of contents, metadata, addresses), the
-navigation with every page's title, the whole MkDocs config, and the theme's files; all of
-them go in the key. What no key can name is left out by not skipping at all: another theme
+navigation with every page's title and metadata (Material shows a page's icon, subtitle and
+status in the navigation), the whole MkDocs config, and the theme's files; all of them go in
+the key, and so does every page's HTML when the writer has templates of their own (which may
+show other pages' text). What no key can name is left out by not skipping at all: another theme
 than Material (MkDocs' own print the build's time), hooks, and plugins that may change the
 context, the templates or the page on the way (only the search plugins and this one are
 known not to).
@@ -15,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import types
 from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError
 from pathlib import Path
@@ -40,7 +43,7 @@ def site_inputs(config: Any, nav: Any, files: Any) -> str | None:
     folders = {folder: _folder_state(folder) for folder in theme.dirs}
     own = [data for files in folders.values() if isinstance(files, list) for _, data in files]
     pages = [
-        [f.src_uri, f.url, f.page.title if f.page else None, str(f.inclusion)]
+        [f.src_uri, f.url, str(f.inclusion), *(_page_state(f.page, bool(own)) if f.page else [])]
         for f in files.documentation_pages()
     ]
     state = {
@@ -62,6 +65,16 @@ def site_inputs(config: Any, nav: Any, files: Any) -> str | None:
     return _digest(state)
 
 
+def _page_state(page: Any, with_content: bool) -> list[Any]:
+    """What any page's template may read of another page."""
+    content = _content_digest(page) if with_content else None
+    return [page.title, _plain(page.meta), content]
+
+
+def _content_digest(page: Any) -> str:
+    return hashlib.sha256((page.content or "").encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def page_inputs(page: Any) -> str:
     """The key of what the page's template reads of the page itself."""
     state = {
@@ -69,9 +82,7 @@ def page_inputs(page: Any) -> str:
         "url": [page.url, page.abs_url, page.canonical_url, page.edit_url, page.is_homepage],
         "title": page.title,
         "meta": _plain(page.meta),
-        "content": hashlib.sha256(
-            (page.content or "").encode("utf-8", "surrogatepass")
-        ).hexdigest(),
+        "content": _content_digest(page),
         "toc": _toc(page.toc),
         "around": [
             page.previous_page.url if page.previous_page else None,
@@ -118,10 +129,18 @@ def _plain(value: Any, depth: int = 0) -> Any:
         return sorted(json.dumps(_plain(v, depth + 1), sort_keys=True) for v in value)
     if isinstance(value, Path):
         return str(value)
+    if isinstance(value, (type, types.FunctionType, types.BuiltinFunctionType, types.MethodType)):
+        # By its name: its code is the installed package's (or the config's own module).
+        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}"
+    if isinstance(value, types.ModuleType):
+        return value.__name__
     state = getattr(value, "__dict__", None)
     if isinstance(state, dict) and state:
-        fields = {k: _plain(v, depth + 1) for k, v in state.items() if not callable(v)}
+        fields = {k: _plain(v, depth + 1) for k, v in state.items()}
         return {"type": _type_name(value), **fields}
+    kind = type(value)
+    if kind.__repr__ is object.__repr__ and kind.__str__ is object.__str__:
+        return _type_name(value)  # its text would be its address, new in each build
     return [_type_name(value), str(value)]
 
 
@@ -139,7 +158,15 @@ def _folder_state(folder: str) -> str | list[tuple[str, bytes]]:
         if here == root or root in here.parents:
             return f"{package} {_version(package)}"
     files = []
-    for path, _, names in sorted(os.walk(here)):
+    seen: set[str] = set()
+    # Through folder links too, as Jinja reads templates (each folder once: a link may loop).
+    for path, folders, names in os.walk(here, followlinks=True):
+        real = os.path.realpath(path)
+        if real in seen:
+            folders[:] = []
+            continue
+        seen.add(real)
+        folders.sort()
         for name in sorted(names):
             full = os.path.join(path, name)
             try:

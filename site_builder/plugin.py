@@ -391,9 +391,14 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if common is None:
             return
         expected = self._expected_policy()
+        # A page linked now is in the new site before MkDocs copies the static files and
+        # writes the templates: one of them written at its address would be written into the
+        # published page (404.html, say, with a 404.md page and use_directory_urls: false).
+        written = {f.dest_uri for f in files if not f.is_documentation_page()}
+        written |= {*config.theme.static_templates, *config.extra_templates}
         for file in files.documentation_pages():
             page = file.page
-            if page is None:
+            if page is None or file.dest_uri in written:
                 continue
             finish = self._finishing(page, config)
             key = key_of("page-inputs", common, pagekeys.page_inputs(page), *finish.inputs)
@@ -406,12 +411,12 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 if self._policy_on():
                     self.policy_pages.append(file.dest_uri)
                 page.meta["template"] = _LINKED_TEMPLATE
+        log.info(
+            "pages: %d of %d as published, linked without rendering their template",
+            len(self.linked_pages),
+            len(self.page_keys),
+        )
         if self.linked_pages:
-            log.info(
-                "pages: %d of %d made from what the published ones were: linked, not rendered",
-                len(self.linked_pages),
-                len(self.page_keys),
-            )
             env.loader = jinja2.ChoiceLoader(
                 [jinja2.DictLoader({_LINKED_TEMPLATE: ""}), env.loader]
             )
