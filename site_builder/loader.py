@@ -84,7 +84,7 @@ def load_catalog(
     if not inside(descriptor_file, root):
         raise DataError(outside_problem(descriptor_file, root))
     shown = shown_path(str(descriptor_file), root)
-    descriptor, text = read_descriptor(descriptor_file, shown)
+    descriptor, text = read_descriptor(descriptor_file, shown, cache.folder if cache else None)
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
         raise DataError(

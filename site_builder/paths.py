@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -25,7 +26,10 @@ def shown(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+@functools.lru_cache(maxsize=4096)
 def shown_path(path: str, root: Path) -> str:
+    """`path` from `root`, links followed, for messages (asked for each of a thousand charts
+    declared in one module: resolved once)."""
     try:
         return Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

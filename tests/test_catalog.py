@@ -177,6 +177,34 @@ def test_a_descriptor_is_parsed_again_only_when_its_text_changed(
     assert len(parsed) == 2 and third["resources"][0]["name"] == "u"
 
 
+def test_a_new_build_takes_the_parsed_descriptor_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild after a table edit is a new process: it takes the descriptor parsed by the
+    last build from the cache folder (0.5 s at 1,000 resources), the same text only; a
+    damaged entry is parsed again."""
+    from site_builder import descriptor
+
+    monkeypatch.setattr(descriptor, "_parsed", None)
+    parsed: list[str] = []
+    parse = descriptor._parse_yaml
+    monkeypatch.setattr(descriptor, "_parse_yaml", lambda text: parsed.append(text) or parse(text))
+    path = write_package(tmp_path, "country,value\nNA,1\n") / "datapackage.yaml"
+    cache = tmp_path / "cache"
+    first, _ = descriptor.read_descriptor(path, "data/datapackage.yaml", cache)
+    monkeypatch.setattr(descriptor, "_parsed", None)  # as in a new process
+    second, _ = descriptor.read_descriptor(path, "data/datapackage.yaml", cache)
+    assert len(parsed) == 1 and second == first
+    edit(path, "name: t\n", "name: u\n")
+    third, _ = descriptor.read_descriptor(path, "data/datapackage.yaml", cache)
+    assert len(parsed) == 2 and third["resources"][0]["name"] == "u"
+    for entry in cache.glob("*.pickle"):
+        entry.write_bytes(b"damaged")
+    monkeypatch.setattr(descriptor, "_parsed", None)
+    fourth, _ = descriptor.read_descriptor(path, "data/datapackage.yaml", cache)
+    assert len(parsed) == 3 and fourth == third
+
+
 def test_a_load_of_some_tables_checks_their_paths_and_counts_every_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
