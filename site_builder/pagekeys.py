@@ -41,7 +41,7 @@ def site_inputs(config: Any, nav: Any, files: Any) -> str | None:
     if theme.name != "material" or config.hooks or not set(config.plugins) <= KNOWN_PLUGINS:
         return None
     folders = {folder: _folder_state(folder) for folder in theme.dirs}
-    own = [data for files in folders.values() if isinstance(files, list) for _, data in files]
+    own = [data for found in folders.values() if isinstance(found, list) for _, data in found]
     pages = [
         [f.src_uri, f.url, str(f.inclusion), *(_page_state(f.page, bool(own)) if f.page else [])]
         for f in files.documentation_pages()
