@@ -78,13 +78,14 @@ def _fast_yaml(text: str, cache: Path | None = None) -> Any:
     if entry is not None:
         try:
             parsed = pickle.loads(entry[".pickle"])
+            _parsed = (text, entry[".pickle"])
+            return parsed
         except Exception:  # a foreign entry, whatever the unpickler says: parse the text
-            entry = None
-    if entry is None:
-        parsed = _parse_yaml(text)
+            pass
+    parsed = _parse_yaml(text)
     data = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
     _parsed = (text, data)
-    if entry is None and cache is not None:
+    if cache is not None:
         with contextlib.suppress(OSError):  # a read-only cache: parse it each time
             write_entry(cache, name, {".pickle": data})
     return parsed

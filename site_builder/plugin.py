@@ -479,10 +479,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 # The published page, made from the same inputs: MkDocs writes nothing.
                 self.skipped.add(page.file.src_uri)
                 return ""
-            self.pages_made[group] = (
-                key,
-                sorted(scripts),
-            )  # in the manifest once its policy is known
+            # In the manifest once its policy is known.
+            self.pages_made[group] = (key, sorted(scripts))
         for chart_id, embed in finish.embeds.items():
             body = figures.body(chart_id, page.url, embed=embed)
             if self.outputs is not None:
