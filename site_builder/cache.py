@@ -64,6 +64,17 @@ def mark_used(folder: Path, name: str) -> None:
     _used.setdefault(str(folder), set()).add(name)
 
 
+def used_marks() -> dict[str, set[str]]:
+    """Every entry this process marked as used, by folder (for the build's own process)."""
+    return _used
+
+
+def note_used(marks: dict[str, set[str]]) -> None:
+    """Entries another process of this build used (chartprocess.py) count as used here."""
+    for folder, names in marks.items():
+        _used.setdefault(folder, set()).update(names)
+
+
 def used_names(folder: Path) -> set[str]:
     """The entries of `folder` this process marked as used."""
     return _used.get(str(folder), set())

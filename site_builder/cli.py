@@ -128,6 +128,10 @@ def build(config_file: str, strict: bool, shard: str | None, prune_cache: bool) 
         _render_shard(config_file, shard)
         return
     started = time.time()
+    from . import chartprocess
+
+    # Its imports overlap MkDocs' start-up; ended at once if the build does not need it.
+    chartprocess.start_for(Path(config_file).resolve().parent)
     try:
         # Said either way: --no-strict must win over `strict: true` in mkdocs.yml.
         _mkdocs(["build", "-f", config_file, "--strict" if strict else "--no-strict"])

@@ -34,11 +34,21 @@ _PACKAGES = {"material": "mkdocs-material", "mkdocs": "mkdocs"}
 _NOT_READ = frozenset({"site_dir", "plugins", "markdown_extensions"})
 
 
+def foreseeable(config: Any) -> bool:
+    """Whether what the site's build does is ours and Material's alone: no hooks, no other
+    plugins, which could read or change a page or a file in ways no key names."""
+    return (
+        config.theme.name == "material"
+        and not config.hooks
+        and set(config.plugins) <= KNOWN_PLUGINS
+    )
+
+
 def site_inputs(config: Any, nav: Any, files: Any) -> str | None:
     """The key of what every page's template reads alike; None where a page's template may
     read what no key names (then every page is rendered)."""
     theme = config.theme
-    if theme.name != "material" or config.hooks or not set(config.plugins) <= KNOWN_PLUGINS:
+    if not foreseeable(config):
         return None
     folders = {folder: _folder_state(folder) for folder in theme.dirs}
     own = [data for found in folders.values() if isinstance(found, list) for _, data in found]

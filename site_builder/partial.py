@@ -17,15 +17,16 @@ import json
 import logging
 import time
 
-from . import snapshot
+from . import chartprocess, pool, snapshot
+from .building import BuiltChart
 from .cache import TableCache, mark_used, read_entry, write_entry
-from .catalog import Dataset
+from .catalog import Dataset, Source
 from .chartcode import ChartCode
 from .charts import Declarations
 from .datasets import is_plain
 from .discovery import check_data_names, discover
-from .errors import Problems, WriterError
-from .facts import check_fact_names, read_fact_file
+from .errors import Problem, Problems, WriterError
+from .facts import Fact, FactDef, check_fact_names, compute_facts, read_fact_file
 from .filedigests import file_digest, files_under
 from .loader import table_key
 from .paths import shown_path
@@ -33,16 +34,16 @@ from .pipeline import (
     Project,
     Settings,
     build_charts,
-    build_facts,
     load_data,
     read_pages,
     release_tables,
     render,
     spec_cache,
+    unsupported_claims,
 )
-from .pool import start_pool
 from .reach import reached_by
 from .render import started_renders
+from .rowsources import cached_chart_sources
 
 log = logging.getLogger("site_builder")
 
@@ -66,12 +67,169 @@ def remember(settings: Settings, digest: str, files: dict[str, str]) -> None:
     write_entry(settings.cache_dir / "snapshot", "files", {".json": data})
 
 
-def rebuild(settings: Settings, files: dict[str, str], mark_kept: bool = True) -> Project | None:
+@dataclasses.dataclass(frozen=True)
+class Job:
+    """What changed since the last good build, whose snapshot is `last`."""
+
+    settings: Settings
+    files: dict[str, str]
+    last: str
+    tables: set[str]  # the tables whose files changed
+    code_files: set[str]  # the chart modules edited
+
+
+@dataclasses.dataclass
+class Made:
+    """What a partial rebuild made again: the charts and facts the changes reach (their
+    tables let go), with the order and places of every chart and fact."""
+
+    chart_ids: list[str]
+    fact_ids: list[str]
+    fact_sources: dict[str, str]
+    charts: dict[str, BuiltChart]
+    facts: dict[str, Fact]
+    fact_defs: list[FactDef]
+    datasets: dict[str, Dataset]
+    sources: dict[str, list[Source]]
+    timings: dict[str, float]
+
+
+def forget(settings: Settings) -> None:
+    """No build is taken again: the next one runs whole."""
+    (settings.cache_dir / "snapshot" / "files.sum").unlink(missing_ok=True)
+
+
+def rebuild(
+    settings: Settings, files: dict[str, str], mark_kept: bool = True, defer: bool = False
+) -> Project | None:
     """The project with the changed tables and chart code and what they reach made again;
     None when more than those changed, or the last build cannot be taken. `mark_kept`: what
     it keeps counts as used (a preview's rebuild need not: `--prune-cache` counts only what
-    its own build used, and no build runs beside the preview)."""
+    its own build used, and no build runs beside the preview).
+
+    `defer`: the caller may read the pages meanwhile. When only tables changed, none feeds a
+    fact or a row's sources, and the chart process is running, the project comes back at
+    once, the last build's, with `pending` to call before its charts are used: the charts
+    are made in the chart process meanwhile."""
     clock = time.perf_counter()
+    plan = _plan(settings, files)
+    if plan is None:
+        chartprocess.stop()  # the whole build imports the libraries itself
+        return None
+    old, job = plan
+    project = dataclasses.replace(old, timings={})
+    reached = [i for i, c in old.charts.items() if job.tables & set(c.definition.data)]
+    if defer and _deferrable(old, job) and chartprocess.send(make_elsewhere, job):
+        # One chart renders in this process, whose renderer warms up while it waits (a
+        # render process would compete with the chart process and the pages for the cores).
+        if len(reached) != 1:
+            pool.start_pool(settings.workers, processes=1)
+        read_pages(project)  # the last build's charts and facts: the same names
+
+        def pending() -> None:
+            if len(reached) == 1 and not pool.running() and not chartprocess.ready():
+                pool.warm()
+            _complete(project, old, job, clock, mark_kept, later=True)
+
+        project.pending = pending
+        return project
+    # A render process starts now: its renderer's engine warms up while the charts are made,
+    # which then render at once.
+    pool.start_pool(settings.workers, processes=1)
+    return project if _complete(project, old, job, clock, mark_kept) else None
+
+
+def _deferrable(old: Project, job: Job) -> bool:
+    """Whether the pages read before the charts are made come out as after: only tables
+    changed, and no fact or row's source (in a figure's caption) reads them."""
+    if job.code_files:
+        return False
+    if any(job.tables & set(fact.datasets) for fact in old.facts.values()):
+        return False
+    return not any(old.catalog.datasets[name].row_sources for name in job.tables)
+
+
+def _complete(
+    project: Project, old: Project, job: Job, clock: float, mark_kept: bool, later: bool = False
+) -> bool:
+    """`project` (the last build's) made into the new one: the charts and facts made again
+    (in the chart process when it was sent the job), rendered, and the pages read. False
+    when the whole build must run instead. `later`: the job was sent, and the pages read
+    with the last build's project (a whole build cannot run now)."""
+    settings = job.settings
+    # In the chart process when `site-builder build` started one: it has imported pandas and
+    # Altair meanwhile, and this process needs neither.
+    done, made = chartprocess.receive() if later else chartprocess.run(make_elsewhere, job)
+    if not done:
+        made = make(job, old)
+    if made is None and later:
+        made = make(job, old)  # says what is wrong, if the chart process found nothing
+    if made is None:
+        if later:  # the chart modules no longer declare what the last build's did
+            forget(settings)  # the next build runs whole, and says what is wrong
+            raise WriterError(Problem(shown_path(str(settings.charts_dir), settings.root), _GONE))
+        return False
+    waited = time.perf_counter() - clock
+    project.timings = {"load": waited - made.timings["chart"], "chart": made.timings["chart"]}
+
+    clock = time.perf_counter()
+    project.catalog = dataclasses.replace(
+        old.catalog,
+        datasets={name: made.datasets.get(name, ds) for name, ds in old.catalog.datasets.items()},
+    )
+    # In the order a whole build gives: the charts and facts as their modules declare them.
+    project.charts = {i: made.charts.get(i) or old.charts[i] for i in made.chart_ids}
+    project.facts = {
+        i: made.facts[i] if i in made.facts else old.facts.get(i)  # type: ignore[misc]
+        for i in made.fact_ids
+    }
+    project.rendered = {k: r for k, r in old.rendered.items() if k not in made.charts}
+    project.fact_sources = made.fact_sources
+    project._sources = {
+        **{k: v for k, v in old._sources.items() if k not in made.charts},
+        **made.sources,
+    }
+    # The charts render in the render process while this one reads the pages.
+    charts = [project.charts[i] for i in made.charts]
+    renderer = started_renders(charts, settings.cache_dir, settings.workers, project.sources_of)
+    try:
+        if not later:
+            read_pages(project)
+        problems = Problems()
+        for p in unsupported_claims(made.facts, made.fact_defs, project.pages):
+            problems.add(p)
+        problems.raise_if_any()
+    except WriterError:
+        renderer.cancel()
+        raise
+    project.timings["chart"] += time.perf_counter() - clock
+    if mark_kept:
+        _mark_kept(project, settings, set(made.charts), list(made.datasets))
+    render(project, list(made.charts), renderer=renderer)
+    project.rendered = {k: project.rendered[k] for k in project.charts}
+    project.pending = None
+    log.info(
+        "partial rebuild: %d of %d tables%s changed; %d charts and %d facts made again, the "
+        "other %d charts kept from the last build",
+        len(job.tables),
+        len(project.catalog.datasets),
+        f" and {len(job.code_files)} chart code files" if job.code_files else "",
+        len(made.charts),
+        len(made.fact_defs),
+        len(project.charts) - len(made.charts),
+    )
+    return True
+
+
+_GONE = (
+    "the chart modules no longer load as in the last build, although none changed; "
+    "build again to build every chart"
+)
+
+
+def _plan(settings: Settings, files: dict[str, str]) -> tuple[Project, Job] | None:
+    """The last build's project and what changed since, when only tables' files and chart
+    modules did."""
     last = _last_files(settings)
     if last is None:
         return None
@@ -95,12 +253,38 @@ def rebuild(settings: Settings, files: dict[str, str], mark_kept: bool = True) -
         or _has_foreign_keys(settings)
     ):
         return None
-    changed = {by_file[p] for p in changed_files - code_files}
-    # A render process starts now: its renderer's engine warms up while this one imports
-    # pandas and Altair and builds the charts, which then render at once.
-    start_pool(settings.workers, processes=1)
+    tables = {by_file[p] for p in changed_files - code_files}
+    return old, Job(settings, files, last[0], tables, code_files)
 
-    found_defs = _discover(settings, files)
+
+def make_elsewhere(job: Job) -> Made | None:
+    """`make` in the chart process, for this one to take: without the writer's functions,
+    which would import their modules here."""
+    made = make(job)
+    if made is None:
+        return None
+    for chart_id, chart in made.charts.items():
+        definition = dataclasses.replace(chart.definition, func=snapshot.no_function)
+        made.charts[chart_id] = dataclasses.replace(chart, definition=definition)
+    made.fact_defs = [
+        dataclasses.replace(d, compute=snapshot.no_function if d.compute else None)
+        for d in made.fact_defs
+    ]
+    return made
+
+
+def make(job: Job, old: Project | None = None) -> Made | None:
+    """The charts and facts that the changed tables and modules reach, built (the changed
+    tables loaded), with their sources; None when the whole build must run instead. `old`:
+    the last build's project (read from its snapshot when not given)."""
+    settings = job.settings
+    clock = time.perf_counter()
+    if old is None:
+        found = snapshot.load(settings, job.last)
+        if found is None:
+            return None
+        old = found[0]
+    found_defs = _discover(settings, job.files)
     if found_defs.problems or not found_defs.complete:
         return None  # the whole build says what is wrong
     all_facts = (
@@ -114,9 +298,9 @@ def rebuild(settings: Settings, files: dict[str, str], mark_kept: bool = True) -
     ):
         return None
     code = ChartCode(settings.charts_dir)
-    modules = code.reached_by({(settings.root / p).resolve() for p in code_files})
+    modules = code.reached_by({(settings.root / p).resolve() for p in job.code_files})
     chart_defs, fact_defs, needed = reached_by(
-        changed,
+        job.tables,
         found_defs.charts,
         all_facts,
         frozenset(shown_path(str(m), settings.root) for m in modules),
@@ -133,57 +317,38 @@ def rebuild(settings: Settings, files: dict[str, str], mark_kept: bool = True) -
             for name, ds in old.catalog.datasets.items()
         },
     )
-    timings = {"load": time.perf_counter() - clock}
+    load_time = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    made = {d.id for d in chart_defs}
-    project = dataclasses.replace(
-        old,
-        catalog=catalog,
-        # In the order a whole build gives: the charts and facts as their modules declare them.
-        charts={d.id: old.charts[d.id] for d in found_defs.charts if d.id not in made},
-        facts={d.id: old.facts[d.id] for d in all_facts if d.id in old.facts},
-        rendered={k: r for k, r in old.rendered.items() if k not in made},
-        timings=timings,
-        fact_sources={d.id: f"{d.path}:{d.line}" for d in all_facts},
-        _sources={k: v for k, v in old._sources.items() if k not in made},
-    )
     problems = Problems()
-    # Every table these charts and facts use stays until they are rendered: a figure's row
-    # sources are read from its table then.
+    # Every table these charts and facts use stays until they are built and their sources
+    # found: a figure's row sources are read from its table.
     keep = {name for d in chart_defs + fact_defs for name in d.data}
     built = build_charts(chart_defs, catalog, settings, problems, keep=keep)
     problems.raise_if_any()
-    project.charts = {d.id: built.get(d.id) or project.charts[d.id] for d in found_defs.charts}
-    # The charts render in the render process while this one reads the pages and makes the
-    # facts.
-    charts = [project.charts[d.id] for d in chart_defs]
-    renderer = started_renders(charts, settings.cache_dir, settings.workers, project.sources_of)
-    try:
-        project.facts = {d.id: project.facts.get(d.id) for d in all_facts}  # type: ignore[misc]
-        read_pages(project)
-        project.facts.update(build_facts(fact_defs, catalog, project.pages, problems))
-        problems.raise_if_any()
-    except WriterError:
-        renderer.cancel()
-        raise
-    timings["chart"] = time.perf_counter() - clock
-    if mark_kept:
-        _mark_kept(project, settings, made, loaded.names())
-    render(project, [d.id for d in chart_defs], renderer=renderer)
+    facts = compute_facts(fact_defs, catalog)
+    sources = {
+        chart_id: cached_chart_sources(
+            settings.cache_dir / "sources",
+            chart.spec,
+            chart.digest,
+            [catalog.datasets[name] for name in chart.datasets],
+        )
+        for chart_id, chart in built.items()
+        if chart.definition.sources is None
+    }
     release_tables(catalog)
-    project.rendered = {k: project.rendered[k] for k in project.charts}
-    log.info(
-        "partial rebuild: %d of %d tables%s changed; %d charts and %d facts made again, the "
-        "other %d charts kept from the last build",
-        len(changed),
-        len(catalog.datasets),
-        f" and {len(code_files)} chart code files" if code_files else "",
-        len(chart_defs),
-        len(fact_defs),
-        len(project.charts) - len(chart_defs),
+    return Made(
+        chart_ids=[d.id for d in found_defs.charts],
+        fact_ids=[d.id for d in all_facts],
+        fact_sources={d.id: f"{d.path}:{d.line}" for d in all_facts},
+        charts=built,
+        facts=facts,
+        fact_defs=fact_defs,
+        datasets={name: catalog.datasets[name] for name in loaded.datasets},
+        sources=sources,
+        timings={"load": load_time, "chart": time.perf_counter() - clock},
     )
-    return project
 
 
 # The last chart modules' declarations, by the digests of the chart code: a rebuild after a

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import pagescans
+from . import chartprocess, pagescans
 from .building import BuiltChart, build_chart
 from .cache import SpecCache, TableCache, installed_version
 from .catalog import Catalog, Dataset, Field, Source
@@ -78,6 +78,8 @@ class Project:
     timings: dict[str, float] = field(default_factory=dict)
     fact_sources: dict[str, str] = field(default_factory=dict)  # fact id -> "path:line"
     _sources: dict[str, list[Source]] = field(default_factory=dict, repr=False)
+    # Set while charts are still being made (partial.py): call it before they are used.
+    pending: Callable[[], None] | None = field(default=None, repr=False, compare=False)
 
     def sources_of(self, chart: BuiltChart) -> list[Source]:
         """The chart's own sources, or those of its datasets (of the rows it draws, for a
@@ -260,16 +262,17 @@ def build_facts(
         facts = compute_facts(defs, catalog)
     except WriterError as exc:
         problems.extend(exc)
-    for p in _unsupported_claims(facts, defs, pages):
+    for p in unsupported_claims(facts, defs, pages):
         problems.add(p)
     return facts
 
 
-def prepare_rendered(settings: Settings, preview: bool = False) -> Project:
+def prepare_rendered(settings: Settings, preview: bool = False, defer: bool = False) -> Project:
     """`prepare` then `render`; or, when no file under data/ and charts/ changed since the
     last good build, that build's project with the pages read again (snapshot.py).
     `preview`: a rebuild of a live preview, which holds the project's lock (no other build
-    prunes the cache meanwhile) and its last project in memory."""
+    prunes the cache meanwhile) and its last project in memory. `defer`: the project may
+    come back with charts still being made (`pending`, partial.py)."""
     from . import snapshot
 
     clock = time.perf_counter()
@@ -285,7 +288,10 @@ def prepare_rendered(settings: Settings, preview: bool = False) -> Project:
         files = partial.file_digests(settings)
         with snapshot.warnings_logged() as warnings:
             # Only tables changed: the last build's project with what they reach made again.
-            project = partial.rebuild(settings, files, mark_kept=not preview)
+            project = partial.rebuild(settings, files, mark_kept=not preview, defer=defer)
+            if project is not None and project.pending is not None:
+                project.pending = _saved_when_done(project, digest, files, warnings)
+                return project
             if project is None:
                 # The render processes start, then render each chart as it is built, while
                 # this process loads the data and builds the next chart.
@@ -300,12 +306,32 @@ def prepare_rendered(settings: Settings, preview: bool = False) -> Project:
         snapshot.save(project, digest, warnings)
         partial.remember(settings, digest, files)
         return project
+    chartprocess.stop()  # nothing to build
     project, warnings = found
     read_pages(project)
     snapshot.replay(warnings)
     log.info("charts: 0 rendered, %d from cache (nothing changed)", len(project.rendered))
     project.timings = {"snapshot": time.perf_counter() - clock}
     return project
+
+
+def _saved_when_done(
+    project: Project, digest: str, files: dict[str, str], warnings: list[str]
+) -> Callable[[], None]:
+    """The project's `pending`, then the project kept for the next build as
+    `prepare_rendered` keeps it (with the warnings logged before and meanwhile)."""
+    pending = project.pending
+    assert pending is not None
+
+    def done() -> None:
+        from . import partial, snapshot
+
+        with snapshot.warnings_logged() as later:
+            pending()
+        snapshot.save(project, digest, warnings + later)
+        partial.remember(project.settings, digest, files)
+
+    return done
 
 
 def read_pages(project: Project) -> None:
@@ -381,7 +407,7 @@ def render(
             log.warning("%s", warning_problem(d.path, d.line, chart.id, message))
 
 
-def _unsupported_claims(
+def unsupported_claims(
     facts: dict[str, Fact], defs: list[FactDef], pages: dict[str, PageRefs]
 ) -> list[Problem]:
     """Facts whose value no longer meets what the prose says, reported where the prose says it."""

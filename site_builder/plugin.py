@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, set_exclusions
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler, get_relative_url
 
@@ -103,6 +103,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.extension: StoryExtension | None = None
         self.pages_written = 0
         self.nojs_dark = False  # pages link the dark palette for readers without JavaScript
+        self.theme_css: list[str] = []  # Material's stylesheets, as the site ships them
         self.outputs: Outputs | None = None
         self.figures: Figures | None = None
         self.pages_started = 0.0
@@ -198,7 +199,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         try:
             if self.depth == 1 or self.project is None:
                 serving = self.command == "serve"
-                self.project = pipeline.prepare_rendered(self.settings, serving)
+                # A one-off build may read the pages while the changed charts are made.
+                defer = self.command == "build" and self.edition is None
+                defer = defer and pagekeys.foreseeable(config)
+                self.project = pipeline.prepare_rendered(self.settings, serving, defer)
             elif self.edition is not None and not self.edition.default:
                 # Another edition's build: the default one's project, in this language (in a
                 # preview, made again only when what makes it changed).
@@ -244,30 +248,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             return files
         if self.dirty:
             self._mark_pages_to_write(files)
-        theme_cache = TextCache(self.settings.cache_dir / "theme")
-        theme_css = _theme_assets(files, config, theme_cache)
+        self.theme_css = _theme_assets(files, config, TextCache(self.settings.cache_dir / "theme"))
         if self.manifest is not None:  # MkDocs writes these: not through a kept file
             for file in files:
                 self.manifest.clear(file.dest_uri)
-        base = (ASSETS / "site-builder.css").read_text(encoding="utf-8")
-        # One stylesheet for every edition: the sizes of their charts too.
-        css = self.figures.stylesheet(base, [state["project"] for state in self.outer])
-        files.append(File.generated(config, CSS_URI, content=css))
-        pair = nojsdark.palettes(config.theme)
-        self.nojs_dark = pair is not None
-        if pair is not None:
-            # The writer's own stylesheets too (`extra_css` in the docs folder), in their order.
-            own = [files.get_file_from_path(str(uri)) for uri in config.extra_css]
-            sheets = [
-                *theme_css,
-                *(_read(f.abs_src_path) for f in own if f is not None and f.abs_src_path),
-                css,
-            ]
-            # Made once per stylesheets and palettes: parsing the theme's takes ~0.2 s.
-            dark_css = theme_cache.get_or_make(
-                ["nojs-dark", repr(pair), *sheets], lambda: nojsdark.dark_rules(sheets, *pair)
-            )
-            files.append(File.generated(config, nojsdark.URI, content=dark_css))
         bundle = runtime_bundle(self.settings.cache_dir)
         script = (ASSETS / "site-builder.js").read_text(encoding="utf-8")
         files.append(
@@ -284,6 +268,38 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if self.edition is not None:
             script = (ASSETS / "editions.js").read_text(encoding="utf-8")
             files.append(File.generated(config, EDITIONS_JS_URI, content=script))
+        if self.project is not None and self.project.pending is None:
+            self._add_figure_files(files, config)  # else once the charts are made (on_env)
+        if self.depth > 1:
+            return files  # the ledger covers every page, of every edition
+        ledger = json.dumps(
+            pipeline.claims_ledger(self.figures.project), indent=1, sort_keys=True, default=str
+        )
+        files.append(File.generated(config, LEDGER_URI, content=ledger + "\n"))
+        return files
+
+    def _add_figure_files(self, files: Files, config: Any) -> None:
+        """The stylesheets (with the charts' sizes) and each figure's files."""
+        assert self.figures is not None
+        base = (ASSETS / "site-builder.css").read_text(encoding="utf-8")
+        # One stylesheet for every edition: the sizes of their charts too.
+        css = self.figures.stylesheet(base, [state["project"] for state in self.outer])
+        files.append(File.generated(config, CSS_URI, content=css))
+        pair = nojsdark.palettes(config.theme)
+        self.nojs_dark = pair is not None
+        if pair is not None:
+            # The writer's own stylesheets too (`extra_css` in the docs folder), in their order.
+            own = [files.get_file_from_path(str(uri)) for uri in config.extra_css]
+            sheets = [
+                *self.theme_css,
+                *(_read(f.abs_src_path) for f in own if f is not None and f.abs_src_path),
+                css,
+            ]
+            # Made once per stylesheets and palettes: parsing the theme's takes ~0.2 s.
+            dark_css = TextCache(self.settings.cache_dir / "theme").get_or_make(
+                ["nojs-dark", repr(pair), *sheets], lambda: nojsdark.dark_rules(sheets, *pair)
+            )
+            files.append(File.generated(config, nojsdark.URI, content=dark_css))
         before = self.built if self.reached is not None else None
         known = {d.digest for d in before.catalog.datasets.values()} if before else set()
         # In a preview, only what changed: other files, named by their content, are there already.
@@ -307,13 +323,6 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                     files.append(File.generated(config, path, content=content))
             if self.manifest is not None:
                 self.manifest.add(name, group.key, [path for path, _ in made])
-        if self.depth > 1:
-            return files  # the ledger covers every page, of every edition
-        ledger = json.dumps(
-            pipeline.claims_ledger(self.figures.project), indent=1, sort_keys=True, default=str
-        )
-        files.append(File.generated(config, LEDGER_URI, content=ledger + "\n"))
-        return files
 
     def _mark_pages_to_write(self, files: Files) -> None:
         """A preview rebuild writes a page whose source changed since the last good build read
@@ -379,8 +388,22 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     @event_priority(-110)  # last: every page is read and converted
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         if self.config.enabled and self.project is not None:
+            if self.project.pending is not None:
+                self._finish_charts(files, config)
             self._link_unchanged_pages(env, config, files)
         return env
+
+    def _finish_charts(self, files: Files, config: Any) -> None:
+        """The charts made while the pages were read: waited for, then their files added as
+        on_files adds them (before MkDocs copies the files)."""
+        assert self.project is not None and self.project.pending is not None
+        try:
+            self.project.pending()
+        except WriterError as exc:
+            raise PluginError(exc.report()) from None
+        known = {id(f) for f in files}
+        self._add_figure_files(files, config)
+        set_exclusions([f for f in files if id(f) not in known], config)
 
     def _link_unchanged_pages(self, env: Any, config: Any, files: Files) -> None:
         """Each page whose template would read what it read for the published page: linked

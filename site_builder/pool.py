@@ -37,7 +37,7 @@ def start_pool(workers: int = 0, processes: int | None = None) -> None:
     if size > 1:
         # Each submission starts one more process, up to `size`.
         for _ in range(min(size, processes or size)):
-            _executor(size).submit(_warm)
+            _executor(size).submit(warm)
 
 
 def submit(func: Callable[[_J], _R], job: _J, workers: int = 0) -> Future[_R]:
@@ -98,8 +98,8 @@ def _executor(size: int) -> ProcessPoolExecutor:
     return _pool
 
 
-def _warm() -> None:
-    """The renderer's engine started in a render process, before its first chart."""
+def warm() -> None:
+    """The renderer's engine started (in a render process, before its first chart)."""
     from . import render  # noqa: F401  (what a chart's job runs, imported before it comes)
     from .fonts import renderer
 

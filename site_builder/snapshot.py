@@ -97,13 +97,13 @@ def save(project: Project, digest: str, warnings: list[str]) -> None:
     )
     charts = {
         chart_id: dataclasses.replace(
-            chart, definition=dataclasses.replace(chart.definition, func=_no_function)
+            chart, definition=dataclasses.replace(chart.definition, func=no_function)
         )
         for chart_id, chart in project.charts.items()
     }
     rendered = {k: dataclasses.replace(r, from_cache=True) for k, r in project.rendered.items()}
     light = dataclasses.replace(
-        project, catalog=catalog, charts=charts, pages={}, rendered=rendered
+        project, catalog=catalog, charts=charts, pages={}, rendered=rendered, pending=None
     )
     data = pickle.dumps((digest, light, warnings), protocol=pickle.HIGHEST_PROTOCOL)
     write_entry(
@@ -115,7 +115,7 @@ def save(project: Project, digest: str, warnings: list[str]) -> None:
     _last = (digest, light, warnings)
 
 
-def _no_function(*args: Any) -> Any:
+def no_function(*args: Any) -> Any:
     raise RuntimeError("a chart from the snapshot is not built again")
 
 

@@ -48,6 +48,37 @@ def test_a_bad_cell_in_an_edited_table_fails_and_leaves_the_site(fresh_mini: Pat
     assert tree_digest(mini / "site") != before
 
 
+def test_an_edited_table_no_fact_reads_is_built_in_the_chart_process_while_pages_are_read(
+    fresh_mini: Path, tmp_path: Path
+) -> None:
+    mini = fresh_mini
+    edit(
+        mini / "charts" / "cities.py",
+        "def region_scores(regions):\n",
+        "def region_scores(regions):\n"
+        "    import os, pathlib\n"
+        '    pathlib.Path("built-by").write_text(str(os.getpid()))\n',
+    )
+    assert run_cli(mini, "build").returncode == 0
+    edit(mini / "data" / "regions.csv", "South,5", "South,6")
+    build = subprocess.Popen(
+        [str(BIN / "site-builder"), "build"],
+        cwd=mini,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _, log = build.communicate(timeout=300)
+    assert build.returncode == 0, log
+    # Not in the build's own process, and made while MkDocs read the pages.
+    assert int((mini / "built-by").read_text()) != build.pid
+    made = log.index("partial rebuild: 1 of 2 tables changed; 1 charts and 0 facts made")
+    assert log.index("Building documentation to directory") < made
+    cold = copy_project(mini, tmp_path / "cold")
+    assert "charts: 2 rendered" in run_cli(cold, "build").stderr
+    assert tree_digest(mini / "site") == tree_digest(cold / "site")
+
+
 def test_more_than_tables_and_chart_code_changed_builds_everything(fresh_mini: Path) -> None:
     mini = fresh_mini
     assert run_cli(mini, "build").returncode == 0
