@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import pickle
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -276,12 +278,12 @@ def resource_path(
     return path
 
 
-def total_size_problem(files: list[Path], limit_mb: int, shown: str) -> Problem | None:
+def total_size_problem(files: Sequence[Path | str], limit_mb: int, shown: str) -> Problem | None:
     """All the data one build reads, over the limit: stop before reading any of it."""
     sizes = []
     for path in files:
         try:
-            size = path.stat().st_size
+            size = os.stat(path).st_size
         except OSError:
             continue  # reported where it is read
         if size <= MAX_BYTES:  # a bigger file is refused on its own, and said so
@@ -289,7 +291,8 @@ def total_size_problem(files: list[Path], limit_mb: int, shown: str) -> Problem 
     total = sum(size for size, _ in sizes)
     if total <= limit_mb * 2**20:
         return None
-    largest = ", ".join(f"{p.name} ({s / 2**20:.0f} MB)" for s, p in sorted(sizes)[::-1][:3])
+    biggest = sorted(sizes, key=lambda sized: (sized[0], str(sized[1])), reverse=True)[:3]
+    largest = ", ".join(f"{os.path.basename(p)} ({s / 2**20:.0f} MB)" for s, p in biggest)
     return Problem(
         shown,
         f"the data package's files hold {total / 2**20:.0f} MB, over the limit of {limit_mb} MB "

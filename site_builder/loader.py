@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -137,11 +138,13 @@ def _checked_paths(
     read now) are taken as written, for their sizes: resolving 1,000 of them was most of a
     preview's table load."""
     paths: dict[int, Path] = {}
+    others: list[str] = []  # not read now: only their sizes count
+    data_dir = str(package.data_dir)
     for index, res in enumerate(resources, start=1):
         if not isinstance(res, dict) or not res.get("name"):
             continue
         if only is not None and res["name"] not in only and isinstance(res.get("path"), str):
-            paths[index] = package.data_dir / res["path"]
+            others.append(os.path.join(data_dir, res["path"]))  # no Path: 1,000 took 0.07 s
             continue
         where = f"resource '{res['name']}'"
         checked = resource_path(
@@ -151,7 +154,8 @@ def _checked_paths(
             problems.add(checked)
         else:
             paths[index] = checked
-    too_big = total_size_problem(list(paths.values()), package.limits.max_data_mb, package.shown)
+    files: list[Path | str] = [*paths.values(), *others]
+    too_big = total_size_problem(files, package.limits.max_data_mb, package.shown)
     if too_big:
         raise DataError(too_big)
     return paths

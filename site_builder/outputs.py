@@ -47,6 +47,7 @@ class PageInfo:
     url: str  # from the site root, e.g. "chips/"
     summary: str
     card: str  # file of its social card, from the site root
+    order: int = 0  # its place among the site's pages (they are not made in order)
 
 
 @dataclass
@@ -71,6 +72,7 @@ class Outputs:
     drawing: dict[str, tuple[str, Future[bytes] | None]] = field(default_factory=dict)
     drawn: set[str] = field(default_factory=set)  # digests of the cards in the cache
     story_of: dict[str, str] = field(default_factory=dict)  # chart id -> first page showing it
+    story_order: dict[str, int] = field(default_factory=dict)  # chart id -> that page's place
     # A preview's rebuild does not wait for a card drawing in the render processes: the tab
     # shows no card, so each is written into the site when it is drawn, after the reload.
     cards_later: bool = False
@@ -88,8 +90,11 @@ class Outputs:
     def absolute(self, path: str) -> str | None:
         return self.site_url.rstrip("/") + "/" + path if self.site_url else None
 
-    def page_head(self, title: str, url: str, summary: str, charts: list[str]) -> str:
-        """The page's social card (made now, written at the end) and its meta tags."""
+    def page_head(
+        self, title: str, url: str, summary: str, charts: list[str], order: int = 0
+    ) -> str:
+        """The page's social card (made now, written at the end) and its meta tags. `order`:
+        the page's place among the site's pages."""
         lead_chart = charts[0] if charts else None
 
         def card_svg() -> str:
@@ -135,9 +140,11 @@ class Outputs:
                 svg = svg or card_svg()
                 self.drawing[digest] = (svg, submit_if_running(publish.card_png, svg))
         self._keep_cards(wait=False)
-        self.pages.append(PageInfo(title, url, summary, card))
+        self.pages.append(PageInfo(title, url, summary, card, order))
         for chart_id in charts:
-            self.story_of.setdefault(chart_id, url)
+            if chart_id not in self.story_of or order < self.story_order[chart_id]:
+                self.story_of[chart_id] = url
+                self.story_order[chart_id] = order
         image = self.absolute(card) or self.link(card, url)
         return publish.social_meta(title, summary, image, self.absolute(url), self.site_name)
 
@@ -241,8 +248,9 @@ class Outputs:
 
         self._write_cards(site_dir, write)
         self._keep_card_names()
+        pages = sorted(self.pages, key=lambda p: p.order)
         titles: dict[str, str] = {}
-        for p in reversed(self.pages):  # the first page of a URL, as before
+        for p in reversed(pages):  # the first page of a URL, as before
             titles[p.url] = p.title
         # What every embed page is made from besides its chart and page.
         setting = json.dumps(
@@ -276,7 +284,7 @@ class Outputs:
             return
         epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
         updated = datetime.fromtimestamp(epoch, UTC)
-        entries = [(p.title, p.url, p.summary) for p in self.pages]
+        entries = [(p.title, p.url, p.summary) for p in pages]
         path = f"{self.prefix}feed.xml"
         feed = publish.atom_feed(self.site_name, self.site_url, entries, updated, path)
         write(site_dir / path, feed.encode())

@@ -31,6 +31,7 @@ from .filedigests import file_digest, files_under
 from .loader import table_key
 from .paths import shown_path
 from .pipeline import (
+    Pending,
     Project,
     Settings,
     build_charts,
@@ -126,12 +127,12 @@ def rebuild(
             pool.start_pool(settings.workers, processes=1)
         read_pages(project)  # the last build's charts and facts: the same names
 
-        def pending() -> None:
+        def finish() -> None:
             if len(reached) == 1 and not pool.running() and not chartprocess.ready():
                 pool.warm()
             _complete(project, old, job, clock, mark_kept, later=True)
 
-        project.pending = pending
+        project.pending = Pending(finish, frozenset(reached), frozenset(job.tables))
         return project
     # A render process starts now: its renderer's engine warms up while the charts are made,
     # which then render at once.

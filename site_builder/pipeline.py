@@ -5,6 +5,7 @@ Free of any site compiler: the MkDocs plugin and the CLI both drive it.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections import Counter
@@ -78,8 +79,8 @@ class Project:
     timings: dict[str, float] = field(default_factory=dict)
     fact_sources: dict[str, str] = field(default_factory=dict)  # fact id -> "path:line"
     _sources: dict[str, list[Source]] = field(default_factory=dict, repr=False)
-    # Set while charts are still being made (partial.py): call it before they are used.
-    pending: Callable[[], None] | None = field(default=None, repr=False, compare=False)
+    # Set while charts are still being made (partial.py): finished before they are used.
+    pending: Pending | None = field(default=None, repr=False, compare=False)
 
     def sources_of(self, chart: BuiltChart) -> list[Source]:
         """The chart's own sources, or those of its datasets (of the rows it draws, for a
@@ -117,6 +118,27 @@ class Project:
             for f in ds.fields:
                 out.setdefault(f.name, f)
         return out
+
+
+@dataclass
+class Pending:
+    """Charts of a project still being made, from changed tables: `finish` waits for them."""
+
+    finish: Callable[[], None]
+    charts: frozenset[str]
+    tables: frozenset[str]
+
+    def reaches(self, group: str) -> bool:
+        """Whether the made charts change a figure's files (manifest group `chart:<id>` or
+        `data:<name>`)."""
+        kind, _, name = group.partition(":")
+        return name in (self.charts if kind == "chart" else self.tables)
+
+    def reaches_page(self, refs: PageRefs) -> bool:
+        """Whether a page shows a chart or a table made again."""
+        return any(c in self.charts for c, _ in refs.charts) or any(
+            not name or name in self.tables for name, _ in refs.datasets
+        )
 
 
 def load_data(settings: Settings, **options: Any) -> Catalog:
@@ -317,7 +339,7 @@ def prepare_rendered(settings: Settings, preview: bool = False, defer: bool = Fa
 
 def _saved_when_done(
     project: Project, digest: str, files: dict[str, str], warnings: list[str]
-) -> Callable[[], None]:
+) -> Pending:
     """The project's `pending`, then the project kept for the next build as
     `prepare_rendered` keeps it (with the warnings logged before and meanwhile)."""
     pending = project.pending
@@ -327,11 +349,11 @@ def _saved_when_done(
         from . import partial, snapshot
 
         with snapshot.warnings_logged() as later:
-            pending()
+            pending.finish()
         snapshot.save(project, digest, warnings + later)
         partial.remember(project.settings, digest, files)
 
-    return done
+    return dataclasses.replace(pending, finish=done)
 
 
 def read_pages(project: Project) -> None:

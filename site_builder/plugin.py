@@ -11,6 +11,7 @@ import re
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,7 @@ from .facts import FACT_REF
 from .figures import CHART_DIR, DATA_DIR, Figures
 from .maincss import MAIN_URI, for_site
 from .manifest import Manifest, key_of
-from .markdown import StoryExtension, body_marker, datasets_marker
+from .markdown import PageRefs, StoryExtension, body_marker, datasets_marker
 from .outputs import CARD_DIR, EMBED_DIR, EMBED_SCRIPT, Outputs
 from .palettecss import PALETTE_URI, without_switching_rule
 from .previewsearch import PreviewSearch
@@ -98,6 +99,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.page_keys: dict[str, str] = {}
         self.linked_pages: set[str] = set()
         self.finishing: dict[str, _Finish] = {}
+        self.site_key: str | None = None  # of what every page's template reads alike
+        self.page_order: dict[str, int] = {}  # src_uri -> place among the pages MkDocs builds
         self.lock: sitedir.SiteLock | None = None
         self.warnings: CountHandler | None = None
         self.extension: StoryExtension | None = None
@@ -196,6 +199,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.edition = editions.current_edition(config)
         self.pages_written = 0
         self.page_keys, self.linked_pages, self.finishing = {}, set(), {}
+        self.site_key, self.page_order = None, {}
         try:
             if self.depth == 1 or self.project is None:
                 serving = self.command == "serve"
@@ -268,8 +272,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if self.edition is not None:
             script = (ASSETS / "editions.js").read_text(encoding="utf-8")
             files.append(File.generated(config, EDITIONS_JS_URI, content=script))
+        self.nojs_dark = nojsdark.palettes(config.theme) is not None
         if self.project is not None and self.project.pending is None:
-            self._add_figure_files(files, config)  # else once the charts are made (on_env)
+            self._add_stylesheets(files, config)  # else once the charts are made (on_env)
+            self._add_file_groups(files, config)
         if self.depth > 1:
             return files  # the ledger covers every page, of every edition
         ledger = json.dumps(
@@ -278,15 +284,14 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         files.append(File.generated(config, LEDGER_URI, content=ledger + "\n"))
         return files
 
-    def _add_figure_files(self, files: Files, config: Any) -> None:
-        """The stylesheets (with the charts' sizes) and each figure's files."""
+    def _add_stylesheets(self, files: Files, config: Any) -> None:
+        """Our stylesheet (with the charts' sizes) and the dark palette without JavaScript."""
         assert self.figures is not None
         base = (ASSETS / "site-builder.css").read_text(encoding="utf-8")
         # One stylesheet for every edition: the sizes of their charts too.
         css = self.figures.stylesheet(base, [state["project"] for state in self.outer])
         files.append(File.generated(config, CSS_URI, content=css))
         pair = nojsdark.palettes(config.theme)
-        self.nojs_dark = pair is not None
         if pair is not None:
             # The writer's own stylesheets too (`extra_css` in the docs folder), in their order.
             own = [files.get_file_from_path(str(uri)) for uri in config.extra_css]
@@ -300,11 +305,19 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 ["nojs-dark", repr(pair), *sheets], lambda: nojsdark.dark_rules(sheets, *pair)
             )
             files.append(File.generated(config, nojsdark.URI, content=dark_css))
+
+    def _add_file_groups(
+        self, files: Files, config: Any, wanted: Callable[[str], bool] | None = None
+    ) -> None:
+        """Each figure's files (`wanted`: the groups, by name, to add now)."""
+        assert self.figures is not None
         before = self.built if self.reached is not None else None
         known = {d.digest for d in before.catalog.datasets.values()} if before else set()
         # In a preview, only what changed: other files, named by their content, are there already.
         prefix = self.edition.prefix if self.edition else ""
         for group in self.figures.file_groups(self.fresh_charts, known):
+            if wanted is not None and not wanted(group.name):
+                continue
             name = prefix + group.name
             if self.manifest is not None and self.manifest.link(name, group.key):
                 continue  # the published files, made from the same inputs: not read
@@ -388,30 +401,49 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     @event_priority(-110)  # last: every page is read and converted
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         if self.config.enabled and self.project is not None:
-            if self.project.pending is not None:
-                self._finish_charts(files, config)
-            self._link_unchanged_pages(env, config, files)
+            self.page_order = {f.src_uri: i for i, f in enumerate(files.documentation_pages())}
+            pending = self.project.pending
+            if pending is not None:
+                # What the charts being made do not reach, while they are made; then the rest.
+                self._add_file_groups(files, config, lambda group: not pending.reaches(group))
+                pages = self.project.pages
+                self._link_unchanged_pages(
+                    config,
+                    files,
+                    lambda file: (
+                        not file.dest_uri.startswith("assets/")  # files still to come
+                        and not pending.reaches_page(pages.get(file.src_uri, PageRefs()))
+                    ),
+                )
+                self._finish_charts(files, config, pending)
+            self._link_unchanged_pages(config, files)
+            self._log_linked(env)
         return env
 
-    def _finish_charts(self, files: Files, config: Any) -> None:
+    def _finish_charts(self, files: Files, config: Any, pending: pipeline.Pending) -> None:
         """The charts made while the pages were read: waited for, then their files added as
         on_files adds them (before MkDocs copies the files)."""
-        assert self.project is not None and self.project.pending is not None
         try:
-            self.project.pending()
+            pending.finish()
         except WriterError as exc:
             raise PluginError(exc.report()) from None
         known = {id(f) for f in files}
-        self._add_figure_files(files, config)
+        self._add_stylesheets(files, config)
+        self._add_file_groups(files, config, pending.reaches)
         set_exclusions([f for f in files if id(f) not in known], config)
 
-    def _link_unchanged_pages(self, env: Any, config: Any, files: Files) -> None:
-        """Each page whose template would read what it read for the published page: linked
-        from the published site, and given an empty template to render (pagekeys.py)."""
+    def _link_unchanged_pages(
+        self, config: Any, files: Files, wanted: Callable[[File], bool] | None = None
+    ) -> None:
+        """Each page (not keyed yet; `wanted` of them) whose template would read what it read
+        for the published page: linked from the published site, and given an empty template to
+        render (pagekeys.py)."""
         if self.manifest is None or self.edition is not None or self.nav is None:
             return
-        common = pagekeys.site_inputs(config, self.nav, files)
-        if common is None:
+        if self.site_key is None:  # the same for both passes of a build
+            self.site_key = pagekeys.site_inputs(config, self.nav, files) or ""
+        common = self.site_key
+        if not common:
             return
         expected = self._expected_policy()
         # A page linked now is in the new site before MkDocs copies the static files and
@@ -421,7 +453,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         written |= {*config.theme.static_templates, *config.extra_templates}
         for file in files.documentation_pages():
             page = file.page
-            if page is None or file.dest_uri in written:
+            if page is None or file.dest_uri in written or file.src_uri in self.page_keys:
+                continue
+            if wanted is not None and not wanted(file):
                 continue
             finish = self._finishing(page, config)
             key = key_of("page-inputs", common, pagekeys.page_inputs(page), *finish.inputs)
@@ -434,6 +468,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 if self._policy_on():
                     self.policy_pages.append(file.dest_uri)
                 page.meta["template"] = _LINKED_TEMPLATE
+
+    def _log_linked(self, env: Any) -> None:
+        if not self.page_keys:
+            return
         log.info(
             "pages: %d of %d as published, linked without rendering their template",
             len(self.linked_pages),
@@ -456,7 +494,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         head = ""
         if self.outputs is not None:
             summary = str(page.meta.get("description") or config.site_description or "")
-            head = self.outputs.page_head(page.title or "", page.url, summary, charts)
+            order = self.page_order.get(page.file.src_uri, len(self.page_order))
+            head = self.outputs.page_head(page.title or "", page.url, summary, charts, order)
         embeds = {
             chart_id: self.outputs.embed_snippet(chart_id, page.url) if self.outputs else ""
             for chart_id in charts

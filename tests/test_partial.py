@@ -59,6 +59,11 @@ def test_an_edited_table_no_fact_reads_is_built_in_the_chart_process_while_pages
         "    import os, pathlib\n"
         '    pathlib.Path("built-by").write_text(str(os.getpid()))\n',
     )
+    # A page after the one the edit reaches: the pages are linked out of order, but the feed
+    # and each chart's embed page follow their order.
+    (mini / "content" / "third.md").write_text(
+        "# Third page\n\n/// chart | city-population\n///\n", encoding="utf-8"
+    )
     assert run_cli(mini, "build").returncode == 0
     edit(mini / "data" / "regions.csv", "South,5", "South,6")
     build = subprocess.Popen(
@@ -74,6 +79,7 @@ def test_an_edited_table_no_fact_reads_is_built_in_the_chart_process_while_pages
     assert int((mini / "built-by").read_text()) != build.pid
     made = log.index("partial rebuild: 1 of 2 tables changed; 1 charts and 0 facts made")
     assert log.index("Building documentation to directory") < made
+    assert "pages: 2 of 3 as published" in log
     cold = copy_project(mini, tmp_path / "cold")
     assert "charts: 2 rendered" in run_cli(cold, "build").stderr
     assert tree_digest(mini / "site") == tree_digest(cold / "site")
