@@ -106,14 +106,14 @@ def receive() -> tuple[bool, Any]:
     finally:
         conn.close()
     process.join(5)
+    if kind == "bug":  # what it logged is logged again as the build makes the charts
+        log.debug("chart process failed; making the charts here:\n%s", value)
+        return False, None
     for level, message in records:
         log.log(level, "%s", message)
     note_used(used)
     if kind == "writer":
         raise WriterError(value)
-    if kind == "bug":
-        log.debug("chart process failed; making the charts here:\n%s", value)
-        return False, None
     return True, value
 
 

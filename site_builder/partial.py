@@ -16,13 +16,14 @@ import dataclasses
 import json
 import logging
 import time
+from pathlib import Path
 
 from . import chartprocess, pool, snapshot
 from .building import BuiltChart
 from .cache import TableCache, mark_used, read_entry, write_entry
 from .catalog import Dataset, Source
 from .chartcode import ChartCode
-from .charts import Declarations
+from .charts import ChartDef, Declarations
 from .datasets import is_plain
 from .discovery import check_data_names, discover
 from .errors import Problem, Problems, WriterError
@@ -93,6 +94,9 @@ class Made:
     datasets: dict[str, Dataset]
     sources: dict[str, list[Source]]
     timings: dict[str, float]
+    # The modules declare a chart or fact of the last build otherwise now (from the data they
+    # read as they load): pages read before could show what it no longer is.
+    redeclared: bool = False
 
 
 def forget(settings: Settings) -> None:
@@ -120,17 +124,23 @@ def rebuild(
     old, job = plan
     project = dataclasses.replace(old, timings={})
     reached = [i for i, c in old.charts.items() if job.tables & set(c.definition.data)]
-    if defer and _deferrable(old, job) and chartprocess.send(make_elsewhere, job):
+    if defer and _deferrable(old, job, reached) and chartprocess.send(make_elsewhere, job):
         # One chart renders in this process, whose renderer warms up while it waits (a
         # render process would compete with the chart process and the pages for the cores).
         if len(reached) != 1:
             pool.start_pool(settings.workers, processes=1)
-        read_pages(project)  # the last build's charts and facts: the same names
+        try:
+            read_pages(project)  # against the last build's charts and facts
+        except WriterError:
+            # A page names what the last build did not declare (a module may declare a chart
+            # per row of the edited table): the charts first, then the pages read again.
+            done = _complete(project, old, job, clock, mark_kept, sent=True)
+            return project if done else None
 
         def finish() -> None:
             if len(reached) == 1 and not pool.running() and not chartprocess.ready():
                 pool.warm()
-            _complete(project, old, job, clock, mark_kept, later=True)
+            _complete(project, old, job, clock, mark_kept, sent=True, deferred=True)
 
         project.pending = Pending(finish, frozenset(reached), frozenset(job.tables))
         return project
@@ -140,35 +150,51 @@ def rebuild(
     return project if _complete(project, old, job, clock, mark_kept) else None
 
 
-def _deferrable(old: Project, job: Job) -> bool:
+def _deferrable(old: Project, job: Job, reached: list[str]) -> bool:
     """Whether the pages read before the charts are made come out as after: only tables
-    changed, and no fact or row's source (in a figure's caption) reads them."""
-    if job.code_files:
+    changed, no fact reads them, no chart they reach credits the sources of the rows it
+    draws (in its caption), and the modules did not declare other charts from a table's
+    rows before."""
+    if job.code_files or _declared_from_data(job.settings).exists():
         return False
     if any(job.tables & set(fact.datasets) for fact in old.facts.values()):
         return False
-    return not any(old.catalog.datasets[name].row_sources for name in job.tables)
+    names = {name for chart_id in reached for name in old.charts[chart_id].datasets}
+    return not any(old.catalog.datasets[name].row_sources for name in names)
+
+
+def _declared_from_data(settings: Settings) -> Path:
+    """Marks a project whose modules declare charts or facts from the data they read."""
+    return settings.cache_dir / "snapshot" / "declared-from-data"
 
 
 def _complete(
-    project: Project, old: Project, job: Job, clock: float, mark_kept: bool, later: bool = False
+    project: Project,
+    old: Project,
+    job: Job,
+    clock: float,
+    mark_kept: bool,
+    sent: bool = False,
+    deferred: bool = False,
 ) -> bool:
     """`project` (the last build's) made into the new one: the charts and facts made again
-    (in the chart process when it was sent the job), rendered, and the pages read. False
-    when the whole build must run instead. `later`: the job was sent, and the pages read
-    with the last build's project (a whole build cannot run now)."""
+    (in the chart process: `sent` the job, or sent it now if it runs), rendered, and the pages
+    read. False when the whole build must run instead. `deferred`: the pages were read with
+    the last build's project meanwhile, and a whole build cannot run now."""
     settings = job.settings
     # In the chart process when `site-builder build` started one: it has imported pandas and
     # Altair meanwhile, and this process needs neither.
-    done, made = chartprocess.receive() if later else chartprocess.run(make_elsewhere, job)
+    done, made = chartprocess.receive() if sent else chartprocess.run(make_elsewhere, job)
     if not done:
         made = make(job, old)
-    if made is None and later:
-        made = make(job, old)  # says what is wrong, if the chart process found nothing
+    if deferred and (made is None or made.redeclared):
+        # The modules load otherwise with the edited data: the next build runs whole, says
+        # what is wrong if anything is, and no rebuild of this project reads pages early.
+        forget(settings)
+        _declared_from_data(settings).touch()
+        shown = ", ".join(sorted(old.catalog.datasets[name].path for name in job.tables))
+        raise WriterError(Problem(shown, _REDECLARED, _AGAIN))
     if made is None:
-        if later:  # the chart modules no longer declare what the last build's did
-            forget(settings)  # the next build runs whole, and says what is wrong
-            raise WriterError(Problem(shown_path(str(settings.charts_dir), settings.root), _GONE))
         return False
     waited = time.perf_counter() - clock
     project.timings = {"load": waited - made.timings["chart"], "chart": made.timings["chart"]}
@@ -194,7 +220,7 @@ def _complete(
     charts = [project.charts[i] for i in made.charts]
     renderer = started_renders(charts, settings.cache_dir, settings.workers, project.sources_of)
     try:
-        if not later:
+        if not deferred:
             read_pages(project)
         problems = Problems()
         for p in unsupported_claims(made.facts, made.fact_defs, project.pages):
@@ -222,10 +248,11 @@ def _complete(
     return True
 
 
-_GONE = (
-    "the chart modules no longer load as in the last build, although none changed; "
-    "build again to build every chart"
+_REDECLARED = (
+    "with this data the chart modules declare other charts or facts than the last build's "
+    "(from the rows they read as they load); the site was left as it was"
 )
+_AGAIN = "build again: the next build builds every chart, and says what is wrong if anything is"
 
 
 def _plan(settings: Settings, files: dict[str, str]) -> tuple[Project, Job] | None:
@@ -339,6 +366,14 @@ def make(job: Job, old: Project | None = None) -> Made | None:
         if chart.definition.sources is None
     }
     release_tables(catalog)
+    declared = {d.id: _declared(d) for d in found_defs.charts}
+    redeclared = (
+        any(
+            declared.get(chart_id) != _declared(chart.definition)
+            for chart_id, chart in old.charts.items()
+        )
+        or not {d.id for d in all_facts} >= old.facts.keys()
+    )
     return Made(
         chart_ids=[d.id for d in found_defs.charts],
         fact_ids=[d.id for d in all_facts],
@@ -349,7 +384,13 @@ def make(job: Job, old: Project | None = None) -> Made | None:
         datasets={name: catalog.datasets[name] for name in loaded.datasets},
         sources=sources,
         timings={"load": load_time, "chart": time.perf_counter() - clock},
+        redeclared=redeclared,
     )
+
+
+def _declared(d: ChartDef) -> tuple[object, ...]:
+    """What a page shows of a chart's declaration before the chart is built (its caption)."""
+    return (d.data, d.title, d.subtitle, d.description, d.notes, d.sources, d.path, d.line)
 
 
 # The last chart modules' declarations, by the digests of the chart code: a rebuild after a

@@ -101,6 +101,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.finishing: dict[str, _Finish] = {}
         self.site_key: str | None = None  # of what every page's template reads alike
         self.page_order: dict[str, int] = {}  # src_uri -> place among the pages MkDocs builds
+        self.groups_added: set[str] = set()  # the figure files' groups added to this build
         self.lock: sitedir.SiteLock | None = None
         self.warnings: CountHandler | None = None
         self.extension: StoryExtension | None = None
@@ -199,7 +200,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.edition = editions.current_edition(config)
         self.pages_written = 0
         self.page_keys, self.linked_pages, self.finishing = {}, set(), {}
-        self.site_key, self.page_order = None, {}
+        self.site_key, self.page_order, self.groups_added = None, {}, set()
         try:
             if self.depth == 1 or self.project is None:
                 serving = self.command == "serve"
@@ -316,8 +317,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         # In a preview, only what changed: other files, named by their content, are there already.
         prefix = self.edition.prefix if self.edition else ""
         for group in self.figures.file_groups(self.fresh_charts, known):
-            if wanted is not None and not wanted(group.name):
+            if group.name in self.groups_added or (wanted is not None and not wanted(group.name)):
                 continue
+            self.groups_added.add(group.name)
             name = prefix + group.name
             if self.manifest is not None and self.manifest.link(name, group.key):
                 continue  # the published files, made from the same inputs: not read
@@ -405,6 +407,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             pending = self.project.pending
             if pending is not None:
                 # What the charts being made do not reach, while they are made; then the rest.
+                known = {id(f) for f in files}
                 self._add_file_groups(files, config, lambda group: not pending.reaches(group))
                 pages = self.project.pages
                 self._link_unchanged_pages(
@@ -416,6 +419,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                     ),
                 )
                 self._finish_charts(files, config, pending)
+                # As on_files adds them: before MkDocs applies the site's exclusions.
+                set_exclusions([f for f in files if id(f) not in known], config)
             self._link_unchanged_pages(config, files)
             self._log_linked(env)
         return env
@@ -427,10 +432,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             pending.finish()
         except WriterError as exc:
             raise PluginError(exc.report()) from None
-        known = {id(f) for f in files}
         self._add_stylesheets(files, config)
-        self._add_file_groups(files, config, pending.reaches)
-        set_exclusions([f for f in files if id(f) not in known], config)
+        self._add_file_groups(files, config)  # the others (and any chart new with the data)
 
     def _link_unchanged_pages(
         self, config: Any, files: Files, wanted: Callable[[File], bool] | None = None

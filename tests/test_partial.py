@@ -85,6 +85,116 @@ def test_an_edited_table_no_fact_reads_is_built_in_the_chart_process_while_pages
     assert tree_digest(mini / "site") == tree_digest(cold / "site")
 
 
+PER_ROW = """
+import csv as _csv
+from pathlib import Path as _Path
+
+for _row in _csv.DictReader(open(_Path(__file__).parent.parent / "data" / "regions.csv")):
+    def _one(regions, _r=_row["region"]):
+        return alt.Chart(regions[regions.region == _r]).mark_bar().encode(x="score:Q")
+
+    chart(f"region-{_row['region'].lower()}", data="regions", title=_row["region"])(_one)
+"""
+
+
+def test_charts_declared_from_a_tables_rows_follow_its_edits(
+    fresh_mini: Path, tmp_path: Path
+) -> None:
+    mini = fresh_mini
+    module = mini / "charts" / "cities.py"
+    module.write_text(module.read_text(encoding="utf-8") + PER_ROW, encoding="utf-8")
+    assert run_cli(mini, "build").returncode == 0
+    regions = mini / "data" / "regions.csv"
+    # A row more: a chart more, made while the pages are read, as a cold build makes it.
+    regions.write_text(regions.read_text(encoding="utf-8") + "West,2\n", encoding="utf-8")
+    added = run_cli(mini, "build")
+    assert added.returncode == 0, added.stderr
+    assert "4 charts and 0 facts made again" in added.stderr
+    cold = copy_project(mini, tmp_path / "cold")
+    assert run_cli(cold, "build").returncode == 0
+    assert tree_digest(mini / "site") == tree_digest(cold / "site")
+    assert (mini / "site" / "embed" / "region-west" / "index.html").exists()
+    # A row fewer: a chart the pages read before could show is gone. The build stops and
+    # says so; the next one builds every chart.
+    before = tree_digest(mini / "site")
+    edit(regions, "West,2\n", "")
+    removed = run_cli(mini, "build")
+    assert removed.returncode == 1
+    assert (
+        "data/regions.csv: with this data the chart modules declare other charts or facts "
+        "than the last build's"
+    ) in removed.stderr
+    assert "Traceback" not in removed.stderr
+    assert tree_digest(mini / "site") == before
+    again = run_cli(mini, "build")
+    assert again.returncode == 0, again.stderr
+    assert "partial rebuild" not in again.stderr
+    cold = copy_project(mini, tmp_path / "cold-again")
+    assert run_cli(cold, "build").returncode == 0
+    assert tree_digest(mini / "site") == tree_digest(cold / "site")
+
+
+OBS_AND_PICK = """  - name: obs
+    path: obs.csv
+    title: Observations
+    description: Observations, each credited to its source.
+    rowSources: origin
+    sources:
+      - {name: alpha, title: Alpha source, path: "https://example.org/alpha"}
+      - {name: beta, title: Beta source, path: "https://example.org/beta"}
+    schema:
+      primaryKey: code
+      fields:
+        - {name: code, type: string}
+        - {name: value, type: number}
+        - {name: origin, type: string}
+  - name: pick
+    path: pick.csv
+    title: Picked
+    description: The observations to show.
+    sources:
+      - {title: Pick source, path: "https://example.org/pick"}
+    schema:
+      fields:
+        - {name: code, type: string}
+"""
+
+PICKED = """
+
+@chart("picked", data=["obs", "pick"], title="Picked observations")
+def picked(obs, pick):
+    return alt.Chart(obs[obs.code.isin(pick.code)]).mark_bar().encode(x="value:Q", y="code:N")
+"""
+
+
+def test_an_edited_table_that_picks_rows_of_a_table_with_row_sources_credits_them(
+    fresh_mini: Path, tmp_path: Path
+) -> None:
+    """The caption credits the sources of the rows drawn: read with the pages, so the charts
+    are made before the pages are read."""
+    mini = fresh_mini
+    descriptor = mini / "data" / "datapackage.yaml"
+    descriptor.write_text(descriptor.read_text(encoding="utf-8") + OBS_AND_PICK, encoding="utf-8")
+    (mini / "data" / "obs.csv").write_text("code,value,origin\na,1,alpha\nb,2,beta\n")
+    (mini / "data" / "pick.csv").write_text("code\na\n")
+    module = mini / "charts" / "cities.py"
+    module.write_text(module.read_text(encoding="utf-8") + PICKED, encoding="utf-8")
+    page = mini / "content" / "second.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n/// chart | picked\n///\n")
+    assert run_cli(mini, "build").returncode == 0
+    (mini / "data" / "pick.csv").write_text("code\nb\n")
+    again = run_cli(mini, "build")
+    assert again.returncode == 0, again.stderr
+    assert "partial rebuild: 1 of 4 tables changed" in again.stderr
+    cold = copy_project(mini, tmp_path / "cold")
+    assert run_cli(cold, "build").returncode == 0
+    assert tree_digest(mini / "site") == tree_digest(cold / "site")
+    shown = (mini / "site" / "second" / "index.html").read_text(encoding="utf-8")
+    figure = shown[shown.index('id="picked"') :]
+    caption = figure[: figure.index("</figcaption>")]
+    assert "Beta source" in caption and "Alpha source" not in caption
+
+
 def test_more_than_tables_and_chart_code_changed_builds_everything(fresh_mini: Path) -> None:
     mini = fresh_mini
     assert run_cli(mini, "build").returncode == 0
