@@ -102,7 +102,8 @@ def prune_unused(cache_dir: Path, since: float) -> int:
             and (p.name[: -len(".sum")] in used or p.stat().st_mtime >= since)
         }
         for p in files:
-            stem = p.name.lstrip(".")[:64]  # entry names are sha256 digests; temp files start "."
+            # An entry's files are its name and a suffix; temporary files start with ".".
+            stem = p.name.lstrip(".").split(".", 1)[0]
             if stem not in live:
                 p.unlink(missing_ok=True)
                 removed += 1

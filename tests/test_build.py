@@ -626,6 +626,11 @@ def test_prune_cache_keeps_what_the_build_used(fresh_mini: Path) -> None:
     kept, gone, added = before & after, before - after, after - before
     assert kept and gone and added
     assert len(gone) == len(added)
+    # Entries named by more than a digest too (the parsed descriptor, read by this rebuild in
+    # the process for the chart code), and what the site's pages used.
+    cache = mini / ".cache" / "site-builder"
+    assert list((cache / "tables").glob("descriptor-*.pickle"))
+    assert list((cache / "figures").glob("size-rules-*"))
     assert "charts: 0 rendered, 2 from cache" in run_cli(mini, "build").stderr
 
 
