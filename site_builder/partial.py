@@ -112,10 +112,10 @@ def rebuild(
     it keeps counts as used (a preview's rebuild need not: `--prune-cache` counts only what
     its own build used, and no build runs beside the preview).
 
-    `defer`: the caller may read the pages meanwhile. When only tables changed, none feeds a
-    fact or a row's sources, and the chart process is running, the project comes back at
-    once, the last build's, with `pending` to call before its charts are used: the charts
-    are made in the chart process meanwhile."""
+    `defer`: the caller may read the pages meanwhile. When only tables changed (`_deferrable`)
+    and the chart process is running, the project comes back at once, the last build's, with
+    `pending` to finish before its charts are used: they are made in the chart process
+    meanwhile."""
     clock = time.perf_counter()
     plan = _plan(settings, files)
     if plan is None:
@@ -216,7 +216,8 @@ def _complete(
         **{k: v for k, v in old._sources.items() if k not in made.charts},
         **made.sources,
     }
-    # The charts render in the render process while this one reads the pages.
+    # The charts render (in the render process, for more than one) while this one checks
+    # the pages.
     charts = [project.charts[i] for i in made.charts]
     renderer = started_renders(charts, settings.cache_dir, settings.workers, project.sources_of)
     try:
