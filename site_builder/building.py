@@ -195,7 +195,7 @@ def build_chart(definition: ChartDef, catalog: Catalog) -> BuiltChart:
     return BuiltChart(definition=definition, held_spec=spec, datasets=list(definition.data))
 
 
-_NAMED_COLUMN = re.compile(r"^encodes column '(.*)', (?:which|whose) ")
+_NAMED_COLUMN = re.compile(r"^(?:encodes|\w+ reads) column '(.*)', (?:which|whose) ")
 
 
 def _spec_problem(definition: ChartDef, message: str, hint: str) -> Problem:

@@ -38,7 +38,24 @@ def check_spec(spec: dict[str, Any]) -> list[tuple[str, str]]:
             continue
         if not transformed:
             problems += _log_problems(view.get("encoding", {}), rows, columns)
-        for raw in sorted(_encoded_fields(view.get("encoding", {}), escaped=True)):
+        known = columns | made
+        for method, raw in _read_fields(view):
+            name = _unescape(raw)
+            if (
+                name not in known
+                and _root(raw) not in made
+                and not _holds_objects(rows, _root(raw))
+                and "*" not in made
+            ):
+                problems.append(
+                    (
+                        f"{method} reads column '{name}', which its table does not have "
+                        "(the chart would draw nothing for it)",
+                        column_hint(name, columns),
+                    )
+                )
+        encoded = [*_encoded_fields(view.get("encoding", {}), escaped=True), *_facet_fields(view)]
+        for raw in sorted(set(encoded)):
             name = _unescape(raw)
             if name in columns and _NESTED.search(raw):
                 problems.append(
@@ -52,6 +69,7 @@ def check_spec(spec: dict[str, Any]) -> list[tuple[str, str]]:
                 name not in columns
                 and name not in made
                 and _root(raw) not in made  # a field inside an object a transform made
+                and not _holds_objects(rows, _root(raw))  # or that the table holds
                 and "*" not in made
             ):
                 problems.append(
@@ -77,6 +95,12 @@ _NESTED = re.compile(r"(?<!\\)[.\[]")
 def _root(raw: str) -> str:
     """The object a nested field reads from: `last` for `last['date']` or `last.date`."""
     return _unescape(_NESTED.split(raw, maxsplit=1)[0])
+
+
+def _holds_objects(rows: list[Any], name: str) -> bool:
+    """Whether the rows' column `name` holds objects (GeoJSON's `properties`), whose fields a
+    chart reads as `name.field`."""
+    return any(isinstance(r, dict) and isinstance(r.get(name), dict | list) for r in rows)
 
 
 def _url_problem(data: dict[str, Any]) -> tuple[str, str]:
@@ -250,6 +274,78 @@ def _encoded_fields(encoding: dict[str, Any], escaped: bool = False) -> Iterator
                     yield from _encoded_fields({"c": cond}, escaped)
 
 
+# Vega-Lite's transforms (by the Altair method that writes each) and the keys whose values
+# name the fields they read: a name, a list of names, or {"field": name} items.
+_TRANSFORM_READS = {
+    "aggregate": ("transform_aggregate", ("groupby",)),
+    "bin": ("transform_bin", ("field",)),
+    "density": ("transform_density", ("density", "groupby")),
+    "extent": ("transform_extent", ("extent",)),
+    "flatten": ("transform_flatten", ("flatten",)),
+    "fold": ("transform_fold", ("fold",)),
+    "impute": ("transform_impute", ("impute", "key", "groupby")),
+    "joinaggregate": ("transform_joinaggregate", ("groupby",)),
+    "loess": ("transform_loess", ("loess", "on", "groupby")),
+    "lookup": ("transform_lookup", ("lookup",)),
+    "pivot": ("transform_pivot", ("pivot", "value", "groupby")),
+    "quantile": ("transform_quantile", ("quantile", "groupby")),
+    "regression": ("transform_regression", ("regression", "on", "groupby")),
+    "stack": ("transform_stack", ("stack", "groupby", "sort")),
+    "timeUnit": ("transform_timeunit", ("field",)),
+    "window": ("transform_window", ("groupby", "sort")),
+}
+
+
+def _read_fields(view: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(Altair method, field) for each column a view's transforms read by name. Expressions
+    (`calculate`, a filter's text) are not read; a filter's field predicates are."""
+    transforms = view.get("transform", [])
+    for t in transforms if isinstance(transforms, list) else []:
+        if not isinstance(t, dict):
+            continue
+        if "filter" in t:
+            yield from (("transform_filter", name) for name in _predicate_fields(t["filter"]))
+            continue
+        kind = next((k for k in _TRANSFORM_READS if k in t), None)
+        if kind is None:
+            continue
+        method, keys = _TRANSFORM_READS[kind]
+        for key in keys:
+            yield from ((method, name) for name in _field_names(t.get(key)))
+        if kind in ("aggregate", "joinaggregate", "window"):  # each operation's field
+            yield from ((method, name) for name in _field_names(t[kind]))
+
+
+def _field_names(value: Any) -> Iterator[str]:
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict) and isinstance(item.get("field"), str):
+            yield item["field"]
+
+
+def _predicate_fields(predicate: Any) -> Iterator[str]:
+    """The fields a filter's predicate tests ({"field": ..., "equal": ...}, and/or/not)."""
+    if isinstance(predicate, dict):
+        if isinstance(predicate.get("field"), str):
+            yield predicate["field"]
+        for key in ("and", "or"):
+            for part in predicate.get(key) or []:
+                yield from _predicate_fields(part)
+        if "not" in predicate:
+            yield from _predicate_fields(predicate["not"])
+
+
+def _facet_fields(view: dict[str, Any]) -> Iterator[str]:
+    """The fields a facet view's `facet` splits by (one field, or its row and column)."""
+    facet = view.get("facet")
+    if not isinstance(facet, dict):
+        return
+    for item in [facet, facet.get("row"), facet.get("column")]:
+        if isinstance(item, dict) and isinstance(item.get("field"), str):
+            yield item["field"]
+
+
 def _derived_fields(view: dict[str, Any]) -> set[str]:
     """Fields a view's transforms create (`as`), which the table need not have."""
     made: set[str] = set()
@@ -269,12 +365,29 @@ def _derived_fields(view: dict[str, Any]) -> set[str]:
     transforms = view.get("transform", [])
     walk(transforms)
     for t in transforms if isinstance(transforms, list) else []:
-        if isinstance(t, dict) and "fold" in t and "as" not in t:
-            made.update(("key", "value"))  # Vega-Lite's default names
+        if not isinstance(t, dict):
+            continue
+        for kind, names in _DEFAULT_OUTPUTS.items():
+            if kind in t and "as" not in t:  # Vega-Lite's default names
+                made.update(names)
+        if "lookup" in t and "as" not in t:  # the other table's fields, as they are named
+            fields = (t.get("from") or {}).get("fields")
+            if not isinstance(fields, list):
+                return made | {"*"}  # every field of the other table
+            made.update(f for f in fields if isinstance(f, str))
+        if "flatten" in t and "as" not in t:
+            made.update(_field_names(t["flatten"]))
         if isinstance(t, dict) and "pivot" in t:
             return made | {"*"}  # pivot makes columns from values: cannot be known here
     # Parameters and repeat/facet references are resolved by Vega-Lite itself.
     return made
+
+
+_DEFAULT_OUTPUTS = {
+    "fold": ("key", "value"),
+    "density": ("value", "density"),
+    "quantile": ("prob", "value"),
+}
 
 
 def _unescape(name: str) -> str:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from helpers import edit, prepare, report
 
 from site_builder.specs import check_spec, plotted_rows
@@ -243,4 +244,88 @@ def test_a_field_inside_an_object_a_transform_made_is_accepted() -> None:
             "encodes column 'first['pop']', which its table does not have",
             "available columns: 'city', 'pop', 'year'",
         )
+    ]
+
+
+def test_a_transform_reading_a_column_the_table_lacks_is_refused() -> None:
+    # A fold over a misspelt column draws nothing for it, and Vega-Lite says nothing.
+    rows = [{"district": "East", "ebike_trips": 3, "classic_trips": 5}]
+    spec = {
+        "data": {"values": rows},
+        "transform": [{"fold": ["ebike_trip", "classic_trips"], "as": ["kind", "trips"]}],
+        "mark": "bar",
+        "encoding": {"x": {"field": "trips", "type": "quantitative"}},
+    }
+    assert check_spec(spec) == [
+        (
+            "transform_fold reads column 'ebike_trip', which its table does not have (the chart "
+            "would draw nothing for it)",
+            "did you mean 'ebike_trips'? available columns: 'classic_trips', 'district', "
+            "'ebike_trips'",
+        )
+    ]
+    spec["transform"][0]["fold"] = ["ebike_trips", "classic_trips"]
+    assert check_spec(spec) == []
+
+
+@pytest.mark.parametrize(
+    "transform",
+    [
+        {"aggregate": [{"op": "sum", "field": "tripz", "as": "s"}], "groupby": ["district"]},
+        {"aggregate": [{"op": "count", "as": "n"}], "groupby": ["distrct"]},
+        {"joinaggregate": [{"op": "mean", "field": "tripz", "as": "m"}]},
+        {"window": [{"op": "sum", "field": "trips", "as": "c"}], "sort": [{"field": "dat"}]},
+        {"filter": {"and": [{"field": "tripz", "gt": 2}, {"param": "pick"}]}},
+        {"bin": True, "field": "tripz", "as": "b"},
+        {"timeUnit": "month", "field": "dat", "as": "m"},
+        {"density": "tripz"},
+        {"regression": "trips", "on": "dat"},
+        {"stack": "trips", "groupby": ["distrct"], "as": ["y0", "y1"]},
+        {"impute": "trips", "key": "dat", "value": 0},
+    ],
+)
+def test_every_transform_that_reads_a_column_by_name_is_checked(transform: dict[str, Any]) -> None:
+    spec = {
+        "data": {"values": [{"district": "East", "trips": 3, "date": "2025-01-01"}]},
+        "transform": [transform],
+        "mark": "point",
+    }
+    [(message, _)] = check_spec(spec)
+    assert message.startswith("transform_") and "which its table does not have" in message
+    assert check_spec({**spec, "transform": []}) == []
+
+
+def test_transforms_over_columns_made_before_or_nested_in_the_table_are_accepted() -> None:
+    spec = {
+        "data": {"values": [{"properties": {"v": 1, "name": "A"}, "a": 1, "b": 2}]},
+        "transform": [
+            {"calculate": "datum.a * 2", "as": "twice"},
+            {"fold": ["a", "b"]},  # Vega-Lite's default names: key, value
+            {"aggregate": [{"op": "sum", "field": "value", "as": "total"}], "groupby": ["key"]},
+            {"window": [{"op": "rank", "as": "r"}], "sort": [{"field": "total"}]},
+            {"filter": {"field": "properties.v", "gt": 0}},
+            {"density": "twice"},  # makes value and density
+        ],
+        "mark": "geoshape",
+        # GeoJSON's properties, read as a nested field of the table's own objects.
+        "encoding": {
+            "color": {"field": "properties.v", "type": "quantitative"},
+            "tooltip": [{"field": "properties.name"}, {"field": "density"}],
+        },
+    }
+    assert check_spec(spec) == []
+    spec["encoding"]["color"]["field"] = "a.v"  # `a` holds numbers, not objects
+    assert [m for m, _ in check_spec(spec)] == [
+        "encodes column 'a.v', which its table does not have"
+    ]
+
+
+def test_a_facet_by_a_column_the_table_lacks_is_refused() -> None:
+    spec = {
+        "data": {"values": [{"district": "East", "trips": 3}]},
+        "facet": {"row": {"field": "distrct", "type": "nominal"}},
+        "spec": {"mark": "bar", "encoding": {"x": {"field": "trips", "type": "quantitative"}}},
+    }
+    assert [m for m, _ in check_spec(spec)] == [
+        "encodes column 'distrct', which its table does not have"
     ]
