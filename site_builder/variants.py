@@ -87,18 +87,21 @@ def smallest_width(width: float, exact: bool) -> float:
     return width if exact else width * MIN_SCALE
 
 
-# Breakpoints come in steps, so the stylesheet holds one rule per step, not per chart. Above
-# the last one (tablets and laptops) the wide layout shows, scrolling sideways if it must: the
-# phone layout is for phones.
+# Breakpoints come in steps, so the stylesheet holds one rule per step, not per chart. A box
+# narrower than the wide layout's smallest shows the phone layout, on a laptop too (a chart
+# 760 px wide in a 688 px column): whole and legible beats cut off. A chart far wider than
+# any column (its smallest over BREAKPOINT_MAX) was made to scroll: it does, but on phones.
 BREAKPOINT_STEP = 20
-BREAKPOINT_MAX = 600
+BREAKPOINT_MAX = 800
+PHONES_BELOW = 600
 
 
 def narrow_below(width: float, exact: bool) -> int:
     """The width of the chart's box under which its phone layout shows: where the wide one
     could no longer be drawn whole without scrolling."""
     step = BREAKPOINT_STEP
-    return min(BREAKPOINT_MAX, int(-(-smallest_width(width, exact) // step) * step))
+    below = int(-(-smallest_width(width, exact) // step) * step)
+    return below if below <= BREAKPOINT_MAX else PHONES_BELOW
 
 
 def breakpoint_css() -> str:

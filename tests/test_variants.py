@@ -132,9 +132,14 @@ def test_breakpoints() -> None:
     # The phone layout shows once the wide one would be scaled below 11/12 (in 20 px steps).
     assert narrow_below(600, exact=False) == 560
     assert narrow_below(600, exact=True) == 600
-    assert narrow_below(900, exact=False) == 600  # wider boxes show the wide one, scrolling
+    # On a laptop too: a 767 px chart (703 px scaled) does not fit a 688 px column.
+    assert narrow_below(767, exact=False) == 720
+    assert narrow_below(728, exact=True) == 740
+    # Far wider than any column: made to scroll, which it does but on phones.
+    assert narrow_below(1200, exact=False) == 600
     css = breakpoint_css()
     assert '@container (max-width: 559.98px) { .sb-figure__chart[data-sb-narrow-below="560"]' in css
+    assert '[data-sb-narrow-below="720"]' in css and '[data-sb-narrow-below="800"]' in css
 
 
 def test_svg_size() -> None:
