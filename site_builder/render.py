@@ -162,8 +162,19 @@ def page_spec(chart: BuiltChart) -> dict[str, Any]:
 def themed(spec: dict[str, Any]) -> dict[str, Any]:
     if is_vega(spec):
         return spec  # compiled with the theme already
-    # Only "config" changes: a shallow copy leaves the chart's spec alone.
-    return {**spec, "config": _merge(THEME, spec.get("config", {}))}
+    # Only the top level changes: a shallow copy leaves the chart's spec alone.
+    return {**spec, **_sized(spec), "config": _merge(THEME, spec.get("config", {}))}
+
+
+# What `width="container"` (or height) is drawn as: its plot in a laptop's column (688 px)
+# with its axes beside it. The static chart has no container to fit, and the live one must
+# draw what the static one does, in its box; phones get their own layout.
+CONTAINER_SIZE = {"width": 600, "height": 300}
+
+
+def _sized(spec: dict[str, Any]) -> dict[str, Any]:
+    """A chart as wide (or high) as its container, given that size."""
+    return {axis: size for axis, size in CONTAINER_SIZE.items() if spec.get(axis) == "container"}
 
 
 def image_caption(chart: BuiltChart, sources: Sequence[Source] = ()) -> dict[str, Any]:

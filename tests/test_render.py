@@ -326,3 +326,23 @@ def test_stand_in_is_the_chart_alone() -> None:
     top, bottom = min(t.top for t in texts), max(t.bottom for t in texts)
     assert not inked(dx, dy, dx + svg_width(svg), top - 2)
     assert not inked(dx, bottom + 2, dx + svg_width(svg), dy + svg_height(svg))
+
+
+def test_a_chart_as_wide_as_its_container_is_drawn_and_goes_live_at_one_width(
+    tmp_path: Path,
+) -> None:
+    # A static chart has no container; a live one sized by its container was drawn for the
+    # page's column inside the static chart's smaller box, its text a few px high.
+    spec = {
+        "data": {"values": [{"x": i, "y": i * i} for i in range(10)]},
+        "mark": "line",
+        "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y"}},
+        "width": "container",
+        "height": 200,
+    }
+    result = render_charts([built("wide", spec)], tmp_path / "cache", workers=1)["wide"]
+    live = json.loads(result.live_json)
+    assert "containerSize" not in result.live_json and live["width"] == 600
+    assert 600 < svg_width(result.svg) <= 688  # the plot, with its axis beside it
+    assert svg_height(result.svg) > 200  # nothing cut: the axis below the plot too
+    assert spec["width"] == "container"  # the chart's own spec is left alone
