@@ -300,20 +300,38 @@ def format_cell(value: Any) -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else f"{value:,.6g}".replace(",", "")
     text = str(value)
-    if re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00(\.0+)?", text):
+    if _MIDNIGHT.fullmatch(text):
         return text[:10]
     return text
 
 
+# A date as the chart's table holds it (pandas writes dates as midnight timestamps).
+_MIDNIGHT = re.compile(r"\d{4}-\d\d-\d\dT00:00:00(\.0+)?")
+
+
 def data_csv(rows: list[dict[str, Any]], columns: Iterable[str]) -> str:
-    """The rows plotted as CSV; text that a spreadsheet would run as a formula is quoted."""
+    """The rows plotted as CSV; text that a spreadsheet would run as a formula is quoted, and
+    a column of dates is written as dates (2025-03-01, not 2025-03-01T00:00:00)."""
     names = list(columns)
+    dates = {n for n in names if _all_midnight(r.get(n) for r in rows)}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(names)
     for r in rows:
-        writer.writerow([_safe_cell(r.get(n)) for n in names])
+        writer.writerow([_safe_cell(r.get(n), n in dates) for n in names])
     return out.getvalue()
+
+
+def _all_midnight(values: Iterable[Any]) -> bool:
+    """Whether every cell is a midnight timestamp (blank ones aside), and one at least."""
+    seen = False
+    for value in values:
+        if value is None:
+            continue
+        if not (isinstance(value, str) and _MIDNIGHT.fullmatch(value)):
+            return False
+        seen = True
+    return seen
 
 
 def defuse_formula(text: str) -> str:
@@ -321,9 +339,9 @@ def defuse_formula(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def _safe_cell(value: Any) -> Any:
+def _safe_cell(value: Any, date: bool = False) -> Any:
     if isinstance(value, str):
-        return defuse_formula(value)
+        return value[:10] if date else defuse_formula(value)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -138,6 +138,10 @@ def field_definitions(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str
         return
     for view, _, _ in _views(spec, None, frozenset()):
         yield from _definitions_of(view.get("encoding", {}))
+        facet = view.get("facet")  # the facet operator's: one field, or its row and column
+        if isinstance(facet, dict):
+            one = "field" in facet
+            yield from _definitions_of({"facet": facet} if one else facet)
 
 
 def _definitions(channel: str, value: Any) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -405,6 +409,7 @@ def describe(
     labels = labels or {}
     marks: list[str] = []
     quantity = category = None
+    summed = False
     if is_vega(spec):
         marks = sorted({str(m.get("type")) for m in spec.get("marks", []) if m.get("type")})
     for view, _, _ in [] if is_vega(spec) else _views(spec, None, frozenset()):
@@ -417,24 +422,31 @@ def describe(
             enc = encoding.get(channel)
             # A repeat chart's field is {"repeat": ...}: no one column to name.
             name = enc.get("field") if isinstance(enc, dict) else None
-            if isinstance(name, str) and enc.get("type") == "quantitative":
-                quantity = quantity or _unescape(name)
+            if isinstance(name, str) and enc.get("type") == "quantitative" and not quantity:
+                quantity = _unescape(name)
+                # Summed, binned or transformed, the table's values are not what is drawn.
+                summed = summed or bool(enc.get("aggregate") or enc.get("bin"))
+        summed = summed or any(
+            isinstance(t, dict) and not t.keys() & {"calculate", "filter", "timeUnit"}
+            for t in view.get("transform", []) or []
+        )
         for channel in ("y", "x", "color", "text"):
             enc = encoding.get(channel)
             name = enc.get("field") if isinstance(enc, dict) else None
             if isinstance(name, str) and enc.get("type") in ("nominal", "ordinal", "temporal"):
                 category = category or _unescape(name) or None
-    kind = " and ".join(_MARK_NAMES.get(m, m) for m in marks) or "data"
-    text = f"A {kind} chart"
+    kind = " and ".join(dict.fromkeys(_MARK_NAMES.get(m, m) for m in marks)) or "data"
+    text = f"{'An' if kind[0] in 'aeiou' else 'A'} {kind} chart"
     if quantity:
         text += f" of {labels.get(quantity, quantity)}"
         if category:
             text += f" by {labels.get(category, category)}"
     text += f", {len(rows)} rows"
     values = [
-        (r[quantity], r.get(category) if category else None)
+        (r[quantity], _shown(r.get(category)) if category else None)
         for r in rows
         if quantity
+        and not summed
         and isinstance(r.get(quantity), (int, float))
         and not isinstance(r.get(quantity), bool)
     ]
@@ -447,7 +459,21 @@ def describe(
     return text + "."
 
 
-_MARK_NAMES = {"rect": "heatmap", "circle": "dot", "point": "dot", "tick": "strip", "rule": "line"}
+def _shown(value: Any) -> Any:
+    """A date as a table shows it: 2025-05-30, not 2025-05-30T00:00:00."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00(\.0+)?", value):
+        return value[:10]
+    return value
+
+
+_MARK_NAMES = {
+    "rect": "heatmap",
+    "circle": "dot",
+    "point": "dot",
+    "tick": "strip",
+    "rule": "line",
+    "arc": "pie",
+}
 
 
 def _num(value: float) -> str:

@@ -192,6 +192,34 @@ def test_generated_description(mini: Path) -> None:
     )
 
 
+def test_a_generated_description_says_nothing_wrong_of_a_summed_chart() -> None:
+    from site_builder.specs import describe
+
+    rows = [{"date": "2025-05-30T00:00:00", "district": "East", "trips": 1476},
+            {"date": "2025-05-31T00:00:00", "district": "West", "trips": 108}]  # fmt: skip
+    date = {"field": "date", "type": "temporal"}
+    area = {
+        "mark": "area",
+        "encoding": {"x": date, "y": {"field": "trips", "type": "quantitative"}},
+    }
+    assert describe({"data": {"values": rows}, **area}, rows) == (
+        "An area chart of trips by date, 2 rows, from 108 to 1476. "
+        "Largest: 2025-05-30 (1476); smallest: 2025-05-31 (108)."
+    )
+    # Summed per day, the table's values are not the ones drawn: no range is given.
+    summed = {"field": "trips", "type": "quantitative", "aggregate": "sum"}
+    layered = {
+        "data": {"values": rows},
+        "layer": [
+            {"mark": "line", "encoding": {"x": date, "y": summed}},
+            {"mark": "rule", "encoding": {"x": date}},
+        ],
+    }
+    assert describe(layered, rows) == "A line chart of trips by date, 2 rows."
+    folded = {**area, "data": {"values": rows}, "transform": [{"fold": ["trips"]}]}
+    assert describe(folded, rows) == "An area chart of trips by date, 2 rows."
+
+
 ALTAIR_SPECS = """
 import json, sys
 import altair as alt

@@ -132,6 +132,18 @@ def test_csv_download_defuses_formulas() -> None:
     )
 
 
+def test_csv_download_writes_a_column_of_dates_as_dates() -> None:
+    rows = [
+        {"day": "2025-03-01T00:00:00", "at": "2025-03-01T00:00:00", "n": 1},
+        {"day": None, "at": "2025-03-01T12:30:00", "n": 2},  # a time of day: kept whole
+        {"day": "2025-03-03T00:00:00", "at": "2025-03-02T00:00:00", "n": 3},
+    ]
+    assert data_csv(rows, ["day", "at", "n"]) == (
+        "day,at,n\n2025-03-01,2025-03-01T00:00:00,1\n,2025-03-01T12:30:00,2\n"
+        "2025-03-03,2025-03-02T00:00:00,3\n"
+    )
+
+
 def test_format_cell() -> None:
     assert format_cell(90.0) == "90"
     assert format_cell(4.25) == "4.25"

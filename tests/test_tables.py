@@ -53,6 +53,15 @@ def test_columns_keep_the_order_of_the_table_the_chart_drew() -> None:
     assert [c.name for c in table_columns(chart, ROWS)] == ["country", "year", "tonnes"]
 
 
+def test_a_facet_splits_by_a_column_the_table_shows() -> None:
+    # alt.Chart(...).encode(...).facet(row="year"): the field is in the facet, not an encoding.
+    inner = spec({"x": {"field": "tonnes", "type": "quantitative"}})
+    faceted = {"facet": {"row": {"field": "year", "type": "ordinal"}}, "spec": inner}
+    assert [c.name for c in table_columns(faceted, ROWS)] == ["year", "tonnes"]
+    wrapped = {"facet": {"field": "country", "type": "nominal"}, "spec": inner}
+    assert [c.name for c in table_columns(wrapped, ROWS)] == ["country", "tonnes"]
+
+
 def test_columns_fall_back_to_every_column() -> None:
     columns = table_columns({"marks": []}, ROWS, {"tonnes": "number", "year": "year"})
     assert columns == [
