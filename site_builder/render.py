@@ -458,10 +458,13 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
                 live = to_vega(vlc, spec, version, show_warnings=True)
         svg = _finished(vlc.vega_to_svg(live, allowed_base_urls=[]), spec_json)
         boxes = text_boxes(svg)
+        wider: list[str] = []  # the text that kept a phone layout from getting narrow
         if not is_vega(spec):
-            narrow, narrow_live = _render_narrow(spec, spec_json, svg, boxes, version)
+            narrow, narrow_live, wider = _render_narrow(spec, spec_json, svg, boxes, version)
         cut = clipped_text(svg, boxes=boxes)
         clipped = {"wide": cut, "phone": clipped_text(narrow) if narrow else []}
+        if wider:
+            clipped["no phone layout"] = wider
         image, fallback = _image_files(svg, caption, cut)
     except Exception as exc:
         # The renderer's message, without its JavaScript stack trace.
@@ -486,6 +489,19 @@ def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
         if not texts:
             continue
         shown = ", ".join(repr(t[:40]) for t in texts[:3]) + (" ..." if len(texts) > 3 else "")
+        if layout == "no phone layout":  # shown, scrolling sideways: worth knowing, not wrong
+            log.info(
+                "%s:%d: chart '%s': no phone layout: drawn for a phone it is still wider than "
+                "%d px, because of %s; phones show the wide chart, scrolling sideways\n"
+                "  hint: shorten that text or break it into lines (a list of strings), or "
+                "draw fewer views side by side",
+                d.path,
+                d.line,
+                chart.id,
+                NARROW_ABOVE,
+                shown,
+            )
+            continue
         where = "its phone layout" if layout == "phone" else "it"
         log.warning(
             "%s:%d: chart '%s': text cut off at the edge of the drawing in %s: %s\n"
@@ -501,13 +517,14 @@ def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
 
 def _render_narrow(
     spec: dict[str, Any], spec_json: str, svg: str, boxes: list[TextBox], version: str | None
-) -> tuple[str, str]:
+) -> tuple[str, str, list[str]]:
     """The phone layout's SVG and Vega, or ("", "") when the wide SVG will do (or an image
-    stands in for it). `spec_json`: the page spec as JSON, where links are looked up;
-    `boxes`: the wide SVG's text."""
+    stands in for it); and when no layout got narrow enough, the text that ran wider (or
+    the layout's width, when no text did). `spec_json`: the page spec as JSON, where links
+    are looked up; `boxes`: the wide SVG's text."""
     vlc = renderer()
     if over_budget(svg):
-        return "", ""
+        return "", "", []
     compiled: dict[str, Any] = {}  # the last layout drawn, as Vega
 
     def draw(layout: dict[str, Any]) -> str:
@@ -516,14 +533,17 @@ def _render_narrow(
 
     narrow = draw_phone(spec, svg, boxes, draw)
     if narrow is None:
-        return "", ""
+        return "", "", []
     if svg_width(narrow) > NARROW_ABOVE:
         # Label limits the writer set wider than a phone holds: cut to it, as a last try.
         capped = with_phone_label_limits(spec)
-        narrow = draw_phone(capped, svg, boxes, draw, predict=False) if capped else None
-    if narrow is None or svg_width(narrow) > NARROW_ABOVE or over_budget(narrow):
-        return "", ""  # it would not get narrow (or light) enough: the wide one serves
-    return narrow, _dumps(compiled["live"])
+        narrow = (draw_phone(capped, svg, boxes, draw, predict=False) if capped else None) or narrow
+    if svg_width(narrow) > NARROW_ABOVE:  # the wide one serves, scrolling sideways on phones
+        wider = [b.text for b in text_boxes(narrow) if b.right > NARROW_ABOVE + 0.5]
+        return "", "", list(dict.fromkeys(wider)) or [f"{svg_width(narrow):.0f} px wide"]
+    if over_budget(narrow):
+        return "", "", []  # too heavy: the wide one serves, as does its stand-in image
+    return narrow, _dumps(compiled["live"]), []
 
 
 def _link_problem(chart: BuiltChart, unsafe: list[str], odd: list[str]) -> Problem:

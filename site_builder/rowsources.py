@@ -146,7 +146,9 @@ def sources_named(ds: Dataset, rows: Iterable[dict[str, Any]]) -> set[Source]:
     known = _by_reference(ds.sources)
     column, key = ds.row_sources, ds.primary_key
     by_key: dict[tuple[str, ...], Any] = {}
-    if key and all(k in ds.frame for k in key):
+    # Without its table (let go by a build that found these sources before), the rows' own
+    # cells are all there is to read.
+    if key and ds.frame is not None and all(k in ds.frame for k in key):
         for values, cell in zip(
             ds.frame[key].itertuples(index=False, name=None), ds.frame[column], strict=True
         ):

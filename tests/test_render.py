@@ -346,3 +346,25 @@ def test_a_chart_as_wide_as_its_container_is_drawn_and_goes_live_at_one_width(
     assert 600 < svg_width(result.svg) <= 688  # the plot, with its axis beside it
     assert svg_height(result.svg) > 200  # nothing cut: the axis below the plot too
     assert spec["width"] == "container"  # the chart's own spec is left alone
+
+
+def test_a_chart_whose_text_keeps_it_from_a_phone_layout_is_reported(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    label = "Single-trip fare raised from EUR 1.50 to EUR 1.80 on this day, after a long vote"
+    spec = {
+        "data": {"values": [{"x": i, "y": i % 7} for i in range(30)]},
+        "width": 640,
+        "layer": [
+            {"mark": "line", "encoding": {"x": {"field": "x", "type": "quantitative"},
+                                          "y": {"field": "y", "type": "quantitative"}}},
+            {"mark": {"type": "text", "align": "left", "text": label, "x": 40, "y": 10}},
+        ],
+    }  # fmt: skip
+    with caplog.at_level("INFO", logger="site_builder"):
+        result = render_charts([built("fare", spec)], tmp_path / "cache", workers=1)["fare"]
+    assert result.narrow_svg == ""  # phones get the wide chart, scrolling
+    assert json.loads(result.clipped_json)["no phone layout"] == [label]
+    [message] = [r.getMessage() for r in caplog.records if "no phone layout" in r.getMessage()]
+    assert "chart 'fare'" in message and label[:40] in message
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]  # not a failed build
