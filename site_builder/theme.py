@@ -94,6 +94,9 @@ THEME: dict[str, Any] = {
         "titleColor": TEXT,
     },
     "text": {"fontSize": TEXT_SIZE, "color": TEXT},
+    # Vega-Lite draws rules (annotations, error bars' whiskers) black: unreadable on the dark
+    # page. In the text's colour they follow the palette.
+    "rule": {"color": TEXT},
     "title": {
         "anchor": "start",
         "fontSize": TITLE_SIZE,

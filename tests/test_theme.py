@@ -42,3 +42,24 @@ def test_swaps_look_for_the_colours_the_renderer_writes() -> None:
     for _, colour, name in swaps:
         assert theme.SWAPPED[name] == colour, (colour, name)
     assert {name for _, _, name in swaps} == set(theme.SWAPPED)
+
+
+def test_rules_are_drawn_in_a_colour_each_palette_swaps() -> None:
+    # An annotation's rule, or an error bar's whisker, drawn black was unreadable when dark.
+    import vl_convert as vlc
+
+    from site_builder.render import themed
+
+    y = {"field": "v", "type": "quantitative"}
+    rows = {"values": [{"g": "a", "v": 1}, {"g": "a", "v": 3}]}
+    spec = {
+        "data": rows,
+        "layer": [
+            {"mark": "rule", "encoding": {"y": {"datum": 2}}},
+            {"mark": {"type": "errorbar", "ticks": True},
+             "encoding": {"x": {"field": "g", "type": "nominal"}, "y": y}},
+        ],
+    }  # fmt: skip
+    svg = vlc.vegalite_to_svg(themed(spec))
+    assert 'stroke="#333333"' in svg and 'stroke="black"' not in svg
+    assert '.sb-figure__chart svg [stroke="#333333"] { stroke: var(--sb-chart-text); }' in CSS
