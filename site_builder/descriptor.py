@@ -132,18 +132,31 @@ class Positions:
         self.text = text
         self.root: Any = None
 
-    def of(self, index: int, key: str) -> tuple[int | None, int | None]:
-        """Line and column of resource `index`'s (1-based) value for `key`, if found."""
+    def of(self, index: int, key: str, item: int | None = None) -> tuple[int | None, int | None]:
+        """Line and column of resource `index`'s (1-based) value for `key` (its `item`th entry,
+        0-based, for a list), if found."""
         try:
-            if self.root is None:
-                loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-                self.root = yaml.compose(self.text, Loader=loader)
-            resources = next(v for k, v in self.root.value if k.value == "resources")
-            item = resources.value[index - 1]
-            node = next(v for k, v in item.value if k.value == key)
+            node = next(v for k, v in self._resource(index).value if k.value == key)
+            if item is not None:
+                node = node.value[item]
         except (yaml.YAMLError, AttributeError, StopIteration, IndexError, TypeError):
             return None, None
         return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def entry(self, index: int) -> tuple[int | None, int | None]:
+        """Where resource `index` (1-based) begins: for what it lacks."""
+        try:
+            mark = self._resource(index).start_mark
+        except (yaml.YAMLError, AttributeError, StopIteration, IndexError, TypeError):
+            return None, None
+        return mark.line + 1, mark.column + 1
+
+    def _resource(self, index: int) -> Any:
+        if self.root is None:
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            self.root = yaml.compose(self.text, Loader=loader)
+        resources = next(v for k, v in self.root.value if k.value == "resources")
+        return resources.value[index - 1]
 
 
 def check_name(
@@ -163,14 +176,27 @@ def check_name(
 
 
 def check_metadata(
-    res: dict[str, Any], package_licenses: list[Any], shown: str, where: str
+    res: dict[str, Any],
+    package_licenses: list[Any],
+    shown: str,
+    where: str,
+    index: int = 0,
+    positions: Positions | None = None,
 ) -> list[Problem]:
-    """Readers must be told what a table is and where it comes from."""
+    """Readers must be told what a table is and where it comes from. With `positions`, each
+    problem is at its line: what is missing, at the resource's entry (`index`, 1-based)."""
+
+    def at(key: str | None = None, item: int | None = None) -> tuple[int | None, int | None]:
+        if positions is None:
+            return None, None
+        found = positions.of(index, key, item) if key else (None, None)
+        return found if found[0] is not None else positions.entry(index)
+
     problems = []
     for key in ("title", "description"):
         if not str(res.get(key) or "").strip():
             problems.append(
-                Problem(shown, f"{where} has no {key}", f"add '{key}:' to the resource")
+                Problem(shown, f"{where} has no {key}", f"add '{key}:' to the resource", *at(key))
             )
     sources = res.get("sources") or []
     if not sources:
@@ -179,9 +205,20 @@ def check_metadata(
                 shown,
                 f"{where} has no sources",
                 "add 'sources:' with a title and a path (https URL) for each source",
+                *at("sources"),
             )
         )
-    for source in sources:
+    if not isinstance(sources, list):
+        problems.append(
+            Problem(
+                shown,
+                f"{where}: 'sources:' is not a list",
+                "write each source as an item: '- title: ...' with 'path: https://...' under it",
+                *at("sources"),
+            )
+        )
+        sources = []
+    for i, source in enumerate(sources):
         source = source if isinstance(source, dict) else {"title": str(source)}
         url = str(source.get("path") or source.get("url") or "")
         if not is_web_url(url):
@@ -190,11 +227,17 @@ def check_metadata(
                     shown,
                     f"{where}: source '{source.get('title', '')}' has no http(s) URL ({url!r})",
                     "give each source a 'title:' and a 'path:' starting with https://",
+                    *at("sources", i),
                 )
             )
     if not (res.get("licenses") or package_licenses):
         problems.append(
-            Problem(shown, f"{where} has no licence", "add 'licenses:' to the package or resource")
+            Problem(
+                shown,
+                f"{where} has no licence",
+                "add 'licenses:' to the package or resource",
+                *at("licenses"),
+            )
         )
     return problems
 

@@ -187,7 +187,7 @@ def _check_description(
     bad_name = check_name(str(name), shown, where, index, positions)
     if bad_name:
         problems.add(bad_name)
-    problems.add_all(check_metadata(res, package.licenses, shown, where))
+    problems.add_all(check_metadata(res, package.licenses, shown, where, index, positions))
     # What `site-builder describe` left for the writer to fill in, at its line.
     problems.add_all(placeholder_problems(res, descriptor_file, shown, where))
     return str(name)

@@ -92,13 +92,28 @@ def test_missing_sources_title_and_licence(tmp_path: Path) -> None:
         title="",
         licenses=[],
     )
+    # Each at its line: the empty title, the source's entry, the empty licences.
     assert found == [
-        "data/datapackage.yaml: resource 't' has no title\n  hint: add 'title:' to the resource",
-        "data/datapackage.yaml: resource 't': source 'Bad' has no http(s) URL "
+        "data/datapackage.yaml:22:10: resource 't' has no title\n"
+        "  hint: add 'title:' to the resource",
+        "data/datapackage.yaml:20:5: resource 't': source 'Bad' has no http(s) URL "
         "('javascript:alert(1)')\n"
         "  hint: give each source a 'title:' and a 'path:' starting with https://",
-        "data/datapackage.yaml: resource 't' has no licence\n"
+        "data/datapackage.yaml:3:13: resource 't' has no licence\n"
         "  hint: add 'licenses:' to the package or resource",
+    ]
+
+
+def test_what_a_resource_lacks_is_reported_where_it_begins(tmp_path: Path) -> None:
+    data = write_package(tmp_path, "country,year,value\nChina,2023,90\n")
+    descriptor = data / "datapackage.yaml"
+    lines = descriptor.read_text().splitlines()
+    start = lines.index("  sources:")
+    descriptor.write_text("\n".join(lines[:start] + lines[start + 3 :]) + "\n")  # no sources
+    with pytest.raises(DataError) as info:
+        load_catalog(data, tmp_path)
+    assert [str(p).splitlines()[0] for p in info.value.problems] == [
+        "data/datapackage.yaml:2:3: resource 't' has no sources"
     ]
 
 
