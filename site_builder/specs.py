@@ -144,6 +144,15 @@ def field_definitions(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str
             yield from _definitions_of({"facet": facet} if one else facet)
 
 
+def transform_fields(spec: dict[str, Any]) -> list[str]:
+    """The columns the chart's transforms read by name (a fold's, an aggregate's...), each
+    once; none for a Vega spec."""
+    if is_vega(spec):
+        return []
+    views = _views(spec, None, frozenset())
+    return list(dict.fromkeys(_unescape(name) for v, _, _ in views for _, name in _read_fields(v)))
+
+
 def _definitions(channel: str, value: Any) -> Iterator[tuple[str, str, dict[str, Any]]]:
     for item in value if isinstance(value, list) else [value]:
         if isinstance(item, dict):

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .figure import format_cell
-from .specs import field_definitions
+from .specs import field_definitions, transform_fields
 
 NUMBER = "number"
 TIME = "time"
@@ -35,15 +35,16 @@ class Column:
 def table_columns(
     spec: dict[str, Any], rows: list[dict[str, Any]], types: Mapping[str, str] | None = None
 ) -> list[Column]:
-    """The columns of `rows` the chart encodes (all of them if it encodes none), in the rows'
-    own order, which is the order of the table the chart function drew.
+    """The columns of `rows` the chart encodes or its transforms read (all of them if none),
+    in the rows' own order, which is the order of the table the chart function drew.
 
     `types`: each column's Table Schema type, for columns the spec does not type.
     """
     types = types or {}
     present = list(dict.fromkeys(key for row in rows for key in row))
     found = _encoded(spec)
-    columns = [name for name in present if name in found] or present
+    read = set(transform_fields(spec))  # a fold's columns, say: encoded under other names
+    columns = [name for name in present if name in found or name in read] or present
     out = []
     for name in columns:
         kind, fmt = found.get(name, (_KINDS.get(types.get(name, ""), TEXT), ""))

@@ -62,6 +62,15 @@ def test_a_facet_splits_by_a_column_the_table_shows() -> None:
     assert [c.name for c in table_columns(wrapped, ROWS)] == ["country", "tonnes"]
 
 
+def test_the_columns_a_fold_reads_are_shown() -> None:
+    # transform_fold(["tonnes", "share"]): encoded as key and value, read from these columns.
+    folded = spec(
+        {"x": {"field": "value", "type": "quantitative"}, "y": {"field": "country"}},
+        transform=[{"fold": ["tonnes", "share"]}],
+    )
+    assert [c.name for c in table_columns(folded, ROWS)] == ["country", "tonnes", "share"]
+
+
 def test_columns_fall_back_to_every_column() -> None:
     columns = table_columns({"marks": []}, ROWS, {"tonnes": "number", "year": "year"})
     assert columns == [
