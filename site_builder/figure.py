@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import json
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -299,6 +300,8 @@ def format_cell(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else f"{value:,.6g}".replace(",", "")
+    if isinstance(value, dict | list):  # a map's properties or shape: JSON, not Python's words
+        return json.dumps(value, ensure_ascii=False)
     text = str(value)
     if _MIDNIGHT.fullmatch(text):
         return text[:10]
@@ -346,4 +349,6 @@ def _safe_cell(value: Any, date: bool = False) -> Any:
         return ""
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, dict | list):
+        return defuse_formula(json.dumps(value, ensure_ascii=False))
     return value

@@ -144,6 +144,15 @@ def test_csv_download_writes_a_column_of_dates_as_dates() -> None:
     )
 
 
+def test_cells_holding_objects_read_as_json() -> None:
+    # A map drawn from GeoJSON written in the chart: its rows hold objects.
+    rows = [{"properties": {"name": "Westland", "v": 3}, "type": "Feature"}]
+    assert format_cell(rows[0]["properties"]) == '{"name": "Westland", "v": 3}'
+    assert data_csv(rows, ["properties", "type"]) == (
+        'properties,type\n"{""name"": ""Westland"", ""v"": 3}",Feature\n'
+    )
+
+
 def test_format_cell() -> None:
     assert format_cell(90.0) == "90"
     assert format_cell(4.25) == "4.25"
