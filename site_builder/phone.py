@@ -96,7 +96,9 @@ def draw_phone(
     aim = target - AIM
     if shrinking:
         fixed = wide - shrinking  # axes, labels, gaps: they do not shrink
-        wrapped = wrapped_facets(spec, shrinking, aim - fixed)
+        wrapped = wrapped_facets(spec, shrinking, aim - fixed) or wrapped_views(
+            spec, shrinking, aim - fixed
+        )
         if wrapped is not None:
             spec, shrinking = wrapped, shrinking_width(wrapped)
         ratio = max(0.15, (aim - fixed) / shrinking)
@@ -213,6 +215,32 @@ def wrapped_facets(spec: dict[str, Any], shrinking: float, room: float) -> dict[
     else:
         wrapped["facet"] = {k: v for k, v in channel.items() if k != "columns"}
         wrapped["columns"] = columns
+    return wrapped
+
+
+def wrapped_views(spec: dict[str, Any], shrinking: float, room: float) -> dict[str, Any] | None:
+    """Views side by side (`alt.hconcat`, a column repeat) wrapped in as many columns as
+    `room` px holds at MIN_PANEL px a view (or its own width, if narrower), when they would
+    shrink below that in one row: three histograms shrunk to a phone's width are too thin to
+    read, stacked they are not. None when the spec is no such row, or its views fit."""
+    if isinstance(spec.get("hconcat"), list):
+        views = len(spec["hconcat"])
+    elif isinstance(spec.get("repeat"), dict) and set(spec["repeat"]) == {"column"}:
+        views = len(spec["repeat"]["column"])
+    else:
+        return None
+    if views < 2 or not shrinking:
+        return None
+    panel = min(MIN_PANEL, shrinking / views)
+    columns = max(1, int((room + views * FACET_GAP) // (panel + FACET_GAP)))
+    if columns >= views:
+        return None
+    wrapped = {k: v for k, v in spec.items() if k != "hconcat"}
+    if "hconcat" in spec:
+        wrapped["concat"] = spec["hconcat"]
+    else:  # repeat(column=[...]) as a repeat of a list, which wraps
+        wrapped["repeat"] = spec["repeat"]["column"]
+    wrapped["columns"] = columns
     return wrapped
 
 

@@ -11,7 +11,15 @@ import pandas as pd
 import pytest
 import vl_convert
 
-from site_builder.phone import AIM, MIN_PANEL, SLACK, fits, shrinking_width, wrapped_facets
+from site_builder.phone import (
+    AIM,
+    MIN_PANEL,
+    SLACK,
+    fits,
+    shrinking_width,
+    wrapped_facets,
+    wrapped_views,
+)
 from site_builder.render import render_one, themed
 from site_builder.textfit import clipped_text, text_boxes
 from site_builder.variants import NARROW_WIDTH, svg_width
@@ -131,6 +139,39 @@ def test_a_row_of_many_facets_wraps_on_phones() -> None:
     assert fits(svg_width(narrow), NARROW_WIDTH)
     assert narrow.count('class="mark-rect role-mark') == 5  # every panel is drawn
     assert live["layout"]["columns"] == 2  # the live phone layout as drawn
+
+
+def test_views_side_by_side_stack_on_phones() -> None:
+    """Three histograms of 220 px side by side shrunk to a phone's width are too thin to read
+    (the chart got no phone layout, and scrolled): stacked, each is drawn at the width."""
+    rows = pd.DataFrame({"a": range(40), "b": [i % 7 for i in range(40)], "c": range(0, 80, 2)})
+
+    def histogram(field: str) -> alt.Chart:
+        return (
+            alt.Chart(rows)
+            .mark_bar()
+            .encode(x=alt.X(f"{field}:Q", bin=True), y="count():Q")
+            .properties(width=220, height=120)
+        )
+
+    narrow, live = phone(alt.hconcat(*map(histogram, "abc")).to_dict())
+    assert fits(svg_width(narrow), NARROW_WIDTH)
+    assert narrow.count('class="mark-rect role-mark') == 3  # every view is drawn
+    assert live["layout"]["columns"] == 1  # stacked, in the live phone layout too
+    by_column = alt.X(alt.repeat("column"), type="quantitative", bin=True)
+    repeated = phone(histogram("a").encode(x=by_column).repeat(column=list("abc")).to_dict())
+    assert fits(svg_width(repeated[0]), NARROW_WIDTH)
+
+
+def test_which_views_wrap() -> None:
+    views = {"hconcat": [{"mark": "bar"}] * 3}
+    assert wrapped_views(views, 660, 250) == {"concat": views["hconcat"], "columns": 2}
+    assert wrapped_views(views, 660, 120) == {"concat": views["hconcat"], "columns": 1}
+    assert wrapped_views(views, 660, 3 * MIN_PANEL + 40) is None  # they fit in one row
+    repeat = {"repeat": {"column": ["a", "b", "c"]}, "spec": {"mark": "bar"}}
+    assert wrapped_views(repeat, 660, 120) == {**repeat, "repeat": ["a", "b", "c"], "columns": 1}
+    assert wrapped_views({"repeat": {"row": ["a"], "column": ["b", "c"]}}, 600, 120) is None
+    assert wrapped_views({"vconcat": [{}, {}]}, 600, 120) is None
 
 
 def test_which_facets_wrap() -> None:
