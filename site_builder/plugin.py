@@ -47,6 +47,7 @@ from .manifest import Manifest, key_of
 from .markdown import PageRefs, StoryExtension, body_marker, datasets_marker
 from .outputs import CARD_DIR, EMBED_DIR, EMBED_SCRIPT, Outputs
 from .palettecss import PALETTE_URI, without_switching_rule
+from .paths import shown_path
 from .previewsearch import PreviewSearch
 from .runtime import runtime_bundle
 from .strings import words_for
@@ -102,6 +103,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.site_key: str | None = None  # of what every page's template reads alike
         self.page_order: dict[str, int] = {}  # src_uri -> place among the pages MkDocs builds
         self.groups_added: set[str] = set()  # the figure files' groups added to this build
+        self.warned: set[tuple[str, str]] = set()  # (where, what): each said once a build
         self.lock: sitedir.SiteLock | None = None
         self.warnings: CountHandler | None = None
         self.extension: StoryExtension | None = None
@@ -242,6 +244,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             self.project, TextCache(self.settings.cache_dir / "figures"), get_relative_url, words
         )
         if self.depth == 1:  # one policy and sitemap for the pages of every edition, at the end
+            self.warned = set()
             self.script_hashes = set()
             self.policy_pages = []
             self.sitemap = {}
@@ -383,17 +386,33 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 "%s: {{ fact: %s }} sits inside raw HTML, where it is not replaced\n"
                 "  hint: put it in Markdown text (a paragraph, list or table), or add "
                 'markdown="1" to the HTML element (with the attr_list and md_in_html extensions)',
-                page.file.src_uri,
+                self._where(page, ""),  # the file: the same fact may be in its prose too
                 ref,
             )
         for url in unsafe_links(html):
+            where = self._where(page, url)
+            if (where, url) in self.warned:
+                continue  # the same page, borrowed by another edition
+            self.warned.add((where, url))
             log.warning(
                 "%s: links to %r, which is not an http(s) URL or a path in the site; a link "
                 "like it could run script\n  hint: link to https:// addresses only",
-                page.file.src_uri,
+                where,
                 url[:60],
             )
         return join_lines(html)
+
+    def _where(self, page: Page, text: str) -> str:
+        """The page's file, at the line and column where its Markdown first has `text` (none
+        for "")."""
+        source = page.file.abs_src_path
+        shown = shown_path(source, self.settings.root) if source else page.file.src_uri
+        # The file as written: the page's Markdown has lost its front matter's lines.
+        written = _read(source) if source and text else ""
+        for number, line in enumerate(written.splitlines(), 1):
+            if text in line:
+                return f"{shown}:{number}:{line.index(text) + 1}"
+        return shown
 
     @event_priority(-110)  # last: the nav as other plugins left it
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:

@@ -130,10 +130,16 @@ def test_linkcheck_reports_script_links(tmp_path: Path) -> None:
 
 @pytest.mark.slow  # a whole build
 def test_a_page_linking_to_script_fails_the_strict_build(mini: Path) -> None:
-    edit(mini / "content" / "index.md", "[Second page](second.md)", "[x](javascript:alert(1))")
+    page = mini / "content" / "index.md"
+    page.write_text("---\ntitle: Home\n---\n\n" + page.read_text())
+    edit(page, "[Second page](second.md)", "[x](javascript:alert(1))")
     result = run_cli(mini, "build")
     assert result.returncode == 1
-    assert "index.md: links to 'javascript:alert(1)', which is not an http(s) URL" in result.stderr
+    # At its line and column in the file (front matter counted), once: an edition that
+    # borrows the page does not say it again.
+    said = "content/index.md:17:5: links to 'javascript:alert(1)', which is not an http(s) URL"
+    assert said in result.stderr
+    assert result.stderr.count("links to 'javascript:alert(1)'") == 1
 
 
 def test_relative_and_empty_links_render_as_the_live_view_follows_them() -> None:

@@ -92,8 +92,9 @@ def test_a_fact_in_raw_html_fails_the_strict_build(mini: Path) -> None:
     )
     result = run_cli(mini, "build")
     assert result.returncode == 1
-    assert "index.md: {{ fact: city-count }} sits inside raw HTML, where it is not replaced" in (
-        result.stderr
+    assert (
+        "content/index.md: {{ fact: city-count }} sits inside raw HTML, where it is not "
+        "replaced" in result.stderr
     )
 
 
