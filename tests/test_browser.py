@@ -256,6 +256,27 @@ def test_every_chart_becomes_interactive_with_tooltips(
     assert tooltips >= 1, "hovering a mark shows its tooltip"
 
 
+def test_a_tooltip_follows_the_palette_the_reader_switches_to(
+    site: tuple[str, list[str]], browser: Any
+) -> None:
+    base, pages = site
+    page, _ = open_page(browser, base + pages[0], base)
+    states = scroll_all(page)
+    assert states and set(states) <= {"interactive"}
+    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")  # the toggle
+    backgrounds = []
+    for i in range(len(states)):
+        mark = page.locator(".sb-live").nth(i).locator("g.role-mark path, g.role-mark circle")
+        if mark.count():
+            mark.first.hover(force=True)
+            tip = page.locator("#vg-tooltip-element.visible")
+            if tip.count():
+                backgrounds.append(tip.evaluate("el => getComputedStyle(el).backgroundColor"))
+                break
+    assert backgrounds == ["rgba(30, 30, 30, 0.94)"]  # dark, though the chart went live light
+    page.context.close()
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_violations(site: tuple[str, list[str]], browser: Any, scheme: str) -> None:
     base, pages = site

@@ -93,10 +93,6 @@
     return html;
   }
 
-  function dark() {
-    return document.body.getAttribute("data-md-color-scheme") === "slate";
-  }
-
   // The phone layout shows (by a container query in the stylesheet) when the chart's box is
   // narrower than data-sb-narrow-below; the live view draws the layout that shows.
   function wantsNarrow(holder) {
@@ -130,8 +126,7 @@
           ast: true,
           defaultStyle: false,
           tooltip: {
-            theme: dark() ? "dark" : "light",
-            disableDefaultStyle: true,
+            disableDefaultStyle: true, // styled by the page's palette (the stylesheet)
             formatTooltip: tooltipHtml,
           },
         });
