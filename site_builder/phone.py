@@ -238,10 +238,23 @@ def wrapped_views(spec: dict[str, Any], shrinking: float, room: float) -> dict[s
     wrapped = {k: v for k, v in spec.items() if k != "hconcat"}
     if "hconcat" in spec:
         wrapped["concat"] = spec["hconcat"]
-    else:  # repeat(column=[...]) as a repeat of a list, which wraps
+    else:  # repeat(column=[...]) as a repeat of a list, which wraps; its views say so
         wrapped["repeat"] = spec["repeat"]["column"]
+        wrapped["spec"] = _repeat_of_list(spec.get("spec"))
     wrapped["columns"] = columns
     return wrapped
+
+
+def _repeat_of_list(node: Any) -> Any:
+    """A repeated view with each {"repeat": "column"} as {"repeat": "repeat"}: what the
+    repeat of a list names it."""
+    if isinstance(node, dict):
+        if node.get("repeat") == "column" and len(node) == 1:
+            return {"repeat": "repeat"}
+        return {key: _repeat_of_list(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_repeat_of_list(value) for value in node]
+    return node
 
 
 def _rows(spec: dict[str, Any]) -> list[dict[str, Any]]:

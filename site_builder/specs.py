@@ -55,6 +55,8 @@ def check_spec(spec: dict[str, Any]) -> list[tuple[str, str]]:
                     )
                 )
         encoded = [*_encoded_fields(view.get("encoding", {}), escaped=True), *_facet_fields(view)]
+        if "facet" in view:  # a facet may split by what its views' transforms make
+            made = made | {f for sub, _, m in _views(view.get("spec", {}), data, made) for f in m}
         for raw in sorted(set(encoded)):
             name = _unescape(raw)
             if name in columns and _NESTED.search(raw):
@@ -319,14 +321,17 @@ def _read_fields(view: dict[str, Any]) -> Iterator[tuple[str, str]]:
         if "filter" in t:
             yield from (("transform_filter", name) for name in _predicate_fields(t["filter"]))
             continue
-        kind = next((k for k in _TRANSFORM_READS if k in t), None)
+        # `extent` is a transform of its own, and an option of density, regression, loess.
+        kinds = [k for k in _TRANSFORM_READS if k in t]
+        kind = next((k for k in kinds if k != "extent"), kinds[0] if kinds else None)
         if kind is None:
             continue
         method, keys = _TRANSFORM_READS[kind]
         for key in keys:
             yield from ((method, name) for name in _field_names(t.get(key)))
         if kind in ("aggregate", "joinaggregate", "window"):  # each operation's field
-            yield from ((method, name) for name in _field_names(t[kind]))
+            ops = _field_names(t[kind])  # rank() has "", count(*) "*": no column
+            yield from ((method, name) for name in ops if name not in ("", "*"))
 
 
 def _field_names(value: Any) -> Iterator[str]:
@@ -390,6 +395,10 @@ def _derived_fields(view: dict[str, Any]) -> set[str]:
             made.update(f for f in fields if isinstance(f, str))
         if "flatten" in t and "as" not in t:
             made.update(_field_names(t["flatten"]))
+        if "bin" in t and isinstance(t.get("as"), str):  # a bin's end, beside its start
+            made.add(t["as"] + "_end")
+        if ("regression" in t or "loess" in t) and t.get("params"):
+            made.update(("coef", "rSquared"))
         if isinstance(t, dict) and "pivot" in t:
             return made | {"*"}  # pivot makes columns from values: cannot be known here
     # Parameters and repeat/facet references are resolved by Vega-Lite itself.

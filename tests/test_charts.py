@@ -357,3 +357,42 @@ def test_a_facet_by_a_column_the_table_lacks_is_refused() -> None:
     assert [m for m, _ in check_spec(spec)] == [
         "encodes column 'distrct', which its table does not have"
     ]
+
+
+def test_valid_charts_whose_transforms_read_no_column_or_make_what_is_read_are_accepted() -> None:
+    import altair as alt
+    import pandas as pd
+
+    df = pd.DataFrame({"a": [5, 2, 9, 4], "b": [1, 2, 3, 4], "g": list("wxwx")})
+    base = alt.Chart(df)
+    valid = [
+        # rank() and row_number() read no column (Altair writes field ""), count(*) reads "*"
+        base.mark_bar()
+        .encode(x="g:N", y="a:Q")
+        .transform_window(rank="rank()", sort=[alt.SortField("a", order="descending")])
+        .transform_filter("datum.rank <= 2"),
+        base.mark_text().encode(y="rn:O", text="g:N").transform_window(rn="row_number()"),
+        base.mark_bar().encode(x="g:N", y="n:Q").transform_aggregate(n="count(*)", groupby=["g"]),
+        # a facet by what the faceted views' transforms make
+        base.mark_point()
+        .encode(x="a:Q", y="b:Q")
+        .transform_calculate(gg="datum.g + '!'")
+        .facet(row="gg:N"),
+        base.mark_point()
+        .encode(x="a:Q", y="value:Q")
+        .transform_fold(["a", "b"])
+        .facet(row="key:N"),
+        # a bin's end, and a regression's parameters
+        base.mark_bar().encode(x="bx:Q", x2="bx_end:Q", y="count():Q").transform_bin("bx", "a"),
+        base.mark_text().encode(text="rSquared:Q").transform_regression("a", "b", params=True),
+    ]
+    for chart in valid:
+        assert check_spec(chart.to_dict()) == [], chart.to_dict().get("transform")
+    # With an extent, a regression still has its fields checked.
+    missing = (
+        base.mark_line().encode(x="b:Q", y="a:Q").transform_regression("nope", "b", extent=[0, 5])
+    )
+    assert [m for m, _ in check_spec(missing.to_dict())] == [
+        "transform_regression reads column 'nope', which its table does not have (the chart "
+        "would draw nothing for it)"
+    ]

@@ -161,6 +161,9 @@ def test_views_side_by_side_stack_on_phones() -> None:
     by_column = alt.X(alt.repeat("column"), type="quantitative", bin=True)
     repeated = phone(histogram("a").encode(x=by_column).repeat(column=list("abc")).to_dict())
     assert fits(svg_width(repeated[0]), NARROW_WIDTH)
+    # Each view still draws its own column, stacked.
+    assert all(f"{c} (binned)" in repeated[0] for c in "abc")
+    assert repeated[0].count('class="mark-rect role-mark') == 3
 
 
 def test_which_views_wrap() -> None:
