@@ -190,10 +190,14 @@ def test_stand_in_shows_the_chart_alone(
 
 def test_live_chart_replaces_the_png(base: str, browser: Any) -> None:
     page, watch = open_page(browser, base + PAGE, base)
-    assert scroll_all(page) == ["interactive"]
     holder = page.locator("figure#dense-scatter .sb-figure__chart")
+    still = holder.locator("img.sb-static--wide").bounding_box()
+    assert scroll_all(page) == ["interactive"]
     assert holder.locator("img.sb-static--wide").is_hidden()
     live = holder.locator(".sb-live svg")
+    # In the same place: the theme centred a figure's image, the live chart sits at the left.
+    moved = live.bounding_box()
+    assert still and moved and abs(moved["x"] - still["x"]) < 0.5, (still, moved)
     assert live.get_attribute("role") == "img"
     assert live.get_attribute("aria-labelledby") == "dense-scatter-svg-title dense-scatter-svg-desc"
     assert holder.locator(".sb-live svg g.role-mark path").count() == 2000

@@ -71,6 +71,18 @@ def test_the_columns_a_fold_reads_are_shown() -> None:
     assert [c.name for c in table_columns(folded, ROWS)] == ["country", "tonnes", "share"]
 
 
+def test_the_columns_a_repeat_draws_are_shown() -> None:
+    # alt.repeat(row=["tonnes", "share"], column=[...]): each view draws one of them.
+    views = {
+        "mark": "point",
+        "encoding": {"x": {"field": {"repeat": "row"}}, "color": {"field": "country"}},
+    }
+    matrix = {"data": {"values": ROWS}, "repeat": {"row": ["tonnes", "share"]}, "spec": views}
+    assert [c.name for c in table_columns(matrix, ROWS)] == ["country", "tonnes", "share"]
+    listed = {"data": {"values": ROWS}, "repeat": ["year"], "spec": views}
+    assert [c.name for c in table_columns(listed, ROWS)] == ["country", "year"]
+
+
 def test_columns_fall_back_to_every_column() -> None:
     columns = table_columns({"marks": []}, ROWS, {"tonnes": "number", "year": "year"})
     assert columns == [
