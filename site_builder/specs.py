@@ -56,7 +56,7 @@ def check_spec(spec: dict[str, Any]) -> list[tuple[str, str]]:
                 )
         encoded = [*_encoded_fields(view.get("encoding", {}), escaped=True), *_facet_fields(view)]
         if "facet" in view:  # a facet may split by what its views' transforms make
-            made = made | {f for sub, _, m in _views(view.get("spec", {}), data, made) for f in m}
+            made = made | {f for _, _, m in _views(view.get("spec", {}), data, made) for f in m}
         for raw in sorted(set(encoded)):
             name = _unescape(raw)
             if name in columns and _NESTED.search(raw):
