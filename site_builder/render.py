@@ -518,7 +518,7 @@ def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
 def _render_narrow(
     spec: dict[str, Any], spec_json: str, svg: str, boxes: list[TextBox], version: str | None
 ) -> tuple[str, str, list[str]]:
-    """The phone layout's SVG and Vega, or ("", "") when the wide SVG will do (or an image
+    """The phone layout's SVG and Vega ("" and "" when the wide SVG will do, or an image
     stands in for it); and when no layout got narrow enough, the text that ran wider (or
     the layout's width, when no text did). `spec_json`: the page spec as JSON, where links
     are looked up; `boxes`: the wide SVG's text."""
