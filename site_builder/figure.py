@@ -15,6 +15,7 @@ from typing import Any
 
 from .catalog import Source
 from .images import over_budget
+from .specs import MIDNIGHT
 from .strings import EN, Words
 from .urls import is_web_url
 from .variants import MIN_SCALE, PHONE_COLUMN, narrow_below, smallest_width, svg_height, svg_width
@@ -303,13 +304,9 @@ def format_cell(value: Any) -> str:
     if isinstance(value, dict | list):  # a map's properties or shape: JSON, not Python's words
         return json.dumps(value, ensure_ascii=False)
     text = str(value)
-    if _MIDNIGHT.fullmatch(text):
+    if MIDNIGHT.fullmatch(text):
         return text[:10]
     return text
-
-
-# A date as the chart's table holds it (pandas writes dates as midnight timestamps).
-_MIDNIGHT = re.compile(r"\d{4}-\d\d-\d\dT00:00:00(\.0+)?")
 
 
 def data_csv(rows: list[dict[str, Any]], columns: Iterable[str]) -> str:
@@ -331,7 +328,7 @@ def _all_midnight(values: Iterable[Any]) -> bool:
     for value in values:
         if value is None:
             continue
-        if not (isinstance(value, str) and _MIDNIGHT.fullmatch(value)):
+        if not (isinstance(value, str) and MIDNIGHT.fullmatch(value)):
             return False
         seen = True
     return seen

@@ -203,9 +203,7 @@ def wrapped_facets(spec: dict[str, Any], shrinking: float, room: float) -> dict[
     except _Unknown:
         return None
     shown = min(panels, (channel.get("columns") or spec.get("columns") or panels))
-    # `room` is the panels' alone (their gaps are in the rest): each gap a row loses is room.
-    panel = min(MIN_PANEL, shrinking / shown)
-    columns = max(1, int((room + shown * FACET_GAP) // (panel + FACET_GAP)))
+    columns = _columns_that_fit(shown, shrinking, room)
     if columns >= shown:
         return None
     wrapped = dict(spec)
@@ -231,8 +229,7 @@ def wrapped_views(spec: dict[str, Any], shrinking: float, room: float) -> dict[s
         return None
     if views < 2 or not shrinking:
         return None
-    panel = min(MIN_PANEL, shrinking / views)
-    columns = max(1, int((room + views * FACET_GAP) // (panel + FACET_GAP)))
+    columns = _columns_that_fit(views, shrinking, room)
     if columns >= views:
         return None
     wrapped = {k: v for k, v in spec.items() if k != "hconcat"}
@@ -243,6 +240,14 @@ def wrapped_views(spec: dict[str, Any], shrinking: float, room: float) -> dict[s
         wrapped["spec"] = _repeat_of_list(spec.get("spec"))
     wrapped["columns"] = columns
     return wrapped
+
+
+def _columns_that_fit(count: int, shrinking: float, room: float) -> int:
+    """How many of `count` panels side by side (`shrinking` px wide in all) fit `room` px at
+    MIN_PANEL px each, or their own width if narrower. `room` is the panels' alone (their
+    gaps are in the rest): each gap a row loses is room."""
+    panel = min(MIN_PANEL, shrinking / count)
+    return max(1, int((room + count * FACET_GAP) // (panel + FACET_GAP)))
 
 
 def _repeat_of_list(node: Any) -> Any:

@@ -54,7 +54,8 @@ def check_spec(spec: dict[str, Any]) -> list[tuple[str, str]]:
                         column_hint(name, columns),
                     )
                 )
-        encoded = [*_encoded_fields(view.get("encoding", {}), escaped=True), *_facet_fields(view)]
+        channels = {**_facet_channels(view), **(view.get("encoding") or {})}
+        encoded = list(_encoded_fields(channels, escaped=True))
         if "facet" in view:  # a facet may split by what its views' transforms make
             made = made | {f for _, _, m in _views(view.get("spec", {}), data, made) for f in m}
         for raw in sorted(set(encoded)):
@@ -139,11 +140,7 @@ def field_definitions(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str
     if is_vega(spec):
         return
     for view, _, _ in _views(spec, None, frozenset()):
-        yield from _definitions_of(view.get("encoding", {}))
-        facet = view.get("facet")  # the facet operator's: one field, or its row and column
-        if isinstance(facet, dict):
-            one = "field" in facet
-            yield from _definitions_of({"facet": facet} if one else facet)
+        yield from _definitions_of({**_facet_channels(view), **(view.get("encoding") or {})})
 
 
 def transform_fields(spec: dict[str, Any]) -> list[str]:
@@ -359,14 +356,12 @@ def _predicate_fields(predicate: Any) -> Iterator[str]:
             yield from _predicate_fields(predicate["not"])
 
 
-def _facet_fields(view: dict[str, Any]) -> Iterator[str]:
-    """The fields a facet view's `facet` splits by (one field, or its row and column)."""
+def _facet_channels(view: dict[str, Any]) -> dict[str, Any]:
+    """The facet operator's channels, as an encoding's: one field, or its row and column."""
     facet = view.get("facet")
     if not isinstance(facet, dict):
-        return
-    for item in [facet, facet.get("row"), facet.get("column")]:
-        if isinstance(item, dict) and isinstance(item.get("field"), str):
-            yield item["field"]
+        return {}
+    return {"facet": facet} if "field" in facet else facet
 
 
 def _derived_fields(view: dict[str, Any]) -> set[str]:
@@ -482,11 +477,13 @@ def describe(
     return text + "."
 
 
+# A date as a chart's table holds it (pandas writes dates as midnight timestamps).
+MIDNIGHT = re.compile(r"\d{4}-\d\d-\d\dT00:00:00(\.0+)?")
+
+
 def _shown(value: Any) -> Any:
     """A date as a table shows it: 2025-05-30, not 2025-05-30T00:00:00."""
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00(\.0+)?", value):
-        return value[:10]
-    return value
+    return value[:10] if isinstance(value, str) and MIDNIGHT.fullmatch(value) else value
 
 
 _MARK_NAMES = {
