@@ -17,6 +17,7 @@ from typing import Any
 
 from .textfit import TextBox, clipped_text
 from .variants import (
+    crowded_bars,
     first_ratio,
     is_single_view,
     legends_stay_beside,
@@ -72,6 +73,8 @@ def draw_phone(
         return None
     target = phone_width(spec)
     if is_single_view(small):
+        # Bars turned on their side have other labels beside the plot than the wide drawing's.
+        predict = predict and not crowded_bars(spec)
         width = (
             predicted_width(wide_svg, wide_boxes, spec, small, target - AIM) if predict else None
         )

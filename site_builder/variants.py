@@ -21,6 +21,12 @@ PHONE_COLUMN = 288
 NARROW_ABOVE = 314
 # Never scale a static chart below this, so its 12 px text stays at least 11 px on screen.
 MIN_SCALE = 11 / 12
+# A phone layout's band for a bar it turned on its side: room for a 12 px label's line.
+BAR_STEP = 16
+# The narrowest band that holds a bar's label turned upright (12 px text), and the room a
+# phone layout's value axis takes beside its plot: more bars than fit are turned on their side.
+_UPRIGHT_LABEL = 14
+_VALUE_AXIS = 50
 _COMPOSITIONS = ("hconcat", "vconcat", "concat", "facet", "repeat")
 _FACET_CHANNELS = ("row", "column", "facet")
 
@@ -133,6 +139,8 @@ def narrow_spec(
     _phone_config(narrow)
     _wrap_title(narrow)
     if is_single_view(narrow):
+        if crowded_bars(narrow):
+            _turn_on_side(narrow)
         # Vega-Lite fits the whole chart, labels included, into the width.
         narrow["width"] = phone_width(spec)
         narrow["autosize"] = {"type": "fit-x", "contains": "padding"}
@@ -144,6 +152,69 @@ def narrow_spec(
     config["continuousWidth"] = round(config.get("continuousWidth", 300) * ratio)
     _scale_widths(narrow, ratio)
     return narrow
+
+
+def crowded_bars(spec: dict[str, Any]) -> bool:
+    """A single view's upright bars, one per category, too many for a phone's width to hold
+    their labels: side by side, the labels would print over each other."""
+    mark = spec.get("mark")
+    encoding = spec.get("encoding")
+    if (mark if isinstance(mark, str) else (mark or {}).get("type")) != "bar":
+        return False
+    if not isinstance(encoding, dict) or "transform" in spec:
+        return False  # a transform may drop or make categories: they cannot be counted here
+    x, y = encoding.get("x"), encoding.get("y")
+    if not (isinstance(x, dict) and isinstance(y, dict)) or "field" not in x:
+        return False
+    if x.get("type") != "nominal" or y.get("type") != "quantitative" or "bin" in x:
+        return False
+    rows = _inline_rows(spec)
+    field = x["field"]
+    if not isinstance(field, str) or rows is None or "." in field or "[" in field:
+        return False
+    categories = {str(row.get(field)) for row in rows if isinstance(row, dict)}
+    return len(categories) * _UPRIGHT_LABEL > phone_width(spec) - _VALUE_AXIS
+
+
+def _inline_rows(spec: dict[str, Any]) -> list[Any] | None:
+    data = spec.get("data")
+    if not isinstance(data, dict):
+        return None
+    if isinstance(data.get("values"), list):
+        return data["values"]
+    rows = (spec.get("datasets") or {}).get(data.get("name"))
+    return rows if isinstance(rows, list) else None
+
+
+# The channels a bar turned on its side trades, each for its pair.
+_SIDEWAYS = {"x": "y", "x2": "y2", "xOffset": "yOffset", "xError": "yError"}
+_SIDEWAYS.update({b: a for a, b in list(_SIDEWAYS.items())})
+
+
+def _turn_on_side(spec: dict[str, Any]) -> None:
+    """Categories down the side, values across: each label gets a line of its own."""
+    encoding = spec["encoding"]
+    turned = {}
+    for channel, definition in encoding.items():
+        other = _SIDEWAYS.get(channel, channel)
+        if other != channel and isinstance(definition, dict):
+            definition = dict(definition)
+            sort = definition.get("sort")
+            if isinstance(sort, str) and sort.lstrip("-") in ("x", "y"):
+                sign = "-" if sort.startswith("-") else ""
+                definition["sort"] = sign + _SIDEWAYS[sort.lstrip("-")]
+            elif isinstance(sort, dict) and sort.get("encoding") in ("x", "y"):
+                definition["sort"] = {**sort, "encoding": _SIDEWAYS[sort["encoding"]]}
+            if isinstance(definition.get("axis"), dict):
+                # An angle set for upright labels: the side's labels read across.
+                definition["axis"] = {
+                    k: v for k, v in definition["axis"].items() if k != "labelAngle"
+                }
+        turned[other] = definition
+    spec["encoding"] = turned
+    spec["height"] = {"step": BAR_STEP}
+    if isinstance(spec.get("mark"), dict):
+        spec["mark"] = {k: v for k, v in spec["mark"].items() if k != "orient"}
 
 
 def _copied_layout(spec: dict[str, Any]) -> dict[str, Any]:
@@ -228,6 +299,9 @@ def _phone_config(spec: dict[str, Any]) -> None:
     axis = config.setdefault("axis", {})
     axis.setdefault("labelLimit", _AXIS_LABELS)
     axis.setdefault("tickSize", 3)
+    # Years or other steps along the bottom, more than a phone's width holds: every other
+    # label, as often as needed, rather than labels printed over each other.
+    config.setdefault("axisXDiscrete", {}).setdefault("labelOverlap", "parity")
 
 
 def with_phone_label_limits(spec: dict[str, Any]) -> dict[str, Any] | None:

@@ -1,5 +1,6 @@
 """What a reader sees of each figure in a real browser: which chart images are visible, which
-chart text falls outside its drawing, how big the chart is, how much the page moved.
+chart text falls outside its drawing, which axis labels print over each other, how big the
+chart is, how much the page moved.
 
 Used by the browser tests; measured on the page as drawn (bounding boxes and computed
 styles), not on the markup.
@@ -30,6 +31,7 @@ _FIGURES = """
   ).filter(shown);
   const clipped = [];
   const hidden = [];
+  const overlapping = [];
   const view = holder.getBoundingClientRect();
   for (const image of images) {
     if (image.tagName.toLowerCase() !== "svg") continue;
@@ -42,6 +44,21 @@ _FIGURES = """
         clipped.push(text.textContent.trim());  // outside its drawing: never seen
       } else if (r.left < view.left - 1 || r.right > view.right + 1) {
         hidden.push(text.textContent.trim());  // outside the figure's box: seen by scrolling
+      }
+    }
+    // An axis's labels read across or upright (a slanted one's box is not its ink).
+    for (const axis of image.querySelectorAll(".role-axis-label")) {
+      const labels = Array.from(axis.querySelectorAll("text")).filter(t =>
+        t.textContent.trim() && shown(t) &&
+        !/rotate\\((?!-?(?:0|90|180|270)\\))/.test(t.getAttribute("transform") || ""));
+      const boxes = labels.map(t => t.getBoundingClientRect());
+      for (let i = 1; i < boxes.length; i++) {
+        const a = boxes[i - 1], b = boxes[i];
+        if (a.left < b.right - 1 && b.left < a.right - 1 &&
+            a.top < b.bottom - 1 && b.top < a.bottom - 1) {
+          overlapping.push(labels[i - 1].textContent.trim() + " / " +
+                           labels[i].textContent.trim());
+        }
       }
     }
   }
@@ -57,6 +74,7 @@ _FIGURES = """
     sizes: images.map(size),
     clipped: clipped,
     hidden: hidden,
+    overlapping: overlapping,
     scrolls: holder.getAttribute("role") === "group",
     overflowing: holder.scrollWidth > holder.clientWidth + 1,
   };

@@ -246,3 +246,64 @@ def test_a_label_limit_wider_than_a_phone_is_cut_only_when_it_must_be() -> None:
 
     assert 127 < label_width(170) <= 172  # Vega measures the ellipsis its own way
     assert label_width(500) <= 127
+
+
+def _overlapping(svg: str) -> list[tuple[str, str]]:
+    """Pairs of text lines drawn over each other."""
+    boxes = text_boxes(svg)
+    return [
+        (a.text, b.text)
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a.left < b.right - 1
+        and b.left < a.right - 1
+        and a.top < b.bottom - 1
+        and b.top < a.bottom - 1
+    ]
+
+
+def test_many_bars_turn_on_their_side_on_phones() -> None:
+    """Forty upright bars at a phone's width leave 7 px for each label: they printed over each
+    other. On their side each label has a line, and the sort follows the values."""
+    names = [f"Region {chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(40)]
+    rows = pd.DataFrame({"region": names, "v": [(i * 37) % 100 + 5 for i in range(40)]})
+    bars = (
+        alt.Chart(rows)
+        .mark_bar()
+        .encode(x=alt.X("region:N", sort="-y", axis=alt.Axis(labelAngle=-45)), y="sum(v):Q")
+    )
+    narrow, live = phone(bars.properties(width=alt.Step(20)).to_dict())
+    assert fits(svg_width(narrow), NARROW_WIDTH)
+    assert clipped_text(narrow) == [] and _overlapping(narrow) == []
+    labels = [b for b in text_boxes(narrow) if b.text.startswith("Region")]
+    assert len(labels) == 40
+    tops = [b.top for b in labels]
+    assert tops == sorted(tops)  # down the side, one under the other
+    largest = max(names, key=lambda n: rows.set_index("region").v[n])
+    assert labels[0].text == largest  # the longest bar first, as the writer sorted them
+    assert live["marks"][0]["encode"]["update"]["height"]  # drawn as bars across, live too
+    # The wide layout keeps them upright.
+    wide = render_one(json.dumps(themed(bars.properties(width=alt.Step(20)).to_dict())), "{}")
+    assert not isinstance(wide, str)
+    wide_labels = [b for b in text_boxes(wide[0]) if b.text.startswith("Region")]
+    assert {round(b.bottom) for b in wide_labels} != {round(b.bottom) for b in labels}
+
+
+def test_few_bars_or_years_stay_upright_on_phones() -> None:
+    """Ten bars fit a phone's width; years read in order along the bottom, as the writer
+    drew them (a phone thins their labels rather than turning the bars)."""
+    few = pd.DataFrame({"k": list("ABCDEFGHIJ"), "v": range(10)})
+    years = pd.DataFrame({"year": [str(y) for y in range(1990, 2030)], "v": range(40)})
+    for rows, x, categories in (
+        (few, "k:N", set("ABCDEFGHIJ")),
+        (years, "year:O", set(years.year)),
+    ):
+        spec = alt.Chart(rows).mark_bar().encode(x=x, y="v:Q").properties(width=600).to_dict()
+        narrow, _ = phone(spec)
+        labels = [b for b in text_boxes(narrow) if b.text in categories]
+        assert labels
+        across = max(b.right for b in labels) - min(b.left for b in labels)
+        down = max(b.bottom for b in labels) - min(b.top for b in labels)
+        assert across > down  # along the bottom
+        assert max(b.top for b in labels) > 200  # under the plot, not beside it
+        assert _overlapping(narrow) == []

@@ -3,8 +3,8 @@ project of charts of every shape (facet, repeat, a wide chart with a brush, a si
 a map, labels beside bars).
 
 Per figure and state (JavaScript off, before it goes live, live, runtime blocked; 375 and
-1280 px; light and dark): exactly one chart image is visible; no chart text falls outside
-its drawing or, unless the figure scrolls sideways on purpose, outside the figure's box; the
+1280 px; light and dark): exactly one chart image is visible; no axis labels print over each
+other; no chart text falls outside its drawing or, unless the figure scrolls sideways on purpose, outside the figure's box; the
 live chart takes the static chart's box and the swap moves nothing. Every figure offers its
 image to download: the SVG in every state, the PNG (drawn by the page) wherever script runs.
 """
@@ -95,6 +95,8 @@ def _survey(browser: Any, base: str, pages: list[str], width: int, scheme: str) 
                     problems.append(f"{where}: {len(fig['images'])} images {fig['images']}")
                 if fig["clipped"]:
                     problems.append(f"{where}: text cut off {fig['clipped'][:3]}")
+                if fig["overlapping"]:
+                    problems.append(f"{where}: labels over each other {fig['overlapping'][:3]}")
                 if fig["hidden"] and not fig["scrolls"]:
                     problems.append(f"{where}: text outside the figure {fig['hidden'][:3]}")
             offered = page.evaluate(_DOWNLOADS)

@@ -86,3 +86,14 @@ def pale_writer_colour(sales):
 def edge_labels(sales):
     bars = alt.Chart(sales).encode(x="sum(units):Q", y=alt.Y("product:N", title=None))
     return (bars.mark_bar() + bars.mark_text(align="left", dx=3).encode(text="sum(units):Q"))
+
+
+@chart("crowded-bars", data="sales", title="Thirty upright bars: on a phone, on their side")
+def crowded_bars(sales):
+    north = sales[(sales.region == "North") & (sales.year < 2020)]
+    return (
+        alt.Chart(north)
+        .mark_bar()
+        .encode(x=alt.X("id:N", sort="-y"), y="units:Q")
+        .properties(width=alt.Step(20))
+    )
