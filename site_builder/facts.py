@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,6 +213,21 @@ def compute_facts(defs: list[FactDef], catalog: Catalog) -> dict[str, Fact]:
                 )
             )
             continue
+        blank = _no_number(value)
+        if blank:
+            where = (
+                f"the cell in column '{d.cell[1]}' of row {d.cell[0]!r} of '{d.data[0]}'"
+                if d.cell
+                else "the function"
+            )
+            hint = (
+                "fill that cell, or point the fact at another"
+                if d.cell
+                else "check the rows it reads: an empty cell, no rows left by a filter, or a "
+                "division by zero"
+            )
+            problems.append(Problem(d.path, f"fact '{d.id}': {where} gives {blank}", hint, d.line))
+            continue
         try:
             text = d.format.format(value=value)
         except Exception as exc:
@@ -244,12 +261,28 @@ class _FactProblem(Exception):
         self.message, self.hint = message, hint
 
 
+def _no_number(value: Any) -> str:
+    """What a value the prose cannot print is ("no value", "not a number", "infinity"), or ""."""
+    if value is None:
+        return "no value"
+    if isinstance(value, float) and math.isinf(value):
+        return "infinity"
+    try:
+        missing = bool(value != value)  # NaN, and pandas' missing date
+    except (TypeError, ValueError):
+        return ""
+    return "no value (not a number)" if missing else ""
+
+
 def _compute(d: FactDef, catalog: Catalog) -> Any:
     if d.cell is not None:
         result = _lookup_cell(catalog, d.data[0], *d.cell)
     else:
         assert d.compute is not None
-        result = d.compute(*[catalog.datasets[n].for_chart() for n in d.data])
+        with warnings.catch_warnings():
+            # Dividing by zero gives infinity, which is reported as such: not a stack trace.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            result = d.compute(*[catalog.datasets[n].for_chart() for n in d.data])
     if hasattr(result, "to_pydatetime"):  # a date as Python's own: read back without pandas
         return result.to_pydatetime()
     return result.item() if hasattr(result, "item") else result

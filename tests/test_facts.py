@@ -156,3 +156,36 @@ def test_claims_ledger(mini: Path) -> None:
             "defined_at": "data/facts.yaml:1",
         },
     ]
+
+
+def test_a_fact_with_no_number_stops_the_build(mini: Path) -> None:
+    """An empty cell printed "nan%" in the prose, and a division by zero "inf", while the
+    build passed (and `expect: "> 0"` held for infinity)."""
+    edit(mini / "data" / "cities.csv", "431000,12.5,", "431000,,")
+    assert report(mini) == (
+        "data/facts.yaml:1: fact 'windhoek-share': the cell in column 'share' of row 'NA' of "
+        "'cities' gives no value (not a number)\n"
+        "  hint: fill that cell, or point the fact at another"
+    )
+    edit(mini / "data" / "cities.csv", "431000,,", "431000,12.5,")
+    edit(
+        mini / "charts" / "cities.py",
+        "return len(cities)",
+        "return cities.population.sum() / (cities.population.min() * 0)",
+    )
+    edit(
+        mini / "charts" / "cities.py",
+        '@fact("city-count", data="cities")',
+        '@fact("city-count", data="cities", expect="> 0")',
+    )
+    assert report(mini) == (
+        "charts/cities.py:23: fact 'city-count': the function gives infinity\n"
+        "  hint: check the rows it reads: an empty cell, no rows left by a filter, or a "
+        "division by zero"
+    )
+    edit(
+        mini / "charts" / "cities.py",
+        "return cities.population.sum() / (cities.population.min() * 0)",
+        "return cities[cities.code == 'ZZ'].population.mean()",
+    )
+    assert "the function gives no value (not a number)" in report(mini)

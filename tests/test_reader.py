@@ -3,10 +3,11 @@ project of charts of every shape (facet, repeat, a wide chart with a brush, a si
 a map, labels beside bars).
 
 Per figure and state (JavaScript off, before it goes live, live, runtime blocked; 375 and
-1280 px; light and dark): exactly one chart image is visible; no axis labels print over each
-other; no chart text falls outside its drawing or, unless the figure scrolls sideways on purpose, outside the figure's box; the
-live chart takes the static chart's box and the swap moves nothing. Every figure offers its
-image to download: the SVG in every state, the PNG (drawn by the page) wherever script runs.
+1280 px; light and dark): exactly one chart image is visible; no axis labels print over
+each other; no chart text falls outside its drawing or, unless the figure scrolls sideways
+on purpose, outside the figure's box; the live chart takes the static chart's box and the
+swap moves nothing. Every figure offers its image to download: the SVG in every state, the
+PNG (drawn by the page) wherever script runs.
 """
 
 from __future__ import annotations
