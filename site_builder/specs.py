@@ -38,6 +38,7 @@ def check_spec(spec: dict[str, Any]) -> list[tuple[str, str]]:
             continue
         if not transformed:
             problems += _log_problems(view.get("encoding", {}), rows, columns)
+            problems += _text_quantity_problems(view.get("encoding", {}), rows, columns)
         known = columns | made
         for method, raw in _read_fields(view):
             name = _unescape(raw)
@@ -239,6 +240,47 @@ def _log_problems(
                     "filter those rows out in the chart (e.g. .transform_filter("
                     f"alt.datum[{name!r}] > 0)), or use alt.Scale(type='symlog'), which "
                     "places zero",
+                )
+            )
+    return problems
+
+
+# A cell the browser reads as a number (JavaScript's Number()): text like "45%" or "1,234" is
+# not one, and Vega leaves its mark out.
+_JS_NUMBER = re.compile(r"\s*(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?Infinity)?\s*")
+# Aggregates that count cells rather than read their numbers.
+_COUNTING = ("count", "distinct", "valid", "missing")
+
+
+def _text_quantity_problems(
+    encoding: dict[str, Any], rows: list[Any], columns: set[str]
+) -> list[tuple[str, str]]:
+    """Columns of text encoded as quantities: the browser finds no number in "45%", and the
+    chart draws nothing for those rows (nothing at all when every cell is such)."""
+    problems = []
+    seen: set[str] = set()
+    for _, name, item in _definitions_of(encoding):
+        if item.get("type") != "quantitative" or name in seen or name not in columns:
+            continue
+        if item.get("aggregate") in _COUNTING or item.get("timeUnit"):
+            continue
+        seen.add(name)
+        cells = [r.get(name) for r in rows if isinstance(r, dict)]
+        text = [c for c in cells if isinstance(c, str) and not _JS_NUMBER.fullmatch(c)]
+        if text:
+            share = (
+                "every cell holds"
+                if len(text) == len(cells)
+                else f"{len(text)} of {len(cells)} cells hold"
+            )
+            problems.append(
+                (
+                    f"encodes column '{name}' as a quantity, but {share} text such "
+                    f"as {text[0]!r}, which is not a number (the chart draws nothing for those "
+                    "rows)",
+                    "type the column as a number in the data package (for '45%': "
+                    "bareNumber: false; for '1,234': groupChar: ','; for 'n/a': "
+                    f"missingValues), or encode it as categories ('{name}:N')",
                 )
             )
     return problems

@@ -181,6 +181,32 @@ def test_check_spec_refuses_zero_on_a_log_scale_unless_the_chart_filters() -> No
     assert check_spec(summed) == []
 
 
+def test_check_spec_refuses_text_encoded_as_a_quantity() -> None:
+    """A column of "45%" cells (typed as text) encoded as `:Q` drew an empty chart, and the
+    build passed. Numbers written as text ("12", " 3.5 ", "1e3") are numbers to the browser."""
+    rows = [{"k": "DE", "s": "45%"}, {"k": "FR", "s": "n/a"}, {"k": "IT", "s": "41%"}]
+    spec = {
+        "data": {"values": rows},
+        "mark": "bar",
+        "encoding": {"x": {"field": "s", "type": "quantitative"}, "y": {"field": "k"}},
+    }
+    [(message, hint)] = check_spec(spec)
+    assert message == (
+        "encodes column 's' as a quantity, but every cell holds text such as '45%', which is "
+        "not a number (the chart draws nothing for those rows)"
+    )
+    assert "bareNumber: false" in hint and "'s:N'" in hint
+    some = [{"k": "DE", "s": "12"}, {"k": "FR", "s": "n/a"}, {"k": "IT", "s": " 3.5 "}]
+    [(message, _)] = check_spec({**spec, "data": {"values": some}})
+    assert "but 1 of 3 cells hold text such as 'n/a'" in message
+    numbers = [{"k": "DE", "s": "12"}, {"k": "FR", "s": None}, {"k": "IT", "s": "1e3"}]
+    assert check_spec({**spec, "data": {"values": numbers}}) == []
+    counted = {"field": "s", "type": "quantitative", "aggregate": "distinct"}
+    assert check_spec({**spec, "encoding": {"x": counted, "y": {"field": "k"}}}) == []
+    nominal = {"field": "s", "type": "nominal"}
+    assert check_spec({**spec, "encoding": {"x": nominal, "y": {"field": "k"}}}) == []
+
+
 def test_generated_description(mini: Path) -> None:
     from site_builder.specs import describe
 
