@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,8 @@ __all__ = ["SiteBuilderConfig", "SiteBuilderPlugin", "settings_from"]
 
 log = get_plugin_logger("site-builder")  # messages read "site-builder: ..."
 _CODE = re.compile(r"<(pre|code)\b.*?</\1>", re.S)
+# An element's id in the page's HTML: what a link's #anchor may name.
+_ELEMENT_ID = re.compile(r"<[a-zA-Z][^<>]*?\sid=\"([^\"]+)\"")
 ASSETS = Path(__file__).parent / "assets"
 CSS_URI = "assets/site-builder/site-builder.css"
 JS_URI = "assets/site-builder/site-builder.js"
@@ -400,7 +403,27 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 where,
                 url[:60],
             )
+        self._note_anchors(page, html)
         return join_lines(html)
+
+    def _note_anchors(self, page: Page, html: str) -> None:
+        """Figures and dataset tables as anchors MkDocs' link check knows (it sees only the
+        Markdown's own ids); a figure whose id a heading has too is named."""
+        ids = _add_anchors(page, html)
+        refs = (self.project.pages.get(page.file.src_uri) if self.project else None) or PageRefs()
+        for chart_id, line in refs.charts:
+            if ids.count(chart_id) > 1 and (refs.path, chart_id) not in self.warned:
+                self.warned.add((refs.path, chart_id))  # once, not once per edition
+                log.warning(
+                    "%s:%d: chart '%s' has the id of another element of the page (a heading?): "
+                    "a link to #%s finds only the first\n  hint: give the heading an id of its "
+                    "own, e.g. '## Heading {#%s-text}' (attr_list), or rename the chart",
+                    refs.path,
+                    line,
+                    chart_id,
+                    chart_id,
+                    chart_id,
+                )
 
     def _where(self, page: Page, text: str) -> str:
         """The page's file, at the line and column where its Markdown first has `text` (none
@@ -551,6 +574,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             output = output.replace("</head>", tag + "</head>", 1)
         finish = self._finishing(page, config)
         self.finishing.pop(page.file.src_uri, None)
+        for html in finish.shown.values():
+            _add_anchors(page, html)  # the dataset tables: MkDocs checks links after this
         if finish.head:
             output = output.replace("</head>", finish.head + "</head>", 1)
         figures = finish.figures
@@ -818,6 +843,14 @@ _EDITION_STATE = [
     "stamps",
     "reading",
 ]
+
+
+def _add_anchors(page: Page, html: str) -> list[str]:
+    """The ids of `html`'s elements, added to those MkDocs' anchor check knows the page has."""
+    ids = [unescape(i) for i in _ELEMENT_ID.findall(html)]
+    if page.present_anchor_ids is not None:
+        page.present_anchor_ids |= set(ids)
+    return ids
 
 
 def _no_dirty_warning(record: logging.LogRecord) -> bool:

@@ -195,3 +195,31 @@ def test_href_channel_with_empty_cells_links_only_the_others(mini: Path) -> None
     page = (mini / "site" / "index.html").read_text()
     assert page.count('xlink:href="https://example.org/"') >= 1
     assert "vega-datasets" not in page
+
+
+@pytest.mark.slow  # a whole build
+def test_links_to_figures_pass_the_anchor_check_and_a_heading_of_the_same_id_is_named(
+    mini: Path,
+) -> None:
+    """MkDocs' anchor check (`validation: {anchors: warn}`, as the sample sets it) saw only the
+    Markdown's ids: a link to a figure failed the strict build. A heading whose id is a
+    chart's took the link silently."""
+    edit(
+        mini / "content" / "index.md",
+        "[Second page](second.md)",
+        "[Second page](second.md), [its scores](second.md#region-scores), "
+        "[the data](second.md#dataset-cities), [nowhere](second.md#no-such-place)",
+    )
+    result = run_cli(mini, "build")
+    assert result.returncode == 1
+    assert "contains a link 'second.md#no-such-place'" in result.stderr
+    assert "#region-scores" not in result.stderr and "#dataset-cities" not in result.stderr
+    edit(mini / "content" / "index.md", ", [nowhere](second.md#no-such-place)", "")
+    assert run_cli(mini, "build").returncode == 0
+    edit(mini / "content" / "second.md", "## Data", "## Region scores")
+    result = run_cli(mini, "build")
+    assert result.returncode == 1
+    assert (
+        "content/second.md:3: chart 'region-scores' has the id of another element of the page "
+        "(a heading?): a link to #region-scores finds only the first"
+    ) in result.stderr
