@@ -159,7 +159,8 @@ def build_chart(definition: ChartDef, catalog: Catalog) -> BuiltChart:
             raise ChartError(
                 Problem(
                     path,
-                    f"chart '{definition.id}' would draw more than {MAX_ROWS} of its {rows} rows",
+                    f"chart '{definition.id}' would draw more than {MAX_ROWS} "
+                    + (f"of its {rows} rows" if rows > MAX_ROWS else "rows, made in its function"),
                     "aggregate in the encoding (e.g. y='count()', x=alt.X('value:Q', bin=True), "
                     "'mean(value):Q'), or in the function with table.groupby(...).agg(...), "
                     "or filter the table to the rows the chart shows",

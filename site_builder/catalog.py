@@ -32,8 +32,10 @@ class Field:
 
     @property
     def label(self) -> str:
-        """Column heading for readers: title plus unit."""
-        return f"{self.title} ({self.unit})" if self.unit else self.title
+        """Column heading for readers: title plus unit, unless the title says a unit already
+        ("Price (EUR per kWh)")."""
+        said = self.unit.lower() in self.title.lower() or self.title.rstrip().endswith(")")
+        return f"{self.title} ({self.unit})" if self.unit and not said else self.title
 
 
 @dataclass

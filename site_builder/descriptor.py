@@ -143,6 +143,18 @@ class Positions:
             return None, None
         return node.start_mark.line + 1, node.start_mark.column + 1
 
+    def top(self, key: str, item: int | None = None) -> tuple[int | None, int | None]:
+        """Line and column of the package's own value for `key` (its `item`th entry)."""
+        try:
+            if self.root is None:
+                self._resource(1)
+            node = next(v for k, v in self.root.value if k.value == key)
+            if item is not None:
+                node = node.value[item]
+        except (yaml.YAMLError, AttributeError, StopIteration, IndexError, TypeError):
+            return None, None
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
     def entry(self, index: int) -> tuple[int | None, int | None]:
         """Where resource `index` (1-based) begins: for what it lacks."""
         try:
@@ -230,6 +242,9 @@ def check_metadata(
                     *at("sources", i),
                 )
             )
+    own = res.get("licenses")
+    for i, message, hint in licence_problems(own if isinstance(own, list) else [], where):
+        problems.append(Problem(shown, message, hint, *at("licenses", i)))
     if not (res.get("licenses") or package_licenses):
         problems.append(
             Problem(
@@ -239,6 +254,24 @@ def check_metadata(
                 *at("licenses"),
             )
         )
+    return problems
+
+
+def licence_problems(licenses: list[Any], where: str) -> list[tuple[int, str, str]]:
+    """A licence's link that readers could not safely follow (the page leaves it out): said,
+    not dropped without a word. Each with the licence's place in the list."""
+    problems = []
+    for i, licence in enumerate(licenses):
+        url = str(licence.get("path") or "") if isinstance(licence, dict) else ""
+        if url and not is_web_url(url):
+            name = licence.get("name") or licence.get("title") or ""
+            problems.append(
+                (
+                    i,
+                    f"{where}: licence '{name}' links to {url!r}, which is not an http(s) URL",
+                    "give the licence's 'path:' as an https:// address, or leave it out",
+                )
+            )
     return problems
 
 

@@ -26,6 +26,7 @@ from .descriptor import (
     check_metadata,
     check_name,
     is_json,
+    licence_problems,
     read_descriptor,
     require_key_fields,
     resource_path,
@@ -95,6 +96,10 @@ def load_catalog(
     package = _Package(data_dir, root, shown, licenses, cache, limits or Limits(), described or {})
     positions = Positions(text)
     problems = Problems()
+    for i, message, hint in licence_problems(
+        licenses if isinstance(licenses, list) else [], "the package"
+    ):
+        problems.add(Problem(shown, message, hint, *positions.top("licenses", i)))
     paths = _checked_paths(resources, package, positions, problems, only)  # all: the total size
     catalog = Catalog(descriptor_path=shown, title=str(descriptor.get("title", "")))
     tables: list[_Table] = []

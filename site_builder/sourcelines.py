@@ -92,6 +92,10 @@ def whole(message: str) -> str:
 _JS_STACK = re.compile(r"^\s*at .*:\d+:\d+\)?$")
 
 
+_NOT_IN_INDEX = re.compile(r"\[(.*)\] not in index")
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
+
+
 def exception_hint(exc: BaseException, tables: Sequence[Any], names: Sequence[str]) -> str:
     """What to do about an exception raised in a chart or fact function, from its kind."""
     columns = sorted({str(c) for t in tables if hasattr(t, "columns") for c in t.columns})
@@ -99,9 +103,11 @@ def exception_hint(exc: BaseException, tables: Sequence[Any], names: Sequence[st
     if type(exc).__name__ == "SchemaValidationError":
         return "fix the option on that line (see the Altair documentation for what it takes)"
     if isinstance(exc, KeyError) and exc.args and isinstance(exc.args[0], str):
-        key = exc.args[0]
-        if key not in columns:
-            return f"no column '{key}' in the table: {nearest(key, columns)}"
+        # table[["a", "b"]] names the columns it lacks in a list: "['b'] not in index".
+        listed = _NOT_IN_INDEX.fullmatch(exc.args[0])
+        for key in _QUOTED.findall(listed.group(1)) if listed else [exc.args[0]]:
+            if key not in columns:
+                return f"no column '{key}' in the table: {nearest(key, columns)}"
     if isinstance(exc, AttributeError):
         attribute = re.search(r"has no attribute '(\w+)'", str(exc))
         if attribute and columns:

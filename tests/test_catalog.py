@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from helpers import edit, report, write_package
 
 from site_builder.errors import DataError
@@ -102,6 +103,26 @@ def test_missing_sources_title_and_licence(tmp_path: Path) -> None:
         "data/datapackage.yaml:3:13: resource 't' has no licence\n"
         "  hint: add 'licenses:' to the package or resource",
     ]
+
+
+def test_a_licence_link_that_is_not_a_web_address_is_named(tmp_path: Path) -> None:
+    """The page left such a link out without a word; a source's was an error already."""
+    licences = [{"name": "CC0-1.0"}, {"name": "Odd", "path": "javascript:alert(3)"}]
+    found = problems(tmp_path, "country,year,value\nChina,2023,90\n", licenses=licences)
+    assert len(found) == 1 and found[0].startswith(
+        "data/datapackage.yaml:5:5: resource 't': licence 'Odd' links to 'javascript:alert(3)', "
+        "which is not an http(s) URL\n"
+    )
+    descriptor = tmp_path / "data" / "datapackage.yaml"
+    package = yaml.safe_load(descriptor.read_text())
+    package["resources"][0].pop("licenses")
+    package["licenses"] = [{"name": "CC-BY-4.0", "path": "data:text/html,x"}]
+    descriptor.write_text(yaml.safe_dump(package))
+    with pytest.raises(DataError) as info:
+        load_catalog(tmp_path / "data", tmp_path)
+    assert str(info.value.problems[0]).startswith(
+        "data/datapackage.yaml:2:3: the package: licence 'CC-BY-4.0' links to 'data:text/html,x'"
+    )
 
 
 def test_what_a_resource_lacks_is_reported_where_it_begins(tmp_path: Path) -> None:
@@ -254,3 +275,15 @@ def test_a_load_of_some_tables_checks_their_paths_and_counts_every_file(
     with pytest.raises(DataError) as info:
         load_catalog(data, root, only={"t"})
     assert "data/t.csv: the file points outside the project" in info.value.report()
+
+
+def test_a_heading_gives_the_unit_once() -> None:
+    from site_builder.catalog import Field
+
+    assert Field("share", "number", "Share", unit="%").label == "Share (%)"
+    # The title says its unit already: "Price (EUR per kWh) (EUR/kWh)" said it twice.
+    assert Field("p", "number", "Price (EUR per kWh)", unit="EUR/kWh").label == (
+        "Price (EUR per kWh)"
+    )
+    assert Field("p", "number", "Price in EUR/kWh", unit="EUR/kWh").label == "Price in EUR/kWh"
+    assert Field("n", "integer", "Trips").label == "Trips"

@@ -67,6 +67,34 @@ def test_chart_that_raises_points_at_the_failing_line(mini: Path) -> None:
     )
 
 
+def test_a_list_of_columns_with_one_missing_names_it(mini: Path) -> None:
+    """pandas says `"['scor'] not in index"`: the hint garbled it into a column name."""
+    edit(
+        mini / "charts" / "cities.py",
+        "    return alt.Chart(regions)",
+        "    regions = regions[['region', 'scor']]\n    return alt.Chart(regions)",
+    )
+    assert "  hint: no column 'scor' in the table: did you mean 'score'?" in report(mini)
+
+
+def test_rows_made_in_the_function_over_the_limit_are_said_so(mini: Path) -> None:
+    """ "more than 5000 of its 2 rows" read as a contradiction: the rows were made in the
+    function."""
+    edit(
+        mini / "charts" / "cities.py",
+        "    return alt.Chart(regions)",
+        "    regions = pd.concat([regions] * 3000)\n    return alt.Chart(regions)",
+    )
+    edit(
+        mini / "charts" / "cities.py",
+        "import altair as alt\n",
+        "import altair as alt\nimport pandas as pd\n",
+    )
+    assert "chart 'region-scores' would draw more than 5000 rows, made in its function" in (
+        report(mini)
+    )
+
+
 def test_wrong_return_type(mini: Path) -> None:
     edit(
         mini / "charts" / "cities.py",
