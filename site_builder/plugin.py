@@ -171,14 +171,11 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if self.lock is None:
             # One build or preview per project: a second one waits, then stops with a message.
             self.lock = sitedir.SiteLock(self.settings.cache_dir / "build.lock")
-            said: list[str] = []
             try:
-                self.lock.acquire(said=said)
+                self.lock.acquire(tell=log.info)
             except sitedir.Busy as exc:
                 self.lock = None
                 raise PluginError(str(exc)) from None
-            for line in said:
-                log.info("%s: waited for it", line)
         if self.command == "build" and self.config.atomic:
             self.final_site = Path(config.site_dir).resolve()
             self.staging, self.sweep = sitedir.new_staging(self.final_site, keep=KEPT_DIRS)

@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from subprocess import DEVNULL
 
@@ -39,9 +40,9 @@ class SiteLock:
         self.path = path
         self._fd: int | None = None
 
-    def acquire(self, wait: float | None = None, said: list[str] | None = None) -> None:
-        """Take the lock, waiting up to `wait` seconds; `said` collects what the wait told the
-        writer (once)."""
+    def acquire(self, wait: float | None = None, tell: Callable[[str], None] | None = None) -> None:
+        """Take the lock, waiting up to `wait` seconds; `tell` is told, once, as the wait
+        starts (a silent wait of two minutes looks like a hang)."""
         import fcntl
 
         if wait is None:
@@ -58,8 +59,12 @@ class SiteLock:
                     os.close(fd)
                     raise
             holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
-            if said is not None and not said:
-                said.append(f"another build or preview (process {holder}) is running here")
+            if tell is not None:
+                tell(
+                    f"another build or preview (process {holder}) is running in this project: "
+                    f"waiting up to {wait:.0f} s for it to finish"
+                )
+                tell = None
             if time.monotonic() >= deadline:
                 os.close(fd)
                 raise Busy(

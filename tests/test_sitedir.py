@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import BIN, run_cli
 
-from site_builder.sitedir import SiteLock, new_staging, reuse, swap_in
+from site_builder.sitedir import Busy, SiteLock, new_staging, reuse, swap_in
 
 
 def _alive(pid: int) -> bool:
@@ -141,9 +141,23 @@ def test_two_builds_at_once_leave_one_whole_site(mini: Path) -> None:
     outputs = [b.communicate() for b in builds]
     assert [b.returncode for b in builds] == [0, 0], outputs
     assert gaps == 0, "a moment without a site"
-    assert all("waited for it" in err for _, err in outputs)
+    assert all("is running in this project: waiting up to" in err for _, err in outputs)
     assert sorted(p.relative_to(mini / "site") for p in (mini / "site").rglob("*")) == files
     assert not list(mini.glob(".site.staging*"))
+
+
+def test_a_wait_for_the_lock_is_said_as_it_starts(tmp_path: Path) -> None:
+    """A build waiting for a preview said nothing for two minutes, then failed."""
+    held = SiteLock(tmp_path / "build.lock")
+    held.acquire(wait=0)
+    told: list[str] = []
+    with pytest.raises(Busy):
+        SiteLock(tmp_path / "build.lock").acquire(wait=1, tell=told.append)
+    assert told == [
+        f"another build or preview (process {os.getpid()}) is running in this project: "
+        "waiting up to 1 s for it to finish"
+    ]
+    held.release()
 
 
 @pytest.mark.slow  # a whole build
