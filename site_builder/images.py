@@ -23,6 +23,8 @@ WEBP_QUALITY = 75
 # The encoder's effort: 2 takes half the time of the default 4 for 3% more bytes (49.4 KB
 # against 48.1 KB on that scatter; bench/render_steps.py shows the time per chart).
 WEBP_METHOD = 2
+# The longest side a WebP can have, in pixels.
+WEBP_MAX = 16_383
 
 # The download PNG's title block, as Vega-Lite draws a title with the theme.
 IMAGE_FONT = theme.FONT

@@ -27,6 +27,7 @@ from .compilelog import caught_warnings
 from .errors import Problem, RenderError
 from .fonts import renderer
 from .images import (
+    WEBP_MAX,
     compressed,
     drawn_box,
     image_svg,
@@ -41,7 +42,7 @@ from .textfit import TextBox, clipped_text, text_boxes
 from .theme import THEME
 from .tovega import to_vega
 from .urls import not_addresses, page_relative_links, unsafe_links
-from .variants import NARROW_ABOVE, is_vega, svg_width, with_phone_label_limits
+from .variants import NARROW_ABOVE, is_vega, svg_height, svg_width, with_phone_label_limits
 
 if TYPE_CHECKING:
     from .building import BuiltChart
@@ -149,9 +150,9 @@ class Rendered:
 RenderOutcome = tuple[str, str, str, bytes, str, list[str], str, str] | str
 
 
-def image_png(image_svg: str) -> bytes:
+def image_png(image_svg: str, scale: float = PNG_SCALE) -> bytes:
     """The download image as a PNG at PNG_SCALE (for `site-builder render --format png`)."""
-    return bytes(renderer().svg_to_png(image_svg, scale=PNG_SCALE))
+    return bytes(renderer().svg_to_png(image_svg, scale=scale))
 
 
 def page_spec(chart: BuiltChart) -> dict[str, Any]:
@@ -433,7 +434,12 @@ def _image_files(svg: str, caption: dict[str, Any], cut: list[str]) -> tuple[str
         drawn_box(svg) if cut else None,
     )
     # Only a chart too heavy to inline needs a raster at build time: its stand-in.
-    return image, compressed(image_png(stand_in_svg(svg))) if over_budget(svg) else b""
+    if not over_budget(svg):
+        return image, b""
+    # A WebP is at most WEBP_MAX px a side: a chart 9,000 px wide gets fewer pixels a px.
+    longest = max(svg_width(svg), svg_height(svg), 1.0)
+    scale = min(PNG_SCALE, WEBP_MAX / longest)
+    return image, compressed(image_png(stand_in_svg(svg), scale))
 
 
 def render_one(spec_json: str, caption_json: str) -> RenderOutcome:

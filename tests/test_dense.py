@@ -78,3 +78,27 @@ def test_dense_embed_page_shows_the_png(dense_site: Path) -> None:
     )
     img = soup.select_one(".sb-figure__chart > img.sb-static--wide")
     assert img["src"].startswith("data:image/webp;base64,")
+
+
+def test_a_dense_chart_wider_than_a_webp_gets_a_stand_in_all_the_same() -> None:
+    """A heat strip of 900 steps is 18,000 px wide: at twice the pixels its stand-in passed
+    the WebP limit (16,383 px) and the chart failed with "encoding error 5"."""
+    import json
+
+    import altair as alt
+    import pandas as pd
+
+    from site_builder.images import WEBP_MAX
+    from site_builder.render import render_one, themed
+
+    rows = pd.DataFrame(
+        [{"day": f"d{i:03d}", "hour": h, "v": (i * h) % 17} for i in range(900) for h in range(6)]
+    )
+    strip = alt.Chart(rows).mark_rect().encode(x="day:N", y="hour:O", color="v:Q")
+    with alt.data_transformers.disable_max_rows():
+        spec = strip.to_dict()
+    outcome = render_one(json.dumps(themed(spec)), "{}")
+    assert not isinstance(outcome, str), outcome
+    with Image.open(io.BytesIO(outcome[3])) as stand_in:
+        assert stand_in.format == "WEBP"
+        assert max(stand_in.size) <= WEBP_MAX and stand_in.size[0] > 8000
