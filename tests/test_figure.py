@@ -99,8 +99,8 @@ def test_narrow_variant_and_minimum_scale() -> None:
     links = FigureLinks(image="p.svg", csv="d.csv", spec="s.json", narrow_spec="n.json")
     soup = BeautifulSoup(body_html("c1", "T", "D", (wide, narrow), [], [], links), "html.parser")
     holder = soup.select_one(".sb-figure__chart")
-    # The phone layout shows below 560 px (600 scaled to 11/12, in 20 px steps), live too.
-    assert holder["data-sb-narrow-below"] == "560"
+    # The phone layout shows below 552 px (600 scaled to 11/12, in 4 px steps), live too.
+    assert holder["data-sb-narrow-below"] == "552"
     assert holder["data-sb-spec"] == "s.json" and holder["data-sb-spec-narrow"] == "n.json"
     assert not holder.has_attr("tabindex")
     wide_svg, narrow_svg = soup.select("svg")

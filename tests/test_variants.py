@@ -129,17 +129,20 @@ def test_pointer_position_charts_are_found() -> None:
 
 
 def test_breakpoints() -> None:
-    # The phone layout shows once the wide one would be scaled below 11/12 (in 20 px steps).
-    assert narrow_below(600, exact=False) == 560
+    # The phone layout shows once the wide one would be scaled below 11/12 (in 4 px steps).
+    assert narrow_below(600, exact=False) == 552
     assert narrow_below(600, exact=True) == 600
     # On a laptop too: a 767 px chart (703 px scaled) does not fit a 688 px column.
-    assert narrow_below(767, exact=False) == 720
-    assert narrow_below(728, exact=True) == 740
+    assert narrow_below(767, exact=False) == 704
+    assert narrow_below(728, exact=True) == 728
+    # A 744 px chart (682 px scaled) does: its wide layout shows there (with 20 px steps, its
+    # breakpoint was 700).
+    assert narrow_below(744, exact=False) == 684
     # Far wider than any column: made to scroll, which it does but on phones.
     assert narrow_below(1200, exact=False) == 600
     css = breakpoint_css()
-    assert '@container (max-width: 559.98px) { .sb-figure__chart[data-sb-narrow-below="560"]' in css
-    assert '[data-sb-narrow-below="720"]' in css and '[data-sb-narrow-below="800"]' in css
+    assert '@container (max-width: 551.98px) { .sb-figure__chart[data-sb-narrow-below="552"]' in css
+    assert '[data-sb-narrow-below="684"]' in css and '[data-sb-narrow-below="800"]' in css
 
 
 def test_svg_size() -> None:
