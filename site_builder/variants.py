@@ -143,6 +143,8 @@ def narrow_spec(
     if is_single_view(narrow):
         if crowded_bars(narrow):
             _turn_on_side(narrow)
+        if isinstance(narrow.get("width"), (int, float)) and narrow["width"] > 0:
+            _scale_map_height(narrow, phone_width(spec) / narrow["width"])
         # Vega-Lite fits the whole chart, labels included, into the width.
         narrow["width"] = phone_width(spec)
         narrow["autosize"] = {"type": "fit-x", "contains": "padding"}
@@ -217,6 +219,15 @@ def _turn_on_side(spec: dict[str, Any]) -> None:
     spec["height"] = {"step": BAR_STEP}
     if isinstance(spec.get("mark"), dict):
         spec["mark"] = {k: v for k, v in spec["mark"].items() if k != "orient"}
+
+
+def _scale_map_height(view: dict[str, Any], ratio: float) -> None:
+    """A map's height shrinks with its width: its projection fits the smaller of the two, and
+    the rest of a taller box is blank."""
+    height = view.get("height")
+    layers = [v for v in view.get("layer", []) or [] if isinstance(v, dict)]
+    if isinstance(height, (int, float)) and any("projection" in v for v in [view, *layers]):
+        view["height"] = max(60, round(height * ratio))
 
 
 def _copied_layout(spec: dict[str, Any]) -> dict[str, Any]:
@@ -425,6 +436,7 @@ def _wrap(text: Any, room: float, size: float, bold: bool) -> Any:
 def _scale_widths(view: dict[str, Any], ratio: float) -> None:
     if isinstance(view.get("width"), (int, float)):
         view["width"] = max(60, round(view["width"] * ratio))
+        _scale_map_height(view, ratio)
     for key in ("hconcat", "vconcat", "concat", "layer"):
         for sub in view.get(key, []) or []:
             if isinstance(sub, dict):

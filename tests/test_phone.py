@@ -22,7 +22,7 @@ from site_builder.phone import (
 )
 from site_builder.render import render_one, themed
 from site_builder.textfit import clipped_text, text_boxes
-from site_builder.variants import NARROW_WIDTH, svg_width
+from site_builder.variants import NARROW_WIDTH, svg_height, svg_width
 
 
 @pytest.fixture
@@ -307,3 +307,25 @@ def test_few_bars_or_years_stay_upright_on_phones() -> None:
         assert across > down  # along the bottom
         assert max(b.top for b in labels) > 200  # under the plot, not beside it
         assert _overlapping(narrow) == []
+
+
+def test_a_map_is_as_much_shorter_on_phones_as_it_is_narrower() -> None:
+    """A 640 x 400 map drawn 302 px wide kept its 400 px height: its projection fitted the
+    width, and blank bands of some 100 px lay above and below it."""
+    lands = [
+        {
+            "type": "Feature",
+            "properties": {"n": f"R{i}"},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[x, 0], [x + 8, 0], [x + 8, 30], [x, 30], [x, 0]]],
+            },
+        }
+        for i, x in enumerate(range(-60, 40, 10))
+    ]
+    shape = alt.Chart(alt.Data(values=lands)).mark_geoshape(fill="#777777", stroke="#ffffff")
+    for chart in (shape, alt.layer(shape, shape.mark_geoshape(filled=False))):
+        spec = chart.project(type="equalEarth").properties(width=640, height=400).to_dict()
+        narrow, _ = phone(spec)
+        assert fits(svg_width(narrow), NARROW_WIDTH)
+        assert svg_height(narrow) < 240  # 400 x 312 / 640, and the padding
