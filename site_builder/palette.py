@@ -19,12 +19,16 @@ __all__ = [
     "LIGHT_BACKGROUND",
     "PAGE_COLOURS",
     "contrast",
+    "faint_fills",
     "nearest_readable",
     "readable_on_both",
     "spec_colours",
 ]
 
 MIN_CONTRAST = 3.0
+# Below this a mark is all but invisible on the page (a scheme's pale or dark end: viridis's
+# #440154 is 1.07:1 on the dark page); a pale grey bar for context (#dddddd, 1.36:1) is not.
+FAINT = 1.25
 
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 # Keys whose text value is a colour, and keys holding colours one level down.
@@ -68,6 +72,35 @@ def nearest_readable(colour: str) -> str:
         if nearer and readable_on_both(candidate):
             best = (trial, candidate)
     return best[1] if best else "#767676"
+
+
+# The fills of a rendered chart's data marks (not legends, axes or text): Vega writes a scale's
+# colours as "#rrggbb" or, interpolated, "rgb(r, g, b)".
+_MARKS = re.compile(
+    r'<g class="mark-(?:rect|shape|symbol|arc|area|path|trail) role-mark\b[^>]*>(.*?)</g>', re.S
+)
+_FILL = re.compile(r'\sfill="(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}|rgb\((\d+),\s*(\d+),\s*(\d+)\))"')
+
+
+def faint_fills(svg: str) -> list[str]:
+    """The fills of the chart's marks that all but vanish into the light or the dark page,
+    each with its contrast there ("rgb(68, 1, 84): 1.07:1 on the dark page"), faintest first."""
+    seen: dict[str, tuple[float, str]] = {}
+    for group in _MARKS.finditer(svg):
+        for fill in _FILL.finditer(group.group(1)):
+            written = fill.group(1)
+            if written in seen:
+                continue
+            colour = written
+            if fill.group(2):
+                r, g, b = (int(c) / 255 for c in fill.groups()[1:])
+                colour = _hex((r, g, b))
+            worst = min(
+                (contrast(colour, LIGHT_BACKGROUND), "light"),
+                (contrast(colour, DARK_BACKGROUND), "dark"),
+            )
+            seen[written] = (worst[0], f"{written}: {worst[0]:.2f}:1 on the {worst[1]} page")
+    return [said for ratio, said in sorted(seen.values()) if ratio < FAINT]
 
 
 def spec_colours(spec: dict[str, Any]) -> list[str]:

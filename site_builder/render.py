@@ -37,6 +37,7 @@ from .images import (
     simplify_shapes,
     stand_in_svg,
 )
+from .palette import faint_fills, spec_colours
 from .phone import draw_phone
 from .textfit import TextBox, clipped_text, text_boxes
 from .theme import THEME
@@ -471,6 +472,9 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
         clipped = {"wide": cut, "phone": clipped_text(narrow) if narrow else []}
         if wider:
             clipped["no phone layout"] = wider
+        faint = faint_fills(svg)
+        if faint:
+            clipped["faint"] = faint
         image, fallback = _image_files(svg, caption, cut)
     except Exception as exc:
         # The renderer's message, without its JavaScript stack trace.
@@ -506,6 +510,23 @@ def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
                 chart.id,
                 NARROW_ABOVE,
                 shown,
+            )
+            continue
+        if layout == "faint":
+            # A colour the writer named is warned of already (pipeline.warn_pale_colours).
+            named = set(spec_colours(chart.spec))
+            texts = [t for t in texts if t.split(":")[0].lower() not in named]
+            if not texts:
+                continue
+            log.warning(
+                "%s:%d: chart '%s': marks drawn in %s all but vanish into that page: readers "
+                "do not see them\n  hint: start the colour scheme further in, e.g. "
+                "alt.Scale(scheme={'name': 'viridis', 'extent': [0.2, 1]}), choose colours that "
+                "read on both pages, or outline the marks (stroke) in a colour that does",
+                d.path,
+                d.line,
+                chart.id,
+                "; ".join(texts[:3]),
             )
             continue
         where = "its phone layout" if layout == "phone" else "it"

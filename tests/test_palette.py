@@ -58,3 +58,34 @@ def test_colours_named_by_the_spec_not_its_config_or_data() -> None:
         ],
     }
     assert spec_colours(spec) == ["#aa0000", "#00aa00", "#cccccc", "#0000aa"]
+
+
+def test_marks_that_vanish_into_either_page_are_found_in_the_drawing() -> None:
+    """A scheme's end is drawn, not named: viridis's first colour is 1.07:1 on the dark page,
+    the default ramp's 1.11:1 on the light one. Category colours, and a pale grey kept for
+    context, are seen."""
+    import json
+
+    import altair as alt
+    import pandas as pd
+
+    from site_builder.palette import faint_fills
+    from site_builder.render import render_one, themed
+
+    rows = pd.DataFrame({"item": list("ABCDE"), "value": [1, 5, 9, 14, 20]})
+
+    def drawn(chart: alt.Chart) -> str:
+        outcome = render_one(json.dumps(themed(chart.to_dict())), "{}")
+        assert not isinstance(outcome, str)
+        return outcome[0]
+
+    bars = alt.Chart(rows).mark_bar()
+    viridis = alt.Color("value:Q", scale=alt.Scale(scheme="viridis"))
+    assert faint_fills(drawn(bars.encode(x="item:N", y="value:Q", color=viridis))) == [
+        "rgb(68, 1, 84): 1.07:1 on the dark page"
+    ]
+    heat = alt.Chart(rows).mark_rect().encode(x="item:N", color="value:Q")
+    assert faint_fills(drawn(heat)) == ["rgb(239, 249, 189): 1.11:1 on the light page"]
+    assert faint_fills(drawn(bars.encode(x="item:N", y="value:Q", color="item:N"))) == []
+    grey = bars.mark_bar(color="#dddddd").encode(x="item:N", y="value:Q")
+    assert faint_fills(drawn(grey)) == []

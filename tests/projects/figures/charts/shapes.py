@@ -97,3 +97,16 @@ def crowded_bars(sales):
         .encode(x=alt.X("id:N", sort="-y"), y="units:Q")
         .properties(width=alt.Step(20))
     )
+
+
+@chart("viridis-ends", data="sales", title="A scheme whose dark end fades into the dark page")
+def viridis_ends(sales):
+    return (
+        alt.Chart(sales)
+        .mark_bar()
+        .encode(
+            x="product:N",
+            y="sum(units):Q",
+            color=alt.Color("sum(units):Q", scale=alt.Scale(scheme="viridis")),
+        )
+    )
