@@ -502,7 +502,8 @@ def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
         if layout == "no phone layout":  # shown, scrolling sideways: worth knowing, not wrong
             log.info(
                 "%s:%d: chart '%s': no phone layout: drawn for a phone it is still wider than "
-                "%d px, because of %s; phones show the wide chart, scrolling sideways\n"
+                "%d px, because of %s; phones, and columns narrower than the chart, show it "
+                "scrolling sideways\n"
                 "  hint: shorten that text or break it into lines (a list of strings), or "
                 "draw fewer views side by side",
                 d.path,

@@ -101,3 +101,26 @@ def test_a_chart_that_cuts_its_text_fails_the_strict_build(mini: Path) -> None:
     ) in result.stderr
     assert "hint: make room" in result.stderr
     assert not (mini / "site").exists()  # nothing published
+
+
+def test_arabic_labels_are_not_taken_for_cut_off() -> None:
+    """Arabic letters, joined, are narrower than the 0.6 em guessed for a letter the table
+    lacks: labels 17 to 26 px inside the drawing were "cut off", failing the strict build."""
+    import json
+
+    import altair as alt
+    import pandas as pd
+
+    from site_builder.render import render_one, themed
+
+    rows = pd.DataFrame(
+        {
+            "label": ["مصافي المعادن النادرة في الشرق الأوسط", "Rare earth refineries"],
+            "v": [35, 30],
+        }
+    )
+    bars = alt.Chart(rows).mark_bar().encode(x="v:Q", y=alt.Y("label:N", title=None))
+    outcome = render_one(json.dumps(themed(bars.to_dict())), "{}")
+    assert not isinstance(outcome, str)
+    assert json.loads(outcome[4]) == {"phone": [], "wide": []}
+    assert text_width("\u064e", 12) == 0  # a vowel mark sits on its letter
