@@ -39,6 +39,8 @@ def type_hint(ftype: str, cell: object) -> str:
             f'if {text!r} means no value, add missingValues: ["", "{text}"] to the resource\'s '
             "schema: such cells are then read as empty"
         )
+    if ftype in ("date", "datetime"):
+        return _date_hint(text) or generic
     if ftype not in ("number", "integer"):
         return generic
     as_number = "" if ftype == "number" else "change the field's type to number and "
@@ -68,6 +70,40 @@ def type_hint(ftype: str, cell: object) -> str:
     if ftype == "integer" and re.fullmatch(r"[-+]?\d+\.\d+", text):
         return f"{text!r} is not a whole number: change the field's type to number"
     return generic
+
+
+# Dates as spreadsheets write them: day, month and year with a separator, or the year first.
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
+_YEAR_MONTH_DAY = re.compile(r"\d{4}([/.])\d{1,2}\1\d{1,2}")
+_NAMED_MONTH = re.compile(r"\d{1,2} ([A-Za-z]+)\.? \d{4}")
+
+
+def _date_hint(text: str) -> str:
+    """The field's `format:` that reads a date written another way, or ""."""
+    found = _DAY_MONTH_YEAR.fullmatch(text)
+    if found:
+        first, sep, second = int(found.group(1)), found.group(2), int(found.group(3))
+        day_first, month_first = f"%d{sep}%m{sep}%Y", f"%m{sep}%d{sep}%Y"
+        if first > 12 or second > 12:
+            chosen, order = (day_first, "day") if first > 12 else (month_first, "month")
+            later = "month" if order == "day" else "day"
+            return (
+                f"add format: '{chosen}' to the field in the data package: {text!r} is then "
+                f"read as {order}, {later}, year"
+            )
+        return (
+            f"add format: '{day_first}' to the field in the data package if the column's dates "
+            f"are day first (as 31{sep}12{sep}2023), or '{month_first}' if month first"
+        )
+    year_first = _YEAR_MONTH_DAY.fullmatch(text)
+    if year_first:
+        sep = year_first.group(1)
+        return f"add format: '%Y{sep}%m{sep}%d' to the field in the data package"
+    named = _NAMED_MONTH.fullmatch(text)
+    if named:
+        month = "%b" if len(named.group(1)) <= 3 else "%B"
+        return f"add format: '%d {month} %Y' to the field in the data package"
+    return ""
 
 
 def _is_marker(text: str) -> bool:

@@ -122,7 +122,8 @@ def load_catalog(
             catalog.datasets[name] = table.dataset
         tables.append(table)
     if any(t.for_validator for t in tables):
-        _validate(tables, package, problems)
+        names = {str(r.get("name")) for r in resources if isinstance(r, dict)}
+        _validate(tables, package, problems, names)
         for table in tables:
             if table.for_validator and table.dataset is not None:
                 catalog.datasets[table.res["name"]] = table.dataset
@@ -305,7 +306,9 @@ def table_key(digest: str, limits: Limits) -> str:
     return f"{digest}:{limits.max_columns}:{limits.max_cell_chars}"
 
 
-def _validate(tables: list[_Table], package: _Package, problems: Problems) -> None:
+def _validate(
+    tables: list[_Table], package: _Package, problems: Problems, described: set[str]
+) -> None:
     """The tables the fast path left, through the validator, each given its dataset if it
     passes: validated as one package with the others, so that foreign keys can refer to them."""
     described_package = validated_package([(t.res, t.raw) for t in tables])
@@ -313,6 +316,8 @@ def _validate(tables: list[_Table], package: _Package, problems: Problems) -> No
         if not table.for_validator:
             continue
         assert table.checked is not None
+        if _refers_to_failed(table.res, described - {t.res["name"] for t in tables}):
+            continue  # the table it refers to failed, and says so: nothing to check it against
         resource = described_package.get_resource(table.res["name"])
         found = validate(resource, table.shown, table.checked, package.shown)
         if found:
@@ -323,6 +328,16 @@ def _validate(tables: list[_Table], package: _Package, problems: Problems) -> No
         table.dataset = _checked_dataset(
             fields, key, table, frame, columns, rows, package, problems
         )
+
+
+def _refers_to_failed(res: dict[str, Any], failed: set[str]) -> bool:
+    schema = res.get("schema")
+    keys = schema.get("foreignKeys") if isinstance(schema, dict) else None
+    for key in keys if isinstance(keys, list) else []:
+        reference = key.get("reference") if isinstance(key, dict) else None
+        if isinstance(reference, dict) and reference.get("resource") in failed:
+            return True
+    return False
 
 
 def _checked_dataset(

@@ -61,6 +61,10 @@ def _over_bytes(res: dict[str, Any], raw: bytes) -> Any:
     return resource
 
 
+# A foreign key to a table the data package does not describe.
+_NO_TABLE = re.compile(r'as resource "([^"]*)" does not exist')
+
+
 def validate(resource: Any, csv_shown: str, raw: RawCheck, shown: str) -> list[Problem]:
     """Every problem the validator finds in the table, located."""
     try:
@@ -74,15 +78,26 @@ def validate(resource: Any, csv_shown: str, raw: RawCheck, shown: str) -> list[P
             )
         ]
     problems = []
-    blank_rows = set()
-    for task in report.tasks:
-        for error in task.errors:
-            row = getattr(error, "row_number", None)
-            if error.type == "blank-row":
-                blank_rows.add(row)
-            elif error.type == "primary-key" and row in blank_rows:
-                continue  # the blank row already says it all
-            problems.append(_problem_from(error, resource, csv_shown, raw))
+    errors = [error for task in report.tasks for error in task.errors]
+    # A row whose cell is not of its type, or that is blank, says it all: its key is no
+    # duplicate of another's (an unread date is no date, the same as the next unread one).
+    said = {getattr(e, "row_number", None) for e in errors if e.type in ("blank-row", "type-error")}
+    for error in errors:
+        row = getattr(error, "row_number", None)
+        if error.type == "primary-key" and row in said:
+            continue
+        missing = _NO_TABLE.search(error.note or "") if error.type == "resource-error" else None
+        if missing:
+            problems.append(
+                Problem(
+                    shown,
+                    f"resource '{resource.name}': a foreign key refers to table "
+                    f"'{missing.group(1)}', which the data package does not describe",
+                    "name a table of the data package under 'reference: resource:'",
+                )
+            )
+            continue
+        problems.append(_problem_from(error, resource, csv_shown, raw))
     return problems
 
 

@@ -287,3 +287,42 @@ def test_a_heading_gives_the_unit_once() -> None:
     )
     assert Field("p", "number", "Price in EUR/kWh", unit="EUR/kWh").label == "Price in EUR/kWh"
     assert Field("n", "integer", "Trips").label == "Trips"
+
+
+def _with_countries(tmp_path: Path, reference: str, countries_path: str) -> Path:
+    """Table t, whose country column refers to table `reference`; `countries` at a path."""
+    data = write_package(tmp_path, "country,year,value\nChina,2023,92\n")
+    (data / "countries.csv").write_text("country\nChina\n", encoding="utf-8")
+    descriptor = yaml.safe_load((data / "datapackage.yaml").read_text(encoding="utf-8"))
+    table = descriptor["resources"][0]
+    table["schema"]["foreignKeys"] = [
+        {"fields": "country", "reference": {"resource": reference, "fields": "country"}}
+    ]
+    descriptor["resources"].append(
+        {
+            **{k: table[k] for k in ("title", "description", "sources", "licenses")},
+            "name": "countries",
+            "path": countries_path,
+            "schema": {"fields": [{"name": "country", "type": "string"}]},
+        }
+    )
+    (data / "datapackage.yaml").write_text(yaml.safe_dump(descriptor), encoding="utf-8")
+    return data
+
+
+def test_a_foreign_key_to_a_table_that_failed_adds_no_false_blame(tmp_path: Path) -> None:
+    """The table referred to failed to load (a path typo): the one referring to it was said to
+    refer to a table that "does not exist", at its own line 1."""
+    data = _with_countries(tmp_path, "countries", "countrys.csv")
+    with pytest.raises(DataError) as info:
+        load_catalog(data, tmp_path)
+    said = [str(p).splitlines()[0] for p in info.value.problems]
+    assert len(said) == 1 and "countrys.csv" in said[0] and "t.csv" not in said[0]
+    # A reference to a table the package does not describe is said as such.
+    data = _with_countries(tmp_path / "other", "countrie", "countries.csv")
+    with pytest.raises(DataError) as info:
+        load_catalog(data, tmp_path / "other")
+    assert [str(p).splitlines()[0] for p in info.value.problems] == [
+        "data/datapackage.yaml: resource 't': a foreign key refers to table 'countrie', which "
+        "the data package does not describe"
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -66,10 +67,27 @@ def test_missing_value_markers_suggest_missing_values(marker: str) -> None:
 
 def test_a_date_column_gets_the_marker_hint_and_otherwise_its_example() -> None:
     assert type_hint("date", "..").startswith("if '..' means no value, add missingValues")
-    assert type_hint("date", "12/03/2025") == (
+    assert type_hint("date", "2025-13-03") == (
         "expected a date as YYYY-MM-DD, e.g. 2025-12-12; fix the cell, or change the field's "
         "type in the data package"
     )
+
+
+def test_a_date_written_another_way_gets_the_format_that_reads_it() -> None:
+    """The hint said only "YYYY-MM-DD"; the field's `format:` reads the column as written,
+    and a date that could be either day or month first is not guessed."""
+    assert type_hint("date", "31/12/2023") == (
+        "add format: '%d/%m/%Y' to the field in the data package: '31/12/2023' is then read "
+        "as day, month, year"
+    )
+    assert "'%m-%d-%Y' to the field" in type_hint("date", "12-31-2023")
+    assert type_hint("date", "07/01/2019") == (
+        "add format: '%d/%m/%Y' to the field in the data package if the column's dates are "
+        "day first (as 31/12/2023), or '%m/%d/%Y' if month first"
+    )
+    assert "'%d.%m.%Y'" in type_hint("date", "31.12.2023")
+    assert "'%Y/%m/%d'" in type_hint("date", "2023/12/31")
+    assert "'%d %B %Y'" in type_hint("date", "5 March 2024")
 
 
 def test_check_shows_the_hint_and_the_fix_it_names_works(mini: Path) -> None:
@@ -105,3 +123,39 @@ def test_check_shows_the_hint_and_the_fix_it_names_works(mini: Path) -> None:
     frame = prepare(mini).catalog.datasets["cities"].frame
     assert frame["population"].tolist()[0] == 431000
     assert frame["share"].tolist()[0] == 12.5 and frame["share"].isna().tolist()[1]
+
+
+def test_the_date_format_hint_followed_reads_the_dates(mini: Path) -> None:
+    csv_file = mini / "data" / "cities.csv"
+    for iso, written in (("1890-10-18", "18/10/1890"), ("2001-01-01", "01/01/2001")):
+        edit(csv_file, iso, written)
+    edit(csv_file, "1950-06-30", "30/06/1950")
+    found = report(mini)
+    assert found.startswith("3 problems found:\n")
+    assert "  hint: add format: '%d/%m/%Y' to the field in the data package: '18/10/1890'" in found
+    package = mini / "data" / "datapackage.yaml"
+    text = package.read_text()
+    package.write_text(re.sub(r"(name: founded, type: date)", r"\1, format: '%d/%m/%Y'", text))
+    frame = prepare(mini).catalog.datasets["cities"].frame
+    assert str(frame["founded"].tolist()[0].date()) == "1890-10-18"
+
+
+def test_unread_dates_in_a_key_are_not_also_duplicates(tmp_path: Path) -> None:
+    """Two unread dates in the key column were each "the same as" the other as well."""
+    from helpers import write_package
+
+    from site_builder.errors import DataError
+    from site_builder.loader import load_catalog
+
+    schema = {
+        "fields": [{"name": "day", "type": "date"}, {"name": "v", "type": "number"}],
+        "primaryKey": ["day"],
+    }
+    data = write_package(tmp_path, "day,v\n31/12/2023,1\n30/12/2023,2\n", schema=schema)
+    with pytest.raises(DataError) as info:
+        load_catalog(data, tmp_path)
+    said = [str(p).splitlines()[0] for p in info.value.problems]
+    assert said == [
+        "data/t.csv:2:1: column 'day': '31/12/2023' is not a valid date",
+        "data/t.csv:3:1: column 'day': '30/12/2023' is not a valid date",
+    ]
