@@ -260,7 +260,9 @@ def describe_(csv_file: Path, config_file: str) -> None:
                 )
             )
         has_licence = _package_has_licence(descriptor)
-        entry = infer_resource(csv_file, data_dir, csv_shown, has_licence)
+        entry = infer_resource(
+            csv_file, data_dir, csv_shown, has_licence, settings.limits.max_columns
+        )
         line = add_resource(descriptor, shown, entry)
     except WriterError as exc:
         click.echo(exc.report(), err=True)

@@ -13,6 +13,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+from .descriptor import Limits
 from .errors import DataError, Problem
 
 MARKER = "TODO"
@@ -25,6 +26,7 @@ _ASKS = {
     "sources": "name who published the numbers, and when, with the https:// address of the page",
     "licenses": "name the licence the source publishes the data under, with its URL "
     "(e.g. CC-BY-4.0, https://creativecommons.org/licenses/by/4.0/)",
+    "schema": "choose what the placeholder offers (a date's format: day or month first)",
 }
 # Cells that mean "no value" in published tables; kept only where they make a column typed.
 _MISSING_MARKERS = ["NA", "N/A", "n/a", "na", "-", "--", "..", "…", ":", "x", "null", "NaN"]
@@ -58,6 +60,11 @@ def placeholder_problems(
             )
         )
     return problems
+
+
+def has_placeholder(value: Any) -> bool:
+    """Whether `describe` left a placeholder in `value` (a resource's key)."""
+    return _marked(value)
 
 
 def _marked(value: Any) -> bool:
@@ -115,14 +122,29 @@ def resource_name(csv_path: Path) -> str:
 
 
 def infer_resource(
-    csv_path: Path, data_dir: Path, shown: str, package_has_licence: bool
+    csv_path: Path,
+    data_dir: Path,
+    shown: str,
+    package_has_licence: bool,
+    max_columns: int = Limits.max_columns,
 ) -> dict[str, Any]:
-    """A resource entry for the CSV: Frictionless's schema, and placeholders for the rest."""
+    """A resource entry for the CSV: Frictionless's schema, and placeholders for the rest.
+    A file wider than `max_columns` is refused, as the build would refuse it."""
     import frictionless
 
     relative = csv_path.resolve().relative_to(data_dir.resolve()).as_posix()
     delimiter = _delimiter(relative, data_dir)
     cells = _read_cells(csv_path, shown, delimiter)
+    if len(cells[0]) > max_columns:
+        raise DataError(
+            Problem(
+                shown,
+                f"the header has {len(cells[0]):,} columns, over the limit of {max_columns:,}",
+                "keep only the columns the charts use, or raise max_columns under the "
+                "site-builder plugin in mkdocs.yml (see WRITING.md)",
+                1,
+            )
+        )
     markers = _missing_markers(relative, data_dir, cells)
     resource = _describe(relative, data_dir, markers)
     fields: list[dict[str, Any]] = [
@@ -247,11 +269,23 @@ def _refine(fld: dict[str, Any], values: list[str], delimiter: str = ",") -> Non
     if fld["type"] != "string":
         return
 
-    for fmt in _DATE_FORMATS:
-        date = fields.DateField(name=fld["name"], format=fmt)
-        if all(date.read_cell(v)[1] is None for v in values):
-            fld.update(type="date", format=fmt)
-            return
+    reads = [
+        fmt
+        for fmt in _DATE_FORMATS
+        if all(
+            fields.DateField(name=fld["name"], format=fmt).read_cell(v)[1] is None for v in values
+        )
+    ]
+    if reads[:2] == ["%d/%m/%Y", "%m/%d/%Y"]:
+        # Every day is 12 or less: 07/01/2019 is 7 January or 1 July. Not guessed.
+        fld.update(
+            type="date",
+            format=f"{MARKER}: '%d/%m/%Y' if day first (31/12/2023), '%m/%d/%Y' if month first",
+        )
+        return
+    if reads:
+        fld.update(type="date", format=reads[0])
+        return
     # Frictionless reads 'A1' as 1 with bareNumber off: take only separators and a trailing %.
     if not all(_SEPARATED.fullmatch(v) for v in values):
         return

@@ -146,6 +146,31 @@ def test_placeholders_are_errors_at_their_line_until_filled(mini: Path, run_cli)
     assert len(prepare(mini).catalog.datasets["long"].frame) == 3
 
 
+def test_dates_that_could_be_day_or_month_first_are_not_guessed(mini: Path, run_cli) -> None:
+    """07/01/2019 is 7 January or 1 July: `describe` took it as day first, without a word,
+    and a US file's dates were read six months off."""
+    _describe(run_cli, mini, "us.csv", "day,v\n07/01/2019,1\n08/01/2019,2\n12/11/2019,3\n")
+    day = _resource(mini, "us")["schema"]["fields"][0]
+    assert day == {
+        "name": "day",
+        "type": "date",
+        "format": "TODO: '%d/%m/%Y' if day first (31/12/2023), '%m/%d/%Y' if month first",
+    }
+    said = report(mini)
+    assert "resource 'us': schema is still a placeholder (\"TODO: '%d/%m/%Y' if day first" in said
+    assert "is not a valid date" not in said  # the placeholder says it
+    assert "hint: choose what the placeholder offers (a date's format" in said
+    descriptor = mini / "data" / "datapackage.yaml"
+    text = descriptor.read_text()
+    descriptor.write_text(text.replace(day["format"], "%m/%d/%Y"))
+    edit(descriptor, "'TODO: say what the table is, in a few words'", "Days")
+    edit(descriptor, "'TODO: say what one row is", "'One day")
+    edit(descriptor, "'TODO: who published the numbers, and when'", "Agency")
+    edit(descriptor, "https://example.com/TODO", "https://example.org/days")
+    frame = prepare(mini).catalog.datasets["us"].frame
+    assert str(frame["day"].tolist()[0].date()) == "2019-07-01"
+
+
 def test_a_package_without_licence_gets_a_licence_placeholder(mini: Path, run_cli) -> None:
     descriptor = mini / "data" / "datapackage.yaml"
     text = descriptor.read_text()
@@ -188,6 +213,12 @@ def test_describe_refuses_what_it_cannot_describe(mini: Path, run_cli) -> None:
         "data/latin.csv: not valid UTF-8 (byte offset 4)\n"
         "  hint: save it as UTF-8 (Excel: CSV UTF-8)\n"
     )
+    wide = ",".join(f"c{i}" for i in range(1001))
+    (mini / "data" / "wide.csv").write_text(wide + "\n" + ",".join("1" * 1001) + "\n")
+    result = run_cli(mini, "describe", "data/wide.csv")
+    assert result.stderr.startswith(
+        "data/wide.csv:1: the header has 1,001 columns, over the limit of 1,000\n"
+    )  # as the build would say, before writing an entry it refuses
     (mini / "data" / "Cities.csv").write_text("a,b\n1,2\n")
     result = run_cli(mini, "describe", "data/Cities.csv")
     assert result.stderr == (
