@@ -319,6 +319,42 @@ def test_phone_width(site: tuple[str, list[str]], browser: Any) -> None:
         page.context.close()
 
 
+@pytest.mark.slow  # a whole build
+def test_a_long_site_name_stays_on_a_phone_without_javascript(
+    fresh_mini: Path, browser: Any
+) -> None:
+    """A newcomer's long site name and page title: Material's second header title, hidden and
+    moved aside until the page scrolls, reached 13 px past a 375 px screen without JavaScript
+    (no palette toggle there to narrow the title)."""
+    from helpers import serve
+
+    config = fresh_mini / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "site_name: Mini story", "site_name: Household energy prices in Europe"
+        )
+    )
+    page_file = fresh_mini / "content" / "index.md"
+    page_file.write_text(
+        page_file.read_text().replace(
+            "# Mini story", "# Household energy prices across five European countries"
+        )
+    )
+    assert run_cli(fresh_mini, "build").returncode == 0
+    base, server = serve(fresh_mini / "site")
+    try:
+        for width in (320, 375):
+            context = browser.new_context(
+                viewport={"width": width, "height": 800}, java_script_enabled=False
+            )
+            page = context.new_page()
+            page.goto(base)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            context.close()
+    finally:
+        server.shutdown()
+
+
 _COLOURS = """() => [
   document.body, document.querySelector('.md-header'), document.querySelector('.md-typeset a'),
   document.querySelector('.sb-figure__chart svg text'),
