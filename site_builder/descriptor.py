@@ -4,6 +4,7 @@ metadata, paths that stay in the data folder, and how much data one build takes 
 from __future__ import annotations
 
 import contextlib
+import difflib
 import hashlib
 import os
 import pickle
@@ -187,6 +188,13 @@ def check_name(
     )
 
 
+# The resource keys the tool reads; a missing one is looked for among the others, misspelt.
+_KNOWN = {
+    "name", "path", "title", "description", "sources", "licenses", "schema", "format",
+    "encoding", "dialect", "mediatype", "bytes", "hash", "profile", "type", "scheme",
+}  # fmt: skip
+
+
 def check_metadata(
     res: dict[str, Any],
     package_licenses: list[Any],
@@ -204,11 +212,23 @@ def check_metadata(
         found = positions.of(index, key, item) if key else (None, None)
         return found if found[0] is not None else positions.entry(index)
 
+    def misspelt(key: str) -> str | None:
+        """A key of the resource that looks like `key` misspelt ('descripton')."""
+        close = difflib.get_close_matches(key, [str(k) for k in res if k not in _KNOWN], 1, 0.8)
+        return close[0] if close else None
+
     problems = []
     for key in ("title", "description"):
         if not str(res.get(key) or "").strip():
+            typo = misspelt(key) if key not in res else None
             problems.append(
-                Problem(shown, f"{where} has no {key}", f"add '{key}:' to the resource", *at(key))
+                Problem(
+                    shown,
+                    f"{where} has no {key}"
+                    + (f" ('{typo}:' is not a key it knows)" if typo else ""),
+                    f"spell it '{key}:'" if typo else f"add '{key}:' to the resource",
+                    *at(typo or key),
+                )
             )
     sources = res.get("sources") or []
     if not sources:

@@ -8,9 +8,12 @@ working on those bytes: the table cache, the raw checks (csvcheck.py), the typed
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -115,7 +118,7 @@ def load_catalog(
             if document is not None:
                 catalog.datasets[name] = document
             continue
-        table = _load_table(res, paths[index], package, problems)
+        table = _load_table(res, paths[index], package, problems, _schema_spot(positions, index))
         if table is None:
             continue
         if table.dataset is not None:
@@ -219,10 +222,15 @@ def _load_json(
 
 
 def _load_table(
-    res: dict[str, Any], path: Path, package: _Package, problems: Problems
+    res: dict[str, Any],
+    path: Path,
+    package: _Package,
+    problems: Problems,
+    schema_spot: Callable[[str], tuple[int | None, int | None]] = lambda _: (None, None),
 ) -> _Table | None:
     """One CSV's steps: read, from the cache or else described, checked raw and typed by the
-    fast path. None when it goes no further (its problems are collected)."""
+    fast path. None when it goes no further (its problems are collected). `schema_spot`: where
+    in the descriptor the resource's schema has a text (its whole schema for "")."""
     require_key_fields(res)
     res.setdefault("encoding", "utf-8")
     shown = shown_path(str(path), package.root)
@@ -236,7 +244,10 @@ def _load_table(
         return table  # other tables' foreign keys may refer to it
     schema = _schema(res, package)
     if isinstance(schema, Problem):
-        problems.add(schema)
+        # At the value the validator names ('field type "numbr"'), or at the schema.
+        quoted = re.search(r'"([^"]+)"', schema.message)
+        line, column = schema_spot(quoted.group(1) if quoted else "")
+        problems.add(dataclasses.replace(schema, line=line, column=column))
         return None
     fields, key = schema
     dialect = res["dialect"] if isinstance(res.get("dialect"), dict) else {}
@@ -330,6 +341,24 @@ def _validate(
         table.dataset = _checked_dataset(
             fields, key, table, frame, columns, rows, package, problems
         )
+
+
+def _schema_spot(
+    positions: Positions, index: int
+) -> Callable[[str], tuple[int | None, int | None]]:
+    """Where resource `index`'s schema has a text (the first line from the schema's on that
+    holds it), or where its schema begins."""
+
+    def spot(text: str) -> tuple[int | None, int | None]:
+        start, column = positions.of(index, "schema")
+        if start is None or not text:
+            return start, column
+        for number, line in enumerate(positions.text.splitlines()[start - 1 :], start):
+            if text in line:
+                return number, line.index(text) + 1
+        return start, column
+
+    return spot
 
 
 def _refers_to_failed(res: dict[str, Any], failed: set[str]) -> bool:

@@ -125,6 +125,22 @@ def test_a_licence_link_that_is_not_a_web_address_is_named(tmp_path: Path) -> No
     )
 
 
+def test_a_misspelt_key_is_named_where_it_is(tmp_path: Path) -> None:
+    """'descripton:' was reported as a missing description, with no word of the typo."""
+    data = write_package(tmp_path, "country,year,value\nChina,2023,90\n")
+    descriptor = data / "datapackage.yaml"
+    descriptor.write_text(descriptor.read_text().replace("description:", "descripton:"))
+    with pytest.raises(DataError) as info:
+        load_catalog(data, tmp_path)
+    lines = descriptor.read_text().splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if "descripton:" in text)
+    column = lines[line - 1].index("descripton: ") + len("descripton: ") + 1  # its value
+    assert [str(p) for p in info.value.problems] == [
+        f"data/datapackage.yaml:{line}:{column}: resource 't' has no description ('descripton:' is "
+        "not a key it knows)\n  hint: spell it 'description:'"
+    ]
+
+
 def test_what_a_resource_lacks_is_reported_where_it_begins(tmp_path: Path) -> None:
     data = write_package(tmp_path, "country,year,value\nChina,2023,90\n")
     descriptor = data / "datapackage.yaml"
@@ -141,8 +157,13 @@ def test_what_a_resource_lacks_is_reported_where_it_begins(tmp_path: Path) -> No
 def test_unknown_field_type(tmp_path: Path) -> None:
     schema = {"fields": [{"name": "country", "type": "text"}]}
     found = problems(tmp_path, "country\nChina\n", schema=schema)
+    # At the type's line and column: it had no line.
+    lines = (tmp_path / "data" / "datapackage.yaml").read_text().splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if "type: text" in text)
+    column = lines[line - 1].index("text") + 1
     assert found[0].startswith(
-        "data/datapackage.yaml: resource 't': field type \"text\" is not supported"
+        f"data/datapackage.yaml:{line}:{column}: resource 't': field type \"text\" is not "
+        "supported"
     )
     assert "field types are string, number" in found[0]
 
