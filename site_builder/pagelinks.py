@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .errors import Problem, nearest
+from .urls import is_safe_link
 
 # [text](target "title") and ![alt](target): the target, with or without <angle brackets>.
 _LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
@@ -86,6 +87,19 @@ def link_problems(
         blanked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
         for match in _LINK.finditer(blanked):
             target = match.group(1)
+            if _SCHEME.match(target) and not is_safe_link(target):
+                whole = _balanced(blanked, match.start(1))
+                problems.append(
+                    Problem(
+                        shown,
+                        f"links to {whole[:60]!r}, which is not an http(s) URL or a path in "
+                        "the site; a link like it could run script",
+                        "link to https:// addresses only",
+                        number,
+                        match.start(1) + 1,
+                    )
+                )
+                continue
             path = unquote(target.split("#", 1)[0].split("?", 1)[0])
             if not path or _SCHEME.match(target) or path.startswith("/") or path.endswith("/"):
                 continue  # another site, this page, a path from the root or a folder
@@ -107,6 +121,18 @@ def link_problems(
                 )
             )
     return problems
+
+
+def _balanced(line: str, start: int) -> str:
+    """The link target from `start`, its parentheses balanced as Markdown reads them
+    ('javascript:alert(1)', which the link pattern cuts at the first ')')."""
+    depth = 0
+    for end in range(start, len(line)):
+        char = line[end]
+        if char.isspace() or (char == ")" and depth == 0):
+            return line[start:end].rstrip(">")
+        depth += {"(": 1, ")": -1}.get(char, 0)
+    return line[start:]
 
 
 def _pages(docs_dir: Path) -> set[str]:

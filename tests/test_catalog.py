@@ -162,8 +162,7 @@ def test_unknown_field_type(tmp_path: Path) -> None:
     line = next(i for i, text in enumerate(lines, 1) if "type: text" in text)
     column = lines[line - 1].index("text") + 1
     assert found[0].startswith(
-        f"data/datapackage.yaml:{line}:{column}: resource 't': field type \"text\" is not "
-        "supported"
+        f"data/datapackage.yaml:{line}:{column}: resource 't': field type \"text\" is not supported"
     )
     assert "field types are string, number" in found[0]
 

@@ -223,3 +223,17 @@ def test_links_to_figures_pass_the_anchor_check_and_a_heading_of_the_same_id_is_
         "content/second.md:3: chart 'region-scores' has the id of another element of the page "
         "(a heading?): a link to #region-scores finds only the first"
     ) in result.stderr
+
+
+@pytest.mark.parametrize(
+    "target", ["javascript:alert(1)", "JaVaScRiPt:alert(document.cookie)", "data:text/html,x"]
+)
+def test_check_finds_a_page_linking_to_script(mini: Path, target: str) -> None:
+    """`check` said "ok" for a page whose link runs script; only the build found it."""
+    edit(mini / "content" / "index.md", "[Second page](second.md)", f"see [x]({target})")
+    result = run_cli(mini, "check")
+    assert result.returncode == 1
+    assert (
+        f"content/index.md:13:9: links to {target!r}, which is not an http(s) URL or a path in "
+        "the site; a link like it could run script\n  hint: link to https:// addresses only"
+    ) in result.stderr
