@@ -312,7 +312,6 @@ def drawn_box(svg: str) -> Box | None:
 
     from PIL import Image
 
-    from .fonts import renderer
 
     m = INK_MARGIN
     w, h = svg_width(svg) + 2 * m, svg_height(svg) + 2 * m
@@ -321,7 +320,7 @@ def drawn_box(svg: str) -> Box | None:
         f'width="{_num(w)}" height="{_num(h)}">{_moved(svg, m, m)}</svg>'
     )
     # The page SVG's background is transparent: ink is whatever is not.
-    with Image.open(io.BytesIO(bytes(renderer().svg_to_png(canvas, scale=1)))) as image:
+    with Image.open(io.BytesIO(rasterized(canvas, 1))) as image:
         box = image.convert("RGBA").getchannel("A").getbbox()
     if box is None:
         return None
@@ -373,6 +372,21 @@ def _round_numbers(text: str) -> str:
     for i in range(1, len(parts), 2):
         parts[i] = _num(float(parts[i]))
     return "".join(parts)
+
+
+# An image mark's picture from anywhere but the SVG itself (a data: URL): a file path or an
+# address, which rasterizing would read from this machine or fetch over the network.
+_OUTSIDE_IMAGE = re.compile(
+    r'<image\b(?=[^>]*\s(?:xlink:)?href="(?!data:)[^"]*")[^>]*?(?:/>|>.*?</image>)', re.S
+)
+
+
+def rasterized(svg: str, scale: float) -> bytes:
+    """The SVG as a PNG, drawn without pictures from outside it: a build reads no file and
+    fetches nothing for a chart (the page's SVG still shows them to readers)."""
+    from .fonts import renderer
+
+    return bytes(renderer().svg_to_png(_OUTSIDE_IMAGE.sub("", svg), scale=scale))
 
 
 def _num(value: float) -> str:

@@ -13,11 +13,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import unescape
+from html import escape, unescape
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, set_exclusions
@@ -537,7 +538,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if self.outputs is not None:
             summary = str(page.meta.get("description") or config.site_description or "")
             order = self.page_order.get(page.file.src_uri, len(self.page_order))
-            head = self.outputs.page_head(page.title or "", page.url, summary, charts, order)
+            head = self.outputs.page_head(_plain(page.title), page.url, summary, charts, order)
         embeds = {
             chart_id: self.outputs.embed_snippet(chart_id, page.url) if self.outputs else ""
             for chart_id in charts
@@ -565,6 +566,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if page.file.src_uri in self.linked_pages:
             self.skipped.add(page.file.src_uri)
             return ""  # linked from the published site already: MkDocs writes nothing
+        output = _escaped_title(output, page, config)
         output = _name_search_dialog(output)
         if self.nojs_dark:
             tag = nojsdark.link(get_relative_url(nojsdark.URI, page.url))
@@ -840,6 +842,23 @@ _EDITION_STATE = [
     "stamps",
     "reading",
 ]
+
+
+def _plain(title: str | None) -> str:
+    """A page's title as text: MkDocs keeps the heading's HTML ("AT&amp;T")."""
+    return unescape(Markup(title or "").striptags())
+
+
+def _escaped_title(output: str, page: Page, config: Any) -> str:
+    """The page's <title> with its text escaped. Material writes it as `page.title |
+    striptags`, which turns the heading's "&lt;" back into "<": a fact from a CSV cell in a
+    heading ("</title><script>...") became markup in the head."""
+    if (page.meta or {}).get("title") or not page.title or page.is_homepage:
+        return output
+    text = Markup(page.title).striptags()
+    site = config.site_name
+    written = f"<title>{text} - {site}</title>"
+    return output.replace(written, f"<title>{escape(text)} - {escape(site)}</title>", 1)
 
 
 def _add_anchors(page: Page, html: str) -> list[str]:

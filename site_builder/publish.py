@@ -77,9 +77,9 @@ def _nested(svg: str, x: float, y: float, width: float, height: float) -> str:
 
 
 def card_png(svg: str) -> bytes:
-    from .fonts import renderer
+    from .images import rasterized
 
-    return bytes(renderer().svg_to_png(svg, scale=1.0))
+    return rasterized(svg, 1.0)
 
 
 def social_meta(title: str, description: str, image: str, url: str | None, site_name: str) -> str:

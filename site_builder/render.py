@@ -33,6 +33,7 @@ from .images import (
     image_svg,
     numbered_ids,
     over_budget,
+    rasterized,
     round_svg,
     simplify_shapes,
     stand_in_svg,
@@ -153,7 +154,7 @@ RenderOutcome = tuple[str, str, str, bytes, str, list[str], str, str] | str
 
 def image_png(image_svg: str, scale: float = PNG_SCALE) -> bytes:
     """The download image as a PNG at PNG_SCALE (for `site-builder render --format png`)."""
-    return bytes(renderer().svg_to_png(image_svg, scale=scale))
+    return rasterized(image_svg, scale)
 
 
 def page_spec(chart: BuiltChart) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .urls import is_safe_link
+from .urls import is_safe_link, is_web_url
 from .variants import is_vega
 
 # Keys whose value is a sub-view that inherits its parent's data.
@@ -186,9 +186,37 @@ def _views(
 
 
 def _link_problems(encoding: dict[str, Any], rows: list[Any]) -> list[tuple[str, str]]:
-    """Links a chart would draw (its `href` channel) that are not http(s) or inside the site."""
+    """Links a chart would draw (its `href` channel) that are not http(s) or inside the site;
+    images it would draw (its `url` channel) from anywhere but an https address: a file path
+    or a relative one is read from the building machine, not the site."""
+    problems = []
+    links = [url for url in _channel_texts(encoding, "href", rows) if not is_safe_link(url)]
+    if links:
+        shown = ", ".join(repr(url[:60]) for url in links[:3])
+        problems.append(
+            (
+                f"links marks to URLs that are not http(s) ({shown}); a link could run script",
+                "use https:// URLs (or paths inside the site) in the column its href channel "
+                "encodes",
+            )
+        )
+    images = [u for u in _channel_texts(encoding, "url", rows) if u and not is_web_url(u)]
+    if images:
+        shown = ", ".join(repr(url[:60]) for url in images[:3])
+        problems.append(
+            (
+                f"draws images from addresses that are not https ({shown}); the build would "
+                "read them from this machine",
+                "use https:// URLs in the column its url channel encodes",
+            )
+        )
+    return problems
+
+
+def _channel_texts(encoding: dict[str, Any], channel_name: str, rows: list[Any]) -> list[str]:
+    """The texts a channel would draw: its value, and its field's cells."""
     bad: list[str] = []
-    channel = encoding.get("href") if isinstance(encoding, dict) else None
+    channel = encoding.get(channel_name) if isinstance(encoding, dict) else None
     items = channel if isinstance(channel, list) else [channel]
     for item in items + [i.get("condition") for i in items if isinstance(i, dict)]:
         for part in item if isinstance(item, list) else [item]:
@@ -202,16 +230,7 @@ def _link_problems(encoding: dict[str, Any], rows: list[Any]) -> list[tuple[str,
                 bad += [
                     r[name] for r in rows if isinstance(r, dict) and isinstance(r.get(name), str)
                 ]
-    bad = [url for url in dict.fromkeys(bad) if not is_safe_link(url)]
-    if not bad:
-        return []
-    shown = ", ".join(repr(url[:60]) for url in bad[:3])
-    return [
-        (
-            f"links marks to URLs that are not http(s) ({shown}); a link could run script",
-            "use https:// URLs (or paths inside the site) in the column its href channel encodes",
-        )
-    ]
+    return list(dict.fromkeys(bad))
 
 
 def _log_problems(

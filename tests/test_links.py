@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import io
 from pathlib import Path
 
 import pytest
 from conftest import run_cli
 from helpers import edit, report
+from PIL import Image
 
 from site_builder.catalog import Source
 from site_builder.figure import caption_html
@@ -237,3 +240,55 @@ def test_check_finds_a_page_linking_to_script(mini: Path, target: str) -> None:
         f"content/index.md:13:9: links to {target!r}, which is not an http(s) URL or a path in "
         "the site; a link like it could run script\n  hint: link to https:// addresses only"
     ) in result.stderr
+
+
+def test_image_marks_draw_only_https_pictures_and_the_build_reads_none() -> None:
+    """An image mark over a column of file paths drew a file from outside the project into
+    the published social card, and fetched an address while building."""
+    from site_builder.images import rasterized
+    from site_builder.specs import check_spec
+
+    rows = [
+        {"x": 1, "pic": "file:///etc/passwd"},
+        {"x": 2, "pic": "../../../../tmp/secret.png"},
+        {"x": 3, "pic": "https://example.org/flag.png"},
+        {"x": 4, "pic": ""},
+    ]
+    spec = {
+        "data": {"values": rows},
+        "mark": "image",
+        "encoding": {"x": {"field": "x", "type": "quantitative"}, "url": {"field": "pic"}},
+    }
+    [(message, hint)] = check_spec(spec)
+    assert message == (
+        "draws images from addresses that are not https ('file:///etc/passwd', "
+        "'../../../../tmp/secret.png'); the build would read them from this machine"
+    )
+    assert "https://" in hint
+    assert check_spec({**spec, "data": {"values": rows[2:]}}) == []
+    # Rasterizing (the PNG, the social card) draws no picture from outside the SVG.
+    red = "data:image/png;base64," + base64.b64encode(_one_red_pixel()).decode()
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'width="20" height="10"><image x="0" width="10" height="10" xlink:href="{}"/>'
+        '<image x="10" width="10" height="10" xlink:href="{}"/></svg>'
+    )
+    outside = _one_red_pixel_file()
+    with Image.open(io.BytesIO(rasterized(svg.format(red, str(outside)), 1))) as image:
+        pixels = image.convert("RGBA")
+        assert pixels.getpixel((5, 5))[:3] == (255, 0, 0)  # drawn from the SVG itself
+        assert pixels.getpixel((15, 5))[3] == 0  # the file outside: not read
+
+
+def _one_red_pixel() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (1, 1), (255, 0, 0)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _one_red_pixel_file() -> Path:
+    import tempfile
+
+    path = Path(tempfile.mkdtemp()) / "secret.png"
+    path.write_bytes(_one_red_pixel())
+    return path

@@ -374,3 +374,29 @@ def test_a_cp1252_file_without_formulas_downloads_as_utf8(tmp_path: Path) -> Non
     (data / "datapackage.yaml").write_text(yaml.safe_dump(descriptor), encoding="utf-8")
     ds = load_catalog(data, tmp_path).datasets["t"]
     assert datasets.download_bytes(ds, tmp_path) == "a,b\nZürich,Genève\n".encode()
+
+
+# --- Markup from the data ----------------------------------------------------------------
+
+
+@pytest.mark.slow  # a whole build
+def test_a_cell_in_a_page_heading_stays_text_in_the_page_title(fresh_mini: Path) -> None:
+    """Material writes <title> as `page.title | striptags`, which turns "&lt;" back into "<":
+    a fact from a cell in a heading closed the title and put a script in the head, and the
+    site's policy allowed it by hash, as it allows the theme's inline scripts."""
+    evil = "</title><script>alert(document.domain)</script>"
+    edit(fresh_mini / "data" / "cities.csv", "<script>alert(1)</script>", evil.replace('"', ""))
+    facts = fresh_mini / "data" / "facts.yaml"
+    facts.write_text(facts.read_text() + "ab-city:\n  dataset: cities\n  row: AB\n  column: city\n")
+    edit(fresh_mini / "content" / "second.md", "# Second page", "# Second: {{ fact: ab-city }}")
+    result = run_cli(fresh_mini, "build")
+    assert result.returncode == 0, result.stderr
+    html = (fresh_mini / "site" / "second" / "index.html").read_text()
+    head = html.split("</head>", 1)[0]
+    assert "<script>alert(document.domain)</script>" not in html
+    assert (
+        "<title>Second: &lt;/title&gt;&lt;script&gt;alert(document.domain)&lt;/script&gt; - "
+        "Mini story</title>"
+    ) in head
+    # Shared and searched as text, escaped once.
+    assert 'content="Second: &lt;/title&gt;&lt;script&gt;alert(' in head
