@@ -83,11 +83,14 @@ def keep(cache_dir: Path) -> None:
     _kept = 0
 
 
-def files_under(folder: Path) -> list[tuple[str, str, bool]]:
+def files_under(
+    folder: Path, linked_folders: list[str] | None = None
+) -> list[tuple[str, str, bool]]:
     """Every file under `folder` as `sorted(folder.rglob("*"))` lists it, `__pycache__` left
     out: (its path from `folder`, its path, whether it is a link). As rglob, a linked file is
-    followed and a linked folder is not entered. One `scandir` per folder and no Path per
-    file: at 1,000 files, rglob's walk was most of a preview's check for what changed."""
+    followed and a linked folder is not entered (`linked_folders`, if given, gets the path of
+    each). One `scandir` per folder and no Path per file: at 1,000 files, rglob's walk was
+    most of a preview's check for what changed."""
     found: list[tuple[tuple[str, ...], str, bool]] = []
 
     def walk(where: str, parts: tuple[str, ...]) -> None:
@@ -97,6 +100,8 @@ def files_under(folder: Path) -> list[tuple[str, str, bool]]:
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     walk(entry.path, (*parts, entry.name))
+                elif linked_folders is not None and entry.is_symlink() and entry.is_dir():
+                    linked_folders.append(entry.path)
                 elif entry.is_file():
                     found.append(((*parts, entry.name), entry.path, entry.is_symlink()))
 

@@ -312,7 +312,6 @@ def drawn_box(svg: str) -> Box | None:
 
     from PIL import Image
 
-
     m = INK_MARGIN
     w, h = svg_width(svg) + 2 * m, svg_height(svg) + 2 * m
     canvas = (

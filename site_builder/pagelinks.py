@@ -21,10 +21,11 @@ _CODE_SPAN = re.compile(r"`+[^`]*`+")
 
 
 def nav_files(nav: Any) -> list[str]:
-    """The page paths a MkDocs `nav` lists (not its external links), in order."""
+    """The page paths a MkDocs `nav` lists (not its links to other sites, but links that could
+    run script, for `nav_problems` to refuse), in order."""
     found: list[str] = []
     if isinstance(nav, str):
-        if not _SCHEME.match(nav):
+        if not _SCHEME.match(nav) or not is_safe_link(nav):
             found.append(nav)
     elif isinstance(nav, list):
         for item in nav:
@@ -44,6 +45,17 @@ def nav_problems(nav: list[str], docs_dir: Path, config: Path, shown: str) -> li
         if posixpath.normpath(entry) in pages:
             continue
         line = next((n for n, ln in enumerate(text.splitlines(), 1) if entry in ln), None)
+        if _SCHEME.match(entry):  # every page would link to it
+            problems.append(
+                Problem(
+                    shown,
+                    f"nav links to {entry[:60]!r}, which is not an http(s) URL or a path in the "
+                    "site; a link like it could run script",
+                    "link to https:// addresses only",
+                    line,
+                )
+            )
+            continue
         problems.append(
             Problem(
                 shown,

@@ -494,15 +494,21 @@ def _scan_pages(
         return pages
     # No linked folder is entered: only a linked page can lead out of docs_dir (resolving
     # every page's path was a sixth of a preview's rebuild at 250 pages)
-    every = files_under(settings.docs_dir)
+    linked_folders: list[str] = []
+    every = files_under(settings.docs_dir, linked_folders)
     listed = [(Path(p), link) for name, p, link in every if name.endswith(".md")]
+    docs_inside = inside(settings.docs_dir, settings.root)
+    # MkDocs publishes every file of the docs folder, linked folders entered: none may lead out.
+    leads_out = [Path(p) for _, p, link in every if link and not p.endswith(".md")]
+    for path in [*leads_out, *map(Path, linked_folders)]:
+        if not inside(path, settings.root):
+            problems.add(outside_problem(path, settings.root))
     checks = (chart_ids, fact_ids, dataset_names)
     # Hidden files (an editor's swap file) are not the site's: saving one changes nothing.
     names = [name for name, _, _ in every if not _hidden(name)]
     against = pagescans.context(*checks, names)
     listed_names = frozenset(names)
     pagescans.load(settings.cache_dir)  # the last build's scans
-    docs_inside = inside(settings.docs_dir, settings.root)
     for path, link in listed:
         if (link or not docs_inside) and not inside(path, settings.root):
             problems.add(outside_problem(path, settings.root))

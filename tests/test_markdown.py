@@ -126,6 +126,24 @@ def test_check_finds_a_nav_entry_without_a_page(mini: Path) -> None:
     prepare(mini)  # links in code are text
 
 
+@pytest.mark.slow  # a whole check
+def test_check_refuses_a_nav_entry_that_could_run_script(mini: Path) -> None:
+    """A `javascript:` entry in the nav built cleanly and was linked from every page."""
+    config = mini / "mkdocs.yml"
+    config.write_text(
+        config.read_text()
+        + "nav:\n  - Home: index.md\n  - Evil: \"javascript:alert('nav')\"\n"
+        + "  - Elsewhere: https://example.org/\n"
+    )
+    result = run_cli(mini, "check")
+    assert result.returncode == 1
+    assert result.stderr == (
+        "mkdocs.yml:14: nav links to \"javascript:alert('nav')\", which is not an http(s) URL "
+        "or a path in the site; a link like it could run script\n"
+        "  hint: link to https:// addresses only\n"
+    )
+
+
 CODE_PAGE = """# Facts in code are shown as written
 
 Prose: {{ fact: share }}.

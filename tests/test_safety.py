@@ -400,3 +400,18 @@ def test_a_cell_in_a_page_heading_stays_text_in_the_page_title(fresh_mini: Path)
     ) in head
     # Shared and searched as text, escaped once.
     assert 'content="Second: &lt;/title&gt;&lt;script&gt;alert(' in head
+
+
+def test_a_folder_or_file_in_the_pages_linked_outside_the_project_is_refused(
+    fresh_mini: Path, secret: Path
+) -> None:
+    """A linked page was refused, but MkDocs also publishes a linked folder (entered) and any
+    other linked file: an outside folder of YAML and Python came out under site/."""
+    (fresh_mini / "content" / "leakdir").symlink_to(secret.parent, target_is_directory=True)
+    (fresh_mini / "content" / "secret.txt").symlink_to(secret)
+    (fresh_mini / "content" / "inside.csv").symlink_to(fresh_mini / "data" / "cities.csv")
+    text = report(fresh_mini)
+    assert text.startswith("2 problems found:\n")
+    assert "content/secret.txt: the file points outside the project (a link to " in text
+    assert "content/leakdir: the file points outside the project (a link to " in text
+    assert SECRET not in text
