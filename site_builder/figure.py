@@ -196,7 +196,9 @@ def accessible_svg(
         tag = tag.replace('class="marks"', f'class="marks {classes}"')
     else:
         tag += f' class="{classes}"'
-    tag += f' role="img" aria-labelledby="{t_id} {d_id}" focusable="false">'
+    # Named by the title, described by the description: each read once (a name of both, with
+    # the <desc> read again as the description, said the description twice).
+    tag += f' role="img" aria-labelledby="{t_id}" aria-describedby="{d_id}" focusable="false">'
     inner = (
         f'<title id="{t_id}">{escape(title)}</title><desc id="{d_id}">{escape(description)}</desc>'
     )
@@ -217,7 +219,7 @@ def static_image(svg: str, src: str, chart_id: str, title: str, description: str
     return (
         f'<img class="sb-static sb-static--wide sb-static--image {sizes}" src="{escape(src)}" '
         f'width="{round(width)}" height="{round(height)}" '
-        f'alt="{escape(description)}" aria-labelledby="{t_id} {d_id}"{lazy}>'
+        f'alt="{escape(description)}" aria-labelledby="{t_id}" aria-describedby="{d_id}"{lazy}>'
         f'<span id="{t_id}" hidden>{escape(title)}</span>'
         f'<span id="{d_id}" hidden>{escape(description)}</span>'
     )

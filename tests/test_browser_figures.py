@@ -199,7 +199,8 @@ def test_live_chart_replaces_the_png(base: str, browser: Any) -> None:
     moved = live.bounding_box()
     assert still and moved and abs(moved["x"] - still["x"]) < 0.5, (still, moved)
     assert live.get_attribute("role") == "img"
-    assert live.get_attribute("aria-labelledby") == "dense-scatter-svg-title dense-scatter-svg-desc"
+    assert live.get_attribute("aria-labelledby") == "dense-scatter-svg-title"
+    assert live.get_attribute("aria-describedby") == "dense-scatter-svg-desc"
     assert holder.locator(".sb-live svg g.role-mark path").count() == 2000
     assert watch.errors == [] and watch.outside == []
     page.context.close()
@@ -257,6 +258,38 @@ def test_vega_spec_becomes_interactive_at_its_own_width(vega_page: str, browser:
     static = holder.locator("svg.sb-static--wide")
     assert static.is_hidden()
     assert live.get_attribute("width") == static.get_attribute("width")  # not fitted
-    assert live.get_attribute("aria-labelledby") == "vega-bars-svg-title vega-bars-svg-desc"
+    assert live.get_attribute("aria-labelledby") == "vega-bars-svg-title"
+    assert live.get_attribute("aria-describedby") == "vega-bars-svg-desc"
     assert watch.errors == [] and watch.outside == []
+    page.context.close()
+
+
+def _announced(page: Any, selector: str) -> tuple[str, str]:
+    """What a screen reader gets for the element: its accessible name and description."""
+    cdp = page.context.new_cdp_session(page)
+    root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    [ax] = [
+        n
+        for n in cdp.send("Accessibility.getPartialAXTree", {"nodeId": node})["nodes"]
+        if not n.get("ignored")
+    ][:1]
+    props = {p["name"]: p["value"].get("value") for p in ax.get("properties", [])}
+    return ax.get("name", {}).get("value", ""), ax.get("description", {}).get(
+        "value", props.get("description", "")
+    )
+
+
+def test_a_chart_is_named_by_its_title_and_described_once(vega_page: str, browser: Any) -> None:
+    """The static SVG was named by its title and description, and its <desc> described it
+    again: a screen reader said the description twice. Live, the same."""
+    page, _ = open_page(browser, vega_page, vega_page)
+    selector = "figure#vega-bars svg.sb-static--wide"
+    name, description = _announced(page, selector)
+    title = page.locator("#vega-bars-svg-title").text_content()
+    desc = page.locator("#vega-bars-svg-desc").text_content()
+    assert (name, description) == (title, desc) and desc and desc not in name
+    scroll_all(page)
+    live_name, live_description = _announced(page, "figure#vega-bars .sb-live svg")
+    assert (live_name, live_description) == (title, desc)
     page.context.close()

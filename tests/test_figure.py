@@ -36,7 +36,8 @@ def test_accessible_svg_has_name_description_and_unique_ids() -> None:
     soup = BeautifulSoup(accessible_svg(SVG, "c1", "Title " + EVIL, "Desc " + EVIL), "html.parser")
     svg = soup.svg
     assert svg["role"] == "img"
-    assert svg["aria-labelledby"] == "c1-svg-title c1-svg-desc"
+    assert svg["aria-labelledby"] == "c1-svg-title"
+    assert svg["aria-describedby"] == "c1-svg-desc"
     assert soup.find(id="c1-svg-title").get_text() == "Title " + EVIL
     assert soup.find(id="c1-svg-desc").get_text() == "Desc " + EVIL
     assert soup.find("clippath")["id"] == "c1-clip1"
@@ -111,7 +112,8 @@ def test_narrow_variant_and_minimum_scale() -> None:
     assert size_css([(wide, narrow, False)]) == (
         ".sb-min-286 { min-width: 286px; }\n.sb-min-550 { min-width: 550px; }\n"
     )
-    assert narrow_svg["aria-labelledby"] == "c1-narrow-svg-title c1-narrow-svg-desc"
+    assert narrow_svg["aria-labelledby"] == "c1-narrow-svg-title"
+    assert narrow_svg["aria-describedby"] == "c1-narrow-svg-desc"
     # A chart whose live view reads pointer positions is never scaled: it scrolls instead.
     soup = BeautifulSoup(
         body_html("c1", "T", "D", (wide, narrow), [], [], links, exact=True), "html.parser"
@@ -200,7 +202,8 @@ def test_over_budget_the_png_stands_in_for_the_svg() -> None:
     assert (img["width"], img["height"]) == ("600", "300")  # no layout shift
     assert img["alt"] == "Desc " + EVIL
     # Named and described as the SVG would be; the live chart takes the same name.
-    assert img["aria-labelledby"] == "c1-svg-title c1-svg-desc"
+    assert img["aria-labelledby"] == "c1-svg-title"
+    assert img["aria-describedby"] == "c1-svg-desc"
     assert soup.find(id="c1-svg-title").get_text() == "Title " + EVIL
     assert soup.find(id="c1-svg-desc").get_text() == "Desc " + EVIL
     # The box has the chart's proportions (the stand-in image is the chart alone).

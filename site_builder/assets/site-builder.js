@@ -147,6 +147,7 @@
           });
           svg.setAttribute("role", "img");
           svg.setAttribute("aria-labelledby", still.getAttribute("aria-labelledby"));
+          svg.setAttribute("aria-describedby", still.getAttribute("aria-describedby"));
           // The box of the static chart, so the swap moves nothing: same size, same limits.
           svg.setAttribute("width", still.getAttribute("width"));
           svg.setAttribute("height", still.getAttribute("height"));
