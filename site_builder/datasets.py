@@ -22,10 +22,12 @@ def download_name(ds: Dataset) -> str:
 
 
 def is_plain(ds: Dataset) -> bool:
-    """No text cell that a spreadsheet would run (known already in a project from the
-    snapshot, which holds no tables)."""
+    """No text cell (header included) that a spreadsheet would run (known already in a
+    project from the snapshot, which holds no tables)."""
     if ds.download_as_is is not None:
         return ds.download_as_is
+    if any(f.name.startswith(FORMULA_START) for f in ds.fields):
+        return False  # a header cell is a cell too
     return not any(
         ds.frame[f.name].dropna().astype("str").str.match(_FORMULA).any()
         for f in ds.fields
@@ -77,7 +79,7 @@ def download(ds: Dataset, root: Path) -> Path | bytes:
         writer.writerow(
             [
                 defuse_formula(cell)
-                if number and i < len(text_columns) and text_columns[i]
+                if not number or (i < len(text_columns) and text_columns[i])
                 else cell
                 for i, cell in enumerate(row)
             ]

@@ -318,7 +318,7 @@ def data_csv(rows: list[dict[str, Any]], columns: Iterable[str]) -> str:
     dates = {n for n in names if _all_midnight(r.get(n) for r in rows)}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(names)
+    writer.writerow([defuse_formula(n) for n in names])
     for r in rows:
         writer.writerow([_safe_cell(r.get(n), n in dates) for n in names])
     return out.getvalue()

@@ -97,3 +97,13 @@ def test_broken_json_resource(mini: Path) -> None:
     (mini / "data" / "shapes.json").write_text('{"type": "Topology",\n  oops}')
     add_shapes(mini, description="B.")
     assert report(mini).startswith("data/shapes.json:2:3: not valid JSON: ")
+
+
+def test_a_header_cell_that_a_spreadsheet_would_run_is_defused(mini: Path) -> None:
+    """Row 0 was left out of the defusing, and a file of plain cells downloaded as it was."""
+    edit(mini / "data" / "cities.csv", ",capital,", ",@capital,")
+    edit(mini / "data" / "datapackage.yaml", "name: capital,", "name: '@capital',")
+    ds = prepare(mini).catalog.datasets["cities"]
+    assert download_bytes(ds, mini).decode().splitlines()[0] == (
+        "code,city,population,share,'@capital,founded"
+    )

