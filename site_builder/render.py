@@ -163,10 +163,22 @@ def page_spec(chart: BuiltChart) -> dict[str, Any]:
 
 
 def themed(spec: dict[str, Any]) -> dict[str, Any]:
+    spec = _without_embed_options(spec)
     if is_vega(spec):
         return spec  # compiled with the theme already
     # Only the top level changes: a shallow copy leaves the chart's spec alone.
     return {**spec, **_sized(spec), "config": _merge(THEME, spec.get("config", {}))}
+
+
+def _without_embed_options(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec without `usermeta.embedOptions`: the page's live view reads it, and a chart
+    could turn off the interpreter the site's policy needs (`ast: false`), open an action
+    menu, or put its own HTML in a popup."""
+    usermeta = spec.get("usermeta")
+    if not isinstance(usermeta, dict) or "embedOptions" not in usermeta:
+        return spec
+    kept = {k: v for k, v in usermeta.items() if k != "embedOptions"}
+    return {**spec, "usermeta": kept}
 
 
 # What `width="container"` (or height) is drawn as: its plot in a laptop's column (688 px)

@@ -368,3 +368,24 @@ def test_a_chart_whose_text_keeps_it_from_a_phone_layout_is_reported(
     [message] = [r.getMessage() for r in caplog.records if "no phone layout" in r.getMessage()]
     assert "chart 'fare'" in message and label[:40] in message
     assert not [r for r in caplog.records if r.levelname == "WARNING"]  # not a failed build
+
+
+def test_a_chart_cannot_set_the_live_views_embed_options() -> None:
+    """`usermeta.embedOptions` reached the page's live view: `ast: false` broke it under the
+    site's policy, `actions: true` opened a menu with the chart's own HTML in a popup."""
+    import json
+
+    from site_builder.render import render_one, themed
+
+    spec = {
+        "data": {"values": [{"a": 1}]},
+        "mark": "bar",
+        "encoding": {"x": {"field": "a", "type": "quantitative"}},
+        "usermeta": {"embedOptions": {"ast": False, "actions": True}, "note": "kept"},
+    }
+    outcome = render_one(json.dumps(themed(spec)), "{}")
+    assert not isinstance(outcome, str)
+    live = json.loads(outcome[6])
+    assert live["usermeta"] == {"note": "kept"}
+    vega = {"$schema": "https://vega.github.io/schema/vega/v5.json", "marks": [], **spec}
+    assert "embedOptions" not in themed(vega)["usermeta"]
