@@ -216,6 +216,16 @@ def _load_json(
         column = getattr(exc, "colno", None)
         problems.add(Problem(shown, f"not valid JSON: {exc}", "re-export the file", line, column))
         return None
+    except RecursionError:
+        problems.add(
+            Problem(
+                shown,
+                "the JSON is nested too deeply to read (lists or objects inside one another "
+                "thousands of levels down)",
+                "re-export the file: map boundaries and tables need a few levels only",
+            )
+        )
+        return None
     import pandas as pd
 
     return make_dataset(res, package.licenses, shown, raw, [], [], pd.DataFrame(), document)

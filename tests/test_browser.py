@@ -355,6 +355,28 @@ def test_a_long_site_name_stays_on_a_phone_without_javascript(
         server.shutdown()
 
 
+def test_a_live_charts_controls_show_where_the_keyboard_is(
+    site: tuple[str, list[str]], browser: Any
+) -> None:
+    """The theme takes every input's outline away: a slider or checkbox of a live chart had
+    no visible focus. The controls as the live view makes them, on a story page."""
+    base, pages = site
+    page, _ = open_page(browser, base + pages[0], base)
+    page.evaluate(
+        """() => document.querySelector('.sb-figure__chart').insertAdjacentHTML('beforeend',
+        '<form class="vega-bindings"><div class="vega-bind"><label>' +
+        '<span class="vega-bind-name">Year</span><input type="range" min="0" max="9"></label>' +
+        '</div><div class="vega-bind"><label><input type="checkbox">Share</label></div></form>')"""
+    )
+    for kind in ("range", "checkbox"):
+        control = page.locator(f".vega-bind input[type={kind}]")
+        page.keyboard.press("Escape")
+        control.focus()
+        outline = control.evaluate("e => getComputedStyle(e).outlineStyle")
+        assert outline == "solid", kind
+    page.context.close()
+
+
 _COLOURS = """() => [
   document.body, document.querySelector('.md-header'), document.querySelector('.md-typeset a'),
   document.querySelector('.sb-figure__chart svg text'),

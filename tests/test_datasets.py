@@ -107,3 +107,12 @@ def test_a_header_cell_that_a_spreadsheet_would_run_is_defused(mini: Path) -> No
     assert download_bytes(ds, mini).decode().splitlines()[0] == (
         "code,city,population,share,'@capital,founded"
     )
+
+
+def test_json_nested_too_deep_is_a_message_not_a_traceback(mini: Path) -> None:
+    (mini / "data" / "shapes.json").write_text("[" * 200_000 + "]" * 200_000)
+    add_shapes(mini, description="Deep.")
+    assert report(mini).startswith(
+        "data/shapes.json: the JSON is nested too deeply to read (lists or objects inside one "
+        "another thousands of levels down)\n  hint: re-export the file"
+    )
