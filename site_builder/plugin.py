@@ -60,6 +60,8 @@ __all__ = ["SiteBuilderConfig", "SiteBuilderPlugin", "settings_from"]
 
 log = get_plugin_logger("site-builder")  # messages read "site-builder: ..."
 _CODE = re.compile(r"<(pre|code)\b.*?</\1>", re.S)
+# The theme's stylesheet link, and the path to the site's root before it.
+_THEME_CSS = re.compile(r'<link rel="stylesheet" href="([^"]*)assets/stylesheets/main\.')
 # An element's id in the page's HTML: what a link's #anchor may name.
 _ELEMENT_ID = re.compile(r"<[a-zA-Z][^<>]*?\sid=\"([^\"]+)\"")
 ASSETS = Path(__file__).parent / "assets"
@@ -631,7 +633,14 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
         if not self.config.enabled or self.project is None or not template_name.endswith(".html"):
             return output_content
-        return self._await_policy(output_content, template_name)[0]  # 404.html
+        # 404.html: named and dark as the pages are.
+        output_content = _name_search_dialog(output_content)
+        theme_css = _THEME_CSS.search(output_content)
+        if self.nojs_dark and theme_css:
+            # Where the theme's stylesheet is (the 404 page is served at any depth).
+            tag = nojsdark.link(theme_css.group(1) + nojsdark.URI)
+            output_content = output_content.replace("</head>", tag + "</head>", 1)
+        return self._await_policy(output_content, template_name)[0]
 
     def _await_policy(self, html: str, dest: str) -> tuple[str, set[str]]:
         """Note the page's inline scripts (returned too); its policy goes in once all pages

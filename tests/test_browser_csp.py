@@ -240,6 +240,26 @@ def test_axe_runs_under_the_policy(built: Any, browser: Any) -> None:
     page.context.close()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_missing_page_is_named_and_dark_as_the_others(
+    built: Any, browser: Any, scheme: str
+) -> None:
+    """404.html missed what every page gets: axe found its search dialog unnamed, and without
+    JavaScript a reader who prefers dark got it light."""
+    base, _, _ = built
+    page, _, _ = open_checked(browser, base + "404.html", base, color_scheme=scheme)
+    page.add_script_tag(url=base + "axe.min.js")
+    found = page.evaluate("async () => (await axe.run()).violations.map(v => v.id)")
+    assert found == []
+    page.context.close()
+    context = browser.new_context(java_script_enabled=False, color_scheme=scheme)
+    dark = context.new_page()
+    dark.goto(base + "404.html")
+    background = dark.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert (background == "rgb(255, 255, 255)") == (scheme == "light"), background
+    context.close()
+
+
 def test_embed_pages_can_be_framed_by_other_sites_story_pages_cannot(
     built: Any, browser: Any, tmp_path: Path
 ) -> None:
