@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -34,8 +35,20 @@ class Field:
     def label(self) -> str:
         """Column heading for readers: title plus unit, unless the title says a unit already
         ("Price (EUR per kWh)")."""
-        said = self.unit.lower() in self.title.lower() or self.title.rstrip().endswith(")")
-        return f"{self.title} ({self.unit})" if self.unit and not said else self.title
+        if not self.unit:
+            return self.title
+        return self.title if _says_unit(self.title, self.unit) else f"{self.title} ({self.unit})"
+
+
+def _says_unit(title: str, unit: str) -> bool:
+    """Whether the title names the unit already: as a word of its own ("m" is not said by
+    "Median income"), or in its closing brackets by a word of it ("Price (EUR per kWh)" for
+    EUR/kWh; not "Output (adjusted)" for MWh)."""
+    if re.search(rf"(?<!\w){re.escape(unit)}(?!\w)", title, re.I):
+        return True
+    bracket = re.search(r"\(([^()]*)\)\s*$", title)
+    words = set(re.findall(r"\w+", bracket.group(1).lower())) if bracket else set()
+    return bool(words & set(re.findall(r"\w+", unit.lower())))
 
 
 @dataclass

@@ -84,6 +84,8 @@ def _date_hint(text: str) -> str:
     if found:
         first, sep, second = int(found.group(1)), found.group(2), int(found.group(3))
         day_first, month_first = f"%d{sep}%m{sep}%Y", f"%m{sep}%d{sep}%Y"
+        if first > 12 and second > 12:
+            return ""  # no order reads it
         if first > 12 or second > 12:
             chosen, order = (day_first, "day") if first > 12 else (month_first, "month")
             later = "month" if order == "day" else "day"

@@ -263,7 +263,7 @@ class _FactProblem(Exception):
 
 def _no_number(value: Any) -> str:
     """What a value the prose cannot print is ("no value", "not a number", "infinity"), or ""."""
-    if value is None:
+    if value is None or type(value).__name__ == "NAType":  # pandas' NA: an empty whole number
         return "no value"
     if isinstance(value, float) and math.isinf(value):
         return "infinity"

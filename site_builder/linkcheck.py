@@ -60,7 +60,7 @@ def check_site(site_dir: Path, base_path: str = "/") -> list[str]:
 def _check(
     site_dir: Path, pages: dict[str, _Page], page: str, tag: str, url: str, base_path: str
 ) -> str | None:
-    if not is_safe_link(url) and not url.startswith("mailto:"):
+    if not is_safe_link(url):
         if tag == "img" and url.startswith("data:image/"):
             return None  # an image in the page (a dense chart's stand-in)
         return "not an http(s) link or a path in the site: it could run script"

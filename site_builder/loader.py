@@ -126,7 +126,8 @@ def load_catalog(
         tables.append(table)
     if any(t.for_validator for t in tables):
         names = {str(r.get("name")) for r in resources if isinstance(r, dict)}
-        _validate(tables, package, problems, names)
+        loaded = set(catalog.datasets) | {t.res["name"] for t in tables}
+        _validate(tables, package, problems, names - loaded)
         for table in tables:
             if table.for_validator and table.dataset is not None:
                 catalog.datasets[table.res["name"]] = table.dataset
@@ -330,7 +331,7 @@ def table_key(digest: str, limits: Limits) -> str:
 
 
 def _validate(
-    tables: list[_Table], package: _Package, problems: Problems, described: set[str]
+    tables: list[_Table], package: _Package, problems: Problems, failed: set[str]
 ) -> None:
     """The tables the fast path left, through the validator, each given its dataset if it
     passes: validated as one package with the others, so that foreign keys can refer to them."""
@@ -339,7 +340,7 @@ def _validate(
         if not table.for_validator:
             continue
         assert table.checked is not None
-        if _refers_to_failed(table.res, described - {t.res["name"] for t in tables}):
+        if _refers_to_failed(table.res, failed):
             continue  # the table it refers to failed, and says so: nothing to check it against
         resource = described_package.get_resource(table.res["name"])
         found = validate(resource, table.shown, table.checked, package.shown)
@@ -363,7 +364,9 @@ def _schema_spot(
         start, column = positions.of(index, "schema")
         if start is None or not text:
             return start, column
-        for number, line in enumerate(positions.text.splitlines()[start - 1 :], start):
+        lines = list(enumerate(positions.text.splitlines()[start - 1 :], start))
+        keyed = re.compile(rf"\btype:\s*['\"]?{re.escape(text)}\b")
+        for number, line in [(n, ln) for n, ln in lines if keyed.search(ln)] + lines:
             if text in line:
                 return number, line.index(text) + 1
         return start, column

@@ -11,11 +11,12 @@ from typing import Any
 from urllib.parse import unquote
 
 from .errors import Problem, nearest
-from .urls import is_safe_link
+from .urls import UNSAFE, UNSAFE_HINT, is_safe_link
 
 # [text](target "title") and ![alt](target): the target, with or without <angle brackets>.
 _LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
+_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)>?")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
 
@@ -47,13 +48,7 @@ def nav_problems(nav: list[str], docs_dir: Path, config: Path, shown: str) -> li
         line = next((n for n, ln in enumerate(text.splitlines(), 1) if entry in ln), None)
         if _SCHEME.match(entry):  # every page would link to it
             problems.append(
-                Problem(
-                    shown,
-                    f"nav links to {entry[:60]!r}, which is not an http(s) URL or a path in the "
-                    "site; a link like it could run script",
-                    "link to https:// addresses only",
-                    line,
-                )
+                Problem(shown, f"nav links to {entry[:60]!r}, {UNSAFE}", UNSAFE_HINT, line)
             )
             continue
         problems.append(
@@ -97,20 +92,25 @@ def link_problems(
         if fenced or line.startswith(("    ", "\t")):
             continue
         blanked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+        definition = _DEFINITION.match(blanked)  # [name]: target, for [text][name]
+        if definition and _refused(definition.group(1), image=False):
+            problems.append(
+                Problem(
+                    shown, f"links to {definition.group(1)[:60]!r}, {UNSAFE}", UNSAFE_HINT, number,
+                    definition.start(1) + 1,
+                )
+            )  # fmt: skip
         for match in _LINK.finditer(blanked):
             target = match.group(1)
-            if _SCHEME.match(target) and not is_safe_link(target):
+            opening = blanked.rfind("[", 0, match.start())
+            if _refused(target, image=opening > 0 and blanked[opening - 1] == "!"):
                 whole = _balanced(blanked, match.start(1))
                 problems.append(
                     Problem(
-                        shown,
-                        f"links to {whole[:60]!r}, which is not an http(s) URL or a path in "
-                        "the site; a link like it could run script",
-                        "link to https:// addresses only",
-                        number,
+                        shown, f"links to {whole[:60]!r}, {UNSAFE}", UNSAFE_HINT, number,
                         match.start(1) + 1,
                     )
-                )
+                )  # fmt: skip
                 continue
             path = unquote(target.split("#", 1)[0].split("?", 1)[0])
             if not path or _SCHEME.match(target) or path.startswith("/") or path.endswith("/"):
@@ -133,6 +133,13 @@ def link_problems(
                 )
             )
     return problems
+
+
+def _refused(target: str, image: bool) -> bool:
+    """A link that could run script; an image may be held in the page (data:image/...)."""
+    if image and target.lower().startswith("data:image/") and "svg" not in target[:20].lower():
+        return False
+    return bool(_SCHEME.match(target)) and not is_safe_link(target)
 
 
 def _balanced(line: str, start: int) -> str:

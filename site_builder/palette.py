@@ -27,8 +27,9 @@ __all__ = [
 
 MIN_CONTRAST = 3.0
 # Below this a mark is all but invisible on the page (a scheme's pale or dark end: viridis's
-# #440154 is 1.07:1 on the dark page); a pale grey bar for context (#dddddd, 1.36:1) is not.
-FAINT = 1.25
+# #440154 is 1.07:1 on the dark page, black 1.29:1); a pale grey bar for context (#dddddd,
+# 1.36:1) is not.
+FAINT = 1.3
 
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 # Keys whose text value is a colour, and keys holding colours one level down.
@@ -74,33 +75,53 @@ def nearest_readable(colour: str) -> str:
     return best[1] if best else "#767676"
 
 
-# The fills of a rendered chart's data marks (not legends, axes or text): Vega writes a scale's
-# colours as "#rrggbb" or, interpolated, "rgb(r, g, b)".
+# A rendered chart's data marks (not legends, axes or text), and each mark's element in them.
 _MARKS = re.compile(
     r'<g class="mark-(?:rect|shape|symbol|arc|area|path|trail) role-mark\b[^>]*>(.*?)</g>', re.S
 )
-_FILL = re.compile(r'\sfill="(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}|rgb\((\d+),\s*(\d+),\s*(\d+)\))"')
+_ELEMENT = re.compile(r"<(?:path|rect|circle)\b[^>]*>")
+_PAINT = re.compile(r'\s(fill|stroke)="([^"]+)"')
+_RGB = re.compile(r"rgb\((\d+),\s*(\d+),\s*(\d+)\)")
 
 
 def faint_fills(svg: str) -> list[str]:
     """The fills of the chart's marks that all but vanish into the light or the dark page,
-    each with its contrast there ("rgb(68, 1, 84): 1.07:1 on the dark page"), faintest first."""
+    with no outline that reads there, each with its contrast ("rgb(68, 1, 84): 1.07:1 on the
+    dark page"), faintest first. Colours that follow the palette (PAGE_COLOURS) are left."""
     seen: dict[str, tuple[float, str]] = {}
     for group in _MARKS.finditer(svg):
-        for fill in _FILL.finditer(group.group(1)):
-            written = fill.group(1)
-            if written in seen:
+        for element in _ELEMENT.findall(group.group(1)):
+            paint = dict(_PAINT.findall(element))
+            written = paint.get("fill", "")
+            fill = _as_hex(written)
+            if fill is None or written in seen or fill in PAGE_COLOURS:
                 continue
-            colour = written
-            if fill.group(2):
-                r, g, b = (int(c) / 255 for c in fill.groups()[1:])
-                colour = _hex((r, g, b))
-            worst = min(
-                (contrast(colour, LIGHT_BACKGROUND), "light"),
-                (contrast(colour, DARK_BACKGROUND), "dark"),
-            )
-            seen[written] = (worst[0], f"{written}: {worst[0]:.2f}:1 on the {worst[1]} page")
-    return [said for ratio, said in sorted(seen.values()) if ratio < FAINT]
+            stroke = _as_hex(paint.get("stroke", ""))
+            for page, background in (("light", LIGHT_BACKGROUND), ("dark", DARK_BACKGROUND)):
+                ratio = contrast(fill, background)
+                outlined = stroke is not None and contrast(stroke, background) >= MIN_CONTRAST
+                if ratio < FAINT and not outlined and written not in seen:
+                    seen[written] = (ratio, f"{written}: {ratio:.2f}:1 on the {page} page")
+    return [said for _, said in sorted(seen.values())]
+
+
+def _as_hex(written: str) -> str | None:
+    """A colour as the renderer writes it (#hex, rgb(), a CSS name) as #rrggbb; None for none,
+    a gradient or a see-through colour."""
+    if _HEX.match(written):
+        return _hex(_rgb(written))
+    found = _RGB.fullmatch(written)
+    if found:
+        r, g, b = (int(c) / 255 for c in found.groups())
+        return _hex((r, g, b))
+    if not written or written == "none" or written.startswith("url("):
+        return None
+    from tinycss2.color3 import parse_color  # a name ("black"): rare
+
+    parsed = parse_color(written)
+    if not hasattr(parsed, "alpha") or parsed.alpha < 1:
+        return None
+    return _hex((parsed.red, parsed.green, parsed.blue))
 
 
 def spec_colours(spec: dict[str, Any]) -> list[str]:

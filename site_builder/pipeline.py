@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -492,15 +493,17 @@ def _scan_pages(
     pages: dict[str, PageRefs] = {}
     if not settings.docs_dir.is_dir():
         return pages
-    # No linked folder is entered: only a linked page can lead out of docs_dir (resolving
-    # every page's path was a sixth of a preview's rebuild at 250 pages)
+    # Only links are resolved (resolving every page's path was a sixth of a preview's rebuild
+    # at 250 pages); a linked folder is not scanned for pages, but MkDocs publishes what it
+    # holds, so no link in it may lead out either.
     linked_folders: list[str] = []
     every = files_under(settings.docs_dir, linked_folders)
     listed = [(Path(p), link) for name, p, link in every if name.endswith(".md")]
     docs_inside = inside(settings.docs_dir, settings.root)
-    # MkDocs publishes every file of the docs folder, linked folders entered: none may lead out.
-    leads_out = [Path(p) for _, p, link in every if link and not p.endswith(".md")]
-    for path in [*leads_out, *map(Path, linked_folders)]:
+    links = [Path(p) for _, p, link in every if link and not p.endswith(".md")]  # pages: below
+    for folder in map(Path, linked_folders):
+        links += [folder, *_links_in(folder, settings.root)]
+    for path in links:
         if not inside(path, settings.root):
             problems.add(outside_problem(path, settings.root))
     checks = (chart_ids, fact_ids, dataset_names)
@@ -511,7 +514,7 @@ def _scan_pages(
     pagescans.load(settings.cache_dir)  # the last build's scans
     for path, link in listed:
         if (link or not docs_inside) and not inside(path, settings.root):
-            problems.add(outside_problem(path, settings.root))
+            problems.add(outside_problem(path, settings.root))  # a page: not read either
             continue
         # In a preview, only the pages that changed are read again (pagescans.py).
         refs, found = pagescans.scan(
@@ -524,6 +527,24 @@ def _scan_pages(
         pages[path.relative_to(settings.docs_dir).as_posix()] = refs
     pagescans.keep(settings.cache_dir, [path for path, _ in listed])
     return pages
+
+
+def _links_in(folder: Path, root: Path) -> list[Path]:
+    """The links under a linked folder that leads inside the project, each folder once."""
+    found: list[Path] = []
+    if not inside(folder, root):
+        return found  # refused as it is
+    seen: set[str] = set()
+    for here, folders, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(here)
+        if real in seen:
+            folders[:] = []
+            continue
+        seen.add(real)
+        paths = [Path(here, name) for name in [*folders, *files]]
+        found += [p for p in paths if p.is_symlink()]
+        folders[:] = [d for d in folders if inside(Path(here, d), root)]
+    return found
 
 
 def _hidden(name: str) -> bool:

@@ -54,7 +54,7 @@ from .previewsearch import PreviewSearch
 from .runtime import runtime_bundle
 from .strings import words_for
 from .templates import cache_templates
-from .urls import unsafe_links
+from .urls import UNSAFE, UNSAFE_HINT, unsafe_links
 
 __all__ = ["SiteBuilderConfig", "SiteBuilderPlugin", "settings_from"]
 
@@ -397,12 +397,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             if (where, url) in self.warned:
                 continue  # the same page, borrowed by another edition
             self.warned.add((where, url))
-            log.warning(
-                "%s: links to %r, which is not an http(s) URL or a path in the site; a link "
-                "like it could run script\n  hint: link to https:// addresses only",
-                where,
-                url[:60],
-            )
+            log.warning("%s: links to %r, %s\n  hint: %s", where, url[:60], UNSAFE, UNSAFE_HINT)
         self._note_anchors(page, html)
         return join_lines(html)
 
@@ -855,7 +850,7 @@ _EDITION_STATE = [
 
 def _plain(title: str | None) -> str:
     """A page's title as text: MkDocs keeps the heading's HTML ("AT&amp;T")."""
-    return unescape(Markup(title or "").striptags())
+    return Markup(title or "").striptags()
 
 
 def _escaped_title(output: str, page: Page, config: Any) -> str:
@@ -867,6 +862,12 @@ def _escaped_title(output: str, page: Page, config: Any) -> str:
     text = Markup(page.title).striptags()
     site = config.site_name
     written = f"<title>{text} - {site}</title>"
+    if written not in output and "<" in text:
+        # A theme override wrote the title its own way: nothing here can mend it.
+        raise PluginError(
+            f"{page.file.src_uri}: the page's title ({text[:60]!r}) holds '<', and the "
+            "theme's <title> is not the one this tool escapes; take them out of the heading"
+        )
     return output.replace(written, f"<title>{escape(text)} - {escape(site)}</title>", 1)
 
 

@@ -532,7 +532,7 @@ def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
             texts = [t for t in texts if t.split(":")[0].lower() not in named]
             if not texts:
                 continue
-            log.warning(
+            log.info(  # a note: a diverging scheme's pale middle may be meant
                 "%s:%d: chart '%s': marks drawn in %s all but vanish into that page: readers "
                 "do not see them\n  hint: start the colour scheme further in, e.g. "
                 "alt.Scale(scheme={'name': 'viridis', 'extent': [0.2, 1]}), choose colours that "

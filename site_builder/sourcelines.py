@@ -92,7 +92,7 @@ def whole(message: str) -> str:
 _JS_STACK = re.compile(r"^\s*at .*:\d+:\d+\)?$")
 
 
-_NOT_IN_INDEX = re.compile(r"\[(.*)\] not in index")
+_NOT_IN_INDEX = re.compile(r"\[(.*)\] not in index|None of \[Index\(\[(.*?)\].*\] are in the.*")
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 
 
@@ -105,7 +105,8 @@ def exception_hint(exc: BaseException, tables: Sequence[Any], names: Sequence[st
     if isinstance(exc, KeyError) and exc.args and isinstance(exc.args[0], str):
         # table[["a", "b"]] names the columns it lacks in a list: "['b'] not in index".
         listed = _NOT_IN_INDEX.fullmatch(exc.args[0])
-        for key in _QUOTED.findall(listed.group(1)) if listed else [exc.args[0]]:
+        quoted = (listed.group(1) or listed.group(2)) if listed else ""
+        for key in _QUOTED.findall(quoted) if listed else [exc.args[0]]:
             if key not in columns:
                 return f"no column '{key}' in the table: {nearest(key, columns)}"
     if isinstance(exc, AttributeError):

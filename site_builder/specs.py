@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .urls import is_safe_link, is_web_url
+from .urls import is_safe_link
 from .variants import is_vega
 
 # Keys whose value is a sub-view that inherits its parent's data.
@@ -187,30 +187,35 @@ def _views(
 
 def _link_problems(encoding: dict[str, Any], rows: list[Any]) -> list[tuple[str, str]]:
     """Links a chart would draw (its `href` channel) that are not http(s) or inside the site;
-    images it would draw (its `url` channel) from anywhere but an https address: a file path
-    or a relative one is read from the building machine, not the site."""
+    pictures its image marks would draw (its `url` channel) from neither an https address nor
+    the cell itself (data:image/png...): a file path names the building machine's files, and a
+    relative one is looked up on another site."""
+    checks = (
+        (
+            "href",
+            lambda url: not is_safe_link(url),
+            "links marks to URLs that are not http(s) ({}); a link could run script",
+            "use https:// URLs (or paths inside the site) in the column its href channel encodes",
+        ),
+        (
+            "url",
+            lambda url: bool(url) and not _IMAGE_SOURCE.match(url),
+            "draws pictures from addresses that are not https ({}); readers would not see them",
+            "use https:// URLs in the column its url channel encodes (and allow their site "
+            "under csp_extra: img-src in mkdocs.yml), or data:image/png;base64,... cells",
+        ),
+    )
     problems = []
-    links = [url for url in _channel_texts(encoding, "href", rows) if not is_safe_link(url)]
-    if links:
-        shown = ", ".join(repr(url[:60]) for url in links[:3])
-        problems.append(
-            (
-                f"links marks to URLs that are not http(s) ({shown}); a link could run script",
-                "use https:// URLs (or paths inside the site) in the column its href channel "
-                "encodes",
-            )
-        )
-    images = [u for u in _channel_texts(encoding, "url", rows) if u and not is_web_url(u)]
-    if images:
-        shown = ", ".join(repr(url[:60]) for url in images[:3])
-        problems.append(
-            (
-                f"draws images from addresses that are not https ({shown}); the build would "
-                "read them from this machine",
-                "use https:// URLs in the column its url channel encodes",
-            )
-        )
+    for channel, refused, message, hint in checks:
+        bad = [url for url in _channel_texts(encoding, channel, rows) if refused(url)]
+        if bad:
+            problems.append((message.format(", ".join(repr(u[:60]) for u in bad[:3])), hint))
     return problems
+
+
+# A picture an image mark may draw: from an https address, or held in the cell (not SVG, whose
+# own links the rasterizer would follow).
+_IMAGE_SOURCE = re.compile(r"https://[^/\s]+/|data:image/(?:png|jpeg|gif|webp)[;,]", re.I)
 
 
 def _channel_texts(encoding: dict[str, Any], channel_name: str, rows: list[Any]) -> list[str]:

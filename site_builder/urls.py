@@ -31,10 +31,19 @@ def is_web_url(url: str) -> bool:
     return bool(urlsplit(cleaned).netloc)
 
 
+# What a refused link is called, wherever it is found (a page, the navigation).
+UNSAFE = "which is not an http(s) URL or a path in the site; a link like it could run script"
+UNSAFE_HINT = "link to https:// addresses only"
+
+
 def is_safe_link(url: str) -> bool:
-    """http(s) with a host, a path inside the site, or a fragment; nothing else."""
+    """http(s) with a host, mail or a phone number, a path inside the site, or a fragment;
+    nothing else."""
     cleaned = _cleaned(url)
-    if _SCHEME.match(cleaned):
+    scheme = _SCHEME.match(cleaned)
+    if scheme and scheme.group(1).lower() in ("mailto", "tel"):
+        return True
+    if scheme:
         return is_web_url(cleaned)
     # "//host" and "\\host" leave the site with the page's scheme: not a site path.
     return not cleaned.replace("\\", "/").startswith("//")

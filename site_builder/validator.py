@@ -79,9 +79,14 @@ def validate(resource: Any, csv_shown: str, raw: RawCheck, shown: str) -> list[P
         ]
     problems = []
     errors = [error for task in report.tasks for error in task.errors]
-    # A row whose cell is not of its type, or that is blank, says it all: its key is no
+    # A blank row, or one whose key cell is not of its type, says it all: its key is no
     # duplicate of another's (an unread date is no date, the same as the next unread one).
-    said = {getattr(e, "row_number", None) for e in errors if e.type in ("blank-row", "type-error")}
+    key = set(resource.schema.primary_key)
+    said = {
+        getattr(e, "row_number", None)
+        for e in errors
+        if e.type == "blank-row" or (e.type == "type-error" and getattr(e, "field_name", "") in key)
+    }
     for error in errors:
         row = getattr(error, "row_number", None)
         if error.type == "primary-key" and row in said:

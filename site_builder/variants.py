@@ -117,9 +117,9 @@ def narrow_below(width: float, exact: bool) -> int:
 def breakpoint_css() -> str:
     """The container queries that swap each figure's wide layout for its phone layout."""
     rules = []
-    for below in range(
-        NARROW_ABOVE // BREAKPOINT_STEP * BREAKPOINT_STEP, BREAKPOINT_MAX + 1, BREAKPOINT_STEP
-    ):
+    # From the lowest a chart gets: one just wider than NARROW_ABOVE, at its smallest scale.
+    lowest = narrow_below(NARROW_ABOVE + 1, False)
+    for below in range(lowest, BREAKPOINT_MAX + 1, BREAKPOINT_STEP):
         holder = f'.sb-figure__chart[data-sb-narrow-below="{below}"]'
         rules.append(
             f"@container (max-width: {below - 0.02:g}px) {{ {holder} > .sb-static--wide "
@@ -174,6 +174,8 @@ def crowded_bars(spec: dict[str, Any]) -> bool:
         return False
     if x.get("type") != "nominal" or y.get("type") != "quantitative" or "bin" in x:
         return False
+    if "timeUnit" in x or "aggregate" in x:
+        return False  # its categories are not the cells: they cannot be counted here
     rows = _inline_rows(spec)
     field = x["field"]
     if not isinstance(field, str) or rows is None or "." in field or "[" in field:
@@ -192,6 +194,8 @@ def _inline_rows(spec: dict[str, Any]) -> list[Any] | None:
     return rows if isinstance(rows, list) else None
 
 
+# An axis's settings for the side it is on, which a bar turned on its side leaves behind.
+_SIDE_SETTINGS = ("labelAngle", "orient", "labelAlign", "labelBaseline", "titleAngle")
 # The channels a bar turned on its side trades, each for its pair.
 _SIDEWAYS = {"x": "y", "x2": "y2", "xOffset": "yOffset", "xError": "yError"}
 _SIDEWAYS.update({b: a for a, b in list(_SIDEWAYS.items())})
@@ -212,9 +216,9 @@ def _turn_on_side(spec: dict[str, Any]) -> None:
             elif isinstance(sort, dict) and sort.get("encoding") in ("x", "y"):
                 definition["sort"] = {**sort, "encoding": _SIDEWAYS[sort["encoding"]]}
             if isinstance(definition.get("axis"), dict):
-                # An angle set for upright labels: the side's labels read across.
+                # Set for the axis's old side (an angle for upright labels, "right"): dropped.
                 definition["axis"] = {
-                    k: v for k, v in definition["axis"].items() if k != "labelAngle"
+                    k: v for k, v in definition["axis"].items() if k not in _SIDE_SETTINGS
                 }
         turned[other] = definition
     spec["encoding"] = turned

@@ -155,8 +155,11 @@ def test_what_a_resource_lacks_is_reported_where_it_begins(tmp_path: Path) -> No
 
 
 def test_unknown_field_type(tmp_path: Path) -> None:
-    schema = {"fields": [{"name": "country", "type": "text"}]}
-    found = problems(tmp_path, "country\nChina\n", schema=schema)
+    # A field named like the type before it: the type's own line is named.
+    schema = {
+        "fields": [{"name": "text_id", "type": "string"}, {"name": "country", "type": "text"}]
+    }
+    found = problems(tmp_path, "text_id,country\n1,China\n", schema=schema)
     # At the type's line and column: it had no line.
     lines = (tmp_path / "data" / "datapackage.yaml").read_text().splitlines()
     line = next(i for i, text in enumerate(lines, 1) if "type: text" in text)
@@ -307,6 +310,13 @@ def test_a_heading_gives_the_unit_once() -> None:
     )
     assert Field("p", "number", "Price in EUR/kWh", unit="EUR/kWh").label == "Price in EUR/kWh"
     assert Field("n", "integer", "Trips").label == "Trips"
+    # A unit inside another word, or brackets that hold no word of it, is not said.
+    assert Field("i", "number", "Median income", unit="m").label == "Median income (m)"
+    assert Field("t", "number", "Response times", unit="s").label == "Response times (s)"
+    assert Field("o", "number", "Output (adjusted)", unit="MWh").label == (
+        "Output (adjusted) (MWh)"
+    )
+    assert Field("g", "number", "Growth (2020-2023)", unit="%").label == "Growth (2020-2023) (%)"
 
 
 def _with_countries(tmp_path: Path, reference: str, countries_path: str) -> Path:

@@ -159,3 +159,25 @@ def test_unread_dates_in_a_key_are_not_also_duplicates(tmp_path: Path) -> None:
         "data/t.csv:2:1: column 'day': '31/12/2023' is not a valid date",
         "data/t.csv:3:1: column 'day': '30/12/2023' is not a valid date",
     ]
+
+
+def test_a_date_no_order_reads_gets_no_format() -> None:
+    assert type_hint("date", "31/13/2023").startswith("expected a date as YYYY-MM-DD")
+
+
+def test_a_real_duplicate_key_is_said_beside_another_cells_type_error(tmp_path: Path) -> None:
+    from helpers import write_package
+
+    from site_builder.errors import DataError
+    from site_builder.loader import load_catalog
+
+    schema = {
+        "fields": [{"name": "k", "type": "string"}, {"name": "v", "type": "number"}],
+        "primaryKey": ["k"],
+    }
+    data = write_package(tmp_path, "k,v\na,1\na,n/a\n", schema=schema)
+    with pytest.raises(DataError) as info:
+        load_catalog(data, tmp_path)
+    said = [str(p).splitlines()[0] for p in info.value.problems]
+    assert any("duplicate key (k)" in s for s in said), said
+    assert any("'n/a' is not a valid number" in s for s in said), said

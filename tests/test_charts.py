@@ -75,6 +75,9 @@ def test_a_list_of_columns_with_one_missing_names_it(mini: Path) -> None:
         "    regions = regions[['region', 'scor']]\n    return alt.Chart(regions)",
     )
     assert "  hint: no column 'scor' in the table: did you mean 'score'?" in report(mini)
+    # Every column listed missing: pandas words it another way.
+    edit(mini / "charts" / "cities.py", "[['region', 'scor']]", "[['regio', 'scor']]")
+    assert "  hint: no column 'regio' in the table: did you mean 'region'?" in report(mini)
 
 
 def test_rows_made_in_the_function_over_the_limit_are_said_so(mini: Path) -> None:

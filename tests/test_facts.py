@@ -189,3 +189,15 @@ def test_a_fact_with_no_number_stops_the_build(mini: Path) -> None:
         "return cities[cities.code == 'ZZ'].population.mean()",
     )
     assert "the function gives no value (not a number)" in report(mini)
+
+
+def test_an_empty_whole_number_is_no_value_either(mini: Path) -> None:
+    """An integer column with an empty cell holds pandas' NA: the prose printed "<NA>"."""
+    facts = mini / "data" / "facts.yaml"
+    facts.write_text(
+        facts.read_text() + "ab-people:\n  dataset: cities\n  row: AB\n  column: population\n"
+    )
+    edit(mini / "data" / "cities.csv", ",1000,40,", ",,40,")
+    assert (
+        "fact 'ab-people': the cell in column 'population' of row 'AB' of 'cities' gives no value"
+    ) in report(mini)

@@ -261,11 +261,16 @@ def test_image_marks_draw_only_https_pictures_and_the_build_reads_none() -> None
     }
     [(message, hint)] = check_spec(spec)
     assert message == (
-        "draws images from addresses that are not https ('file:///etc/passwd', "
-        "'../../../../tmp/secret.png'); the build would read them from this machine"
+        "draws pictures from addresses that are not https ('file:///etc/passwd', "
+        "'../../../../tmp/secret.png'); readers would not see them"
     )
-    assert "https://" in hint
+    assert "https://" in hint and "csp_extra" in hint
     assert check_spec({**spec, "data": {"values": rows[2:]}}) == []
+    # A picture held in the cell is the page's own; plain http is not https.
+    held = [{"x": 1, "pic": "data:image/png;base64,iVBORw0KGgo="}]
+    assert check_spec({**spec, "data": {"values": held}}) == []
+    for refused in ("http://example.org/a.png", "data:image/svg+xml;base64,PHN2Zz4="):
+        assert check_spec({**spec, "data": {"values": [{"x": 1, "pic": refused}]}}) != []
     # Rasterizing (the PNG, the social card) draws no picture from outside the SVG.
     red = "data:image/png;base64," + base64.b64encode(_one_red_pixel()).decode()
     svg = (
@@ -292,3 +297,23 @@ def _one_red_pixel_file() -> Path:
     path = Path(tempfile.mkdtemp()) / "secret.png"
     path.write_bytes(_one_red_pixel())
     return path
+
+
+@pytest.mark.slow  # a whole check
+def test_check_keeps_mail_links_and_pictures_held_in_the_page(mini: Path) -> None:
+    """mailto: and tel: links, and an image held in the page (data:image/png), are no
+    script; a reference-style definition that is one is found."""
+    config = mini / "mkdocs.yml"
+    config.write_text(config.read_text() + "nav:\n  - index.md\n  - second.md\n"
+                      "  - Write to us: mailto:desk@example.org\n")  # fmt: skip
+    edit(
+        mini / "content" / "index.md",
+        "[Second page](second.md)",
+        "[Second page](second.md), [call](tel:+15551234), ![dot](data:image/png;base64,iVBO)",
+    )
+    assert run_cli(mini, "check").returncode == 0
+    page = mini / "content" / "index.md"
+    page.write_text(page.read_text() + "\nSee [this][e].\n\n[e]: javascript:alert(1)\n")
+    result = run_cli(mini, "check")
+    assert result.returncode == 1
+    assert "links to 'javascript:alert(1)', which is not an http(s) URL" in result.stderr

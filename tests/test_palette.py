@@ -82,10 +82,19 @@ def test_marks_that_vanish_into_either_page_are_found_in_the_drawing() -> None:
     bars = alt.Chart(rows).mark_bar()
     viridis = alt.Color("value:Q", scale=alt.Scale(scheme="viridis"))
     assert faint_fills(drawn(bars.encode(x="item:N", y="value:Q", color=viridis))) == [
-        "rgb(68, 1, 84): 1.07:1 on the dark page"
+        "rgb(68, 1, 84): 1.07:1 on the dark page",
+        "rgb(253, 231, 37): 1.26:1 on the light page",  # its yellow end
     ]
     heat = alt.Chart(rows).mark_rect().encode(x="item:N", color="value:Q")
     assert faint_fills(drawn(heat)) == ["rgb(239, 249, 189): 1.11:1 on the light page"]
     assert faint_fills(drawn(bars.encode(x="item:N", y="value:Q", color="item:N"))) == []
     grey = bars.mark_bar(color="#dddddd").encode(x="item:N", y="value:Q")
     assert faint_fills(drawn(grey)) == []
+    # An outline that reads on that page keeps the mark seen; a colour named is read too.
+    outlined = heat.mark_rect(stroke="#333333")
+    assert faint_fills(drawn(outlined)) == []
+    black = bars.mark_bar(color="black").encode(x="item:N", y="value:Q")
+    assert faint_fills(drawn(black)) == ["black: 1.29:1 on the dark page"]
+    # The page's own colours follow the palette: land (#dcdcdc) and lines (#ffffff).
+    land = bars.mark_bar(color="#ffffff").encode(x="item:N", y="value:Q")
+    assert faint_fills(drawn(land)) == []

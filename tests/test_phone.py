@@ -329,3 +329,20 @@ def test_a_map_is_as_much_shorter_on_phones_as_it_is_narrower() -> None:
         narrow, _ = phone(spec)
         assert fits(svg_width(narrow), NARROW_WIDTH)
         assert svg_height(narrow) < 240  # 400 x 312 / 640, and the padding
+
+
+def test_bars_turned_on_their_side_leave_their_old_sides_settings() -> None:
+    """A value axis the writer put on the right stayed "right" once turned: its numbers ran
+    down the right edge. Months of a date column are twelve bars, not one per cell."""
+    names = [f"Region {i:02d}" for i in range(30)]
+    rows = pd.DataFrame({"region": names, "v": range(30)})
+    right = alt.Y("v:Q", axis=alt.Axis(orient="right", titleAngle=0))
+    spec = alt.Chart(rows).mark_bar().encode(x="region:N", y=right).properties(width=600)
+    narrow, _ = phone(spec.to_dict())
+    values = [b for b in text_boxes(narrow) if b.text in ("0", "10", "20")]
+    assert values and len({round(b.top) for b in values}) == 1  # across the bottom
+    days = pd.DataFrame({"day": pd.date_range("2024-01-01", periods=336, freq="D"), "v": 1})
+    months = alt.Chart(days).mark_bar().encode(x="month(day):N", y="sum(v):Q")
+    narrow, _ = phone(months.properties(width=600).to_dict())
+    january = [b for b in text_boxes(narrow) if b.text.startswith("Jan")]
+    assert january and january[0].top > 100  # along the bottom, upright bars

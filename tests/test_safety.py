@@ -415,3 +415,17 @@ def test_a_folder_or_file_in_the_pages_linked_outside_the_project_is_refused(
     assert "content/secret.txt: the file points outside the project (a link to " in text
     assert "content/leakdir: the file points outside the project (a link to " in text
     assert SECRET not in text
+
+
+def test_a_link_inside_a_linked_folder_that_leads_out_is_refused(
+    fresh_mini: Path, secret: Path
+) -> None:
+    """MkDocs enters a linked folder and follows the links in it: one inside the project may
+    still hold a link out."""
+    shared = fresh_mini / "shared"
+    shared.mkdir()
+    (shared / "outside").symlink_to(secret.parent, target_is_directory=True)
+    (fresh_mini / "content" / "shared").symlink_to(shared, target_is_directory=True)
+    text = report(fresh_mini)
+    assert "content/shared/outside: the file points outside the project" in text
+    assert SECRET not in text

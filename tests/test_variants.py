@@ -161,3 +161,13 @@ def test_vega_is_told_apart_from_vega_lite() -> None:
 
 def test_vega_specs_have_no_variants() -> None:
     assert narrow_spec(VEGA, 620) is None
+
+
+def test_every_breakpoint_a_chart_gets_has_its_rule() -> None:
+    """With 4 px steps the rules began at 312, and a chart 315 to 338 px wide (breakpoints 292
+    to 308) had none: without JavaScript, phones showed its wide drawing squeezed."""
+    css = breakpoint_css()
+    for width in range(315, 1201):
+        for exact in (False, True):
+            below = narrow_below(width, exact)
+            assert f'[data-sb-narrow-below="{below}"]' in css, (width, exact, below)
