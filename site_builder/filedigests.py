@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from .cache import write_atomic
@@ -81,6 +82,19 @@ def keep(cache_dir: Path) -> None:
     except OSError:  # a read-only cache: the next build reads the files again
         return
     _kept = 0
+
+
+def walk_once(folder: Path | str) -> Iterator[tuple[str, list[str], list[str]]]:
+    """`os.walk` through folder links, each real folder once (a link may loop back). The
+    caller may narrow the folders list it gets, as with `os.walk`, to not enter some."""
+    seen: set[str] = set()
+    for here, folders, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(here)
+        if real in seen:
+            folders[:] = []
+            continue
+        seen.add(real)
+        yield here, folders, files
 
 
 def files_under(

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import installed_version
+from .filedigests import walk_once
 
 # Plugins that read the page and write their own files, and change nothing a template gets.
 KNOWN_PLUGINS = frozenset({"search", "material/search", "site-builder"})
@@ -168,14 +169,8 @@ def _folder_state(folder: str) -> str | list[tuple[str, bytes]]:
         if here == root or root in here.parents:
             return f"{package} {_version(package)}"
     files = []
-    seen: set[str] = set()
-    # Through folder links too, as Jinja reads templates (each folder once: a link may loop).
-    for path, folders, names in os.walk(here, followlinks=True):
-        real = os.path.realpath(path)
-        if real in seen:
-            folders[:] = []
-            continue
-        seen.add(real)
+    # Through folder links too, as Jinja reads templates.
+    for path, folders, names in walk_once(here):
         folders.sort()
         for name in sorted(names):
             full = os.path.join(path, name)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -27,7 +26,7 @@ from .descriptor import Limits, resource_names
 from .discovery import check_data_names, discover
 from .errors import Problem, Problems, WriterError
 from .facts import Fact, FactDef, check_fact_names, compute_facts, read_fact_file
-from .filedigests import files_under
+from .filedigests import files_under, walk_once
 from .markdown import PageRefs
 from .pagelinks import nav_problems
 from .palette import (
@@ -534,13 +533,7 @@ def _links_in(folder: Path, root: Path) -> list[Path]:
     found: list[Path] = []
     if not inside(folder, root):
         return found  # refused as it is
-    seen: set[str] = set()
-    for here, folders, files in os.walk(folder, followlinks=True):
-        real = os.path.realpath(here)
-        if real in seen:
-            folders[:] = []
-            continue
-        seen.add(real)
+    for here, folders, files in walk_once(folder):
         paths = [Path(here, name) for name in [*folders, *files]]
         found += [p for p in paths if p.is_symlink()]
         folders[:] = [d for d in folders if inside(Path(here, d), root)]
