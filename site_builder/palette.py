@@ -89,14 +89,19 @@ def faint_fills(svg: str) -> list[str]:
     with no outline that reads there, each with its contrast ("rgb(68, 1, 84): 1.07:1 on the
     dark page"), faintest first. Colours that follow the palette (PAGE_COLOURS) are left."""
     seen: dict[str, tuple[float, str]] = {}
+    judged: set[tuple[str, str]] = set()  # (fill, stroke) pairs: a scatter repeats a few
     for group in _MARKS.finditer(svg):
         for element in _ELEMENT.findall(group.group(1)):
             paint = dict(_PAINT.findall(element))
             written = paint.get("fill", "")
-            fill = _as_hex(written)
-            if fill is None or written in seen or fill in PAGE_COLOURS:
+            pair = (written, paint.get("stroke", ""))
+            if written in seen or pair in judged:
                 continue
-            stroke = _as_hex(paint.get("stroke", ""))
+            judged.add(pair)
+            fill = _as_hex(written)
+            if fill is None or fill in PAGE_COLOURS:
+                continue
+            stroke = _as_hex(pair[1])
             for page, background in (("light", LIGHT_BACKGROUND), ("dark", DARK_BACKGROUND)):
                 ratio = contrast(fill, background)
                 outlined = stroke is not None and contrast(stroke, background) >= MIN_CONTRAST

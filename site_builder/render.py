@@ -533,8 +533,8 @@ def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
             if not texts:
                 continue
             log.info(  # a note: a diverging scheme's pale middle may be meant
-                "%s:%d: chart '%s': marks drawn in %s all but vanish into that page: readers "
-                "do not see them\n  hint: start the colour scheme further in, e.g. "
+                "%s:%d: chart '%s': marks drawn in %s all but vanish into the page named: "
+                "readers there do not see them\n  hint: start the colour scheme further in, e.g. "
                 "alt.Scale(scheme={'name': 'viridis', 'extent': [0.2, 1]}), choose colours that "
                 "read on both pages, or outline the marks (stroke) in a colour that does",
                 d.path,

@@ -248,7 +248,8 @@ def test_strict_build_names_a_colour_too_dark_for_the_dark_palette(
     assert (
         "INFO    -  charts/shapes.py:102: chart 'viridis-ends': marks drawn in rgb(68, 1, 84): "
         "1.07:1 on the dark page; rgb(253, 231, 37): 1.26:1 on the light page all but vanish "
-        "into that page: readers do not see them\n  hint: start the colour scheme further in"
+        "into the page named: readers there do not see them\n"
+        "  hint: start the colour scheme further in"
     ) in messages
     assert "Aborted with 1 warnings in strict mode" in messages
 
