@@ -35,6 +35,7 @@ class FigureLinks:
     narrow_spec: str = ""  # the phone layout's, when the figure has one
     fallback: str = ""  # the image shown for an SVG over the budget (else the download
     # image): a file or a data: URL
+    narrow_fallback: str = ""  # the same for the phone layout's SVG
 
 
 def caption_html(
@@ -103,14 +104,20 @@ def body_html(
     wide, narrow = svgs
     if over_budget(wide):
         chart = static_image(wide, links.fallback or links.image, chart_id, title, description)
-        narrow = ""
     else:
         chart = accessible_svg(wide, chart_id, title, description, "wide", exact)
+    if narrow and over_budget(narrow) and not links.narrow_fallback:
+        narrow = ""  # no image stands in for it: the wide one serves
     attributes = ""
     # The narrowest box each layout shows in, against the narrowest it can be drawn.
     scrolls = smallest_width(svg_width(wide), exact) > PHONE_COLUMN
-    if narrow and not over_budget(narrow):
-        chart += accessible_svg(narrow, f"{chart_id}-narrow", title, description, "narrow", exact)
+    if narrow:
+        narrow_id = f"{chart_id}-narrow"
+        chart += (
+            static_image(narrow, links.narrow_fallback, narrow_id, title, description, "narrow")
+            if over_budget(narrow)
+            else accessible_svg(narrow, narrow_id, title, description, "narrow", exact)
+        )
         below = narrow_below(svg_width(wide), exact)
         attributes += f' data-sb-narrow-below="{below}"'
         if links.narrow_spec:
@@ -205,8 +212,11 @@ def accessible_svg(
     return svg[: open_tag.start()] + tag + inner + svg[open_tag.end() :]
 
 
-def static_image(svg: str, src: str, chart_id: str, title: str, description: str) -> str:
-    """An image in place of an SVG too heavy to inline, at the SVG's size, named the same way.
+def static_image(
+    svg: str, src: str, chart_id: str, title: str, description: str, layout: str = "wide"
+) -> str:
+    """An image in place of an SVG too heavy to inline, at the SVG's size, named the same way;
+    `layout`: "wide" or "narrow" (the phone layout's).
 
     `src` is a file, or the image itself as a data: URL (shown with the page, as an inline SVG
     would be). The image is the SVG alone, drawn larger: the box is the SVG's.
@@ -217,7 +227,7 @@ def static_image(svg: str, src: str, chart_id: str, title: str, description: str
     # A file loads when near the view; an image in the page needs no request.
     lazy = "" if src.startswith("data:") else ' loading="lazy" decoding="async"'
     return (
-        f'<img class="sb-static sb-static--wide sb-static--image {sizes}" src="{escape(src)}" '
+        f'<img class="sb-static sb-static--{layout} sb-static--image {sizes}" src="{escape(src)}" '
         f'width="{round(width)}" height="{round(height)}" '
         f'alt="{escape(description)}" aria-labelledby="{t_id}" aria-describedby="{d_id}"{lazy}>'
         f'<span id="{t_id}" hidden>{escape(title)}</span>'
@@ -247,15 +257,15 @@ def size_css(figures: Iterable[tuple[str, str, bool]]) -> str:
 def size_rules(wide: str, narrow: str, exact: bool) -> dict[str, str]:
     """One figure's size classes and their rules (a class's name says its rule)."""
     rules: dict[str, str] = {}
-    width = svg_width(wide)
-    if over_budget(wide):
-        rules[min_width_class(width, False)] = f"min-width: {round(width * MIN_SCALE)}px"
-        height = svg_height(wide)
-        rules[ratio_class(width, height)] = f"aspect-ratio: {width:g} / {height:g}"
-        return rules
-    for svg in (wide, narrow) if narrow and not over_budget(narrow) else (wide,):
-        smallest = round(smallest_width(svg_width(svg), exact))
-        rules[min_width_class(svg_width(svg), exact)] = f"min-width: {smallest}px"
+    for svg in (wide, narrow) if narrow else (wide,):
+        width = svg_width(svg)
+        if over_budget(svg):  # an image stands in (static_image)
+            rules[min_width_class(width, False)] = f"min-width: {round(width * MIN_SCALE)}px"
+            height = svg_height(svg)
+            rules[ratio_class(width, height)] = f"aspect-ratio: {width:g} / {height:g}"
+        else:
+            smallest = round(smallest_width(width, exact))
+            rules[min_width_class(width, exact)] = f"min-width: {smallest}px"
     return rules
 
 

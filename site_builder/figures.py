@@ -31,7 +31,7 @@ INLINE_IMAGE_LIMIT = 64_000
 # In a finished body, each link to one of the figure's files (by extension) and the embed code
 # are tokens until the page that shows it is known.
 _EMBED = "\0embed\0"
-_TOKEN = re.compile("\0(?:link:(svg|csv|vg\\.json|narrow\\.vg\\.json|webp)|embed)\0")
+_TOKEN = re.compile("\0(?:link:(svg|csv|vg\\.json|narrow\\.vg\\.json|webp|narrow\\.webp)|embed)\0")
 
 
 def _token(ext: str) -> str:
@@ -173,6 +173,7 @@ class Figures:
             spec=_token("vg.json"),
             narrow_spec=_token("narrow.vg.json") if r.has_narrow else "",
             fallback=fallback_src(r.fallback, _token("webp")),
+            narrow_fallback=fallback_src(r.narrow_fallback, _token("narrow.webp")),
         )
         exact = uses_pointer_position(spec)
         return {
@@ -301,6 +302,8 @@ class Figures:
         out.append((f"{base}.vg.json", r.path(".vg.json")))  # what the live view draws
         if r.has_narrow:
             out.append((f"{base}.narrow.vg.json", r.path(".narrow.vg.json")))
+        if r.path(".narrow.webp").stat().st_size > INLINE_IMAGE_LIMIT:
+            out.append((f"{base}.narrow.webp", r.path(".narrow.webp")))
         csv = self.texts.file_of(  # raw values: only the HTML table is formatted
             ["csv", r.key, *self._digests(chart_id)], lambda: self._csv(chart_id)
         )

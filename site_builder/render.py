@@ -112,7 +112,7 @@ class Rendered:
 
     @property
     def narrow_svg(self) -> str:
-        """The phone layout's SVG; "" when the wide one is narrow enough, or over budget."""
+        """The phone layout's SVG; "" when the wide one is narrow enough."""
         return self._text(".narrow.svg")
 
     @property
@@ -145,11 +145,17 @@ class Rendered:
         """The download image as WebP, shown instead of an SVG over the budget; else b""."""
         return self.path(".fallback.webp").read_bytes()
 
+    @property
+    def narrow_fallback(self) -> bytes:
+        """The phone layout as WebP, shown instead of its SVG over the budget; else b""."""
+        return self.path(".narrow.webp").read_bytes()
+
 
 # What one render gives: wide SVG, narrow SVG, download image (SVG), fallback image, the text
-# cut off (JSON), Vega-Lite's warnings, and the Vega of the page and phone layouts; or an
-# error. (The phone layout's Vega-Lite is not kept: no page or reader uses it.)
-RenderOutcome = tuple[str, str, str, bytes, str, list[str], str, str] | str
+# cut off (JSON), Vega-Lite's warnings, the Vega of the page and phone layouts, and the phone
+# layout's stand-in image; or an error. (The phone layout's Vega-Lite is not kept: no page or
+# reader uses it.)
+RenderOutcome = tuple[str, str, str, bytes, str, list[str], str, str, bytes] | str
 
 
 def image_png(image_svg: str, scale: float = PNG_SCALE) -> bytes:
@@ -216,6 +222,7 @@ _CACHED = (
     ".vg.json",
     ".narrow.vg.json",
     ".spec.json",
+    ".narrow.webp",
 )
 _IMAGE = (".image.svg", ".fallback.webp")
 
@@ -392,14 +399,14 @@ def _render_job(job: RenderJob) -> KeptOutcome:
     outcome = render_one(spec_json, caption_json)
     if isinstance(outcome, str):
         return outcome
-    svg, narrow, image, fallback, clipped_json, warnings, live, narrow_live = outcome
+    svg, narrow, image, fallback, clipped_json, warnings, live, narrow_live, narrow_image = outcome
     bad = unsafe_links(svg)
     odd = not_addresses(svg)
     if not bad and not odd:
         # Warnings kept with the images, so a build from the cache reports them again.
         files: tuple[str, ...] = (svg, narrow, clipped_json, _dumps(warnings))
         files += (live, narrow_live, spec_json)
-        data = [f.encode("utf-8") for f in files]
+        data = [f.encode("utf-8") for f in files] + [narrow_image]
         write_entry(Path(folder), key, dict(zip(_CACHED, data, strict=True)))
         image_files = dict(zip(_IMAGE, (image.encode("utf-8"), fallback), strict=True))
         write_entry(Path(folder), _image_key(key, caption_json), image_files)
@@ -447,13 +454,18 @@ def _image_files(svg: str, caption: dict[str, Any], cut: list[str]) -> tuple[str
         # ink is inside, and finding it needs no raster.
         drawn_box(svg) if cut else None,
     )
-    # Only a chart too heavy to inline needs a raster at build time: its stand-in.
+    return image, stand_in(svg)
+
+
+def stand_in(svg: str) -> bytes:
+    """The image a page shows for an SVG over the budget (b"" for the others): only a chart
+    too heavy to inline needs a raster at build time."""
     if not over_budget(svg):
-        return image, b""
+        return b""
     # A WebP is at most WEBP_MAX px a side: a chart 9,000 px wide gets fewer pixels a px.
     longest = max(svg_width(svg), svg_height(svg), 1.0)
     scale = min(PNG_SCALE, WEBP_MAX / longest)
-    return image, compressed(image_png(stand_in_svg(svg), scale))
+    return compressed(image_png(stand_in_svg(svg), scale))
 
 
 def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
@@ -489,6 +501,7 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
         if faint:
             clipped["faint"] = faint
         image, fallback = _image_files(svg, caption, cut)
+        narrow_image = stand_in(narrow) if narrow else b""
     except Exception as exc:
         # The renderer's message, without its JavaScript stack trace.
         lines = [ln.strip() for ln in str(exc).splitlines() if not ln.strip().startswith("at ")]
@@ -502,6 +515,7 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
         warnings,
         _dumps(live),
         narrow_live,
+        narrow_image,
     )
 
 
@@ -559,13 +573,11 @@ def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
 def _render_narrow(
     spec: dict[str, Any], spec_json: str, svg: str, boxes: list[TextBox], version: str | None
 ) -> tuple[str, str, list[str]]:
-    """The phone layout's SVG and Vega ("" and "" when the wide SVG will do, or an image
-    stands in for it); and when no layout got narrow enough, the text that ran wider (or
-    the layout's width, when no text did). `spec_json`: the page spec as JSON, where links
-    are looked up; `boxes`: the wide SVG's text."""
+    """The phone layout's SVG and Vega ("" and "" when the wide SVG will do); and when no
+    layout got narrow enough, the text that ran wider (or the layout's width, when no text
+    did). `spec_json`: the page spec as JSON, where links are looked up; `boxes`: the wide
+    SVG's text."""
     vlc = renderer()
-    if over_budget(svg):
-        return "", "", []
     compiled: dict[str, Any] = {}  # the last layout drawn, as Vega
 
     def draw(layout: dict[str, Any]) -> str:
@@ -582,8 +594,6 @@ def _render_narrow(
     if svg_width(narrow) > NARROW_ABOVE:  # the wide one serves, scrolling sideways on phones
         wider = [b.text for b in text_boxes(narrow) if b.right > NARROW_ABOVE + 0.5]
         return "", "", list(dict.fromkeys(wider)) or [f"{svg_width(narrow):.0f} px wide"]
-    if over_budget(narrow):
-        return "", "", []  # too heavy: the wide one serves, as does its stand-in image
     return narrow, _dumps(compiled["live"]), []
 
 

@@ -89,13 +89,26 @@ _TEXTS = """holder => {
 }"""
 
 
+Texts = list[tuple[str, float, float, float, float]]
+
+
 @pytest.fixture(scope="module")
-def live_texts(base: str, browser: Any) -> list[tuple[str, float, float, float, float]]:
-    page, _ = open_page(browser, base + PAGE, base)
-    assert scroll_all(page) == ["interactive"]
-    texts = page.locator("figure#dense-scatter .sb-figure__chart").evaluate(_TEXTS)
-    page.context.close()
-    return [tuple(t) for t in texts]
+def live_texts(base: str, browser: Any) -> Callable[[int], Texts]:
+    """The live chart's texts at a window width (a phone's draws the phone layout)."""
+    seen: dict[int, Texts] = {}
+
+    def at(width: int) -> Texts:
+        if width not in seen:
+            page, _ = open_page(
+                browser, base + PAGE, base, viewport={"width": width, "height": 900}
+            )
+            assert scroll_all(page) == ["interactive"]
+            texts = page.locator("figure#dense-scatter .sb-figure__chart").evaluate(_TEXTS)
+            page.context.close()
+            seen[width] = [tuple(t) for t in texts]
+        return seen[width]
+
+    return at
 
 
 def _rgb(css: str) -> tuple[int, int, int]:
@@ -139,11 +152,13 @@ def _far(
 def test_stand_in_shows_the_chart_alone(
     base: str,
     browser: Any,
-    live_texts: list[tuple[str, float, float, float, float]],
+    live_texts: Callable[[int], Texts],
     width: int,
     scheme: str,
     runtime: str,
 ) -> None:
+    """The image standing in for each layout (a phone's its own, whole in the column)."""
+    texts = live_texts(width)
     context = browser.new_context(
         viewport={"width": width, "height": 900},
         color_scheme=scheme,
@@ -153,7 +168,7 @@ def test_stand_in_shows_the_chart_alone(
     page = context.new_page()
     page.goto(base + PAGE)
     holder = page.locator("figure#dense-scatter .sb-figure__chart")
-    img = holder.locator("img.sb-static--wide")
+    img = holder.locator(f"img.sb-static--{'narrow' if width < 700 else 'wide'}")
     img.scroll_into_view_if_needed()
     page.wait_for_function("el => el.complete && el.naturalWidth > 0", arg=img.element_handle())
     box = img.bounding_box()
@@ -173,18 +188,18 @@ def test_stand_in_shows_the_chart_alone(
         x1 = min(1.0, (shown["x"] + shown["width"] - at["x"]) / at["width"])
         # The background is the page's, in either palette (not a black or white box).
         assert far(x0, 0, x0 + 0.01, 0.01) <= 8
-        for text, left, top, right, bottom in live_texts:
+        for text, left, top, right, bottom in texts:
             if left < x0 or right > x1:
                 continue  # out of view at this scroll
             assert far(left, top, right, bottom) > 80, (text, scroll)
             checked.add(text)
         # Beside the chart's lowest text (its x-axis title), to the bottom: nothing, so no
         # source line either.
-        _, left, top, right, _ = max(live_texts, key=lambda t: t[4])
+        _, left, top, right, _ = max(texts, key=lambda t: t[4])
         assert far(x0, top, max(x0, left - 0.01), 1) <= 24
         assert far(min(x1, right + 0.01), top, x1, 1) <= 24
     # The top of the y-axis, the legend's title: every text of the chart was looked at.
-    assert checked == {t[0] for t in live_texts} and "Group" in checked
+    assert checked == {t[0] for t in texts} and "Group" in checked
     context.close()
 
 

@@ -23,6 +23,7 @@ from site_builder.figure import (
 from site_builder.figures import INLINE_IMAGE_LIMIT, Figures, fallback_src
 from site_builder.images import SVG_BUDGET
 from site_builder.strings import EN, ZH
+from site_builder.variants import narrow_below
 
 SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" class="marks" width="100" height="50" '
@@ -176,7 +177,7 @@ def heavy_svg(width: int = 600, height: int = 300) -> str:
 def test_over_budget_the_png_stands_in_for_the_svg() -> None:
     links = FigureLinks(image="../a/c1.svg", csv="../a/c1.csv", spec="../a/c1.vg.json")
     rows = [{"country": "China", "share": 92.0}]
-    narrow = SVG.replace('width="100"', 'width="340"')
+    narrow = ""
     html = body_html(
         "c1",
         "Title " + EVIL,
@@ -220,7 +221,33 @@ def test_over_budget_the_png_stands_in_for_the_svg() -> None:
     ]
 
 
-def test_narrow_variant_over_budget_is_left_out() -> None:
+def test_a_dense_charts_phone_layout_shows_as_an_image_too() -> None:
+    links = FigureLinks(
+        image="c1.svg",
+        csv="c1.csv",
+        spec="c1.vg.json",
+        fallback="c1.webp",
+        narrow_fallback="c1.narrow.webp",
+    )
+    html = body_html("c1", "T", "D", (heavy_svg(), heavy_svg(312)), [], [], links)
+    soup = BeautifulSoup(html, "html.parser")
+    holder = soup.select_one(".sb-figure__chart")
+    wide, narrow = holder.select("img")
+    assert (wide["src"], narrow["src"]) == ("c1.webp", "c1.narrow.webp")
+    assert narrow["class"][:3] == ["sb-static", "sb-static--narrow", "sb-static--image"]
+    assert (narrow["width"], narrow["aria-labelledby"]) == ("312", "c1-narrow-svg-title")
+    # Swapped for the wide one where the wide one no longer fits, as an inline SVG would be.
+    assert holder["data-sb-narrow-below"] == str(narrow_below(600, False))
+    rules = size_css([(heavy_svg(), heavy_svg(312), False)])
+    assert ".sb-ratio-312-300 { aspect-ratio: 312 / 300; }" in rules
+    # A phone layout light enough is inlined beside the wide one's image.
+    light = SVG.replace('width="100"', 'width="300"')
+    html = body_html("c1", "T", "D", (heavy_svg(), light), [], [], links)
+    soup = BeautifulSoup(html, "html.parser")
+    assert [e.name for e in soup.select(".sb-figure__chart > .sb-static")] == ["img", "svg"]
+
+
+def test_narrow_variant_over_budget_without_an_image_is_left_out() -> None:
     wide = SVG.replace('width="100"', 'width="600"')
     links = FigureLinks(image="p.svg", csv="d.csv", spec="s.json")
     html = body_html("c1", "T", "D", (wide, heavy_svg(312)), [], [], links)

@@ -214,6 +214,38 @@ def test_wide_chart_scrolls_and_its_brush_selects(
     context.close()
 
 
+@pytest.mark.parametrize("state", STATES)
+def test_a_dense_chart_shows_its_phone_layout_on_phones(
+    figures_site: tuple[str, str], browser: Any, state: str
+) -> None:
+    """An image stands in for a chart too heavy to inline: on a phone, the phone layout's,
+    whole in the column and drawn (the wide one scaled or scrolled hid half of it)."""
+    for width, layout in ((375, "narrow"), (1280, "wide")):
+        context = browser.new_context(
+            viewport={"width": width, "height": 800}, java_script_enabled=state != "no-js"
+        )
+        if state == "blocked":
+            context.route("**/vega.*.js", lambda route: route.abort())
+        page = context.new_page()
+        page.goto(figures_site[0])
+        holder = page.locator("#dense-scatter .sb-figure__chart")
+        holder.scroll_into_view_if_needed()
+        if state in ("live", "blocked"):
+            holder.hover(position={"x": 1, "y": 1})
+            page.wait_for_function(
+                "el => ['interactive', 'static'].includes(el.dataset.sbState)",
+                arg=holder.element_handle(),
+            )
+        fig = next(f for f in figures(page) if f["id"] == "dense-scatter")
+        assert fig["images"] == ["live" if state == "live" else layout], (width, fig)
+        assert not fig["overflowing"], (width, fig)  # whole in its box: no scrolling
+        if state != "live":
+            shown = holder.locator(f"img.sb-static--{layout}")
+            shown.evaluate("img => img.decode()")
+            assert shown.evaluate("img => img.naturalWidth") >= 2 * fig["sizes"][0][0] - 2
+        context.close()
+
+
 def test_phone_layout_comes_and_goes_with_the_width(
     figures_site: tuple[str, str], browser: Any
 ) -> None:
@@ -239,14 +271,14 @@ def test_strict_build_names_a_colour_too_dark_for_the_dark_palette(
 ) -> None:
     _, messages = figures_site
     assert (
-        "charts/shapes.py:75: chart 'pale-writer-colour': colour #1b1f4a has 15.7:1 contrast "
+        "charts/shapes.py:76: chart 'pale-writer-colour': colour #1b1f4a has 15.7:1 contrast "
         "on the light page and 1.0:1 on the dark one; marks need 3:1 to be seen\n"
         "  hint: use #5b63c3 (the same hue, readable on both)"
     ) in messages
     # The ends of a scheme are drawn, not named: found in the drawing, and noted (a
     # diverging scheme's pale middle may be meant).
     assert (
-        "INFO    -  charts/shapes.py:102: chart 'viridis-ends': marks drawn in rgb(68, 1, 84): "
+        "INFO    -  charts/shapes.py:103: chart 'viridis-ends': marks drawn in rgb(68, 1, 84): "
         "1.07:1 on the dark page; rgb(253, 231, 37): 1.26:1 on the light page all but vanish "
         "into the page named: readers there do not see them\n"
         "  hint: start the colour scheme further in"

@@ -247,7 +247,7 @@ def test_render_crash_names_the_chart(mini: Path, tmp_path: Path) -> None:
     assert "site-builder render region-scores --format json" in text
 
 
-def test_dense_scatter_is_over_budget_and_has_no_narrow_variant(tmp_path: Path) -> None:
+def test_a_dense_scatter_gets_a_phone_layout_and_an_image_for_it(tmp_path: Path) -> None:
     charts = [
         built("dense", dense_scatter(2000, width=600)),
         built("sparse", dense_scatter(50, width=600)),
@@ -255,8 +255,17 @@ def test_dense_scatter_is_over_budget_and_has_no_narrow_variant(tmp_path: Path) 
     result = render_charts(charts, tmp_path / "cache", workers=1)
     dense, sparse = result["dense"], result["sparse"]
     assert over_budget(dense.svg) and len(dense.svg) > SVG_BUDGET
-    assert dense.narrow_svg == ""  # the PNG serves phones too
     assert png_size(image_png(dense.image_svg))[0] == round(2 * svg_width(dense.svg))
+    # Too heavy to inline too, its phone layout is shown as an image drawn at 2x, as legible
+    # on a phone as any other chart's (the wide image scaled down there was not).
+    assert 0 < svg_width(dense.narrow_svg) <= NARROW_ABOVE
+    assert over_budget(dense.narrow_svg) and dense.has_narrow
+    with Image.open(io.BytesIO(dense.narrow_fallback)) as phone:
+        assert phone.format == "WEBP"
+        assert phone.size == (2 * svg_width(dense.narrow_svg), 2 * svg_height(dense.narrow_svg))
+        ink = ImageOps.invert(phone.convert("L"))
+        assert ink.getbbox() is not None  # drawn, not blank
+    assert sparse.narrow_fallback == b""
     # The same chart with few points gets its phone layout.
     assert not over_budget(sparse.svg)
     assert 0 < svg_width(sparse.narrow_svg) <= NARROW_ABOVE

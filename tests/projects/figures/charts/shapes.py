@@ -1,6 +1,7 @@
 """Charts of every shape a writer may make: each is a case the figure must draw whole, once."""
 
 import altair as alt
+import pandas as pd
 
 from site_builder import chart
 
@@ -69,7 +70,7 @@ def lands_map(lands, shapes):
         .mark_text(dy=-20, fontSize=12)
         .encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
     )
-    return alt.layer(areas, labels).project("equalEarth").properties(width=600, height=300)
+    return alt.layer(areas, labels).project("equalEarth").properties(width=440, height=300)
 
 
 @chart("pale-writer-colour", data="sales", title="A writer's own colour")
@@ -109,4 +110,19 @@ def viridis_ends(sales):
             y="sum(units):Q",
             color=alt.Color("sum(units):Q", scale=alt.Scale(scheme="viridis")),
         )
+    )
+
+
+@chart("dense-scatter", data="points", title="Twenty-four hundred points with a legend")
+def dense_scatter(points):
+    # Eight shifted copies of the points: enough marks that its SVG is over the page's budget
+    # and an image stands in for it, on phones too.
+    many = pd.concat(
+        [points.assign(x=points.x + k * 0.37, y=points.y + k * 0.21) for k in range(8)]
+    )
+    return (
+        alt.Chart(many)
+        .mark_circle(size=12)
+        .encode(x="x:Q", y="y:Q", color=alt.Color("group:N", title="Group of the point"))
+        .properties(width=440, height=300)
     )
