@@ -14,6 +14,7 @@ import yaml
 
 from .catalog import Catalog
 from .charts import collector
+from .descriptorkeys import judge_key
 from .discovery import check_ids
 from .errors import FactError, Problem, nearest, yaml_problem
 from .paths import inside, outside_problem
@@ -146,13 +147,30 @@ def _fact_defs(text: str, shown: str) -> tuple[FactDef, ...]:
         line = key_node.start_mark.line + 1
         entry = yaml.safe_load(yaml.serialize(value_node))
         fid = str(key_node.value)
+        meant = set()
+        for key in entry if isinstance(entry, dict) else []:
+            judged = judge_key(str(key), _FACT_KEYS)
+            if judged:
+                wrong, fix, word = judged
+                meant.add(word)
+                problems.append(
+                    Problem(
+                        shown,
+                        f"fact '{fid}': '{key}:' is not a key of a fact; {wrong}",
+                        fix,
+                        _key_line(value_node, key) or line,
+                    )
+                )
         missing = [
-            k for k in ("dataset", "row", "column") if not isinstance(entry, dict) or k not in entry
+            k
+            for k in ("dataset", "row", "column")
+            if (not isinstance(entry, dict) or k not in entry) and k not in meant
         ]
         if missing:
             problems.append(
                 Problem(shown, f"fact '{fid}' has no {', '.join(missing)}", _FACT_HINT, line)
             )
+        if missing or meant:
             continue
         expectations = parse_expectations(entry.get("expect"))
         if isinstance(expectations, str):
@@ -180,6 +198,18 @@ def _fact_defs(text: str, shown: str) -> tuple[FactDef, ...]:
     if problems:
         raise FactError(problems)
     return tuple(defs)
+
+
+_FACT_KEYS = frozenset({"dataset", "row", "column", "format", "description", "expect"})
+
+
+def _key_line(node: yaml.Node, key: object) -> int | None:
+    """The line of `key` in a fact's mapping."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            if key_node.value == key:
+                return int(key_node.start_mark.line) + 1
+    return None
 
 
 _FACT_HINT = (

@@ -35,6 +35,7 @@ from .descriptor import (
     resource_path,
     total_size_problem,
 )
+from .descriptorkeys import misplaced_keys
 from .errors import DataError, Problem, Problems
 from .paths import inside, outside_problem, shown_path
 from .rowsources import check_row_sources
@@ -99,6 +100,9 @@ def load_catalog(
     package = _Package(data_dir, root, shown, licenses, cache, limits or Limits(), described or {})
     positions = Positions(text)
     problems = Problems()
+    # A misspelt title or description is said where it is missed (check_metadata).
+    unread = misplaced_keys(descriptor, text, shown, frozenset({"title", "description"}))
+    problems.add_all(unread.get(0, []))
     for i, message, hint in licence_problems(
         licenses if isinstance(licenses, list) else [], "the package"
     ):
@@ -111,6 +115,9 @@ def load_catalog(
         if only is not None and (not isinstance(res, dict) or res.get("name") not in only):
             continue
         name = _check_description(res, index, seen, descriptor_file, package, positions, problems)
+        if index in unread:  # its table would be read without what those keys say
+            problems.add_all(unread[index])
+            continue
         if name is None or index not in paths:
             continue  # no name, or its path was refused
         if is_json(res):

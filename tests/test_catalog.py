@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import edit, report, write_package
+from helpers import SCHEMA, edit, report, write_package
 
 from site_builder.errors import DataError
 from site_builder.loader import load_catalog
@@ -139,6 +139,91 @@ def test_a_misspelt_key_is_named_where_it_is(tmp_path: Path) -> None:
         f"data/datapackage.yaml:{line}:{column}: resource 't' has no description ('descripton:' is "
         "not a key it knows)\n  hint: spell it 'description:'"
     ]
+
+
+_FIELDS = SCHEMA["fields"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "key", "said"),
+    [
+        (  # the rule would not be kept: 120 would pass
+            {
+                "schema": {
+                    **SCHEMA,
+                    "fields": [
+                        *_FIELDS[:2],
+                        {"name": "value", "type": "number", "constraints": {"maximun": 100}},
+                    ],
+                }
+            },
+            "maximun",
+            "resource 't', schema, field 'value', constraints: 'maximun:' is not a key the tool "
+            "reads here; did you mean 'maximum'?\n  hint: write 'maximum:'",
+        ),
+        (  # the field would be read as any type
+            {"schema": {**SCHEMA, "fields": [*_FIELDS[:2], {"name": "value", "typ": "number"}]}},
+            "typ",
+            "resource 't', schema, field 'value': 'typ:' is not a key the tool reads here; did "
+            "you mean 'type'?\n  hint: write 'type:'",
+        ),
+        (  # rows would not be told apart
+            {"schema": {"fields": _FIELDS, "primarykey": ["country", "year"]}},
+            "primarykey",
+            "resource 't', schema: 'primarykey:' is not a key the tool reads here; it is written "
+            "'primaryKey'\n  hint: write 'primaryKey:'",
+        ),
+        (  # beside the schema, not in it
+            {"foreignKeys": [{"fields": "country", "reference": {"resource": "t"}}]},
+            "foreignKeys",
+            "resource 't': 'foreignKeys:' is not a key the tool reads here; 'foreignKeys' is "
+            "read under a resource's 'schema:'\n  hint: move it under a resource's 'schema:'",
+        ),
+        (  # a constraint beside the type
+            {
+                "schema": {
+                    **SCHEMA,
+                    "fields": [*_FIELDS[:2], {"name": "value", "type": "number", "required": True}],
+                }
+            },
+            "required",
+            "resource 't', schema, field 'value': 'required:' is not a key the tool reads here; "
+            "'required' is read under a field's 'constraints:'\n  hint: move it under a "
+            "field's 'constraints:'",
+        ),
+        (  # only the standard's constraints mean anything
+            {
+                "schema": {
+                    **SCHEMA,
+                    "fields": [
+                        *_FIELDS[:2],
+                        {"name": "value", "type": "number", "constraints": {"positive": True}},
+                    ],
+                }
+            },
+            "positive",
+            "resource 't', schema, field 'value', constraints: 'positive:' is not a key the tool "
+            "reads here; the keys read here are enum, exclusiveMaximum, exclusiveMinimum, "
+            "jsonSchema, maxLength, maximum, minLength, minimum, pattern, required, unique\n"
+            "  hint: remove it, or write one of those",
+        ),
+    ],
+)
+def test_a_key_the_tool_would_pass_over_is_named_where_it_is(
+    tmp_path: Path, overrides: dict[str, object], key: str, said: str
+) -> None:
+    """Misspelt, miscased or misplaced keys were passed over without a word: the rule or key
+    they carry lost, or a vague 'descriptor is not valid'."""
+    found = problems(tmp_path, "country,year,value\nChina,2023,90\n", **overrides)
+    lines = (tmp_path / "data" / "datapackage.yaml").read_text().splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if f"{key}:" in text)
+    column = lines[line - 1].index(f"{key}:") + 1
+    assert found == [f"data/datapackage.yaml:{line}:{column}: {said}"]
+
+
+def test_a_writers_own_keys_are_left_alone(tmp_path: Path) -> None:
+    data = write_package(tmp_path, "country,year,value\nChina,2023,90\n", editor="Desk A")
+    assert load_catalog(data, tmp_path).datasets["t"].frame["value"].tolist() == [90.0]
 
 
 def test_what_a_resource_lacks_is_reported_where_it_begins(tmp_path: Path) -> None:

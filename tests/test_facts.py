@@ -201,3 +201,15 @@ def test_an_empty_whole_number_is_no_value_either(mini: Path) -> None:
     assert (
         "fact 'ab-people': the cell in column 'population' of row 'AB' of 'cities' gives no value"
     ) in report(mini)
+
+
+def test_a_misspelt_key_of_a_fact_is_named(mini: Path) -> None:
+    """'colum:' was reported as a missing column, and 'expcet:' not at all (the check lost)."""
+    edit(mini / "data" / "facts.yaml", "column: share", "colum: share\n  expcet: '> 10'")
+    assert report(mini) == (
+        "2 problems found:\n"
+        "data/facts.yaml:4: fact 'windhoek-share': 'colum:' is not a key of a fact; did you "
+        "mean 'column'?\n  hint: write 'column:'\n"
+        "data/facts.yaml:5: fact 'windhoek-share': 'expcet:' is not a key of a fact; did you "
+        "mean 'expect'?\n  hint: write 'expect:'"
+    )
