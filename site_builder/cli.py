@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import errno
 import os
 import subprocess
 import sys
@@ -22,10 +23,12 @@ def _load(config_file: str) -> tuple[object, object]:
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError
 
+    from .errors import settings_problem
+
     try:
         config = load_config(config_file=config_file)
     except ConfigurationError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(str(settings_problem(exc))) from None
     plugin = config.plugins.get("site-builder")
     if plugin is None:
         raise click.ClickException(
@@ -60,9 +63,18 @@ def _pin_build_date(config_file: str) -> None:
 
 
 def _mkdocs(args: list[str]) -> None:
+    """Run a MkDocs command; its errors end ours (said by click, as MkDocs would), but an
+    unreadable mkdocs.yml is said at its line."""
     from mkdocs.__main__ import cli as mkdocs_cli
+    from mkdocs.exceptions import ConfigurationError
 
-    mkdocs_cli.main(args, prog_name="site-builder", standalone_mode=True)
+    from .errors import settings_problem
+
+    try:
+        status = mkdocs_cli.main(args, prog_name="site-builder", standalone_mode=False)
+    except ConfigurationError as exc:
+        raise click.ClickException(str(settings_problem(exc))) from None
+    sys.exit(status or 0)
 
 
 def run() -> None:
@@ -183,11 +195,46 @@ def _render_shard(config_file: str, shard: str) -> None:
 )
 def serve(config_file: str, dev_addr: str) -> None:
     """Preview the site with live reload on changes to content, data and charts."""
+    _check_address(dev_addr)
     # --dirty: a rebuild writes only the pages a change reaches (plugin.py, reach.py).
     args = ["serve", "-f", config_file, "-a", dev_addr, "--dirty"]
     # mkdocs-static-i18n builds the other editions dirty only when its command line says so.
     sys.argv = [sys.argv[0], *args]
     _mkdocs(args)
+
+
+def _check_address(dev_addr: str) -> None:
+    """Stop at once, with a free address to use, when the preview's is taken or not one."""
+    import socket
+
+    host, _, port = dev_addr.rpartition(":")
+    if not host or not port.isdigit():
+        raise click.BadParameter(
+            f"'{dev_addr}' is not an address: write host:port, e.g. 127.0.0.1:8000",
+            param_hint="-a/--dev-addr",
+        )
+
+    def taken(number: int) -> OSError | None:
+        try:
+            with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+                # As the preview's server binds: a port left by a closed one is free.
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind((host.strip("[]"), number))
+        except OSError as exc:
+            return exc
+        return None
+
+    problem = taken(int(port))
+    if problem is None:
+        return
+    if problem.errno != errno.EADDRINUSE:
+        raise click.ClickException(f"cannot serve on {dev_addr}: {problem.strerror or problem}")
+    free = next((n for n in range(int(port) + 1, int(port) + 50) if not taken(n)), None)
+    hint = f"site-builder serve -a {host}:{free}" if free else "another port with -a host:port"
+    raise click.ClickException(
+        f"{dev_addr} is in use (another preview, or another program)\n"
+        f"  hint: stop it, or preview on a free port: {hint}"
+    )
 
 
 @main.command()

@@ -112,3 +112,12 @@ def yaml_problem(exc: yaml.YAMLError, shown: str, hint: str) -> Problem:
         mark.line + 1 if mark else None,
         mark.column + 1 if mark else None,
     )
+
+
+def settings_problem(exc: Exception, hint: str = "") -> Problem:
+    """mkdocs.yml in a form MkDocs cannot read, said at its line; `hint`: what then."""
+    hint = hint or "fix mkdocs.yml: check its indentation, and quote values holding ':' or '#'"
+    cause = exc.__cause__ or exc.__context__
+    if isinstance(cause, yaml.YAMLError):
+        return yaml_problem(cause, "mkdocs.yml", hint)
+    return Problem("mkdocs.yml", str(exc), hint)

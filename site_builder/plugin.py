@@ -41,7 +41,7 @@ from .bundlejs import BUNDLE_URI, ROOT_SCHEME_CSS, edit_bundle
 from .cache import TextCache
 from .cjk import join_lines
 from .config import SiteBuilderConfig, settings_from
-from .errors import WriterError
+from .errors import WriterError, settings_problem
 from .facts import FACT_REF
 from .figures import CHART_DIR, DATA_DIR, Figures
 from .maincss import MAIN_URI, for_site
@@ -953,22 +953,34 @@ def _reload_lightly(server: Any, config: Any) -> None:
     server._inject_js_into_html = inject
 
 
+def _not_stuck(record: logging.LogRecord) -> bool:
+    return "An error happened during the rebuild" not in record.getMessage()  # after its time
+
+
 def _keep_serving_after_errors(server: Any) -> None:
     """After a failed rebuild MkDocs holds every request until the next good build. Our checks
     fail before anything is written, so the last good site is still there: serve it."""
     needed = ("builder", "_epoch_cond", "_visible_epoch", "_wanted_epoch")
     if not all(hasattr(server, name) for name in needed):
         return  # a MkDocs whose server works differently: keep its behaviour
+    from mkdocs.exceptions import Abort, ConfigurationError
+
     build = server.builder
+    # MkDocs then says the server "will appear stuck": it is not.
+    logging.getLogger("mkdocs.livereload").addFilter(_not_stuck)
 
     def build_or_keep_last() -> None:
         try:
             build()
-        except Exception:
+        except Exception as exc:
             with server._epoch_cond:
                 server._visible_epoch = server._wanted_epoch
                 server._epoch_cond.notify_all()
-            raise
+            if isinstance(exc, ConfigurationError):  # mkdocs.yml as saved cannot be read
+                log.error("%s", settings_problem(exc, "fix it and save"))
+                exc = Abort("Aborted: mkdocs.yml could not be read")
+            log.info("the last good site is still served; save a fix to rebuild")
+            raise exc from None
 
     server.builder = build_or_keep_last
 

@@ -32,6 +32,22 @@ def test_a_failed_command_keeps_its_status_and_message(tmp_path: Path) -> None:
     assert "missing.yml" in done.stderr
 
 
+def test_unreadable_settings_are_said_at_their_line(tmp_path: Path) -> None:
+    """MkDocs' own words named the file twice, with the parser's internals."""
+    (tmp_path / "mkdocs.yml").write_text("site_name: A story\nnav: [index.md\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "site_builder", "build"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        "Error: mkdocs.yml:3:1: not valid YAML: expected ',' or ']', but got '<stream end>'\n"
+        "  hint: fix mkdocs.yml: check its indentation, and quote values holding ':' or '#'\n"
+    )
+
+
 def test_output_and_exit_handlers_run_before_the_exit(tmp_path: Path) -> None:
     """What a command prints, and what runs at exit (the render pool's shutdown, logging),
     is not lost by skipping the teardown."""

@@ -92,6 +92,38 @@ def test_edits_rebuild_and_mistakes_keep_the_last_good_page(
     edit(project / "data" / "cities.csv", "431000,1O", "431000,15.5")
     wait_for(lambda: "15.5%</span>" in fetch(url), "the fix")
 
+    # Settings saved half-written: said at their line, and the site still served.
+    config = project / "mkdocs.yml"
+    good = config.read_text()
+    config.write_text(good + "nav: [index.md\n")
+    wait_for(lambda: "mkdocs.yml:" in log.read_text(), "the settings' error")
+    text = log.read_text()
+    assert re.search(r"ERROR +- +site-builder: mkdocs.yml:\d+:\d+: not valid YAML: ", text), text
+    assert "Traceback" not in text and "appear stuck" not in text
+    assert "15.5%</span>" in fetch(url)
+    config.write_text(good)
+    edit(project / "data" / "cities.csv", "431000,15.5", "431000,16.5")
+    wait_for(lambda: "16.5%</span>" in fetch(url), "the rebuild after the settings' fix")
+
+
+def test_a_taken_address_is_said_with_a_free_one(mini: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [str(BIN / "site-builder"), "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=mini,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        f"Error: 127.0.0.1:{port} is in use (another preview, or another program)\n"
+        "  hint: stop it, or preview on a free port: site-builder serve -a 127.0.0.1:"
+    ), result.stderr
+
 
 def test_a_disabled_plugin_serves_plain_mkdocs(mini: Path) -> None:
     config = mini / "mkdocs.yml"
