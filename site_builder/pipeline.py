@@ -188,6 +188,7 @@ def prepare(
     for p in check_data_names(chart_defs + fact_defs, names) if names is not None else []:
         problems.add(p)
 
+    defined = len(problems.items)  # the data's, charts' and facts' own problems
     # A module that failed to load leaves its charts and facts unknown: do not report every
     # page that uses them as well.
     pages = _scan_pages(
@@ -198,7 +199,10 @@ def prepare(
         problems,
     )
     _check_nav(settings, problems)
-    problems.raise_if_any()
+    if defined or catalog is None:
+        problems.raise_if_any()
+    # Only pages have problems: the charts and facts are built too, so that theirs are said
+    # in the same round.
     assert catalog is not None
 
     project = Project(

@@ -213,3 +213,15 @@ def test_a_misspelt_key_of_a_fact_is_named(mini: Path) -> None:
         "data/facts.yaml:5: fact 'windhoek-share': 'expcet:' is not a key of a fact; did you "
         "mean 'expect'?\n  hint: write 'expect:'"
     )
+
+
+def test_a_page_problem_and_a_chart_problem_are_said_in_one_round(mini: Path) -> None:
+    """A page's unknown fact stopped the check before any chart was built: the chart's
+    mistake came only after the page was fixed."""
+    edit(mini / "content" / "index.md", "{{ fact: windhoek-share }}", "{{ fact: windhoek-shar }}")
+    edit(mini / "charts" / "cities.py", 'x="population:Q"', 'x="populaton:Q"')
+    text = report(mini)
+    assert text.startswith("2 problems found:\ncontent/index.md:3:55: unknown fact 'windhoek-shar'")
+    assert "chart 'city-population': encodes column 'populaton', which its table does not have" in (
+        text
+    ), text
