@@ -91,7 +91,7 @@ def _executor(size: int) -> ProcessPoolExecutor:
         _pool = ProcessPoolExecutor(
             size,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=watch_parent,
+            initializer=_start_worker,
             initargs=(os.getpid(),),
         )
         _pool_size = size
@@ -104,6 +104,23 @@ def warm() -> None:
     from .fonts import renderer
 
     renderer().vegalite_to_svg({"mark": "point"}, allowed_base_urls=[])
+
+
+def _start_worker(parent: int) -> None:
+    watch_parent(parent)
+    _quiet_engine()
+
+
+def _quiet_engine() -> None:
+    """The renderer's engine prints each JavaScript error with its stack (lines of
+    cdn.jsdelivr.net URLs) on the process's stderr, before the same error comes back as an
+    exception, which the build reports with a hint: what the engine writes goes nowhere;
+    what Python writes (logging, tracebacks) still reaches the terminal."""
+    kept = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    sys.stderr = os.fdopen(kept, "w", buffering=1, encoding="utf-8", errors="backslashreplace")
 
 
 def watch_parent(parent: int) -> None:

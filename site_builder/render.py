@@ -350,8 +350,7 @@ class Renderer:
                     Problem(
                         d.path,
                         f"chart '{chart.id}' could not be rendered: {outcome}",
-                        "simplify the chart or check its spec with "
-                        f"'site-builder render {chart.id} --format json'",
+                        engine_hint(outcome, chart.id),
                         d.line,
                     )
                 )
@@ -516,6 +515,38 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
         _dumps(live),
         narrow_live,
         narrow_image,
+    )
+
+
+# The engine's words for a writer's mistakes it alone finds, and what to do.
+_ENGINE_HINTS = (
+    (
+        re.compile(r"Invalid SVG path"),
+        "a mark's shape is a name (circle, square, cross, diamond, triangle-up, triangle-down, "
+        "triangle-left, triangle-right, triangle, arrow, wedge, stroke) or an SVG path such as "
+        "'M0,-1L1,1L-1,1Z': check the chart's shape=",
+    ),
+    (
+        re.compile(r'Unrecognized signal name: "([^"]*)"'),
+        "an expression names '{0}', which is neither a parameter of the chart nor a Vega "
+        "function: check the name, or define it with alt.param(name='{0}')",
+    ),
+    (
+        re.compile(r"Unexpected (token|end of input)"),
+        "an expression (transform_calculate, transform_filter, a condition's test) is not "
+        "valid: check its operators, quotes and brackets",
+    ),
+)
+
+
+def engine_hint(message: str, chart_id: str) -> str:
+    """What to do about the renderer's error `message`."""
+    for pattern, hint in _ENGINE_HINTS:
+        found = pattern.search(message)
+        if found:
+            return hint.format(*found.groups())
+    return (
+        f"simplify the chart or check its spec with 'site-builder render {chart_id} --format json'"
     )
 
 

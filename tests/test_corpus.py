@@ -150,6 +150,17 @@ def test_44_render_crash_keeps_the_previous_site(mini: Path) -> None:
     assert tree_digest(mini / "site") == before
 
 
+def test_a_shape_the_renderer_cannot_draw_is_said_once_with_its_hint(mini: Path) -> None:
+    """The engine printed its JavaScript stack (lines of cdn.jsdelivr.net URLs) above the
+    error, whose hint was 'simplify the chart'."""
+    edit(mini / "charts" / "cities.py", ".mark_point()", '.mark_point(shape="hexagon")')
+    result = run_cli(mini, "build")
+    assert result.returncode != 0
+    assert "chart 'region-scores' could not be rendered: " in result.stderr
+    assert "  hint: a mark's shape is a name (circle, square," in result.stderr
+    assert "cdn.jsdelivr.net" not in result.stderr and "Traceback" not in result.stderr
+
+
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The hostile mini project (corpus CSVs that load), built once."""

@@ -247,6 +247,32 @@ def test_render_crash_names_the_chart(mini: Path, tmp_path: Path) -> None:
     assert "site-builder render region-scores --format json" in text
 
 
+@pytest.mark.parametrize(
+    ("change", "hint"),
+    [
+        ({"mark": {"type": "point", "shape": "hexagon"}}, "a mark's shape is a name (circle,"),
+        (
+            {"transform": [{"filter": "datum.score > threshold"}]},
+            "an expression names 'threshold', which is neither a parameter of the chart nor a "
+            "Vega function: check the name, or define it with alt.param(name='threshold')",
+        ),
+        (
+            {"transform": [{"calculate": "datum.score +* 2", "as": "double"}]},
+            "an expression (transform_calculate, transform_filter, a condition's test) is not "
+            "valid: check its operators, quotes and brackets",
+        ),
+    ],
+)
+def test_a_mistake_only_the_renderer_finds_gets_its_own_hint(
+    mini: Path, tmp_path: Path, change: dict[str, Any], hint: str
+) -> None:
+    """Its hint was 'simplify the chart', whatever the mistake."""
+    chart = prepare(mini).charts["region-scores"]
+    with pytest.raises(RenderError) as info:
+        render_charts([chart.with_spec({**chart.spec, **change})], tmp_path / "cache", workers=1)
+    assert f"\n  hint: {hint}" in str(info.value)
+
+
 def test_a_dense_scatter_gets_a_phone_layout_and_an_image_for_it(tmp_path: Path) -> None:
     charts = [
         built("dense", dense_scatter(2000, width=600)),
