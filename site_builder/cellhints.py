@@ -27,9 +27,11 @@ _SIGNED = re.compile(r"^[-+]?\s*[$€£¥]?\s*[-+]?[\d.,]*\d\s*[%‰$€£¥]?$"
 _SIGNS = re.compile(r"[%‰$€£¥]")
 
 
-def type_hint(ftype: str, cell: object) -> str:
-    """The hint for `cell`, which is not a valid `ftype`."""
+def type_hint(ftype: str, cell: object, fmt: str = "") -> str:
+    """The hint for `cell`, which is not a valid `ftype` (read with the field's `fmt`)."""
     text = str(cell).strip() if cell is not None else ""
+    if ftype in ("date", "datetime") and fmt not in ("", "default", "any"):
+        return _format_hint(ftype, text, fmt)
     generic = (
         f"expected {_TYPE_EXAMPLES.get(ftype, 'a ' + ftype)}; fix the cell, or change the "
         "field's type in the data package"
@@ -76,6 +78,25 @@ def type_hint(ftype: str, cell: object) -> str:
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
 _YEAR_MONTH_DAY = re.compile(r"\d{4}([/.])\d{1,2}\1\d{1,2}")
 _NAMED_MONTH = re.compile(r"\d{1,2} ([A-Za-z]+)\.? \d{4}")
+
+
+def _format_hint(ftype: str, text: str, fmt: str) -> str:
+    """A date the field's own `format:` does not read."""
+    import datetime
+
+    try:
+        example = datetime.datetime(2025, 12, 31, 9, 30).strftime(fmt)  # day > 12: unambiguous
+    except ValueError:
+        example = ""
+    said = f"the field's format '{fmt}' reads dates written as {example or fmt}"
+    try:
+        datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return f"{said}: write the cell so, or change the field's format"
+    return (
+        f"{said}, and this one is written as YYYY-MM-DD: remove 'format:' from the field if "
+        "the column's dates are all written so, or write the cell as the format says"
+    )
 
 
 def _date_hint(text: str) -> str:

@@ -87,9 +87,16 @@ def validate(resource: Any, csv_shown: str, raw: RawCheck, shown: str) -> list[P
         for e in errors
         if e.type == "blank-row" or (e.type == "type-error" and getattr(e, "field_name", "") in key)
     }
+    # A row with more or fewer cells than the header has its cells under the wrong columns:
+    # that it is ragged says it all, not each cell out of place.
+    ragged = {
+        getattr(e, "row_number", None) for e in errors if e.type in ("extra-cell", "missing-cell")
+    }
     for error in errors:
         row = getattr(error, "row_number", None)
         if error.type == "primary-key" and row in said:
+            continue
+        if error.type in ("type-error", "constraint-error") and row in ragged:
             continue
         missing = _NO_TABLE.search(error.note or "") if error.type == "resource-error" else None
         if missing:
@@ -158,11 +165,12 @@ def _describe_error(error: Any, resource: Any, csv_shown: str) -> Problem:
     cell = getattr(error, "cell", None)
     note = error.note or ""
     if kind == "type-error":
-        ftype = resource.schema.get_field(name).type if name else "value"
+        field = resource.schema.get_field(name) if name else None
+        ftype = field.type if field else "value"
         return Problem(
             csv_shown,
             f"column '{name}': {cell!r} is not a valid {ftype}",
-            type_hint(ftype, cell),
+            type_hint(ftype, cell, str(field.format or "") if field else ""),
             row,
             col,
         )

@@ -165,6 +165,47 @@ def test_a_date_no_order_reads_gets_no_format() -> None:
     assert type_hint("date", "31/13/2023").startswith("expected a date as YYYY-MM-DD")
 
 
+def test_a_date_the_fields_own_format_does_not_read_is_said_with_that_format() -> None:
+    """With format: '%d/%m/%Y' set, ISO dates were told to be written as YYYY-MM-DD."""
+    assert type_hint("date", "2023-12-31", "%d/%m/%Y") == (
+        "the field's format '%d/%m/%Y' reads dates written as 31/12/2025, and this one is "
+        "written as YYYY-MM-DD: remove 'format:' from the field if the column's dates are all "
+        "written so, or write the cell as the format says"
+    )
+    assert type_hint("date", "31.12.2023", "%d/%m/%Y") == (
+        "the field's format '%d/%m/%Y' reads dates written as 31/12/2025: write the cell so, "
+        "or change the field's format"
+    )
+    # The default format: the cell's look chooses the hint, as before.
+    assert type_hint("date", "31/12/2023", "default").startswith("add format: '%d/%m/%Y'")
+
+
+def test_a_ragged_rows_cells_out_of_place_are_not_each_said(tmp_path: Path) -> None:
+    """A comma too many put every later cell under the wrong column: each was reported as
+    the wrong type, above the one problem that explains them."""
+    from helpers import write_package
+
+    from site_builder.errors import DataError
+    from site_builder.loader import load_catalog
+
+    schema = {
+        "fields": [
+            {"name": "country", "type": "string"},
+            {"name": "value", "type": "number"},
+            {"name": "flag", "type": "boolean"},
+        ]
+    }
+    data = write_package(
+        tmp_path, "country,value,flag\nChina,90,TRUE\nKorea, Republic of,4,FALSE\n", schema=schema
+    )
+    with pytest.raises(DataError) as info:
+        load_catalog(data, tmp_path)
+    assert [str(p) for p in info.value.problems] == [
+        "data/t.csv:3:4: row has more cells than the header ('FALSE' at position 4)\n"
+        "  hint: quote cells that contain a comma, or add the missing column to the header"
+    ]
+
+
 def test_a_real_duplicate_key_is_said_beside_another_cells_type_error(tmp_path: Path) -> None:
     from helpers import write_package
 
