@@ -147,6 +147,9 @@ def narrow_spec(
             _turn_on_side(narrow)
         if isinstance(narrow.get("width"), (int, float)) and narrow["width"] > 0:
             _scale_map_height(narrow, phone_width(spec) / narrow["width"])
+            # The plot's share of the phone's width: what the axes took stays the same.
+            axes = rendered_width - narrow["width"]
+            _scale_fixed_bars(narrow, (phone_width(spec) - axes) / narrow["width"])
         # Vega-Lite fits the whole chart, labels included, into the width.
         narrow["width"] = phone_width(spec)
         narrow["autosize"] = {"type": "fit-x", "contains": "padding"}
@@ -238,6 +241,23 @@ def _scale_map_height(view: dict[str, Any], ratio: float) -> None:
     maps = any("projection" in v for v in [view, *layers])
     if isinstance(height, (int, float)) and maps and ratio < MAP_SHRINK:
         view["height"] = max(60, round(height * ratio))
+
+
+def _scale_fixed_bars(view: dict[str, Any], ratio: float) -> None:
+    """Bars along a continuous axis (time, numbers) are a fixed width (Vega-Lite's 5 px, or
+    the writer's): on a plot `ratio` as wide, as thin as their room, or they merge."""
+    if not 0 < ratio < 1:
+        return
+    bar = view.setdefault("config", {}).setdefault("bar", {})
+    band = bar.get("continuousBandSize", 5)
+    if isinstance(band, (int, float)):
+        bar["continuousBandSize"] = max(1.0, round(band * ratio, 1))
+    for layer in [view, *[v for v in view.get("layer", []) or [] if isinstance(v, dict)]]:
+        mark = layer.get("mark")
+        if isinstance(mark, dict) and mark.get("type") == "bar":
+            for key in ("width", "size"):
+                if isinstance(mark.get(key), (int, float)):
+                    mark[key] = max(1.0, round(mark[key] * ratio, 1))
 
 
 def _copied_layout(spec: dict[str, Any]) -> dict[str, Any]:

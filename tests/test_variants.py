@@ -37,6 +37,23 @@ def test_single_view_fits_the_phone_width() -> None:
     assert spec == {"mark": "bar", "width": 500}  # the page spec is left alone
 
 
+def test_bars_along_a_continuous_axis_thin_with_their_plot() -> None:
+    """A hundred months of bars 5 px wide, 6 px apart on the page, merged into one block on
+    a phone: each kept its 5 px on a plot half as wide."""
+    spec = {
+        "layer": [
+            {"mark": "bar", "encoding": {"x": {"field": "month", "type": "temporal"}}},
+            {"mark": {"type": "bar", "width": 4}},
+        ],
+        "width": 600,
+    }
+    narrow = narrow_spec(spec, 650)  # the axes took 50 px, as they will on the phone
+    assert narrow is not None
+    ratio = (NARROW_WIDTH - 50) / 600
+    assert narrow["config"]["bar"]["continuousBandSize"] == round(5 * ratio, 1)
+    assert narrow["layer"][1]["mark"]["width"] == round(4 * ratio, 1)
+
+
 def test_narrow_enough_charts_need_no_variant() -> None:
     assert narrow_spec({"mark": "bar"}, 314) is None
 

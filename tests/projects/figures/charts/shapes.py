@@ -126,3 +126,10 @@ def dense_scatter(points):
         .encode(x="x:Q", y="y:Q", color=alt.Color("group:N", title="Group of the point"))
         .properties(width=440, height=300)
     )
+
+
+@chart("time-bars", data="points", title="A hundred months of bars")
+def time_bars(points):
+    # Bars along a time axis are a fixed width: on a phone's narrower plot they merged.
+    months = points.head(100).assign(month=pd.date_range("2015-01-01", periods=100, freq="MS"))
+    return alt.Chart(months).mark_bar().encode(x="month:T", y="y:Q").properties(width=600)
