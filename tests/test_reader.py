@@ -266,6 +266,38 @@ def test_phone_layout_comes_and_goes_with_the_width(
     context.close()
 
 
+def test_a_tap_on_a_mark_shows_its_tooltip_and_a_tap_elsewhere_hides_it(
+    story_site: str, browser: Any
+) -> None:
+    """A tap moves no pointer: on a touch screen no tooltip ever showed."""
+    context = browser.new_context(
+        viewport={"width": 375, "height": 800}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    page.goto(story_site + "rare-earths/")
+    holder = page.locator("#rare-earth-refining .sb-figure__chart")
+    holder.scroll_into_view_if_needed()
+    holder.tap(position={"x": 2, "y": 2})
+    page.wait_for_function(
+        "el => el.dataset.sbState === 'interactive'", arg=holder.element_handle()
+    )
+    bar = holder.locator(".sb-live svg .mark-rect path").first
+    box = bar.bounding_box()
+    assert box is not None
+    page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tip = page.locator("#vg-tooltip-element")
+    tip.wait_for(state="visible")
+    assert "China" in tip.inner_text() and "over 90%" in tip.inner_text()
+    tip_box = tip.bounding_box()
+    assert tip_box and tip_box["x"] >= 0 and tip_box["x"] + tip_box["width"] <= 375  # whole
+    # A tap on the page's text, outside the chart.
+    heading = page.locator("h1").first
+    heading.scroll_into_view_if_needed()
+    heading.tap()
+    tip.wait_for(state="hidden")
+    context.close()
+
+
 def test_strict_build_names_a_colour_too_dark_for_the_dark_palette(
     figures_site: tuple[str, str],
 ) -> None:

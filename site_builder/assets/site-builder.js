@@ -70,6 +70,49 @@
     };
   }
 
+  // Vega shows a tooltip as the pointer moves over a mark; a tap moves nothing (down, up,
+  // out), so a reader on a touch screen never saw one. After a tap, the mark tapped gets the
+  // move a mouse would have made: its tooltip shows until the next tap elsewhere.
+  function tooltipsOnTap(live) {
+    var touched = false;
+    var shown = null; // the mark whose tooltip a tap showed
+    live.addEventListener("pointerdown", function (event) {
+      touched = event.pointerType === "touch" || event.pointerType === "pen";
+    });
+    live.addEventListener("click", function (event) {
+      if (!touched || typeof PointerEvent !== "function") return;
+      touched = false;
+      shown = event.target;
+      shown.dispatchEvent(pointer("pointermove", event));
+      keepInView(document.getElementById("vg-tooltip-element"));
+    });
+    // A tap outside the chart takes its tooltip away, as moving the mouse off it would.
+    document.addEventListener("pointerdown", function (event) {
+      if (!shown || live.contains(event.target)) return;
+      shown.dispatchEvent(pointer("pointerout", event));
+      shown = null;
+    });
+  }
+
+  // Set beside the finger, a tooltip wider than the room on either side ran off the
+  // phone's screen: it is moved back in.
+  function keepInView(tip) {
+    if (!tip || !tip.classList.contains("visible")) return;
+    var box = tip.getBoundingClientRect();
+    var room = document.documentElement.clientWidth;
+    var left = Math.max(0, Math.min(box.left, room - box.width));
+    if (left !== box.left) tip.style.left = left + "px";
+  }
+
+  function pointer(type, event) {
+    return new PointerEvent(type, {
+      bubbles: true,
+      clientX: event.clientX,
+      clientY: event.clientY,
+      pointerType: "touch",
+    });
+  }
+
   // A tooltip as vega-tooltip writes it (`escape`: its sanitizer), less the fields a row has
   // no value for, which Vega-Lite writes as "null".
   function tooltipHtml(value, escape) {
@@ -133,6 +176,7 @@
       })
       .then(function (result) {
         guardLinks(result.view);
+        tooltipsOnTap(live);
         holder.sbView = result.view;
         var svg = live.querySelector("svg");
         // One image with one name: the static chart's name and description (its SVG, or the
