@@ -298,6 +298,31 @@ def test_a_tap_on_a_mark_shows_its_tooltip_and_a_tap_elsewhere_hides_it(
     context.close()
 
 
+def test_a_value_set_with_a_control_survives_the_swap_to_the_phone_layout(
+    figures_site: tuple[str, str], browser: Any
+) -> None:
+    """A phone turned (or a window narrowed) drew the other layout afresh: the reader's
+    setting was lost, the control back at its start."""
+    context, page = live_page(browser, figures_site[0])
+    holder = page.locator("#slider .sb-figure__chart")
+    holder.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "el => el.dataset.sbState === 'interactive'", arg=holder.element_handle()
+    )
+    holder.locator("input[type=range]").fill("63")
+    assert holder.evaluate("el => el.sbView.signal('cutoff')") == 63
+    wide = holder.locator(".sb-live svg").get_attribute("width")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.wait_for_function(
+        "([el, w]) => el.dataset.sbState === 'interactive' &&"
+        " el.querySelector('.sb-live svg').getAttribute('width') !== w",
+        arg=[holder.element_handle(), wide],
+    )
+    assert holder.evaluate("el => el.sbView.signal('cutoff')") == 63
+    assert holder.locator("input[type=range]").input_value() == "63"
+    context.close()
+
+
 def test_strict_build_names_a_colour_too_dark_for_the_dark_palette(
     figures_site: tuple[str, str],
 ) -> None:

@@ -162,6 +162,7 @@
         // (no eval or new Function), and no <style> element is injected (the stylesheet has
         // the rules for the live view and its tooltips). The spec is Vega, compiled at build
         // time: no Vega-Lite in the browser.
+        holder.sbBound = boundSignals(loaded[1]);
         return loaded[0](live, loaded[1], {
           mode: "vega",
           renderer: "svg",
@@ -178,6 +179,7 @@
         guardLinks(result.view);
         tooltipsOnTap(live);
         holder.sbView = result.view;
+        restoreBound(holder, result.view);
         var svg = live.querySelector("svg");
         // One image with one name: the static chart's name and description (its SVG, or the
         // image that stands in for an SVG over budget) also describe the live one; the
@@ -208,6 +210,47 @@
       });
   }
 
+  // The values a reader set with a chart's controls (sliders, boxes, menus) survive the
+  // swap to the other layout: both have the same parameters, by name.
+  function boundSignals(spec) {
+    return (spec.signals || [])
+      .filter(function (signal) {
+        return signal && signal.bind;
+      })
+      .map(function (signal) {
+        return signal.name;
+      });
+  }
+
+  function keptBound(holder, view) {
+    var kept = {};
+    (holder.sbBound || []).forEach(function (name) {
+      try {
+        kept[name] = view.signal(name);
+      } catch (e) {
+        /* not in this layout */
+      }
+    });
+    return kept;
+  }
+
+  function restoreBound(holder, view) {
+    var kept = holder.sbKept;
+    holder.sbKept = null;
+    if (!kept) return;
+    var set = false;
+    (holder.sbBound || []).forEach(function (name) {
+      if (!(name in kept)) return;
+      try {
+        view.signal(name, kept[name]);
+        set = true;
+      } catch (e) {
+        /* not in this layout */
+      }
+    });
+    if (set) view.runAsync();
+  }
+
   // A box that crosses its breakpoint (a phone turned, a window resized) gets the other layout.
   var resizer =
     "ResizeObserver" in window
@@ -219,7 +262,10 @@
             if (holder.getAttribute("data-sb-state") !== "interactive") return;
             if (wantsNarrow(holder) === holder.sbNarrow) return;
             resizer.unobserve(holder);
-            if (holder.sbView) holder.sbView.finalize();
+            if (holder.sbView) {
+              holder.sbKept = keptBound(holder, holder.sbView);
+              holder.sbView.finalize();
+            }
             var live = holder.querySelector(".sb-live");
             if (live) live.parentNode.removeChild(live);
             holder.removeAttribute("data-sb-state");

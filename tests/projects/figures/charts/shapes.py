@@ -133,3 +133,19 @@ def time_bars(points):
     # Bars along a time axis are a fixed width: on a phone's narrower plot they merged.
     months = points.head(100).assign(month=pd.date_range("2015-01-01", periods=100, freq="MS"))
     return alt.Chart(months).mark_bar().encode(x="month:T", y="y:Q").properties(width=600)
+
+
+@chart("slider", data="points", title="Points above a threshold the reader sets")
+def slider(points):
+    cutoff = alt.param(name="cutoff", value=10, bind=alt.binding_range(min=0, max=100, step=1))
+    return (
+        alt.Chart(points)
+        .mark_circle(size=30)
+        .encode(
+            x="x:Q",
+            y="y:Q",
+            opacity=alt.condition(alt.datum.y > cutoff, alt.value(1), alt.value(0.2)),
+        )
+        .add_params(cutoff)
+        .properties(width=600)
+    )
