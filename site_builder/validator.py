@@ -92,12 +92,18 @@ def validate(resource: Any, csv_shown: str, raw: RawCheck, shown: str) -> list[P
     ragged = {
         getattr(e, "row_number", None) for e in errors if e.type in ("extra-cell", "missing-cell")
     }
+    names = [f.name for f in resource.schema.fields]
+    misnamed = next((e for e in errors if e.type in _MISALIGNED), None)
+    if misnamed is not None:
+        problems += _header_problems(list(getattr(misnamed, "labels", [])), names, csv_shown)
     for error in errors:
         row = getattr(error, "row_number", None)
         if error.type == "primary-key" and row in said:
             continue
         if error.type in ("type-error", "constraint-error") and row in ragged:
             continue
+        if misnamed is not None and (error.type in _MISALIGNED or row is not None):
+            continue  # cells under the wrong columns: the header says why
         missing = _NO_TABLE.search(error.note or "") if error.type == "resource-error" else None
         if missing:
             problems.append(
@@ -110,6 +116,67 @@ def validate(resource: Any, csv_shown: str, raw: RawCheck, shown: str) -> list[P
             )
             continue
         problems.append(_problem_from(error, resource, csv_shown, raw))
+    return problems
+
+
+# Header errors that put the columns out of line with the fields (said together).
+_MISALIGNED = ("incorrect-label", "missing-label", "extra-label")
+
+
+def _header_problems(labels: list[str], names: list[str], csv_shown: str) -> list[Problem]:
+    """How the header differs from the schema's fields, as a writer would mend it: a column
+    added, one missing, one renamed, or all there in another order."""
+    import difflib
+
+    def at(column: int, message: str, hint: str) -> Problem:
+        return Problem(csv_shown, f"header: {message}", hint, 1, column)
+
+    if sorted(labels) == sorted(names):
+        first = next(i for i, (a, b) in enumerate(zip(labels, names, strict=True), 1) if a != b)
+        return [
+            at(
+                first,
+                f"the columns are in another order than the schema's fields (header: "
+                f"{', '.join(labels)}; schema: {', '.join(names)})",
+                "list the fields in the schema in the header's order: columns are matched to "
+                "fields by their place",
+            )
+        ]
+    problems = []
+    matcher = difflib.SequenceMatcher(a=labels, b=names, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        if op == "replace" and i2 - i1 == j2 - j1:
+            for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+                problems.append(
+                    at(
+                        i + 1,
+                        f"column {i + 1} is named '{labels[i]}' but the schema says '{names[j]}'",
+                        "rename the column or the field: the header must name the schema's "
+                        "fields, in order, each once",
+                    )
+                )
+            continue
+        for i in range(i1, i2):  # columns the schema does not have
+            after = f" after '{labels[i - 1]}'" if i else " first"
+            problems.append(
+                at(
+                    i + 1,
+                    f"column {i + 1} ('{labels[i]}') is not in the schema",
+                    f"add a field named '{labels[i]}' to the schema's fields{after}, or remove "
+                    "the column",
+                )
+            )
+        for j in range(j1, j2):  # fields with no column
+            problems.append(
+                at(
+                    i1 + 1,
+                    f"the schema's field '{names[j]}' has no column",
+                    f"add a column '{names[j]}' at position {i1 + 1}, or remove the field from "
+                    "the schema",
+                )
+            )
     return problems
 
 

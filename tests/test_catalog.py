@@ -81,8 +81,39 @@ def test_header_problems(tmp_path: Path) -> None:
     assert found[0].startswith("data/t.csv:1:3: header: ")
     assert found[0] == (
         "data/t.csv:1:3: header: column 3 is named 'Value' but the schema says 'value'\n"
-        "  hint: the header must name the schema's fields, in order, each once"
+        "  hint: rename the column or the field: the header must name the schema's fields, in "
+        "order, each once"
     )
+
+
+@pytest.mark.parametrize(
+    ("csv_text", "said"),
+    [
+        (  # a column added in the middle: each later cell was a type error of its own
+            "country,region,year,value\nChina,Asia,2023,90\nJapan,Asia,2024,5\n",
+            "data/t.csv:1:2: header: column 2 ('region') is not in the schema\n"
+            "  hint: add a field named 'region' to the schema's fields after 'country', or "
+            "remove the column",
+        ),
+        (
+            "country,value,year\nChina,90,2023\n",
+            "data/t.csv:1:2: header: the columns are in another order than the schema's fields "
+            "(header: country, value, year; schema: country, year, value)\n"
+            "  hint: list the fields in the schema in the header's order: columns are matched "
+            "to fields by their place",
+        ),
+        (
+            "country,year\nChina,2023\n",
+            "data/t.csv:1:3: header: the schema's field 'value' has no column\n"
+            "  hint: add a column 'value' at position 3, or remove the field from the schema",
+        ),
+    ],
+)
+def test_a_header_out_of_line_with_the_schema_is_said_once(
+    tmp_path: Path, csv_text: str, said: str
+) -> None:
+    """Its cells, read under the wrong fields, are not each reported as well."""
+    assert problems(tmp_path, csv_text) == [said]
 
 
 def test_missing_sources_title_and_licence(tmp_path: Path) -> None:
