@@ -550,6 +550,39 @@ def engine_hint(message: str, chart_id: str) -> str:
     )
 
 
+def _narrower_scheme(spec: dict[str, Any]) -> str:
+    """The chart's colour scheme with its ends further in, as a hint ("" when it has none):
+    from the extent it has (Vega's whole scheme, [0, 1], by default)."""
+    found: list[Any] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "scheme" in node and not found:
+                found.append(node["scheme"])
+            for key, value in node.items():
+                if key not in ("data", "datasets", "config"):
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(spec)
+    scheme = found[0] if found else None
+    name = scheme.get("name") if isinstance(scheme, dict) else scheme
+    if not isinstance(name, str):
+        return ""
+    extent = scheme.get("extent") if isinstance(scheme, dict) else None
+    low, high = extent if isinstance(extent, list) and len(extent) == 2 else (0, 1)
+    if not all(isinstance(v, (int, float)) for v in (low, high)):
+        return ""
+    step = 0.15 if high >= low else -0.15
+    now = f" (its extent is [{low:g}, {high:g}] now)" if extent else ""
+    return (
+        f"start the colour scheme further in{now}, e.g. alt.Scale(scheme={{'name': '{name}', "
+        f"'extent': [{low + step:g}, {high - step:g}]}}), "
+    )
+
+
 def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
     """A chart whose text runs past its drawing is cut off for readers: the writer must know."""
     d = chart.definition
@@ -579,13 +612,13 @@ def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
                 continue
             log.info(  # a note: a diverging scheme's pale middle may be meant
                 "%s:%d: chart '%s': marks drawn in %s all but vanish into the page named: "
-                "readers there do not see them\n  hint: start the colour scheme further in, e.g. "
-                "alt.Scale(scheme={'name': 'viridis', 'extent': [0.2, 1]}), choose colours that "
-                "read on both pages, or outline the marks (stroke) in a colour that does",
+                "readers there do not see them\n  hint: %schoose colours that read on both "
+                "pages, or outline the marks (stroke) in a colour that does",
                 d.path,
                 d.line,
                 chart.id,
                 "; ".join(texts[:3]),
+                _narrower_scheme(chart.spec),
             )
             continue
         where = "its phone layout" if layout == "phone" else "it"

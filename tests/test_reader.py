@@ -338,7 +338,9 @@ def test_strict_build_names_a_colour_too_dark_for_the_dark_palette(
         "INFO    -  charts/shapes.py:103: chart 'viridis-ends': marks drawn in rgb(68, 1, 84): "
         "1.07:1 on the dark page; rgb(253, 231, 37): 1.26:1 on the light page all but vanish "
         "into the page named: readers there do not see them\n"
-        "  hint: start the colour scheme further in"
+        "  hint: start the colour scheme further in, e.g. alt.Scale(scheme={'name': 'viridis', "
+        "'extent': [0.15, 0.85]}), choose colours that read on both pages, or outline the "
+        "marks (stroke) in a colour that does"
     ) in messages
     assert "Aborted with 1 warnings in strict mode" in messages
 

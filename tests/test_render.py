@@ -273,6 +273,23 @@ def test_a_mistake_only_the_renderer_finds_gets_its_own_hint(
     assert f"\n  hint: {hint}" in str(info.value)
 
 
+def test_a_faint_schemes_hint_starts_from_the_extent_it_has() -> None:
+    """The hint offered [0.2, 1] to a chart that had it already."""
+    from site_builder.render import _narrower_scheme
+
+    scale = {"scheme": {"name": "viridis", "extent": [0.2, 1]}}
+    spec = {"layer": [{"encoding": {"color": {"field": "v", "scale": scale}}}]}
+    assert _narrower_scheme(spec) == (
+        "start the colour scheme further in (its extent is [0.2, 1] now), e.g. "
+        "alt.Scale(scheme={'name': 'viridis', 'extent': [0.35, 0.85]}), "
+    )
+    reversed_scale = {"scheme": {"name": "blues", "extent": [1, 0]}}
+    assert "'extent': [0.85, 0.15]" in _narrower_scheme(
+        {"encoding": {"color": {"scale": reversed_scale}}}
+    )
+    assert _narrower_scheme({"encoding": {"color": {"scale": {"range": ["#000"]}}}}) == ""
+
+
 def test_a_dense_scatter_gets_a_phone_layout_and_an_image_for_it(tmp_path: Path) -> None:
     charts = [
         built("dense", dense_scatter(2000, width=600)),
