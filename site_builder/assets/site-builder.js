@@ -10,6 +10,7 @@
   var RUNTIME = "__SB_RUNTIME__"; // file name, next to this script; set at build time
   var base = document.currentScript ? document.currentScript.src : document.baseURI;
   var runtime = null;
+  var runtimeFailures = 0;
 
   function loadRuntime() {
     if (!runtime) {
@@ -23,7 +24,10 @@
           else reject(new Error("runtime without vegaEmbed"));
         };
         tag.onerror = function () {
-          runtime = null; // a later chart may try again
+          // A later chart tries again once (the network may have dropped for a moment);
+          // after that the runtime is taken to be blocked: no chart asks again.
+          runtimeFailures += 1;
+          if (runtimeFailures < 2) runtime = null;
           reject(new Error("runtime failed to load"));
         };
         document.head.appendChild(tag);
