@@ -56,4 +56,5 @@ def settings_from(config: Any, plugin_config: SiteBuilderConfig) -> pipeline.Set
         ),
         nav=nav_files(config.nav),
         config_file=Path(config.config_file_path).resolve(),
+        directory_urls=bool(config.use_directory_urls),
     )

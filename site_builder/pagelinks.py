@@ -19,6 +19,11 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
 _DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)>?")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
+# <img src="...">, <a href="..."> and the like, written as HTML in a page.
+_HTML_LINK = re.compile(
+    r"<(?:img|a|source|video|audio|embed)\b[^>]*?\b(?:src|href|poster)\s*=\s*[\"']([^\"']+)[\"']",
+    re.IGNORECASE,
+)
 
 
 def nav_files(nav: Any) -> list[str]:
@@ -69,6 +74,7 @@ def link_problems(
     shown: str,
     listed: Collection[str] = (),
     unlisted: list[tuple[str, bool]] | None = None,
+    directory_urls: bool = True,
 ) -> list[Problem]:
     """Links from a page (`page`: its path in the docs folder) to files of the site that do
     not exist (pages, images, downloads). `unlisted`, if given, gets each target looked up
@@ -123,16 +129,56 @@ def link_problems(
                 unlisted.append((resolved, is_file))
             if is_file or resolved in pages():
                 continue
+            choices = pages() if resolved.endswith(".md") else set(listed) or pages()
             problems.append(
                 Problem(
                     shown,
                     f"links to '{target}', which is not a file of the site",
-                    nearest(resolved, sorted(pages())) + "; links are relative to this page",
+                    nearest(resolved, sorted(choices)) + "; links are relative to this page",
                     number,
                     match.start(1) + 1,
                 )
             )
+        for match in _HTML_LINK.finditer(blanked):
+            wrong = _html_link_problem(match.group(1), page, docs_dir, listed, directory_urls)
+            if wrong:
+                problems.append(Problem(shown, wrong[0], wrong[1], number, match.start(1) + 1))
     return problems
+
+
+def _html_link_problem(
+    target: str, page: str, docs_dir: Path, listed: Collection[str], directory_urls: bool
+) -> tuple[str, str] | None:
+    """What is wrong with a link written as HTML: MkDocs leaves it as written, so it is
+    relative to the page's address (a/b.md is served at a/b/), not to its file."""
+    path = unquote(target.split("#", 1)[0].split("?", 1)[0])
+    if not path or _SCHEME.match(target) or path.startswith("/") or path.endswith("/"):
+        return None  # another site (unsafe ones are refused in the built page), or a folder
+    here = posixpath.dirname(page)
+    stem = posixpath.splitext(posixpath.basename(page))[0]
+    folder = stem in ("index", "README") or not directory_urls
+    address = here if folder else posixpath.join(here, stem)
+    if path.endswith(".md"):
+        return (
+            f"links to '{target}' in HTML, which MkDocs leaves as written: readers get the "
+            "Markdown file, not the page",
+            "write the link in Markdown, [text](page.md), or to the page's address",
+        )
+    if (docs_dir / posixpath.normpath(posixpath.join(address, path))).is_file():
+        return None
+    from_file = posixpath.normpath(posixpath.join(here, path))
+    if (docs_dir / from_file).is_file():
+        fixed = posixpath.relpath(from_file, address or ".")
+        return (
+            f"links to '{target}' in HTML, relative to the page's file; readers' browsers "
+            f"take it from the page's address ({address + '/' if address else 'the root'})",
+            f"write '{fixed}', or write the image in Markdown, ![text]({target})",
+        )
+    return (
+        f"links to '{target}', which is not a file of the site",
+        nearest(from_file, sorted(listed)) + "; in HTML, links are relative to the page's "
+        f"address ({address + '/' if address else 'the root'})",
+    )
 
 
 def _refused(target: str, image: bool) -> bool:

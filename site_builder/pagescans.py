@@ -122,9 +122,11 @@ def scan(
     checks: tuple[list[str] | None, list[str] | None, list[str] | None],
     against: str,
     listed: Collection[str] = (),
+    directory_urls: bool = True,
 ) -> tuple[PageRefs | None, list[Problem]]:
     """The page's references (None if it is not UTF-8 text) and its problems. `against`: the
-    context; `listed`: the docs folder's files, which it covers."""
+    context (with `directory_urls`: how pages are served); `listed`: the docs folder's files,
+    which it covers."""
     global _new
     st = os.stat(path)
     stamp = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, against)
@@ -138,7 +140,7 @@ def scan(
     ):
         unlisted: Unlisted = []
         read_at = time.time_ns()
-        refs, problems = _scan(path, docs_dir, root, checks, listed, unlisted)
+        refs, problems = _scan(path, docs_dir, root, checks, listed, unlisted, directory_urls)
         last = (stamp, refs, problems, unlisted, read_at)
         _scans[key] = last
         _new = True
@@ -152,6 +154,7 @@ def _scan(
     checks: tuple[list[str] | None, list[str] | None, list[str] | None],
     listed: Collection[str],
     unlisted: Unlisted,
+    directory_urls: bool,
 ) -> tuple[PageRefs | None, list[Problem]]:
     shown = shown_path(str(path), root)
     try:
@@ -161,5 +164,5 @@ def _scan(
     refs, found = scan_page(text, shown)
     found += check_page_refs(refs, shown, *checks)
     page = path.relative_to(docs_dir).as_posix()
-    found += link_problems(text, page, docs_dir, shown, listed, unlisted)
+    found += link_problems(text, page, docs_dir, shown, listed, unlisted, directory_urls)
     return refs, found

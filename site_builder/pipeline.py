@@ -60,6 +60,7 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     nav: list[str] = field(default_factory=list)  # the pages mkdocs.yml's nav lists
     config_file: Path | None = None
+    directory_urls: bool = True  # a/b.md served at a/b/ (MkDocs' use_directory_urls)
 
     @property
     def facts_file(self) -> Path:
@@ -521,7 +522,13 @@ def _scan_pages(
             continue
         # In a preview, only the pages that changed are read again (pagescans.py).
         refs, found = pagescans.scan(
-            path, settings.docs_dir, settings.root, checks, against, listed_names
+            path,
+            settings.docs_dir,
+            settings.root,
+            checks,
+            against + f"|{settings.directory_urls}",
+            listed_names,
+            settings.directory_urls,
         )
         for p in found:
             problems.add(p)

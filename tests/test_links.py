@@ -317,3 +317,52 @@ def test_check_keeps_mail_links_and_pictures_held_in_the_page(mini: Path) -> Non
     result = run_cli(mini, "check")
     assert result.returncode == 1
     assert "links to 'javascript:alert(1)', which is not an http(s) URL" in result.stderr
+
+
+def test_links_written_as_html_are_checked_from_the_pages_address(tmp_path: Path) -> None:
+    """MkDocs leaves an HTML link as written: relative to the page's address (guide.md is
+    served at guide/), not to its file. A broken picture there passed the check."""
+    from site_builder.pagelinks import link_problems
+
+    docs = tmp_path / "content"
+    (docs / "img").mkdir(parents=True)
+    (docs / "img" / "plan.png").write_bytes(b"png")
+    text = (
+        '<img src="img/plan.png" alt="a">\n'  # from the file: broken on the site
+        '<img src="../img/plan.png" alt="b">\n'  # from the address: fine
+        '<img src="../img/plam.png" alt="c">\n'
+        '<a href="index.md">home</a>\n'
+        '<a href="https://example.org/x.png">elsewhere</a>\n'
+    )
+    listed = ["guide.md", "index.md", "img/plan.png"]
+    said = [
+        (p.line, p.column, p.message, p.hint)
+        for p in link_problems(text, "guide.md", docs, "content/guide.md", listed)
+    ]
+    assert said == [
+        (
+            1,
+            11,
+            "links to 'img/plan.png' in HTML, relative to the page's file; readers' browsers "
+            "take it from the page's address (guide/)",
+            "write '../img/plan.png', or write the image in Markdown, ![text](img/plan.png)",
+        ),
+        (
+            3,
+            11,
+            "links to '../img/plam.png', which is not a file of the site",
+            "did you mean 'img/plan.png'? known: 'img/plan.png', 'guide.md', 'index.md'; in "
+            "HTML, links are relative to the page's address (guide/)",
+        ),
+        (
+            4,
+            10,
+            "links to 'index.md' in HTML, which MkDocs leaves as written: readers get the "
+            "Markdown file, not the page",
+            "write the link in Markdown, [text](page.md), or to the page's address",
+        ),
+    ]
+    # An index page, or pages served as files, are at their folder's address.
+    assert link_problems(text, "index.md", docs, "content/index.md", listed)[0].line == 2
+    flat = link_problems(text, "guide.md", docs, "c", listed, directory_urls=False)
+    assert [p.line for p in flat] == [2, 3, 4]
