@@ -315,6 +315,14 @@ def _compute(d: FactDef, catalog: Catalog) -> Any:
             result = d.compute(*[catalog.datasets[n].for_chart() for n in d.data])
     if hasattr(result, "to_pydatetime"):  # a date as Python's own: read back without pandas
         return result.to_pydatetime()
+    size = getattr(result, "size", 1)
+    if hasattr(result, "shape") and size != 1:  # a column or table, not one value
+        kind = type(result).__name__
+        raise _FactProblem(
+            f"the function returned a {kind} of {size} values, not one value",
+            "return one value: a sum or mean (.sum(), .mean()), or one row's cell, e.g. "
+            "table.loc[table['code'] == 'NA', 'population'].iloc[0]",
+        )
     return result.item() if hasattr(result, "item") else result
 
 

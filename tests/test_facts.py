@@ -225,3 +225,13 @@ def test_a_page_problem_and_a_chart_problem_are_said_in_one_round(mini: Path) ->
     assert "chart 'city-population': encodes column 'populaton', which its table does not have" in (
         text
     ), text
+
+
+def test_a_fact_returning_a_column_says_so(mini: Path) -> None:
+    """It failed with numpy's 'can only convert an array of size 1 to a Python scalar'."""
+    edit(mini / "charts" / "cities.py", "return len(cities)", 'return cities["population"]')
+    assert report(mini) == (
+        "charts/cities.py:23: fact 'city-count': the function returned a Series of 3 values, "
+        "not one value\n  hint: return one value: a sum or mean (.sum(), .mean()), or one "
+        "row's cell, e.g. table.loc[table['code'] == 'NA', 'population'].iloc[0]"
+    )
