@@ -30,8 +30,6 @@ _SIGNS = re.compile(r"[%‰$€£¥]")
 def type_hint(ftype: str, cell: object, fmt: str = "") -> str:
     """The hint for `cell`, which is not a valid `ftype` (read with the field's `fmt`)."""
     text = str(cell).strip() if cell is not None else ""
-    if ftype in ("date", "datetime") and fmt not in ("", "default", "any"):
-        return _format_hint(ftype, text, fmt)
     generic = (
         f"expected {_TYPE_EXAMPLES.get(ftype, 'a ' + ftype)}; fix the cell, or change the "
         "field's type in the data package"
@@ -41,6 +39,8 @@ def type_hint(ftype: str, cell: object, fmt: str = "") -> str:
             f'if {text!r} means no value, add missingValues: ["", "{text}"] to the resource\'s '
             "schema: such cells are then read as empty"
         )
+    if ftype in ("date", "datetime") and fmt not in ("", "default", "any"):
+        return _format_hint(ftype, text, fmt)
     if ftype in ("date", "datetime"):
         return _date_hint(text) or generic
     if ftype not in ("number", "integer"):

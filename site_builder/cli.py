@@ -28,7 +28,7 @@ def _load(config_file: str) -> tuple[object, object]:
     try:
         config = load_config(config_file=config_file)
     except ConfigurationError as exc:
-        raise click.ClickException(str(settings_problem(exc))) from None
+        raise click.ClickException(str(settings_problem(exc, shown=config_file))) from None
     plugin = config.plugins.get("site-builder")
     if plugin is None:
         raise click.ClickException(
@@ -73,7 +73,8 @@ def _mkdocs(args: list[str]) -> None:
     try:
         status = mkdocs_cli.main(args, prog_name="site-builder", standalone_mode=False)
     except ConfigurationError as exc:
-        raise click.ClickException(str(settings_problem(exc))) from None
+        shown = args[args.index("-f") + 1] if "-f" in args[:-1] else "mkdocs.yml"
+        raise click.ClickException(str(settings_problem(exc, shown=shown))) from None
     sys.exit(status or 0)
 
 
@@ -195,7 +196,7 @@ def _render_shard(config_file: str, shard: str) -> None:
 )
 def serve(config_file: str, dev_addr: str) -> None:
     """Preview the site with live reload on changes to content, data and charts."""
-    _check_address(dev_addr)
+    _check_address(dev_addr, config_file)
     # --dirty: a rebuild writes only the pages a change reaches (plugin.py, reach.py).
     args = ["serve", "-f", config_file, "-a", dev_addr, "--dirty"]
     # mkdocs-static-i18n builds the other editions dirty only when its command line says so.
@@ -203,14 +204,15 @@ def serve(config_file: str, dev_addr: str) -> None:
     _mkdocs(args)
 
 
-def _check_address(dev_addr: str) -> None:
+def _check_address(dev_addr: str, config_file: str = "mkdocs.yml") -> None:
     """Stop at once, with a free address to use, when the preview's is taken or not one."""
     import socket
 
     host, _, port = dev_addr.rpartition(":")
-    if not host or not port.isdigit():
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
         raise click.BadParameter(
-            f"'{dev_addr}' is not an address: write host:port, e.g. 127.0.0.1:8000",
+            f"'{dev_addr}' is not an address: write host:port (a port from 1 to 65535), e.g. "
+            "127.0.0.1:8000",
             param_hint="-a/--dev-addr",
         )
 
@@ -230,7 +232,8 @@ def _check_address(dev_addr: str) -> None:
     if problem.errno != errno.EADDRINUSE:
         raise click.ClickException(f"cannot serve on {dev_addr}: {problem.strerror or problem}")
     free = next((n for n in range(int(port) + 1, int(port) + 50) if not taken(n)), None)
-    hint = f"site-builder serve -a {host}:{free}" if free else "another port with -a host:port"
+    config = f" -f {config_file}" if config_file != "mkdocs.yml" else ""
+    hint = f"site-builder serve{config} -a {host}:{free}" if free else "another port with -a"
     raise click.ClickException(
         f"{dev_addr} is in use (another preview, or another program)\n"
         f"  hint: stop it, or preview on a free port: {hint}"

@@ -60,7 +60,7 @@ _LEVELS: dict[str, tuple[frozenset[str], bool]] = {
     "dialect": (
         _keys(
             "delimiter lineTerminator quoteChar doubleQuote escapeChar nullSequence "
-            "skipInitialSpace header headerRow headerJoin commentChar commentRows "
+            "skipInitialSpace header headerRows headerJoin headerCase commentChar commentRows "
             "caseSensitive csvddfVersion skipBlankRows $schema"
         ),
         False,
@@ -83,16 +83,21 @@ Path = tuple[str | int, ...]  # the keys and list places down to a key
 
 
 def judge_key(
-    key: str, known: frozenset[str] | set[str], closed: bool = True, level: str = ""
+    key: str,
+    known: frozenset[str] | set[str],
+    closed: bool = True,
+    level: str = "",
+    elsewhere: bool = True,
 ) -> tuple[str, str, str] | None:
     """What is wrong with `key` among the `known` keys of `level`, what to do, and the key
-    meant; None when it is one of them, or, at an open level, may be the writer's own."""
+    meant; None when it is one of them, or, at an open level, may be the writer's own.
+    `elsewhere`: look for it among the data package's other levels (misplaced)."""
     if key in known:
         return None
     same = [k for k in known if k.lower() == key.lower()]
     if same:
         return f"it is written '{same[0]}'", f"write '{same[0]}:'", same[0]
-    for other, home in _HOME.items():
+    for other, home in _HOME.items() if elsewhere else ():
         if other == level:
             continue
         meant = [k for k in _LEVELS[other][0] if k.lower() == key.lower()]

@@ -114,10 +114,21 @@ def yaml_problem(exc: yaml.YAMLError, shown: str, hint: str) -> Problem:
     )
 
 
-def settings_problem(exc: Exception, hint: str = "") -> Problem:
-    """mkdocs.yml in a form MkDocs cannot read, said at its line; `hint`: what then."""
-    hint = hint or "fix mkdocs.yml: check its indentation, and quote values holding ':' or '#'"
+def settings_problem(exc: Exception, hint: str = "", shown: str = "mkdocs.yml") -> Problem:
+    """The settings file (`shown`) in a form MkDocs cannot read, said at its line when its
+    YAML is broken (in the file the parser was reading: an INHERIT parent, say); `hint`:
+    what then."""
+    import os
+
     cause = exc.__cause__ or exc.__context__
     if isinstance(cause, yaml.YAMLError):
-        return yaml_problem(cause, "mkdocs.yml", hint)
-    return Problem("mkdocs.yml", str(exc), hint)
+        mark = getattr(cause, "problem_mark", None)
+        name = getattr(mark, "name", "") or ""
+        if name and not name.startswith("<"):
+            shown = os.path.relpath(name) if os.path.isabs(name) else name
+        hint = hint or f"fix {shown}: check its indentation, and quote values holding ':' or '#'"
+        return yaml_problem(cause, shown, hint)
+    message = str(exc).removeprefix("Error: ")
+    if "does not exist" in message:
+        hint = "run the command in the project's folder, or give its settings file with -f"
+    return Problem(shown, message, hint or f"fix {shown} as the message says")

@@ -149,7 +149,9 @@ def _fact_defs(text: str, shown: str) -> tuple[FactDef, ...]:
         fid = str(key_node.value)
         meant = set()
         for key in entry if isinstance(entry, dict) else []:
-            judged = judge_key(str(key), _FACT_KEYS)
+            judged = _FACT_ALIASES.get(str(key).lower()) or judge_key(
+                str(key), _FACT_KEYS, elsewhere=False
+            )
             if judged:
                 wrong, fix, word = judged
                 meant.add(word)
@@ -201,6 +203,16 @@ def _fact_defs(text: str, shown: str) -> tuple[FactDef, ...]:
 
 
 _FACT_KEYS = frozenset({"dataset", "row", "column", "format", "description", "expect"})
+# Words a writer reaches for, too far from the key to be taken for a misspelling.
+_FACT_ALIASES = {
+    word: (f"a fact names its {meant} with '{meant}:'", f"write '{meant}:'", meant)
+    for words, meant in (
+        (("data", "resource", "table"), "dataset"),
+        (("col", "field"), "column"),
+        (("key", "id"), "row"),
+    )
+    for word in words
+}
 
 
 def _key_line(node: yaml.Node, key: object) -> int | None:
@@ -313,8 +325,6 @@ def _compute(d: FactDef, catalog: Catalog) -> Any:
             # Dividing by zero gives infinity, which is reported as such: not a stack trace.
             warnings.simplefilter("ignore", RuntimeWarning)
             result = d.compute(*[catalog.datasets[n].for_chart() for n in d.data])
-    if hasattr(result, "to_pydatetime"):  # a date as Python's own: read back without pandas
-        return result.to_pydatetime()
     size = getattr(result, "size", 1)
     if hasattr(result, "shape") and size != 1:  # a column or table, not one value
         kind = type(result).__name__
@@ -323,6 +333,8 @@ def _compute(d: FactDef, catalog: Catalog) -> Any:
             "return one value: a sum or mean (.sum(), .mean()), or one row's cell, e.g. "
             "table.loc[table['code'] == 'NA', 'population'].iloc[0]",
         )
+    if hasattr(result, "to_pydatetime"):  # a date as Python's own: read back without pandas
+        return result.to_pydatetime()
     return result.item() if hasattr(result, "item") else result
 
 

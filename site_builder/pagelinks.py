@@ -21,7 +21,7 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
 # <img src="...">, <a href="..."> and the like, written as HTML in a page.
 _HTML_LINK = re.compile(
-    r"<(?:img|a|source|video|audio|embed)\b[^>]*?\b(?:src|href|poster)\s*=\s*[\"']([^\"']+)[\"']",
+    r"<(img|a|source|video|audio|embed)\b[^>]*?\b(?:src|href|poster)\s*=\s*[\"']([^\"']+)[\"']",
     re.IGNORECASE,
 )
 
@@ -140,44 +140,61 @@ def link_problems(
                 )
             )
         for match in _HTML_LINK.finditer(blanked):
-            wrong = _html_link_problem(match.group(1), page, docs_dir, listed, directory_urls)
+            tag, target = match.group(1).lower(), match.group(2)
+            wrong = _html_link_problem(
+                target, tag, page, docs_dir, listed, directory_urls, unlisted
+            )
             if wrong:
-                problems.append(Problem(shown, wrong[0], wrong[1], number, match.start(1) + 1))
+                problems.append(Problem(shown, wrong[0], wrong[1], number, match.start(2) + 1))
     return problems
 
 
 def _html_link_problem(
-    target: str, page: str, docs_dir: Path, listed: Collection[str], directory_urls: bool
+    target: str,
+    tag: str,
+    page: str,
+    docs_dir: Path,
+    listed: Collection[str],
+    directory_urls: bool,
+    unlisted: list[tuple[str, bool]] | None,
 ) -> tuple[str, str] | None:
     """What is wrong with a link written as HTML: MkDocs leaves it as written, so it is
     relative to the page's address (a/b.md is served at a/b/), not to its file."""
     path = unquote(target.split("#", 1)[0].split("?", 1)[0])
     if not path or _SCHEME.match(target) or path.startswith("/") or path.endswith("/"):
         return None  # another site (unsafe ones are refused in the built page), or a folder
+    if "." not in posixpath.basename(path):
+        return None  # an address ('../contact'), not a file
     here = posixpath.dirname(page)
     stem = posixpath.splitext(posixpath.basename(page))[0]
     folder = stem in ("index", "README") or not directory_urls
     address = here if folder else posixpath.join(here, stem)
+    shown_address = address + "/" if address else "the root"
+    in_markdown = "![text]" if tag == "img" else "[text]"
     if path.endswith(".md"):
         return (
             f"links to '{target}' in HTML, which MkDocs leaves as written: readers get the "
             "Markdown file, not the page",
             "write the link in Markdown, [text](page.md), or to the page's address",
         )
-    if (docs_dir / posixpath.normpath(posixpath.join(address, path))).is_file():
+    resolved = posixpath.normpath(posixpath.join(address, path))
+    is_file = (docs_dir / resolved).is_file()
+    if unlisted is not None and resolved not in listed:
+        unlisted.append((resolved, is_file))  # in a linked folder: looked up again later
+    if is_file:
         return None
     from_file = posixpath.normpath(posixpath.join(here, path))
     if (docs_dir / from_file).is_file():
         fixed = posixpath.relpath(from_file, address or ".")
         return (
             f"links to '{target}' in HTML, relative to the page's file; readers' browsers "
-            f"take it from the page's address ({address + '/' if address else 'the root'})",
-            f"write '{fixed}', or write the image in Markdown, ![text]({target})",
+            f"take it from the page's address ({shown_address})",
+            f"write '{fixed}', or write it in Markdown, {in_markdown}({target})",
         )
     return (
         f"links to '{target}', which is not a file of the site",
         nearest(from_file, sorted(listed)) + "; in HTML, links are relative to the page's "
-        f"address ({address + '/' if address else 'the root'})",
+        f"address ({shown_address})",
     )
 
 

@@ -529,7 +529,8 @@ _ENGINE_HINTS = (
     (
         re.compile(r'Unrecognized signal name: "([^"]*)"'),
         "an expression names '{0}', which is neither a parameter of the chart nor a Vega "
-        "function: check the name, or define it with alt.param(name='{0}')",
+        "function: a column is datum.{0} (or datum['{0}']); a parameter needs "
+        "alt.param(name='{0}') added to the chart",
     ),
     (
         re.compile(r"Unexpected (token|end of input)"),
@@ -575,6 +576,8 @@ def _narrower_scheme(spec: dict[str, Any]) -> str:
     low, high = extent if isinstance(extent, list) and len(extent) == 2 else (0, 1)
     if not all(isinstance(v, (int, float)) for v in (low, high)):
         return ""
+    if abs(high - low) <= 0.3:
+        return ""  # narrow already: other colours will do better
     step = 0.15 if high >= low else -0.15
     now = f" (its extent is [{low:g}, {high:g}] now)" if extent else ""
     return (

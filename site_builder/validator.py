@@ -93,7 +93,9 @@ def validate(resource: Any, csv_shown: str, raw: RawCheck, shown: str) -> list[P
         getattr(e, "row_number", None) for e in errors if e.type in ("extra-cell", "missing-cell")
     }
     names = [f.name for f in resource.schema.fields]
-    misnamed = next((e for e in errors if e.type in _MISALIGNED), None)
+    # Columns are matched to fields by their place (unless the schema says otherwise).
+    by_place = getattr(resource.schema, "fields_match", "exact") == "exact"
+    misnamed = next((e for e in errors if e.type in _MISALIGNED and by_place), None)
     if misnamed is not None:
         problems += _header_problems(list(getattr(misnamed, "labels", [])), names, csv_shown)
     for error in errors:
@@ -143,12 +145,19 @@ def _header_problems(labels: list[str], names: list[str], csv_shown: str) -> lis
             )
         ]
     problems = []
+    extra: list[int] = []  # header places with no field of theirs
+    absent: list[tuple[str, int]] = []  # fields with no column, and the place they lack
     matcher = difflib.SequenceMatcher(a=labels, b=names, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             continue
+        pairs = list(zip(range(i1, i2), range(j1, j2), strict=False))
         if op == "replace" and i2 - i1 == j2 - j1:
-            for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+            for i, j in pairs:
+                if labels[i] in names or names[j] in labels:  # moved, not renamed
+                    extra.append(i)
+                    absent.append((names[j], i + 1))
+                    continue
                 problems.append(
                     at(
                         i + 1,
@@ -158,26 +167,41 @@ def _header_problems(labels: list[str], names: list[str], csv_shown: str) -> lis
                     )
                 )
             continue
-        for i in range(i1, i2):  # columns the schema does not have
-            after = f" after '{labels[i - 1]}'" if i else " first"
+        extra += range(i1, i2)
+        absent += [(names[j], i1 + 1) for j in range(j1, j2)]
+    missing = {name for name, _ in absent}
+    for i in extra:
+        label = labels[i]
+        if label in missing:  # there, in another place
             problems.append(
                 at(
                     i + 1,
-                    f"column {i + 1} ('{labels[i]}') is not in the schema",
-                    f"add a field named '{labels[i]}' to the schema's fields{after}, or remove "
-                    "the column",
+                    f"column {i + 1} ('{label}') is out of place: the schema has it as field "
+                    f"{names.index(label) + 1}",
+                    "put the columns in the order of the schema's fields (or the fields in the "
+                    "header's order): columns are matched to fields by their place",
                 )
             )
-        for j in range(j1, j2):  # fields with no column
-            problems.append(
-                at(
-                    i1 + 1,
-                    f"the schema's field '{names[j]}' has no column",
-                    f"add a column '{names[j]}' at position {i1 + 1}, or remove the field from "
-                    "the schema",
-                )
+            continue
+        after = f" after '{labels[i - 1]}'" if i else " first"
+        problems.append(
+            at(
+                i + 1,
+                f"column {i + 1} ('{label}') is not in the schema",
+                f"add a field named '{label}' to the schema's fields{after}, or remove the column",
             )
-    return problems
+        )
+    for name, place in absent:
+        if name in labels:
+            continue  # said as out of place
+        problems.append(
+            at(
+                place,
+                f"the schema's field '{name}' has no column",
+                f"add a column '{name}' at position {place}, or remove the field from the schema",
+            )
+        )
+    return sorted(problems, key=lambda p: p.column or 0)
 
 
 def read_rows(resource: Any) -> tuple[pd.DataFrame, dict[str, list[Any]], list[int]]:

@@ -143,13 +143,15 @@ def narrow_spec(
     _phone_config(narrow)
     _wrap_title(narrow)
     if is_single_view(narrow):
-        if crowded_bars(narrow):
+        turned = crowded_bars(narrow)
+        if turned:
             _turn_on_side(narrow)
         if isinstance(narrow.get("width"), (int, float)) and narrow["width"] > 0:
             _scale_map_height(narrow, phone_width(spec) / narrow["width"])
             # The plot's share of the phone's width: what the axes took stays the same.
             axes = rendered_width - narrow["width"]
-            _scale_fixed_bars(narrow, (phone_width(spec) - axes) / narrow["width"])
+            if not turned:
+                _scale_fixed_bars(narrow, (phone_width(spec) - axes) / narrow["width"])
         # Vega-Lite fits the whole chart, labels included, into the width.
         narrow["width"] = phone_width(spec)
         narrow["autosize"] = {"type": "fit-x", "contains": "padding"}
@@ -246,18 +248,39 @@ def _scale_map_height(view: dict[str, Any], ratio: float) -> None:
 def _scale_fixed_bars(view: dict[str, Any], ratio: float) -> None:
     """Bars along a continuous axis (time, numbers) are a fixed width (Vega-Lite's 5 px, or
     the writer's): on a plot `ratio` as wide, as thin as their room, or they merge."""
-    if not 0 < ratio < 1:
-        return
+    layers = [view, *[v for v in view.get("layer", []) or [] if isinstance(v, dict)]]
+    standing = [v for v in layers if _bars_along_x(v, view.get("encoding"))]
+    if not 0 < ratio < 1 or not standing:
+        return  # bars lying along y keep their thickness: the height does not shrink
     bar = view.setdefault("config", {}).setdefault("bar", {})
     band = bar.get("continuousBandSize", 5)
     if isinstance(band, (int, float)):
         bar["continuousBandSize"] = max(1.0, round(band * ratio, 1))
-    for layer in [view, *[v for v in view.get("layer", []) or [] if isinstance(v, dict)]]:
+    for layer in standing:
         mark = layer.get("mark")
-        if isinstance(mark, dict) and mark.get("type") == "bar":
+        if isinstance(mark, dict):
             for key in ("width", "size"):
                 if isinstance(mark.get(key), (int, float)):
                     mark[key] = max(1.0, round(mark[key] * ratio, 1))
+
+
+def _bars_along_x(view: dict[str, Any], inherited: Any) -> bool:
+    """Bars standing on a continuous x axis (time, or numbers against numbers), whose
+    thickness is along x."""
+    mark = view.get("mark")
+    if (mark.get("type") if isinstance(mark, dict) else mark) != "bar":
+        return False
+    if isinstance(mark, dict) and mark.get("orient") == "horizontal":
+        return False
+    encoding = view.get("encoding") or inherited or {}
+    x, y = (encoding.get(c) if isinstance(encoding, dict) else None for c in ("x", "y"))
+    if not isinstance(x, dict) or x.get("bin"):
+        return False
+    if x.get("type") == "temporal" or x.get("timeUnit"):
+        return not (isinstance(y, dict) and y.get("type") == "temporal")
+    return (
+        x.get("type") == "quantitative" and isinstance(y, dict) and y.get("type") == "quantitative"
+    )
 
 
 def _copied_layout(spec: dict[str, Any]) -> dict[str, Any]:

@@ -116,6 +116,16 @@ def test_a_header_out_of_line_with_the_schema_is_said_once(
     assert problems(tmp_path, csv_text) == [said]
 
 
+def test_a_moved_column_beside_another_change_is_said_as_moved(tmp_path: Path) -> None:
+    """It was said twice, as 'no column' and 'not in the schema'."""
+    found = problems(tmp_path, "year,country,value,notes\n2023,China,90,x\n")
+    assert [f.splitlines()[0] for f in found] == [
+        "data/t.csv:1:2: header: column 2 ('country') is out of place: the schema has it as "
+        "field 1",
+        "data/t.csv:1:4: header: column 4 ('notes') is not in the schema",
+    ]
+
+
 def test_missing_sources_title_and_licence(tmp_path: Path) -> None:
     found = problems(
         tmp_path,

@@ -176,6 +176,8 @@ def test_a_date_the_fields_own_format_does_not_read_is_said_with_that_format() -
         "the field's format '%d/%m/%Y' reads dates written as 31/12/2025: write the cell so, "
         "or change the field's format"
     )
+    # A marker for no value is said as one, whatever the format.
+    assert type_hint("date", "n/a", "%d/%m/%Y").startswith("if 'n/a' means no value")
     # The default format: the cell's look chooses the hint, as before.
     assert type_hint("date", "31/12/2023", "default").startswith("add format: '%d/%m/%Y'")
 

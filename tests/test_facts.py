@@ -235,3 +235,12 @@ def test_a_fact_returning_a_column_says_so(mini: Path) -> None:
         "not one value\n  hint: return one value: a sum or mean (.sum(), .mean()), or one "
         "row's cell, e.g. table.loc[table['code'] == 'NA', 'population'].iloc[0]"
     )
+
+
+def test_a_facts_other_words_for_its_keys_are_named(mini: Path) -> None:
+    """'resource:' was sent to a foreign key's 'reference:' of the data package."""
+    edit(mini / "data" / "facts.yaml", "dataset: cities", "resource: cities")
+    assert report(mini) == (
+        "data/facts.yaml:2: fact 'windhoek-share': 'resource:' is not a key of a fact; a fact "
+        "names its dataset with 'dataset:'\n  hint: write 'dataset:'"
+    )

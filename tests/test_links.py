@@ -333,6 +333,7 @@ def test_links_written_as_html_are_checked_from_the_pages_address(tmp_path: Path
         '<img src="../img/plam.png" alt="c">\n'
         '<a href="index.md">home</a>\n'
         '<a href="https://example.org/x.png">elsewhere</a>\n'
+        '<a href="../contact">an address, not a file</a>\n'
     )
     listed = ["guide.md", "index.md", "img/plan.png"]
     said = [
@@ -345,7 +346,7 @@ def test_links_written_as_html_are_checked_from_the_pages_address(tmp_path: Path
             11,
             "links to 'img/plan.png' in HTML, relative to the page's file; readers' browsers "
             "take it from the page's address (guide/)",
-            "write '../img/plan.png', or write the image in Markdown, ![text](img/plan.png)",
+            "write '../img/plan.png', or write it in Markdown, ![text](img/plan.png)",
         ),
         (
             3,

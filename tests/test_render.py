@@ -254,7 +254,8 @@ def test_render_crash_names_the_chart(mini: Path, tmp_path: Path) -> None:
         (
             {"transform": [{"filter": "datum.score > threshold"}]},
             "an expression names 'threshold', which is neither a parameter of the chart nor a "
-            "Vega function: check the name, or define it with alt.param(name='threshold')",
+            "Vega function: a column is datum.threshold (or datum['threshold']); a parameter "
+            "needs alt.param(name='threshold') added to the chart",
         ),
         (
             {"transform": [{"calculate": "datum.score +* 2", "as": "double"}]},
@@ -288,6 +289,8 @@ def test_a_faint_schemes_hint_starts_from_the_extent_it_has() -> None:
         {"encoding": {"color": {"scale": reversed_scale}}}
     )
     assert _narrower_scheme({"encoding": {"color": {"scale": {"range": ["#000"]}}}}) == ""
+    narrow = {"scheme": {"name": "viridis", "extent": [0.4, 0.6]}}  # no room left to narrow
+    assert _narrower_scheme({"encoding": {"color": {"scale": narrow}}}) == ""
 
 
 def test_a_dense_scatter_gets_a_phone_layout_and_an_image_for_it(tmp_path: Path) -> None:

@@ -41,10 +41,11 @@ def test_bars_along_a_continuous_axis_thin_with_their_plot() -> None:
     """A hundred months of bars 5 px wide, 6 px apart on the page, merged into one block on
     a phone: each kept its 5 px on a plot half as wide."""
     spec = {
-        "layer": [
-            {"mark": "bar", "encoding": {"x": {"field": "month", "type": "temporal"}}},
-            {"mark": {"type": "bar", "width": 4}},
-        ],
+        "encoding": {
+            "x": {"field": "month", "type": "temporal"},
+            "y": {"field": "v", "type": "quantitative"},
+        },
+        "layer": [{"mark": "bar"}, {"mark": {"type": "bar", "width": 4}}],
         "width": 600,
     }
     narrow = narrow_spec(spec, 650)  # the axes took 50 px, as they will on the phone
@@ -52,6 +53,18 @@ def test_bars_along_a_continuous_axis_thin_with_their_plot() -> None:
     ratio = (NARROW_WIDTH - 50) / 600
     assert narrow["config"]["bar"]["continuousBandSize"] == round(5 * ratio, 1)
     assert narrow["layer"][1]["mark"]["width"] == round(4 * ratio, 1)
+    # Bars lying along y keep their thickness: the chart's height does not shrink.
+    lying = {
+        "mark": {"type": "bar", "size": 14},
+        "encoding": {
+            "x": {"field": "v", "type": "quantitative"},
+            "y": {"field": "name", "type": "nominal"},
+        },
+        "width": 600,
+    }
+    narrow = narrow_spec(lying, 650)
+    assert narrow is not None and narrow["mark"]["size"] == 14
+    assert "continuousBandSize" not in narrow["config"].get("bar", {})
 
 
 def test_narrow_enough_charts_need_no_variant() -> None:

@@ -77,26 +77,36 @@
   // Vega shows a tooltip as the pointer moves over a mark; a tap moves nothing (down, up,
   // out), so a reader on a touch screen never saw one. After a tap, the mark tapped gets the
   // move a mouse would have made: its tooltip shows until the next tap elsewhere.
+  var tapped = null; // the mark whose tooltip a tap showed
+
   function tooltipsOnTap(live) {
     var touched = false;
-    var shown = null; // the mark whose tooltip a tap showed
     live.addEventListener("pointerdown", function (event) {
       touched = event.pointerType === "touch" || event.pointerType === "pen";
     });
     live.addEventListener("click", function (event) {
       if (!touched || typeof PointerEvent !== "function") return;
       touched = false;
-      shown = event.target;
-      shown.dispatchEvent(pointer("pointermove", event));
+      tapped = event.target;
+      tapped.dispatchEvent(pointer("pointermove", event));
       keepInView(document.getElementById("vg-tooltip-element"));
     });
-    // A tap outside the chart takes its tooltip away, as moving the mouse off it would.
-    document.addEventListener("pointerdown", function (event) {
-      if (!shown || live.contains(event.target)) return;
-      shown.dispatchEvent(pointer("pointerout", event));
-      shown = null;
-    });
   }
+
+  // Vega hides a tooltip when the pointer leaves its mark: told so for a tapped mark.
+  function hideTapped(event) {
+    if (!tapped) return;
+    var mark = tapped;
+    tapped = null;
+    mark.dispatchEvent(pointer("pointerout", event));
+    mark.dispatchEvent(new MouseEvent("mouseout", { bubbles: true }));
+  }
+
+  // A tap outside the chart takes its tooltip away, as moving the mouse off it would.
+  document.addEventListener("pointerdown", function (event) {
+    var live = tapped && tapped.closest && tapped.closest(".sb-live");
+    if (live && !live.contains(event.target)) hideTapped(event);
+  });
 
   // Set beside the finger, a tooltip wider than the room on either side ran off the
   // phone's screen: it is moved back in.
@@ -111,8 +121,8 @@
   function pointer(type, event) {
     return new PointerEvent(type, {
       bubbles: true,
-      clientX: event.clientX,
-      clientY: event.clientY,
+      clientX: event ? event.clientX : 0,
+      clientY: event ? event.clientY : 0,
       pointerType: "touch",
     });
   }
@@ -268,6 +278,7 @@
             resizer.unobserve(holder);
             if (holder.sbView) {
               holder.sbKept = keptBound(holder, holder.sbView);
+              if (tapped && holder.contains(tapped)) hideTapped(null);
               holder.sbView.finalize();
             }
             var live = holder.querySelector(".sb-live");
