@@ -319,6 +319,12 @@ def describe_(csv_file: Path, config_file: str) -> None:
         sys.exit(1)
     fields = ", ".join(f"{f['name']} ({f['type']})" for f in entry["schema"]["fields"])
     click.echo(f"added resource '{entry['name']}' to {shown}:{line}: {fields}")
+    if entry.get("encoding") == "cp1252":
+        click.echo(
+            "the file is not UTF-8: it is read as Windows-1252 (Excel's 'CSV' on Windows), "
+            "said with 'encoding: cp1252'; check its accented letters in the data table, or "
+            "save it as 'CSV UTF-8' and remove that line"
+        )
     click.echo("fill in what is marked TODO; `site-builder check` lists what is left")
 
 

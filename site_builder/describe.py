@@ -133,8 +133,9 @@ def infer_resource(
     import frictionless
 
     relative = csv_path.resolve().relative_to(data_dir.resolve()).as_posix()
-    delimiter = _delimiter(relative, data_dir)
-    cells = _read_cells(csv_path, shown, delimiter)
+    encoding = _encoding(csv_path, shown)
+    delimiter = _delimiter(relative, data_dir, encoding)
+    cells = _read_cells(csv_path, shown, delimiter, encoding)
     if len(cells[0]) > max_columns:
         raise DataError(
             Problem(
@@ -145,8 +146,8 @@ def infer_resource(
                 1,
             )
         )
-    markers = _missing_markers(relative, data_dir, cells)
-    resource = _describe(relative, data_dir, markers)
+    markers = _missing_markers(relative, data_dir, cells, encoding)
+    resource = _describe(relative, data_dir, markers, encoding)
     fields: list[dict[str, Any]] = [
         {"name": f.name, "type": f.type} for f in resource.schema.fields
     ]
@@ -171,6 +172,8 @@ def infer_resource(
         entry["licenses"] = [
             {"name": f"{MARKER}: the licence of the data, e.g. CC-BY-4.0", "path": _TODO_URL}
         ]
+    if encoding != "utf-8":  # the catalogue reads UTF-8 unless told
+        entry["encoding"] = encoding
     if delimiter != ",":  # the catalogue reads commas unless told
         entry["dialect"] = {"delimiter": delimiter}
     entry["schema"] = schema
@@ -182,26 +185,43 @@ def infer_resource(
 _TODO_URL = f"https://example.com/{MARKER}"
 
 
-def _delimiter(relative: str, data_dir: Path) -> str:
+def _encoding(csv_path: Path, shown: str) -> str:
+    """UTF-8; or Windows-1252, which Excel on Windows writes for "CSV (Comma delimited)"
+    (every byte of a UTF-8 file that is not one is read by it as a letter or a sign)."""
+    raw = csv_path.read_bytes()
+    try:
+        raw.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        start = exc.start
+    try:
+        raw.decode("cp1252")
+    except UnicodeDecodeError:
+        raise DataError(
+            Problem(
+                shown,
+                f"not valid UTF-8 (byte offset {start}), nor Windows-1252",
+                "save it as UTF-8 (Excel: CSV UTF-8)",
+            )
+        ) from None
+    return "cp1252"
+
+
+def _delimiter(relative: str, data_dir: Path, encoding: str = "utf-8") -> str:
     """The delimiter Frictionless finds in the file (';' in many European exports)."""
     import frictionless
 
-    dialect: Any = frictionless.describe(relative, basepath=str(data_dir), type="dialect")
+    dialect: Any = frictionless.describe(
+        relative, basepath=str(data_dir), type="dialect", encoding=encoding
+    )
     control = dialect.get_control("csv")
     return getattr(control, "delimiter", None) or ","
 
 
-def _read_cells(csv_path: Path, shown: str, delimiter: str = ",") -> list[list[str]]:
-    try:
-        text = csv_path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            Problem(
-                shown,
-                f"not valid UTF-8 (byte offset {exc.start})",
-                "save it as UTF-8 (Excel: CSV UTF-8)",
-            )
-        ) from None
+def _read_cells(
+    csv_path: Path, shown: str, delimiter: str = ",", encoding: str = "utf-8"
+) -> list[list[str]]:
+    text = csv_path.read_text(encoding="utf-8-sig" if encoding == "utf-8" else encoding)
     cells = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     if len(cells) < 2:
         raise DataError(
@@ -210,16 +230,20 @@ def _read_cells(csv_path: Path, shown: str, delimiter: str = ",") -> list[list[s
     return cells
 
 
-def _describe(relative: str, data_dir: Path, markers: list[str]) -> Any:
+def _describe(relative: str, data_dir: Path, markers: list[str], encoding: str = "utf-8") -> Any:
     import frictionless
 
     detector = frictionless.Detector(
         sample_size=_SAMPLE_ROWS, field_confidence=1.0, field_missing_values=markers
     )
-    return frictionless.describe(relative, basepath=str(data_dir), detector=detector)
+    return frictionless.describe(
+        relative, basepath=str(data_dir), detector=detector, encoding=encoding
+    )
 
 
-def _missing_markers(relative: str, data_dir: Path, cells: list[list[str]]) -> list[str]:
+def _missing_markers(
+    relative: str, data_dir: Path, cells: list[list[str]], encoding: str = "utf-8"
+) -> list[str]:
     """Markers such as 'n/a' that stand for no value in columns that are otherwise typed.
 
     A marker that is also text somewhere (the country code 'NA') is left alone.
@@ -232,7 +256,7 @@ def _missing_markers(relative: str, data_dir: Path, cells: list[list[str]]) -> l
                 where.setdefault(cell, set()).add(index)
     if not where:
         return [""]
-    typed = _describe(relative, data_dir, ["", *where]).schema.fields
+    typed = _describe(relative, data_dir, ["", *where], encoding).schema.fields
     kept = [
         m
         for m in _MISSING_MARKERS

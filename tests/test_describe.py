@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -207,10 +208,10 @@ def test_describe_refuses_what_it_cannot_describe(mini: Path, run_cli) -> None:
     assert result.stderr == (
         "data/empty.csv: the file has no rows to describe\n  hint: add a header row and data rows\n"
     )
-    (mini / "data" / "latin.csv").write_bytes(b"a,b\n\xe9,1\n")
-    result = run_cli(mini, "describe", "data/latin.csv")
+    (mini / "data" / "odd.csv").write_bytes(b"a,b\n\x81,1\n")  # no letter in Windows-1252
+    result = run_cli(mini, "describe", "data/odd.csv")
     assert result.stderr == (
-        "data/latin.csv: not valid UTF-8 (byte offset 4)\n"
+        "data/odd.csv: not valid UTF-8 (byte offset 4), nor Windows-1252\n"
         "  hint: save it as UTF-8 (Excel: CSV UTF-8)\n"
     )
     wide = ",".join(f"c{i}" for i in range(1001))
@@ -225,6 +226,20 @@ def test_describe_refuses_what_it_cannot_describe(mini: Path, run_cli) -> None:
         "data/datapackage.yaml:6: resource 'cities' already exists\n"
         "  hint: rename the CSV file, or the existing resource\n"
     )
+
+
+def test_an_excel_csv_from_windows_is_described_with_its_encoding(mini: Path, run_cli) -> None:
+    """Excel on Windows saves "CSV (Comma delimited)" as Windows-1252: describe refused it."""
+    (mini / "data" / "latin.csv").write_bytes("name,value\nCafé São,1\nNaïve,2\n".encode("cp1252"))
+    result = run_cli(mini, "describe", "data/latin.csv")
+    assert result.exit_code == 0, result.stderr
+    assert "it is read as Windows-1252 (Excel's 'CSV' on Windows)" in result.stdout
+    assert _resource(mini, "latin")["encoding"] == "cp1252"
+    descriptor = mini / "data" / "datapackage.yaml"
+    text = re.sub(r"'TODO: [^']*'", "Filled in", descriptor.read_text())
+    descriptor.write_text(text.replace("https://example.com/TODO", "https://example.org/x"))
+    frame = prepare(mini).catalog.datasets["latin"].frame
+    assert frame["name"].tolist() == ["Café São", "Naïve"]
 
 
 def test_the_sample_descriptor_is_kept_byte_for_byte(tmp_path: Path) -> None:
