@@ -5,11 +5,14 @@ since the renderer's start-up costs about a second in each; used by the charts' 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
+import re
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
@@ -45,7 +48,8 @@ def submit(func: Callable[[_J], _R], job: _J, workers: int = 0) -> Future[_R]:
     size = pool_size(workers)
     if size <= 1:
         done: Future[_R] = Future()
-        done.set_result(func(job))
+        with engine_output_filtered():
+            done.set_result(func(job))
         return done
     return _executor(size).submit(func, job)
 
@@ -70,7 +74,8 @@ def in_pool(
     """
     size = pool_size(workers)
     if size <= 1 or (len(jobs) == 1 and _pool is None):
-        return [func(job) for job in jobs]
+        with engine_output_filtered():
+            return [func(job) for job in jobs]
     try:
         results = _executor(size).map(func, jobs)
         if progress:
@@ -109,6 +114,33 @@ def warm() -> None:
 def _start_worker(parent: int) -> None:
     watch_parent(parent)
     _quiet_engine()
+
+
+@contextlib.contextmanager
+def engine_output_filtered() -> Iterator[None]:
+    """In this process, around a render: what is written on stderr meanwhile is held, then
+    written out without the engine's JavaScript errors and their stacks (the exception the
+    build reports says the error, with a hint). Other threads' lines come out after it."""
+    sys.stderr.flush()
+    kept = os.dup(2)
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(kept, 2)
+            os.close(kept)
+            held.seek(0)
+            lines = held.read().decode("utf-8", "replace").splitlines(keepends=True)
+            shown = [line for line in lines if not _ENGINE_NOISE.match(line)]
+            if shown:
+                sys.stderr.write("".join(shown))
+                sys.stderr.flush()
+
+
+# The engine's console: "ERROR Error: ..." and the stack lines under it.
+_ENGINE_NOISE = re.compile(r"ERROR \w*Error\b|\s+at \S")
 
 
 def _quiet_engine() -> None:

@@ -161,6 +161,23 @@ def test_a_shape_the_renderer_cannot_draw_is_said_once_with_its_hint(mini: Path)
     assert "cdn.jsdelivr.net" not in result.stderr and "Traceback" not in result.stderr
 
 
+def test_in_one_process_too_the_renderers_stack_is_not_printed(mini: Path) -> None:
+    """With one render process (render_workers: 1, or one core) a chart is rendered in the
+    build's own process, whose stderr got the engine's JavaScript stack."""
+    config = mini / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "  - site-builder\n", "  - site-builder:\n      render_workers: 1\n"
+        )
+    )
+    assert "render_workers: 1" in config.read_text()
+    edit(mini / "charts" / "cities.py", ".mark_point()", '.mark_point(shape="hexagon")')
+    result = run_cli(mini, "build")
+    assert result.returncode != 0
+    assert "chart 'region-scores' could not be rendered: " in result.stderr
+    assert "cdn.jsdelivr.net" not in result.stderr and "Traceback" not in result.stderr
+
+
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The hostile mini project (corpus CSVs that load), built once."""
