@@ -302,8 +302,8 @@ class Figures:
         out.append((f"{base}.vg.json", r.path(".vg.json")))  # what the live view draws
         if r.has_narrow:
             out.append((f"{base}.narrow.vg.json", r.path(".narrow.vg.json")))
-        if r.path(".narrow.webp").stat().st_size > INLINE_IMAGE_LIMIT:
-            out.append((f"{base}.narrow.webp", r.path(".narrow.webp")))
+            if r.path(".narrow.webp").stat().st_size > INLINE_IMAGE_LIMIT:
+                out.append((f"{base}.narrow.webp", r.path(".narrow.webp")))
         csv = self.texts.file_of(  # raw values: only the HTML table is formatted
             ["csv", r.key, *self._digests(chart_id)], lambda: self._csv(chart_id)
         )

@@ -118,16 +118,11 @@ def link_problems(
                     )
                 )  # fmt: skip
                 continue
-            path = unquote(target.split("#", 1)[0].split("?", 1)[0])
-            if not path or _SCHEME.match(target) or path.startswith("/") or path.endswith("/"):
-                continue  # another site, this page, a path from the root or a folder
-            if "." not in posixpath.basename(path):
-                continue  # not a file: MkDocs leaves such links alone
+            path = _file_path(target)
+            if path is None:
+                continue
             resolved = posixpath.normpath(posixpath.join(here, path))
-            is_file = (docs_dir / resolved).is_file()
-            if unlisted is not None and resolved not in listed:
-                unlisted.append((resolved, is_file))
-            if is_file or resolved in pages():
+            if _is_file(resolved, docs_dir, listed, unlisted) or resolved in pages():
                 continue
             choices = pages() if resolved.endswith(".md") else set(listed) or pages()
             problems.append(
@@ -160,11 +155,9 @@ def _html_link_problem(
 ) -> tuple[str, str] | None:
     """What is wrong with a link written as HTML: MkDocs leaves it as written, so it is
     relative to the page's address (a/b.md is served at a/b/), not to its file."""
-    path = unquote(target.split("#", 1)[0].split("?", 1)[0])
-    if not path or _SCHEME.match(target) or path.startswith("/") or path.endswith("/"):
-        return None  # another site (unsafe ones are refused in the built page), or a folder
-    if "." not in posixpath.basename(path):
-        return None  # an address ('../contact'), not a file
+    path = _file_path(target)  # unsafe links are refused in the built page
+    if path is None:
+        return None
     here = posixpath.dirname(page)
     stem = posixpath.splitext(posixpath.basename(page))[0]
     folder = stem in ("index", "README") or not directory_urls
@@ -177,11 +170,7 @@ def _html_link_problem(
             "Markdown file, not the page",
             "write the link in Markdown, [text](page.md), or to the page's address",
         )
-    resolved = posixpath.normpath(posixpath.join(address, path))
-    is_file = (docs_dir / resolved).is_file()
-    if unlisted is not None and resolved not in listed:
-        unlisted.append((resolved, is_file))  # in a linked folder: looked up again later
-    if is_file:
+    if _is_file(posixpath.normpath(posixpath.join(address, path)), docs_dir, listed, unlisted):
         return None
     from_file = posixpath.normpath(posixpath.join(here, path))
     if (docs_dir / from_file).is_file():
@@ -196,6 +185,27 @@ def _html_link_problem(
         nearest(from_file, sorted(listed)) + "; in HTML, links are relative to the page's "
         f"address ({shown_address})",
     )
+
+
+def _file_path(target: str) -> str | None:
+    """The path of a file of the site that `target` links to; None for another site, this
+    page, a path from the root, a folder or an address without an extension (MkDocs leaves
+    such links alone)."""
+    path = unquote(target.split("#", 1)[0].split("?", 1)[0])
+    if not path or _SCHEME.match(target) or path.startswith("/") or path.endswith("/"):
+        return None
+    return path if "." in posixpath.basename(path) else None
+
+
+def _is_file(
+    resolved: str, docs_dir: Path, listed: Collection[str], unlisted: list[tuple[str, bool]] | None
+) -> bool:
+    """Whether the docs folder has the file; one the listing does not cover (in a linked
+    folder) goes to `unlisted`, to be looked up again by a later build."""
+    is_file = (docs_dir / resolved).is_file()
+    if unlisted is not None and resolved not in listed:
+        unlisted.append((resolved, is_file))
+    return is_file
 
 
 def _refused(target: str, image: bool) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import logging
 import os
 import re
@@ -48,10 +49,9 @@ def submit(func: Callable[[_J], _R], job: _J, workers: int = 0) -> Future[_R]:
     size = pool_size(workers)
     if size <= 1:
         done: Future[_R] = Future()
-        with engine_output_filtered():
-            done.set_result(func(job))
+        done.set_result(filtered(func, job))
         return done
-    return _executor(size).submit(func, job)
+    return _executor(size).submit(filtered, func, job)
 
 
 def running() -> bool:
@@ -62,7 +62,7 @@ def running() -> bool:
 def submit_if_running(func: Callable[[_J], _R], job: _J) -> Future[_R] | None:
     """`func(job)` in the render processes if they are running (a cold build started them);
     None if not, so that a job or two do not start them."""
-    return _pool.submit(func, job) if _pool is not None else None
+    return _pool.submit(filtered, func, job) if _pool is not None else None
 
 
 def in_pool(
@@ -74,10 +74,9 @@ def in_pool(
     """
     size = pool_size(workers)
     if size <= 1 or (len(jobs) == 1 and _pool is None):
-        with engine_output_filtered():
-            return [func(job) for job in jobs]
+        return [filtered(func, job) for job in jobs]
     try:
-        results = _executor(size).map(func, jobs)
+        results = _executor(size).map(functools.partial(filtered, func), jobs)
         if progress:
             return [logged_progress(i, len(jobs), r) for i, r in enumerate(results, 1)]
         return list(results)
@@ -96,7 +95,7 @@ def _executor(size: int) -> ProcessPoolExecutor:
         _pool = ProcessPoolExecutor(
             size,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker,
+            initializer=watch_parent,
             initargs=(os.getpid(),),
         )
         _pool_size = size
@@ -111,16 +110,18 @@ def warm() -> None:
     renderer().vegalite_to_svg({"mark": "point"}, allowed_base_urls=[])
 
 
-def _start_worker(parent: int) -> None:
-    watch_parent(parent)
-    _quiet_engine()
+def filtered(func: Callable[[_J], _R], job: _J) -> _R:
+    """`func(job)` with the engine's console output left out (engine_output_filtered)."""
+    with engine_output_filtered():
+        return func(job)
 
 
 @contextlib.contextmanager
 def engine_output_filtered() -> Iterator[None]:
-    """In this process, around a render: what is written on stderr meanwhile is held, then
-    written out without the engine's JavaScript errors and their stacks (the exception the
-    build reports says the error, with a hint). Other threads' lines come out after it."""
+    """Around a render, in whichever process runs it: what is written on stderr meanwhile
+    is held, then written out without the renderer's JavaScript errors and their stacks,
+    which it prints before the same error comes back as an exception (the build reports
+    that, with a hint). Other lines, a native crash's included, come out after it."""
     sys.stderr.flush()
     kept = os.dup(2)
     with tempfile.TemporaryFile() as held:
@@ -141,18 +142,6 @@ def engine_output_filtered() -> Iterator[None]:
 
 # The engine's console: "ERROR Error: ..." and the stack lines under it.
 _ENGINE_NOISE = re.compile(r"ERROR \w*Error\b|\s+at \S")
-
-
-def _quiet_engine() -> None:
-    """The renderer's engine prints each JavaScript error with its stack (lines of
-    cdn.jsdelivr.net URLs) on the process's stderr, before the same error comes back as an
-    exception, which the build reports with a hint: what the engine writes goes nowhere;
-    what Python writes (logging, tracebacks) still reaches the terminal."""
-    kept = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-    sys.stderr = os.fdopen(kept, "w", buffering=1, encoding="utf-8", errors="backslashreplace")
 
 
 def watch_parent(parent: int) -> None:

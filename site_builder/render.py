@@ -342,8 +342,7 @@ class Renderer:
             if outcome is None and drawn:
                 outcome = _image_job((caption_json, str(self.cache), key))
             elif outcome is None:
-                with pool.engine_output_filtered():
-                    outcome = _render_job(self._job(chart, key, caption_json))
+                outcome = pool.filtered(_render_job, self._job(chart, key, caption_json))
             pool.logged_progress(done, len(self.jobs), outcome)
             d = chart.definition
             if isinstance(outcome, str):
