@@ -70,7 +70,13 @@ def _to_spec(result: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     import altair as alt
 
     try:
-        spec = result.to_dict()
+        if alt.data_transformers.active == "default":  # a writer's own choice stays
+            # Registered each time: `names()` would read every installed package's metadata.
+            alt.data_transformers.register(_VALUES, _values)
+            with alt.data_transformers.enable(_VALUES, **alt.data_transformers.options):
+                spec = result.to_dict()
+        else:
+            spec = result.to_dict()
         return spec, spec
     except Exception as exc:
         if type(exc).__name__ != "MaxRowsError":
@@ -89,6 +95,55 @@ def _to_spec(result: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 _SAMPLE = "site-builder-first-rows"
+_VALUES = "site-builder-values"
+
+
+def _values(data: Any, max_rows: int | None = MAX_ROWS) -> Any:
+    """Altair's default data transformer (rows limited, then inlined; its options too), with
+    the same values made column by column for a plain table: pandas' own row by row
+    conversion was a third of building a chart."""
+    import altair as alt
+    import narwhals.stable.v1 as nw
+    from altair.utils.data import limit_rows
+
+    data = limit_rows(data, max_rows=max_rows)
+    rows = _plain_rows(nw.to_native(data, pass_through=True))
+    return {"values": rows} if rows is not None else alt.to_values(data)
+
+
+def _plain_rows(frame: Any) -> list[dict[str, Any]] | None:
+    """A pandas table's rows as Altair writes them (NaN and infinity as None); None for
+    anything but columns of numbers, booleans and text under plain names."""
+    import numpy as np
+    import pandas as pd
+
+    if type(frame) is not pd.DataFrame or frame.shape[1] == 0:
+        return None  # a GeoDataFrame, say: Altair writes its shapes
+    names = frame.columns.tolist()
+    plain = all(type(n) is str for n in names) and len(set(names)) == len(names)
+    if isinstance(frame.index, pd.MultiIndex) or not plain:
+        return None
+    columns = []
+    for i in range(len(names)):
+        column = frame.iloc[:, i]
+        dtype = column.dtype
+        kind = dtype.kind if isinstance(dtype, np.dtype) else ""
+        if kind in ("i", "u", "b"):
+            values = column.tolist()
+        elif kind == "f":
+            values = column.tolist()
+            finite = np.isfinite(column.to_numpy())
+            if not finite.all():
+                values = [v if ok else None for v, ok in zip(values, finite.tolist(), strict=True)]
+        elif str(dtype) in ("str", "string"):
+            values = column.tolist()
+            if column.hasnans:
+                missing = column.isna().tolist()
+                values = [None if m else v for v, m in zip(values, missing, strict=True)]
+        else:
+            return None  # dates, categories, objects: Altair's own conversion
+        columns.append(values)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def _first_rows(data: Any) -> Any:

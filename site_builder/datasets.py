@@ -8,6 +8,7 @@ import io
 import re
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from .catalog import Dataset
 from .figure import FORMULA_START, defuse_formula, source_links
@@ -28,10 +29,20 @@ def is_plain(ds: Dataset) -> bool:
         return ds.download_as_is
     if any(f.name.startswith(FORMULA_START) for f in ds.fields):
         return False  # a header cell is a cell too
-    return not any(
-        ds.frame[f.name].dropna().astype("str").str.match(_FORMULA).any()
-        for f in ds.fields
-        if f.type not in _NUMERIC
+    return not any(_runs(ds.frame[f.name]) for f in ds.fields if f.type not in _NUMERIC)
+
+
+def _runs(column: Any) -> bool:
+    """Whether a cell of the column, written as text, starts as a formula."""
+    import pandas as pd
+
+    if str(column.dtype) not in ("str", "string", "object"):  # dates, booleans
+        return bool(column.dropna().astype("str").str.match(_FORMULA).any())
+    # Cell by cell: pandas' own path cost more than the rest of loading a small table.
+    return any(
+        str(v).startswith(FORMULA_START)
+        for v in column.tolist()
+        if not (v is None or v is pd.NA or v is pd.NaT or (type(v) is float and v != v))
     )
 
 

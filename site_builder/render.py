@@ -300,12 +300,12 @@ class Renderer:
             return
         self.jobs.append((chart, key, caption_json, None, entry is not None))
         # One chart alone renders in this process (no start-up of a pool for it), unless the
-        # pool is running already.
+        # pool is running already. Only the first two can be waiting to be sent.
         if pool.running() or len(self.jobs) > 1:
-            self.jobs = [
-                (c, k, cap, future or self._submit(c, k, cap, drawn), drawn)
-                for c, k, cap, future, drawn in self.jobs
-            ]
+            for i in range(max(0, len(self.jobs) - 2), len(self.jobs)):
+                c, k, cap, future, drawn = self.jobs[i]
+                if future is None:
+                    self.jobs[i] = (c, k, cap, self._submit(c, k, cap, drawn), drawn)
 
     def _submit(
         self, chart: BuiltChart, key: str, caption_json: str, drawn: bool

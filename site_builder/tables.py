@@ -59,31 +59,43 @@ def cell_formatter(
 ) -> Callable[[str, Any], str]:
     """How to write a cell of the named column (for figure.table_html); `locale`: the chart's
     d3 locale (its spec's `config.locale`), for month names and separators."""
-    by_name = {c.name: c for c in columns}
-    return lambda name, value: format_value(value, by_name.get(name) or Column(name), locale)
+    by_name = {c.name: column_formatter(c, locale) for c in columns}
+    other = column_formatter(Column(""), locale)
+    return lambda name, value: (by_name.get(name) or other)(value)
 
 
 def format_value(value: Any, column: Column, locale: Mapping[str, Any] | None = None) -> str:
     """One cell as the chart would show it; what the format cannot handle, as written."""
+    return column_formatter(column, locale)(value)
+
+
+def column_formatter(
+    column: Column, locale: Mapping[str, Any] | None = None
+) -> Callable[[Any], str]:
+    """`format_value` for one column, its locale's choices made once for all its cells."""
     locale = locale or {}
-    if value is None or isinstance(value, bool) or _not_finite(value):
-        return format_cell(value)
-    if column.kind == TIME and column.format:
-        moment = _as_datetime(value)
-        text = format_time(moment, column.format, locale.get("time")) if moment else None
-        if text is not None:
-            return text
-    if column.kind == NUMBER and isinstance(value, (int, float)):
-        text = format_number(value, column.format) if column.format else None
-        return _separators(text if text is not None else default_number(value), locale)
-    return format_cell(value)
-
-
-def _separators(text: str, locale: Mapping[str, Any]) -> str:
-    """A number written with "," and "." in the locale's own separators."""
     number = locale.get("number") or {}
     marks = {",": number.get("thousands", ","), ".": number.get("decimal", ".")}
-    return text if marks == {",": ",", ".": "."} else "".join(marks.get(c, c) for c in text)
+    plain = marks == {",": ",", ".": "."}
+    time_locale = locale.get("time")
+    dated = column.kind == TIME and bool(column.format)
+    numeric = column.kind == NUMBER
+
+    def write(value: Any) -> str:
+        if value is None or isinstance(value, bool) or _not_finite(value):
+            return format_cell(value)
+        if dated:
+            moment = _as_datetime(value)
+            text = format_time(moment, column.format, time_locale) if moment else None
+            if text is not None:
+                return text
+        if numeric and isinstance(value, (int, float)):
+            text = format_number(value, column.format) if column.format else None
+            text = text if text is not None else default_number(value)
+            return text if plain else "".join(marks.get(c, c) for c in text)
+        return format_cell(value)
+
+    return write
 
 
 def default_number(value: float) -> str:

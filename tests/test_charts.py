@@ -453,3 +453,52 @@ def test_valid_charts_whose_transforms_read_no_column_or_make_what_is_read_are_a
         "transform_regression reads column 'nope', which its table does not have (the chart "
         "would draw nothing for it)"
     ]
+
+
+def _frames() -> list[Any]:
+    """Tables of every kind a chart gets: numbers with gaps, text with gaps, booleans, dates,
+    categories, nullable integers, no rows, a named index, and a column of lists."""
+    import numpy as np
+    import pandas as pd
+
+    nan, inf = float("nan"), float("inf")
+    return [
+        pd.DataFrame({"a": [1, 2, 3], "b": [1.5, nan, -inf], "c": ["x", None, "z"]}),
+        pd.DataFrame({"flag": [True, False], "n": np.array([7, 8], dtype="uint8")}),
+        pd.DataFrame({"when": pd.to_datetime(["2024-01-01", None]), "v": [1.0, 2.0]}),
+        pd.DataFrame({"cat": pd.Categorical(["a", "b", "a"]), "v": [1, 2, 3]}),
+        pd.DataFrame({"n": pd.array([1, None], dtype="Int64"), "t": pd.array(["p", None])}),
+        pd.DataFrame({"a": [], "b": []}, dtype=float),
+        pd.DataFrame({"v": [0.1, 0.2]}, index=pd.Index(["r1", "r2"], name="row")),
+        pd.DataFrame({"shape": [[1, 2], [3]], "v": [1, 2]}),
+        pd.DataFrame({"big": [2**53 + 1, -(2**40)], "small": [1e-300, 5e-324]}),
+    ]
+
+
+@pytest.mark.parametrize("index", range(len(_frames())))
+def test_the_build_inlines_every_kind_of_table_as_altair_does(index: int) -> None:
+    import altair as alt
+
+    from site_builder.building import _to_spec
+
+    table = _frames()[index]
+    chart = alt.Chart(table).mark_point().encode(x=f"{table.columns[-1]}:Q")
+    built, _ = _to_spec(chart)
+    assert json.dumps(built, sort_keys=True) == json.dumps(chart.to_dict(), sort_keys=True)
+    (values,) = built["datasets"].values()
+    assert len(values) == len(table)
+
+
+def test_a_writer_s_limit_on_rows_is_kept() -> None:
+    import altair as alt
+    import pandas as pd
+
+    from site_builder.building import _to_spec
+
+    chart = alt.Chart(pd.DataFrame({"v": range(6000)})).mark_point().encode(x="v:Q")
+    with alt.data_transformers.disable_max_rows():
+        built, _ = _to_spec(chart)
+    assert [len(v) for v in built["datasets"].values()] == [6000]
+    with alt.data_transformers.enable("default", max_rows=2):  # over it: drawn by VegaFusion
+        built, checked = _to_spec(chart.properties(data=pd.DataFrame({"v": [1, 2, 3]})))
+    assert "/vega/" in built["$schema"] and "/vega-lite/" in checked["$schema"]
