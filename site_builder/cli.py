@@ -44,6 +44,13 @@ def _settings(config_file: str):  # type: ignore[no-untyped-def]
     return settings_from(config, plugin.config)  # type: ignore[attr-defined]
 
 
+def _read_page(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return ""  # reported by the page scan already
+
+
 def _pin_build_date(config_file: str) -> None:
     """Dates in the site come from the last commit unless SOURCE_DATE_EPOCH says otherwise."""
     if "SOURCE_DATE_EPOCH" in os.environ:
@@ -245,11 +252,25 @@ def _check_address(dev_addr: str, config_file: str = "mkdocs.yml") -> None:
 def check(config_file: str) -> None:
     """Validate data, charts, chart references and facts without writing the site."""
     from . import pipeline
+    from .config import settings_from
     from .errors import WriterError
+    from .pageids import clashes, slugify_of
 
     start = time.perf_counter()
+    config, plugin = _load(config_file)
+    settings = settings_from(config, plugin.config)  # type: ignore[attr-defined]
     try:
-        project = pipeline.prepare(_settings(config_file))
+        project = pipeline.prepare(settings)
+        # What only the pages' HTML shows a build: a chart with a heading's id.
+        slugify = slugify_of(config.mdx_configs)  # type: ignore[attr-defined]
+        found = [
+            problem
+            for name, refs in project.pages.items()
+            if refs.charts
+            for problem in clashes(refs, _read_page(settings.docs_dir / name), slugify)
+        ]
+        if found:
+            raise WriterError(found)
     except WriterError as exc:
         click.echo(exc.report(), err=True)
         sys.exit(1)

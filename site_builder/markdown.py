@@ -196,6 +196,22 @@ def _indented_code(lines: list[str]) -> set[int]:
     return code
 
 
+def code_lines(lines: list[str]) -> set[int]:
+    """Line numbers (from 1) that are no Markdown text: front matter, fenced and indented
+    code."""
+    start = _after_front_matter(lines)
+    skipped = set(range(1, start + 1)) | {n + start for n in _indented_code(lines[start:])}
+    fence: str | None = None
+    for number, line in enumerate(lines[start:], start=start + 1):
+        if fence:
+            skipped.add(number)
+            fence = None if line.strip().startswith(fence) else fence
+        elif match := _FENCE.match(line):
+            skipped.add(number)
+            fence = match.group(1)
+    return skipped
+
+
 def _after_front_matter(lines: list[str]) -> int:
     """Index of the first line after a YAML front matter block, if any."""
     if lines and lines[0].strip() == "---":
