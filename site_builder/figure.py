@@ -93,13 +93,15 @@ def body_html(
     embed: str = "",
     table: str | None = None,
     words: Words = EN,
+    settings: Sequence[tuple[str, Any]] = (),
 ) -> str:
     """The chart (wide SVG, and a narrow one for phones if any), its data table and downloads.
 
     An SVG over the byte budget is replaced by the PNG. `exact`: the chart is never drawn
     scaled (its live view reads pointer positions). `embed`: the code to embed the chart
     elsewhere, offered to readers to copy. `table`: the table's markup, when the caller
-    already has it.
+    already has it. `settings`: the values its controls start at (`control_settings`), which
+    the drawing shows without its controls.
     """
     wide, narrow = svgs
     if over_budget(wide):
@@ -145,9 +147,17 @@ def body_html(
         # the script shows it, so that nothing moves, and a reader without script gets the SVG.
         f'<span class="sb-figure__png"> · {png}</span>'
     )
+    drawn_for = ""
+    if settings:
+        shown = words["list_separator"].join(
+            words["setting"].format(name=name, value=format_cell(value)) for name, value in settings
+        )
+        # Hidden once the chart is live: its controls say it then, and change it.
+        said = escape(words["drawn_for"].format(settings=shown))
+        drawn_for = f'<p class="sb-figure__settings">{said}</p>'
     return (
         f'<div class="sb-figure__chart" data-sb-spec="{escape(links.spec)}"{attributes}{extra}>'
-        f"{chart}</div>"
+        f"{chart}</div>{drawn_for}"
         f'<details class="sb-figure__data"><summary>{escape(words["show_table"])}</summary>'
         f"{table}</details>"
         f'<p class="sb-figure__downloads">{downloads}</p>'
@@ -303,6 +313,21 @@ def table_html(
         f'<div class="sb-figure__table" tabindex="0" role="region" aria-label="{escape(label)}">'
         f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>{more}"
     )
+
+
+def control_settings(spec: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The chart's controls (parameters bound to an input) with the value each starts at, by
+    the control's label (else the parameter's name): a drawing without its controls is
+    drawn for these values, which it does not show."""
+    out = []
+    for param in spec.get("params") or []:
+        bind = param.get("bind") if isinstance(param, dict) else None
+        if not isinstance(bind, dict) or "input" not in bind or "value" not in param:
+            continue  # a selection, a legend's or a scale's binding: nothing hidden
+        label = str(bind.get("name") or param.get("name") or "").strip().rstrip(":").strip()
+        if label:
+            out.append((label, param["value"]))
+    return out
 
 
 def format_cell(value: Any) -> str:

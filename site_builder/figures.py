@@ -189,6 +189,7 @@ class Figures:
                 embed=_EMBED if embeddable else "",
                 table=table,
                 words=words,
+                settings=figure.control_settings(spec),
             )
             for embeddable in (True, False)
         }

@@ -39,6 +39,8 @@ EN: dict[str, str] = {
     "description": "Description",
     "read_in": "Read in: {links}",
     "list_separator": "; ",
+    "drawn_for": "Drawn for {settings}.",
+    "setting": "{name}: {value}",
 }
 
 # Simplified Chinese: full-width colon and semicolon, no space before a link list.
@@ -72,6 +74,8 @@ ZH: dict[str, str] = {
     "description": "说明",
     "read_in": "其他语言：{links}",
     "list_separator": "；",
+    "drawn_for": "图表按以下设置绘制：{settings}。",
+    "setting": "{name} = {value}",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}

@@ -323,6 +323,39 @@ def test_a_value_set_with_a_control_survives_the_swap_to_the_phone_layout(
     context.close()
 
 
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_static_chart_says_the_values_its_controls_start_at(
+    figures_site: tuple[str, str], browser: Any, width: int
+) -> None:
+    """Without its controls, a chart drawn for a threshold the reader cannot see read as if
+    it showed everything."""
+    context = browser.new_context(
+        viewport={"width": width, "height": 800}, java_script_enabled=False
+    )
+    page = context.new_page()
+    page.goto(figures_site[0])
+    note = page.locator("#slider .sb-figure__settings")
+    assert note.is_visible() and note.inner_text() == "Drawn for cutoff: 10."
+    chart = page.locator("#slider .sb-figure__chart").bounding_box()
+    below = note.bounding_box()
+    table = page.locator("#slider .sb-figure__data").bounding_box()
+    assert chart and below and table
+    assert chart["y"] + chart["height"] <= below["y"] + 0.5  # under the chart, before the table
+    assert below["y"] + below["height"] <= table["y"] + 0.5
+    # Only the chart with controls says so.
+    assert page.locator(".sb-figure__settings").count() == 1
+    context.close()
+    context, page = live_page(browser, figures_site[0], width)
+    holder = page.locator("#slider .sb-figure__chart")
+    holder.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "el => el.dataset.sbState === 'interactive'", arg=holder.element_handle()
+    )
+    assert not page.locator("#slider .sb-figure__settings").is_visible()  # the controls say it
+    assert holder.locator("input[type=range]").is_visible()
+    context.close()
+
+
 def test_strict_build_names_a_colour_too_dark_for_the_dark_palette(
     figures_site: tuple[str, str],
 ) -> None:
