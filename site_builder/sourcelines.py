@@ -45,7 +45,23 @@ def raised_at(func: Callable[..., Any] | None, exc: BaseException) -> tuple[int,
 def field_position(func: Callable[..., Any], name: str) -> Position | None:
     """The first string in the function that names the field `name` ("name", "name:Q",
     "mean(name)"), in the order of the source."""
-    return _first(func, lambda node: _names_field(_text(node), name))
+    return _first(func, lambda node: _names_field(_text(node), name) or _reads_datum(node, name))
+
+
+def _reads_datum(node: ast.AST, name: str) -> bool:
+    """`alt.datum.name` (or `datum["name"]`), or an expression's text reading datum.name."""
+    if isinstance(node, ast.Attribute) and node.attr == name:
+        return _is_datum(node.value)
+    if isinstance(node, ast.Subscript) and _text(node.slice) == name:
+        return _is_datum(node.value)
+    text = _text(node)
+    return text is not None and re.search(rf"\bdatum\s*\.\s*{re.escape(name)}\b", text) is not None
+
+
+def _is_datum(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr == "datum") or (
+        isinstance(node, ast.Name) and node.id == "datum"
+    )
 
 
 # Altair's words for an option it refuses (the first error when there are several).

@@ -40,7 +40,7 @@ def check_spec(spec: dict[str, Any]) -> list[tuple[str, str]]:
             problems += _log_problems(view.get("encoding", {}), rows, columns)
             problems += _text_quantity_problems(view.get("encoding", {}), rows, columns)
         known = columns | made
-        for method, raw in _read_fields(view):
+        for method, raw in [*_read_fields(view), *_expression_fields(view)]:
             name = _unescape(raw)
             if (
                 name not in known
@@ -400,6 +400,44 @@ def _read_fields(view: dict[str, Any]) -> Iterator[tuple[str, str]]:
         if kind in ("aggregate", "joinaggregate", "window"):  # each operation's field
             ops = _field_names(t[kind])  # rank() has "", count(*) "*": no column
             yield from ((method, name) for name in ops if name not in ("", "*"))
+
+
+# A column an expression reads: datum.name, datum['name'] or datum["name"].
+_DATUM = re.compile(r"\bdatum\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*(['\"])((?:(?!\2).)*)\2\s*\])")
+
+
+def _expression_fields(view: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(Altair method, field) for each column an expression of the view reads by name: a
+    filter's or a calculation's, or an encoding condition's test. A misspelt one drew nothing
+    (the filter let no row through), or never held, without a word from the renderer."""
+    transforms = view.get("transform", [])
+    for t in transforms if isinstance(transforms, list) else []:
+        if isinstance(t, dict) and isinstance(t.get("filter"), str):
+            yield from (("transform_filter", name) for name in _datum_fields(t["filter"]))
+        elif isinstance(t, dict) and isinstance(t.get("calculate"), str):
+            yield from (("transform_calculate", name) for name in _datum_fields(t["calculate"]))
+    encoding = view.get("encoding")
+    for value in encoding.values() if isinstance(encoding, dict) else []:
+        for item in value if isinstance(value, list) else [value]:
+            conditions = item.get("condition") if isinstance(item, dict) else None
+            for c in conditions if isinstance(conditions, list) else [conditions]:
+                if isinstance(c, dict) and isinstance(c.get("test"), str):
+                    yield from (
+                        ("condition", name)
+                        for name in _datum_fields(c["test"])
+                        if not _ENCODED_OUTPUT.match(name)
+                    )
+
+
+# What an encoding's aggregate, time unit or bin names its output (sum_trips, month_date,
+# bin_maxbins_10_x), which a condition may test.
+_ENCODED_OUTPUT = re.compile(r"^(?:__)?count$|^[a-z0-9]+_.")
+
+
+def _datum_fields(expression: str) -> Iterator[str]:
+    for match in _DATUM.finditer(expression):
+        # A name with a dot, written datum['a.b'], is one column: escaped as fields are.
+        yield match.group(1) or _escape(match.group(3))
 
 
 def _field_names(value: Any) -> Iterator[str]:

@@ -118,6 +118,19 @@ def test_encoding_a_missing_column(mini: Path) -> None:
     )
 
 
+def test_a_misspelt_column_in_a_filter_is_named_where_the_function_writes_it(mini: Path) -> None:
+    edit(
+        mini / "charts" / "cities.py",
+        'y="region:N")',
+        'y="region:N").transform_filter(alt.datum.scor > 0)',
+    )
+    assert report(mini) == (
+        "charts/cities.py:20:95: chart 'region-scores': transform_filter reads column 'scor', "
+        "which its table does not have (the chart would draw nothing for it)\n"
+        "  hint: did you mean 'score'? available columns: 'region', 'score'"
+    )
+
+
 def test_syntax_error_in_chart_module(mini: Path) -> None:
     (mini / "charts" / "broken.py").write_text("import altair as alt\n\ndef f(:\n    pass\n")
     assert report(mini).startswith(
@@ -378,6 +391,54 @@ def test_every_transform_that_reads_a_column_by_name_is_checked(transform: dict[
     [(message, _)] = check_spec(spec)
     assert message.startswith("transform_") and "which its table does not have" in message
     assert check_spec({**spec, "transform": []}) == []
+
+
+@pytest.mark.parametrize(
+    ("where", "expression"),
+    [
+        ("transform_filter", {"filter": "datum.distrct === pick"}),
+        ("transform_filter", {"filter": "datum['tripz'] > 2 && datum.district != 'West'"}),
+        ("transform_calculate", {"calculate": "datum.trips / datum.dayz", "as": "per_day"}),
+        ("condition", None),
+    ],
+)
+def test_an_expression_reading_a_column_the_table_lacks_is_refused(
+    where: str, expression: dict[str, Any] | None
+) -> None:
+    """A misspelt name in `alt.datum.distrct == pick` let no row through: a blank chart, and
+    no word from the renderer."""
+    spec: dict[str, Any] = {
+        "data": {"values": [{"district": "East", "trips": 3, "days": 2}]},
+        "params": [{"name": "pick", "value": "East"}],
+        "transform": [expression] if expression else [],
+        "mark": "bar",
+        "encoding": {"x": {"field": "trips", "type": "quantitative"}},
+    }
+    if expression is None:  # alt.condition(alt.datum.trip > 2, ...)
+        spec["encoding"]["color"] = {"condition": {"test": "datum.trip > 2", "value": "red"}}
+    [(message, hint)] = check_spec(spec)
+    assert message.startswith(f"{where} reads column '") and "does not have" in message
+    assert hint.startswith("did you mean '")
+
+
+def test_expressions_over_columns_the_chart_has_or_makes_are_accepted() -> None:
+    spec = {
+        "data": {"values": [{"district": "East", "trips": 3, "a.b": 1, "days": 2}]},
+        "transform": [
+            {"calculate": "datum.trips / datum.days", "as": "per_day"},
+            {"filter": "datum.per_day > 1 && datum['a.b'] > 0 && datum[\"district\"] != ''"},
+            {"fold": ["trips", "days"]},
+            {"filter": "datum.key == 'trips' && datum.value > 0"},
+        ],
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "district", "type": "nominal"},
+            "y": {"aggregate": "sum", "field": "value", "type": "quantitative"},
+            # An encoding's aggregate names its output: a condition may test it.
+            "color": {"condition": {"test": "datum.sum_value > 2", "value": "red"}},
+        },
+    }
+    assert check_spec(spec) == []
 
 
 def test_transforms_over_columns_made_before_or_nested_in_the_table_are_accepted() -> None:
