@@ -50,8 +50,18 @@ def table_columns(
         kind, fmt = found.get(name, (_KINDS.get(types.get(name, ""), TEXT), ""))
         if types.get(name) == "year":
             kind, fmt = TEXT, ""  # a year reads 2024, never 2,024
+        if kind == TIME and fmt and _merges(Column(name, kind, fmt), rows):
+            fmt = ""  # the dates whole: the table tells its rows apart
         out.append(Column(name, kind, fmt))
     return out
+
+
+def _merges(column: Column, rows: list[dict[str, Any]]) -> bool:
+    """Whether the column's format writes different values alike ("Jan" for each day of a
+    month, which a chart of months by weekday draws apart by another time unit)."""
+    values = {v for row in rows if isinstance(v := row.get(column.name), (str, int, float))}
+    write = column_formatter(column)
+    return len({write(v) for v in values}) < len(values)
 
 
 def cell_formatter(

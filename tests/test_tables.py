@@ -323,3 +323,27 @@ def test_fixed_decimals_round_as_to_fixed_does_ties_included() -> None:
                 if expected is not None:
                     assert _fixed(value, places, grouped) == expected
     assert _fixed(2.5, 0, False) == "3" and _fixed(0.125, 2, False) == "0.13"
+
+
+def test_dates_a_time_unit_would_write_alike_are_written_whole() -> None:
+    """A heatmap of months by weekday over daily rows: every row of January read "Jan", and
+    the table could not be matched to the chart's cells."""
+    days = [{"date": f"2024-01-{d:02d}T00:00:00", "trips": d} for d in range(1, 11)]
+    heatmap = {
+        "data": {"values": days},
+        "mark": "rect",
+        "encoding": {
+            "x": {"field": "date", "timeUnit": "month", "type": "ordinal"},
+            "y": {"field": "date", "timeUnit": "day", "type": "ordinal"},
+            "color": {"aggregate": "mean", "field": "trips", "type": "quantitative"},
+        },
+    }
+    columns = table_columns(heatmap, days)
+    cells = table_html(days, [(c.name, c.name) for c in columns], "t", cell_formatter(columns))
+    assert "<td>2024-01-01</td>" in cells and "<td>2024-01-10</td>" in cells
+    # Monthly rows, one a month: the month alone tells them apart, as the axis writes it.
+    months = [{"date": f"2024-{m:02d}-01T00:00:00", "trips": m} for m in range(1, 4)]
+    line = {**heatmap, "data": {"values": months}, "mark": "line"}
+    line["encoding"] = {"x": {"field": "date", "timeUnit": "yearmonth", "type": "temporal"}}
+    [column] = table_columns(line, months)
+    assert column.format and format_value(months[1]["date"], column) == "Feb 2024"
