@@ -44,7 +44,16 @@ from .textfit import TextBox, clipped_text, text_boxes
 from .theme import THEME
 from .tovega import to_vega
 from .urls import not_addresses, page_relative_links, unsafe_links
-from .variants import NARROW_ABOVE, is_vega, svg_height, svg_width, with_phone_label_limits
+from .variants import (
+    BREAKPOINT_MAX,
+    NARROW_ABOVE,
+    is_vega,
+    smallest_width,
+    svg_height,
+    svg_width,
+    uses_pointer_position,
+    with_phone_label_limits,
+)
 
 if TYPE_CHECKING:
     from .building import BuiltChart
@@ -496,6 +505,8 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
         clipped = {"wide": cut, "phone": clipped_text(narrow) if narrow else []}
         if wider:
             clipped["no phone layout"] = wider
+        if smallest_width(svg_width(svg), uses_pointer_position(spec)) > BREAKPOINT_MAX:
+            clipped["scrolls"] = [f"{svg_width(svg):.0f}"]  # on laptops too
         faint = faint_fills(svg)
         if faint:
             clipped["faint"] = faint
@@ -586,6 +597,10 @@ def _narrower_scheme(spec: dict[str, Any]) -> str:
     )
 
 
+# The text column of a page beside Material's navigation, from 1,220 px screens up to 1,600.
+LAPTOP_COLUMN = 688
+
+
 def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
     """A chart whose text runs past its drawing is cut off for readers: the writer must know."""
     d = chart.definition
@@ -607,6 +622,21 @@ def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
                 shown,
             )
             continue
+        if layout == "scrolls":  # meant, maybe (a long timeline): a note
+            log.info(
+                "%s:%d: chart '%s' is %s px wide, wider than the page's column on a laptop "
+                "(%d px): readers there scroll it sideways%s\n"
+                "  hint: if it is not meant to scroll, narrow it: a smaller "
+                ".properties(width=...), shorter legend and label text, or fewer views side "
+                "by side",
+                d.path,
+                d.line,
+                chart.id,
+                texts[0],
+                LAPTOP_COLUMN,
+                "" if "no phone layout" in clipped else " (phones show its phone layout)",
+            )
+            continue
         if layout == "faint":
             # A colour the writer named is warned of already (pipeline.warn_pale_colours).
             named = set(spec_colours(chart.spec))
@@ -614,9 +644,9 @@ def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
             if not texts:
                 continue
             log.info(  # a note: a diverging scheme's pale middle may be meant
-                "%s:%d: chart '%s': marks drawn in %s all but vanish into the page named: "
-                "readers there do not see them\n  hint: %schoose colours that read on both "
-                "pages, or outline the marks (stroke) in a colour that does",
+                "%s:%d: chart '%s': some marks all but vanish into the page behind them, "
+                "so its readers do not see them: %s\n  hint: %schoose colours that read on "
+                "both pages, or outline the marks (stroke) in a colour that does",
                 d.path,
                 d.line,
                 chart.id,

@@ -368,13 +368,19 @@ def test_strict_build_names_a_colour_too_dark_for_the_dark_palette(
     # The ends of a scheme are drawn, not named: found in the drawing, and noted (a
     # diverging scheme's pale middle may be meant).
     assert (
-        "INFO    -  charts/shapes.py:103: chart 'viridis-ends': marks drawn in rgb(68, 1, 84): "
-        "1.07:1 on the dark page; rgb(253, 231, 37): 1.26:1 on the light page all but vanish "
-        "into the page named: readers there do not see them\n"
+        "INFO    -  charts/shapes.py:103: chart 'viridis-ends': some marks all but vanish into "
+        "the page behind them, so its readers do not see them: rgb(68, 1, 84): 1.07:1 on the "
+        "dark page; rgb(253, 231, 37): 1.26:1 on the light page\n"
         "  hint: start the colour scheme further in, e.g. alt.Scale(scheme={'name': 'viridis', "
         "'extent': [0.15, 0.85]}), choose colours that read on both pages, or outline the "
         "marks (stroke) in a colour that does"
     ) in messages
+    # Wider than a laptop's column at its smallest: it scrolls there, and the writer is told.
+    assert (
+        "chart 'wide-brush' is 954 px wide, wider than the page's column on a laptop (688 px): "
+        "readers there scroll it sideways"
+    ) in messages
+    assert messages.count("wider than the page's column on a laptop") == 1
     assert "Aborted with 1 warnings in strict mode" in messages
 
 
