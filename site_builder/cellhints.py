@@ -27,8 +27,9 @@ _SIGNED = re.compile(r"^[-+]?\s*[$€£¥]?\s*[-+]?[\d.,]*\d\s*[%‰$€£¥]?$"
 _SIGNS = re.compile(r"[%‰$€£¥]")
 
 
-def type_hint(ftype: str, cell: object, fmt: str = "") -> str:
-    """The hint for `cell`, which is not a valid `ftype` (read with the field's `fmt`)."""
+def type_hint(ftype: str, cell: object, fmt: str = "", mostly_read: bool = False) -> str:
+    """The hint for `cell`, which is not a valid `ftype` (read with the field's `fmt`);
+    `mostly_read`: most cells of its column are read as the field says."""
     text = str(cell).strip() if cell is not None else ""
     generic = (
         f"expected {_TYPE_EXAMPLES.get(ftype, 'a ' + ftype)}; fix the cell, or change the "
@@ -39,6 +40,8 @@ def type_hint(ftype: str, cell: object, fmt: str = "") -> str:
             f'if {text!r} means no value, add missingValues: ["", "{text}"] to the resource\'s '
             "schema: such cells are then read as empty"
         )
+    if ftype in ("date", "datetime") and mostly_read:
+        return _odd_date_hint(ftype, text, fmt)
     if ftype in ("date", "datetime") and fmt not in ("", "default", "any"):
         return _format_hint(ftype, text, fmt)
     if ftype in ("date", "datetime"):
@@ -78,6 +81,31 @@ def type_hint(ftype: str, cell: object, fmt: str = "") -> str:
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
 _YEAR_MONTH_DAY = re.compile(r"\d{4}([/.])\d{1,2}\1\d{1,2}")
 _NAMED_MONTH = re.compile(r"\d{1,2} ([A-Za-z]+)\.? \d{4}")
+
+
+def _odd_date_hint(ftype: str, text: str, fmt: str) -> str:
+    """A date written unlike most of its column's, which the field reads as they are."""
+    import datetime
+
+    custom = fmt not in ("", "default", "any")
+    shape = "YYYY-MM-DD" if ftype == "date" else "YYYY-MM-DDTHH:MM:SS"
+    if custom:
+        try:
+            shape = datetime.datetime(2025, 12, 31, 9, 30).strftime(fmt)
+        except ValueError:
+            shape = fmt
+    hint = f"most of the column's dates are written as {shape}: write this one so too"
+    found = _DAY_MONTH_YEAR.fullmatch(text)
+    if found and not custom and ftype == "date":
+        first, second, year = int(found.group(1)), int(found.group(3)), found.group(4)
+        readings = [
+            f"{year}-{month:02d}-{day:02d} if {order}"
+            for day, month, order in ((first, second, "day first"), (second, first, "month first"))
+            if month <= 12 and day <= 31
+        ]
+        if readings:
+            hint += f" ({' or '.join(readings)})"
+    return hint
 
 
 def _format_hint(ftype: str, text: str, fmt: str) -> str:

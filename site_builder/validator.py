@@ -5,6 +5,8 @@ the file again; its findings are said in our words, at the physical line."""
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Collection
 from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -93,6 +95,13 @@ def validate(resource: Any, csv_shown: str, raw: RawCheck, shown: str) -> list[P
         getattr(e, "row_number", None) for e in errors if e.type in ("extra-cell", "missing-cell")
     }
     names = [f.name for f in resource.schema.fields]
+    # Columns most of whose cells read: a cell that does not is the odd one out, not the
+    # field's description (unless the errors were cut off at the limit).
+    failing = Counter(getattr(e, "field_name", None) for e in errors if e.type == "type-error")
+    rows = len(raw.record_lines) - 1
+    mostly_read = {
+        str(n) for n, count in failing.items() if count * 2 < rows and len(errors) < 1000
+    }
     # Columns are matched to fields by their place (unless the schema says otherwise).
     by_place = getattr(resource.schema, "fields_match", "exact") == "exact"
     misnamed = next((e for e in errors if e.type in _MISALIGNED and by_place), None)
@@ -117,7 +126,7 @@ def validate(resource: Any, csv_shown: str, raw: RawCheck, shown: str) -> list[P
                 )
             )
             continue
-        problems.append(_problem_from(error, resource, csv_shown, raw))
+        problems.append(_problem_from(error, resource, csv_shown, raw, mostly_read))
     return problems
 
 
@@ -235,9 +244,11 @@ def fields_of(resource: Any) -> list[Field]:
     ]
 
 
-def _problem_from(error: Any, resource: Any, csv_shown: str, raw: RawCheck) -> Problem:
+def _problem_from(
+    error: Any, resource: Any, csv_shown: str, raw: RawCheck, mostly_read: Collection[str] = ()
+) -> Problem:
     """Our message and hint for one of the validator's errors, at the physical line."""
-    problem = _describe_error(error, resource, csv_shown)
+    problem = _describe_error(error, resource, csv_shown, mostly_read)
     record = getattr(error, "row_number", None)
     line = raw.line_of(record) if problem.line == record else problem.line
     if line == problem.line:
@@ -248,7 +259,9 @@ def _problem_from(error: Any, resource: Any, csv_shown: str, raw: RawCheck) -> P
     )
 
 
-def _describe_error(error: Any, resource: Any, csv_shown: str) -> Problem:
+def _describe_error(
+    error: Any, resource: Any, csv_shown: str, mostly_read: Collection[str] = ()
+) -> Problem:
     kind = error.type
     row = getattr(error, "row_number", None)
     col = getattr(error, "field_number", None)
@@ -261,7 +274,7 @@ def _describe_error(error: Any, resource: Any, csv_shown: str) -> Problem:
         return Problem(
             csv_shown,
             f"column '{name}': {cell!r} is not a valid {ftype}",
-            type_hint(ftype, cell, str(field.format or "") if field else ""),
+            type_hint(ftype, cell, str(field.format or "") if field else "", name in mostly_read),
             row,
             col,
         )

@@ -224,3 +224,36 @@ def test_a_real_duplicate_key_is_said_beside_another_cells_type_error(tmp_path: 
     said = [str(p).splitlines()[0] for p in info.value.problems]
     assert any("duplicate key (k)" in s for s in said), said
     assert any("'n/a' is not a valid number" in s for s in said), said
+
+
+def test_one_date_written_unlike_the_rest_of_its_column_is_told_to_match_them(
+    tmp_path: Path,
+) -> None:
+    """One day-first date among ISO ones was told to set the field's format: which then read
+    none of the others."""
+    from helpers import write_package
+
+    from site_builder.errors import DataError
+    from site_builder.loader import load_catalog
+
+    schema = {"fields": [{"name": "day", "type": "date"}, {"name": "v", "type": "number"}]}
+    rows = "".join(f"2024-03-0{d},{d}\n" for d in range(1, 5))
+    data = write_package(tmp_path, f"day,v\n{rows}05/03/2024,5\n", schema=schema)
+    with pytest.raises(DataError) as info:
+        load_catalog(data, tmp_path)
+    [problem] = info.value.problems
+    assert str(problem) == (
+        "data/t.csv:6:1: column 'day': '05/03/2024' is not a valid date\n"
+        "  hint: most of the column's dates are written as YYYY-MM-DD: write this one so too "
+        "(2024-03-05 if day first or 2024-05-03 if month first)"
+    )
+    # Most dates written day first: the field's format is what to change.
+    data = write_package(
+        tmp_path, "day,v\n05/03/2024,1\n06/03/2024,2\n2024-03-07,3\n", schema=schema
+    )
+    with pytest.raises(DataError) as info:
+        load_catalog(data, tmp_path)
+    assert "add format: '%d/%m/%Y'" in str(info.value.problems[0])
+    assert type_hint("date", "31.12.2023", "%d/%m/%Y", mostly_read=True) == (
+        "most of the column's dates are written as 31/12/2025: write this one so too"
+    )
