@@ -93,13 +93,22 @@ def nearest(name: str, choices: Iterable[str], limit: int = 3) -> str:
     options = sorted(set(choices))
     if not options:
         return "none are defined yet"
-    close = difflib.get_close_matches(name, options, n=limit, cutoff=0.5)
+    close = difflib.get_close_matches(name, options, n=len(options), cutoff=0.5)
+    # A shared start counts for more than letters shared anywhere: 'trip_count' is 'trips',
+    # not 'district'.
+    close = sorted(close, key=lambda o: -_likeness(name, o))[:limit]
     rest = [o for o in options if o not in close]
     ordered = close + rest
     shown = ", ".join(f"'{o}'" for o in ordered[:8])
     more = f" (and {len(ordered) - 8} more)" if len(ordered) > 8 else ""
     lead = f"did you mean '{close[0]}'? " if close else ""
     return f"{lead}known: {shown}{more}"
+
+
+def _likeness(name: str, option: str) -> float:
+    pairs = zip(name.lower(), option.lower(), strict=False)
+    start = next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(name), len(option)))
+    return difflib.SequenceMatcher(None, name, option).ratio() + 0.05 * min(start, 4)
 
 
 def yaml_problem(exc: yaml.YAMLError, shown: str, hint: str) -> Problem:

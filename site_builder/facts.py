@@ -34,6 +34,7 @@ class FactDef:
     path: str = ""
     line: int = 0
     expect: list[str] = field(default_factory=list)  # e.g. [">= 90"]: what the prose claims
+    key_lines: dict[str, int] = field(default_factory=dict)  # facts.yaml: "row" -> its line
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,9 @@ def _fact_defs(text: str, shown: str) -> tuple[FactDef, ...]:
                 path=shown,
                 line=line,
                 expect=expectations,
+                key_lines={
+                    k: at for k in ("dataset", "row", "column") if (at := _key_line(value_node, k))
+                },
             )
         )
     if problems:
@@ -242,7 +246,8 @@ def compute_facts(defs: list[FactDef], catalog: Catalog) -> dict[str, Fact]:
         try:
             value = _compute(d, catalog)
         except _FactProblem as exc:
-            problems.append(Problem(d.path, f"fact '{d.id}': {exc.message}", exc.hint, d.line))
+            line = d.key_lines.get(exc.key, d.line)
+            problems.append(Problem(d.path, f"fact '{d.id}': {exc.message}", exc.hint, line))
             continue
         except Exception as exc:  # in the writer's @fact function: at its failing line
             tables = [catalog.datasets[n].frame for n in d.data]
@@ -299,8 +304,10 @@ def compute_facts(defs: list[FactDef], catalog: Catalog) -> dict[str, Fact]:
 
 
 class _FactProblem(Exception):
-    def __init__(self, message: str, hint: str):
-        self.message, self.hint = message, hint
+    """`key`: the facts.yaml key the problem is with, whose line it is said at."""
+
+    def __init__(self, message: str, hint: str, key: str = ""):
+        self.message, self.hint, self.key = message, hint, key
 
 
 def _no_number(value: Any) -> str:
@@ -345,7 +352,9 @@ def _lookup_cell(catalog: Catalog, name: str, row: Any, column: str) -> Any:
         raise _FactProblem(f"dataset '{name}' is not a table", "name a CSV dataset")
     if column not in frame.columns:
         raise _FactProblem(
-            f"dataset '{name}' has no column '{column}'", nearest(column, list(frame.columns))
+            f"dataset '{name}' has no column '{column}'",
+            nearest(column, list(frame.columns)),
+            "column",
         )
     if not ds.primary_key:
         raise _FactProblem(
@@ -359,14 +368,32 @@ def _lookup_cell(catalog: Catalog, name: str, row: Any, column: str) -> Any:
             "give one value per key column, as a list",
         )
     mask = None
-    for col, key in zip(ds.primary_key, keys, strict=True):
+    for index, (col, key) in enumerate(zip(ds.primary_key, keys, strict=True)):
         match = frame[col].astype(str) == str(key)
-        mask = match if mask is None else mask & match
+        # The part of the key no row has, or has with the parts before it.
+        alone = not match.any()
+        if not alone and (mask is None or (mask & match).any()):
+            mask = match if mask is None else mask & match
+            continue
+        rows = slice(None) if alone or mask is None else mask
+        known = list(dict.fromkeys(_shown(v) for v in frame.loc[rows, col]))
+        before = ", ".join(
+            f"{c} {str(k)!r}" for c, k in zip(ds.primary_key[:index], keys[:index], strict=True)
+        )
+        raise _FactProblem(
+            f"dataset '{name}' has no row {row!r}: no row has {col} {str(key)!r}"
+            + ("" if alone else f" with {before}"),
+            nearest(str(key), known),
+            "row",
+        )
     hits = frame[mask] if mask is not None else frame.iloc[0:0]
-    if hits.empty:
-        known = [str(v) for v in frame[ds.primary_key[0]].tolist()]
-        raise _FactProblem(f"dataset '{name}' has no row {row!r}", nearest(str(keys[0]), known))
     return hits.iloc[0][column]
+
+
+def _shown(value: Any) -> str:
+    """A key cell as a writer writes it in facts.yaml: a date without its midnight."""
+    text = str(value)
+    return text[:10] if text.endswith(" 00:00:00") else text
 
 
 FACT_REF = re.compile(r"\{\{\s*fact:\s*([^}\s]*)\s*\}\}")

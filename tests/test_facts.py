@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+import pytest
 from helpers import edit, prepare, report
+
+from site_builder.errors import FactError
 
 
 def test_cell_and_computed_facts(mini: Path) -> None:
@@ -45,15 +48,71 @@ def test_unknown_fact_in_page_names_line_column_and_nearest(mini: Path) -> None:
 def test_unknown_row_lists_keys(mini: Path) -> None:
     edit(mini / "data" / "facts.yaml", "row: NA", "row: NB")
     assert report(mini) == (
-        "data/facts.yaml:1: fact 'windhoek-share': dataset 'cities' has no row 'NB'\n"
+        "data/facts.yaml:3: fact 'windhoek-share': dataset 'cities' has no row 'NB': no row "
+        "has code 'NB'\n"
         "  hint: did you mean 'NA'? known: 'NA', 'AB', 'CD'"
+    )
+
+
+def test_a_key_of_several_columns_names_the_part_no_row_has(tmp_path: Path) -> None:
+    """A wrong district under a right month was offered months (as pandas writes them), and
+    not told which part of the key was wrong."""
+    from helpers import write_package
+
+    from site_builder.facts import FactDef, compute_facts
+    from site_builder.loader import load_catalog
+
+    schema = {
+        "fields": [
+            {"name": "month", "type": "date"},
+            {"name": "district", "type": "string"},
+            {"name": "trips", "type": "integer"},
+        ],
+        "primaryKey": ["month", "district"],
+    }
+    rows = (
+        "month,district,trips\n2024-07-01,Old Town,5\n2024-07-01,Eastgate,3\n"
+        "2024-08-01,Riverside,4\n"
+    )
+    catalog = load_catalog(write_package(tmp_path, rows, schema=schema), tmp_path)
+
+    def said(row: list[str], column: str = "trips") -> str:
+        fact = FactDef(
+            "f",
+            ["t"],
+            cell=(row, column),
+            path="data/facts.yaml",
+            line=1,
+            key_lines={"row": 3, "column": 4},
+        )
+        with pytest.raises(FactError) as info:
+            compute_facts([fact], catalog)
+        return str(info.value.problems[0])
+
+    assert said(["2024-07-01", "Oldtown"]) == (
+        "data/facts.yaml:3: fact 'f': dataset 't' has no row ['2024-07-01', 'Oldtown']: no row "
+        "has district 'Oldtown'\n"
+        "  hint: did you mean 'Old Town'? known: 'Old Town', 'Eastgate', 'Riverside'"
+    )
+    assert said(["2024-07-01", "Riverside"]) == (
+        "data/facts.yaml:3: fact 'f': dataset 't' has no row ['2024-07-01', 'Riverside']: no "
+        "row has district 'Riverside' with month '2024-07-01'\n"
+        "  hint: known: 'Eastgate', 'Old Town'"
+    )
+    assert said(["2031-07-01", "Old Town"]).endswith(
+        "no row has month '2031-07-01'\n"
+        "  hint: did you mean '2024-07-01'? known: '2024-07-01', '2024-08-01'"
+    )
+    assert said(["2024-07-01", "Old Town"], "trip_count").startswith(
+        "data/facts.yaml:4: fact 'f': dataset 't' has no column 'trip_count'\n"
+        "  hint: did you mean 'trips'?"
     )
 
 
 def test_unknown_column(mini: Path) -> None:
     edit(mini / "data" / "facts.yaml", "column: share", "column: shares")
     assert report(mini) == (
-        "data/facts.yaml:1: fact 'windhoek-share': dataset 'cities' has no column 'shares'\n"
+        "data/facts.yaml:4: fact 'windhoek-share': dataset 'cities' has no column 'shares'\n"
         "  hint: did you mean 'share'? known: 'share', 'capital', 'city', 'code', 'founded', "
         "'population'"
     )
