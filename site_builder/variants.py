@@ -366,8 +366,11 @@ def _phone_config(spec: dict[str, Any]) -> None:
     axis.setdefault("labelLimit", _AXIS_LABELS)
     axis.setdefault("tickSize", 3)
     # Years or other steps along the bottom, more than a phone's width holds: every other
-    # label, as often as needed, rather than labels printed over each other.
-    config.setdefault("axisXDiscrete", {}).setdefault("labelOverlap", "parity")
+    # label, as often as needed, rather than labels printed over each other or run together
+    # ("AprMay": labels that touch count as overlapping).
+    discrete = config.setdefault("axisXDiscrete", {})
+    discrete.setdefault("labelOverlap", "parity")
+    discrete.setdefault("labelSeparation", 3)
 
 
 def with_phone_label_limits(spec: dict[str, Any]) -> dict[str, Any] | None:
