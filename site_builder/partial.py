@@ -237,16 +237,20 @@ def _complete(
     project.rendered = {k: project.rendered[k] for k in project.charts}
     project.pending = None
     log.info(
-        "partial rebuild: %d of %d tables%s changed; %d charts and %d facts made again, the "
-        "other %d charts kept from the last build",
+        "partial rebuild: %d of %d tables%s changed; %s and %s made again, the other %s "
+        "kept from the last build",
         len(job.tables),
         len(project.catalog.datasets),
-        f" and {len(job.code_files)} chart code files" if job.code_files else "",
-        len(made.charts),
-        len(made.fact_defs),
-        len(project.charts) - len(made.charts),
+        f" and {_counted(len(job.code_files), 'chart code file')}" if job.code_files else "",
+        _counted(len(made.charts), "chart"),
+        _counted(len(made.fact_defs), "fact"),
+        _counted(len(project.charts) - len(made.charts), "chart"),
     )
     return True
+
+
+def _counted(count: int, thing: str) -> str:
+    return f"{count} {thing}" + ("" if count == 1 else "s")
 
 
 _REDECLARED = (

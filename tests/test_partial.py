@@ -19,8 +19,8 @@ def test_an_edited_table_gives_the_site_of_a_cold_build(fresh_mini: Path, tmp_pa
     again = run_cli(mini, "build")
     assert again.returncode == 0, again.stderr
     assert (
-        "partial rebuild: 1 of 2 tables changed; 1 charts and 2 facts made again, the "
-        "other 1 charts kept from the last build"
+        "partial rebuild: 1 of 2 tables changed; 1 chart and 2 facts made again, the "
+        "other 1 chart kept from the last build"
     ) in again.stderr
     assert "charts: 1 rendered, 0 from cache" in again.stderr
     cold = copy_project(mini, tmp_path / "cold")
@@ -42,8 +42,8 @@ def test_a_bad_cell_in_an_edited_table_fails_and_leaves_the_site(fresh_mini: Pat
     edit(mini / "data" / "regions.csv", "South,5x", "South,7")
     fixed = run_cli(mini, "build")
     assert (
-        "partial rebuild: 1 of 2 tables changed; 1 charts and 0 facts made again, the "
-        "other 1 charts kept from the last build"
+        "partial rebuild: 1 of 2 tables changed; 1 chart and 0 facts made again, the "
+        "other 1 chart kept from the last build"
     ) in fixed.stderr
     assert tree_digest(mini / "site") != before
 
@@ -84,7 +84,7 @@ def test_an_edited_table_no_fact_reads_is_built_in_the_chart_process_while_pages
     assert build.returncode == 0, log
     # Not in the build's own process, and made while MkDocs read the pages.
     assert int((mini / "built-by").read_text()) != build.pid
-    made = log.index("partial rebuild: 1 of 2 tables changed; 1 charts and 0 facts made")
+    made = log.index("partial rebuild: 1 of 2 tables changed; 1 chart and 0 facts made")
     assert log.index("Building documentation to directory") < made
     assert "pages: 2 of 3 as published" in log
     assert as_cold(mini, tmp_path / "cold")
@@ -241,8 +241,8 @@ def test_an_edited_chart_module_gives_the_site_of_a_cold_build(
     again = run_cli(mini, "build")
     assert again.returncode == 0, again.stderr
     assert (
-        "partial rebuild: 0 of 2 tables and 1 chart code files changed; 1 charts and 0 facts "
-        "made again, the other 1 charts kept from the last build"
+        "partial rebuild: 0 of 2 tables and 1 chart code file changed; 1 chart and 0 facts "
+        "made again, the other 1 chart kept from the last build"
     ) in again.stderr
     cold = copy_project(mini, tmp_path / "cold")
     assert "charts: 2 rendered" in run_cli(cold, "build").stderr
@@ -251,7 +251,7 @@ def test_an_edited_chart_module_gives_the_site_of_a_cold_build(
 
     edit(mini / "charts" / "_shade.py", "#1f77b4", "#d62728")
     helper = run_cli(mini, "build")
-    assert "1 chart code files changed; 1 charts and 0 facts made again" in helper.stderr
+    assert "1 chart code file changed; 1 chart and 0 facts made again" in helper.stderr
     assert "charts: 1 rendered" in helper.stderr
     cold = copy_project(mini, tmp_path / "cold2")
     assert run_cli(cold, "build").returncode == 0

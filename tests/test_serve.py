@@ -311,7 +311,7 @@ def test_a_chart_code_edit_runs_only_that_modules_charts(fresh_mini: Path) -> No
     # Each edit ran the region chart's function, never the city chart's.
     assert calls.read_text().split() == ["region-scores"] * 3
     log = (fresh_mini.parent / "serve.log").read_text()
-    assert "1 chart code files changed; 1 charts and 0 facts made again" in log
+    assert "1 chart code file changed; 1 chart and 0 facts made again" in log
     assert "Traceback" not in log
 
 
