@@ -7,6 +7,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -74,10 +75,48 @@ def check_raw(
         return result
     if _too_many_columns(text, shown, delimiter, quote, max_columns, result):
         return result
+    if _stray_return(text, shown, delimiter, quote, result):
+        return result
     _check_nul(text, shown, result)
     _check_delimiter(text, shown, delimiter, result)
     _scan_records(text, shown, delimiter, quote, result)
     return result
+
+
+def _stray_return(text: str, shown: str, delimiter: str, quote: str, result: RawCheck) -> bool:
+    """A carriage return alone, outside quotes, in a file whose lines end in line feeds, that
+    splits a row in two unlike the header (a lone one may end a whole row: files are saved
+    with mixed endings): the parser starts a row there, in the middle of a line as an editor
+    shows it (a blank row, or cells under the wrong columns, were said of the next line)."""
+    if "\n" not in text or "\r" not in text.replace("\r\n", ""):
+        return False
+    cells = re.split(r"\r\n?|\n", text, maxsplit=1)[0].count(delimiter)
+    quoted = False
+    line, start = 1, 0
+    for index, char in enumerate(text):
+        if char == quote:
+            quoted = not quoted
+        elif char == "\n":
+            line, start = line + 1, index + 1
+        elif char == "\r" and not quoted and text[index + 1 : index + 2] != "\n":
+            before = text[start:index].split("\r")[-1]
+            after = re.split(r"\r|\n", text[index + 1 :], maxsplit=1)[0]
+            whole = after.replace(delimiter, "").strip()  # not a blank row
+            if before.count(delimiter) == cells == after.count(delimiter) and whole:
+                continue  # a whole row ends there
+            result.problems.append(
+                Problem(
+                    shown,
+                    "a carriage return (\\r) in the middle of the line ends a row there: what "
+                    "follows it is read as another row",
+                    "delete it (editors show it as ^M or not at all), or save the file again "
+                    "with one kind of line ending",
+                    line,
+                    index - start + 1,
+                )
+            )
+            return True
+    return False
 
 
 def _decode(raw: bytes, shown: str, encoding: str, result: RawCheck) -> str | None:
