@@ -130,7 +130,7 @@ def _plain_rows(frame: Any) -> list[dict[str, Any]] | None:
         kind = dtype.kind if isinstance(dtype, np.dtype) else ""
         if kind in ("i", "u", "b"):
             values = column.tolist()
-        elif kind == "f":
+        elif kind == "f" and dtype.itemsize <= 8:  # a long double: Altair's own way
             values = column.tolist()
             finite = np.isfinite(column.to_numpy())
             if not finite.all():

@@ -94,6 +94,8 @@ def _odd_date_hint(ftype: str, text: str, fmt: str) -> str:
             shape = datetime.datetime(2025, 12, 31, 9, 30).strftime(fmt)
         except ValueError:
             shape = fmt
+    if not custom and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return f"{text!r} is written as {shape}, but there is no such day: check its month and day"
     hint = f"most of the column's dates are written as {shape}: write this one so too"
     found = _DAY_MONTH_YEAR.fullmatch(text)
     if found and not custom and ftype == "date":

@@ -263,11 +263,13 @@ def check(config_file: str) -> None:
         project = pipeline.prepare(settings)
         # What only the pages' HTML shows a build: a chart with a heading's id.
         slugify = slugify_of(config.mdx_configs)  # type: ignore[attr-defined]
+        extensions = config.markdown_extensions  # type: ignore[attr-defined]
+        attr_list = any(str(e).endswith("attr_list") for e in extensions)
         found = [
             problem
             for name, refs in project.pages.items()
             if refs.charts
-            for problem in clashes(refs, _read_page(settings.docs_dir / name), slugify)
+            for problem in clashes(refs, _read_page(settings.docs_dir / name), slugify, attr_list)
         ]
         if found:
             raise WriterError(found)

@@ -30,6 +30,15 @@ class RawCheck:
     record_lines: Sequence[int] = field(default_factory=list)
     records: list[list[str]] = field(default_factory=list)  # the parsed cells, header first
     text: str = ""  # instead of records, when no cell is quoted
+    delimiter: str = ","
+
+    def filled(self, name: str) -> int:
+        """How many cells under the header's column `name` are not blank."""
+        rows = self.records or [line.split(self.delimiter) for line in self.text.splitlines()]
+        if not rows or name not in rows[0]:
+            return 0
+        index = rows[0].index(name)
+        return sum(1 for row in rows[1:] if len(row) > index and row[index].strip())
 
     def line_of(self, record: int | None) -> int | None:
         if record is None or not 0 < record <= len(self.record_lines):
@@ -59,7 +68,7 @@ def check_raw(
     max_columns: int = 1_000,
 ) -> RawCheck:
     """Problems a parser would report badly or not at all; stops at the first fatal one."""
-    result = RawCheck()
+    result = RawCheck(delimiter=delimiter)
     if not raw:
         result.problems.append(
             Problem(shown, "the file is empty", "add a header row and data, or remove the file")
@@ -90,7 +99,11 @@ def _stray_return(text: str, shown: str, delimiter: str, quote: str, result: Raw
     shows it (a blank row, or cells under the wrong columns, were said of the next line)."""
     if "\n" not in text or "\r" not in text.replace("\r\n", ""):
         return False
-    cells = re.split(r"\r\n?|\n", text, maxsplit=1)[0].count(delimiter)
+
+    def cells(segment: str) -> int:  # quoted delimiters are text
+        return len(next(csv.reader([segment], delimiter=delimiter, quotechar=quote), []))
+
+    header = cells(re.split(r"\r\n?|\n", text, maxsplit=1)[0])
     quoted = False
     line, start = 1, 0
     for index, char in enumerate(text):
@@ -101,9 +114,8 @@ def _stray_return(text: str, shown: str, delimiter: str, quote: str, result: Raw
         elif char == "\r" and not quoted and text[index + 1 : index + 2] != "\n":
             before = text[start:index].split("\r")[-1]
             after = re.split(r"\r|\n", text[index + 1 :], maxsplit=1)[0]
-            whole = after.replace(delimiter, "").strip()  # not a blank row
-            if before.count(delimiter) == cells == after.count(delimiter) and whole:
-                continue  # a whole row ends there
+            if not after or (cells(before) == header == cells(after) and after.strip(delimiter)):
+                continue  # a whole row ends there (the last, or one before a blank line)
             result.problems.append(
                 Problem(
                     shown,

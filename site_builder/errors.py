@@ -108,7 +108,9 @@ def nearest(name: str, choices: Iterable[str], limit: int = 3) -> str:
 def _likeness(name: str, option: str) -> float:
     pairs = zip(name.lower(), option.lower(), strict=False)
     start = next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(name), len(option)))
-    return difflib.SequenceMatcher(None, name, option).ratio() + 0.05 * min(start, 4)
+    return difflib.SequenceMatcher(None, name.lower(), option.lower()).ratio() + 0.05 * min(
+        start, 4
+    )
 
 
 def yaml_problem(exc: yaml.YAMLError, shown: str, hint: str) -> Problem:

@@ -324,9 +324,14 @@ def control_settings(spec: dict[str, Any]) -> list[tuple[str, Any]]:
         bind = param.get("bind") if isinstance(param, dict) else None
         if not isinstance(bind, dict) or "input" not in bind or "value" not in param:
             continue  # a selection, a legend's or a scale's binding: nothing hidden
-        label = str(bind.get("name") or param.get("name") or "").strip().rstrip(":").strip()
+        label = str(bind.get("name") or param.get("name") or "").strip().rstrip(":：").strip()
+        value = param["value"]
+        options, labels = bind.get("options"), bind.get("labels")
+        if isinstance(options, list) and isinstance(labels, list) and value in options:
+            shown = options.index(value)  # a menu or radio says its label, not its value
+            value = labels[shown] if shown < len(labels) else value
         if label:
-            out.append((label, param["value"]))
+            out.append((label, value))
     return out
 
 

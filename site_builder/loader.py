@@ -282,10 +282,10 @@ def _load_table(
         return None
     table.checked = checked
     frame = typed_frame(res, checked)
-    checked.records, checked.text = [], ""  # no longer needed; a big table's cells hold memory
-    if frame is None:
+    if frame is None:  # the validator's messages count the column's cells
         table.for_validator = True
         return table
+    checked.records, checked.text = [], ""  # no longer needed; a big table's cells hold memory
     # Only text cells can be suspicious here: the fast path took no NaN or infinity.
     nothing = [None] * len(frame)
     columns = {

@@ -506,7 +506,8 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
         if wider:
             clipped["no phone layout"] = wider
         if smallest_width(svg_width(svg), uses_pointer_position(spec)) > BREAKPOINT_MAX:
-            clipped["scrolls"] = [f"{svg_width(svg):.0f}"]  # on laptops too
+            # On laptops too; on phones as well when it has no phone layout.
+            clipped["scrolls"] = [f"{svg_width(svg):.0f}", "phone layout" if narrow else ""]
         faint = faint_fills(svg)
         if faint:
             clipped["faint"] = faint
@@ -634,7 +635,7 @@ def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
                 chart.id,
                 texts[0],
                 LAPTOP_COLUMN,
-                "" if "no phone layout" in clipped else " (phones show its phone layout)",
+                " (phones show its phone layout)" if texts[1:2] == ["phone layout"] else "",
             )
             continue
         if layout == "faint":

@@ -434,8 +434,17 @@ def _expression_fields(view: dict[str, Any]) -> Iterator[tuple[str, str]]:
 _ENCODED_OUTPUT = re.compile(r"^(?:__)?count$|^[a-z0-9]+_.")
 
 
+# Text in quotes, which an expression does not run (a name inside datum[...] aside).
+_STRING = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"")
+
+
 def _datum_fields(expression: str) -> Iterator[str]:
-    for match in _DATUM.finditer(expression):
+    names = _DATUM.finditer(expression)
+    quoted = [m.span() for m in _STRING.finditer(expression)]
+    for match in names:
+        start = match.start()
+        if any(a <= start < b for a, b in quoted):
+            continue  # written in a string: 'see datum.z'
         # A name with a dot, written datum['a.b'], is one column: escaped as fields are.
         yield match.group(1) or _escape(match.group(3))
 
@@ -499,8 +508,8 @@ def _derived_fields(view: dict[str, Any]) -> set[str]:
             made.update(f for f in fields if isinstance(f, str))
         if "flatten" in t and "as" not in t:
             made.update(_field_names(t["flatten"]))
-        if "bin" in t and isinstance(t.get("as"), str):  # a bin's end, beside its start
-            made.add(t["as"] + "_end")
+        if ("bin" in t or "timeUnit" in t) and isinstance(t.get("as"), str):
+            made.add(t["as"] + "_end")  # a bin's or a time unit's end, beside its start
         if ("regression" in t or "loess" in t) and t.get("params"):
             made.update(("coef", "rSquared"))
         if isinstance(t, dict) and "pivot" in t:

@@ -98,9 +98,10 @@ def validate(resource: Any, csv_shown: str, raw: RawCheck, shown: str) -> list[P
     # Columns most of whose cells read: a cell that does not is the odd one out, not the
     # field's description (unless the errors were cut off at the limit).
     failing = Counter(getattr(e, "field_name", None) for e in errors if e.type == "type-error")
-    rows = len(raw.record_lines) - 1
     mostly_read = {
-        str(n) for n, count in failing.items() if count * 2 < rows and len(errors) < 1000
+        str(n)
+        for n, count in failing.items()
+        if len(errors) < 1000 and count * 2 < raw.filled(str(n))
     }
     # Columns are matched to fields by their place (unless the schema says otherwise).
     by_place = getattr(resource.schema, "fields_match", "exact") == "exact"

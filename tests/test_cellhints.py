@@ -254,6 +254,19 @@ def test_one_date_written_unlike_the_rest_of_its_column_is_told_to_match_them(
     with pytest.raises(DataError) as info:
         load_catalog(data, tmp_path)
     assert "add format: '%d/%m/%Y'" in str(info.value.problems[0])
+    # Excel's line endings (CRLF), and blank cells, do not count as dates read.
+    crlf = "day,v\r\n05/03/2024,1\r\n06/03/2024,2\r\n,3\r\n,4\r\n,5\r\n2024-03-07,6\r\n"
+    data = write_package(tmp_path, crlf, schema=schema)
+    with pytest.raises(DataError) as info:
+        load_catalog(data, tmp_path)
+    assert "add format: '%d/%m/%Y'" in str(info.value.problems[0])
+    data = write_package(tmp_path, f"day,v\n{rows}2024-02-30,5\n", schema=schema)
+    with pytest.raises(DataError) as info:
+        load_catalog(data, tmp_path)
+    assert str(info.value.problems[0]).endswith(
+        "hint: '2024-02-30' is written as YYYY-MM-DD, but there is no such day: check its "
+        "month and day"
+    )
     assert type_hint("date", "31.12.2023", "%d/%m/%Y", mostly_read=True) == (
         "most of the column's dates are written as 31/12/2025: write this one so too"
     )

@@ -429,6 +429,8 @@ def test_expressions_over_columns_the_chart_has_or_makes_are_accepted() -> None:
             {"filter": "datum.per_day > 1 && datum['a.b'] > 0 && datum[\"district\"] != ''"},
             {"fold": ["trips", "days"]},
             {"filter": "datum.key == 'trips' && datum.value > 0"},
+            {"timeUnit": "yearmonth", "field": "district", "as": "m"},
+            {"filter": "datum.m_end > 0 || 'not datum.z' == datum.key"},  # a time unit's end
         ],
         "mark": "bar",
         "encoding": {

@@ -288,3 +288,17 @@ def test_random_bytes_load_or_fail_with_a_position(
             assert problem.path.startswith("data/")
             assert problem.hint
             assert problem.line is not None or problem.message == "the file is empty", problem
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'name,note\nA,"x, y"\rB,z\n',  # a lone carriage return ending a whole row
+        b"a,b\n1,2\n3,4\r",  # the last row's
+        b"a,b\r\n1,2\r\n",
+    ],
+)
+def test_a_carriage_return_that_ends_a_whole_row_is_a_line_ending(raw: bytes) -> None:
+    from site_builder.csvcheck import check_raw
+
+    assert check_raw(raw, "t.csv").problems == []

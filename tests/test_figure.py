@@ -284,3 +284,27 @@ def test_a_figure_body_is_kept_per_language(mini: Path, tmp_path: Path) -> None:
     }
     assert EN["show_table"] in bodies["en"] and ZH["show_table"] not in bodies["en"]
     assert ZH["show_table"] in bodies["zh"] and EN["show_table"] not in bodies["zh"]
+
+
+def test_controls_are_said_by_their_label_and_the_value_they_show() -> None:
+    from site_builder.figure import control_settings
+
+    spec = {
+        "params": [
+            {
+                "name": "mode",
+                "value": 1,
+                "bind": {
+                    "input": "radio",
+                    "options": [0, 1],
+                    "labels": ["Off", "On"],
+                    "name": "Mode: ",
+                },
+            },
+            {"name": "year", "value": 2020, "bind": {"input": "range", "name": "年份："}},
+            {"name": "cutoff", "value": 3, "bind": {"input": "range"}},
+            {"name": "brush", "select": "interval"},  # a selection: nothing hidden
+            {"name": "zoom", "select": "interval", "bind": "scales"},
+        ]
+    }
+    assert control_settings(spec) == [("Mode", "On"), ("年份", 2020), ("cutoff", 3)]

@@ -49,6 +49,18 @@ def test_ids_of_headings_and_attr_lists_with_their_lines() -> None:
     ]
 
 
+def test_what_markdown_makes_no_heading_of_gives_no_id() -> None:
+    page = (
+        "<!--\n## Mining\n-->\n\n<div>\n\n## Refining\n\n</div>\n\npara\n\n  ## Magnets\n\n"
+        '<div markdown="1">\n\n## Outlook\n\n</div>\n'
+    )
+    assert element_ids(page, SLUG) == [("outlook", 17)]
+
+
+def test_without_attr_list_an_id_in_braces_is_heading_text() -> None:
+    assert element_ids("## Outlook {#iea}\n", SLUG, attr_list=False) == [("outlook-iea", 1)]
+
+
 def test_the_site_s_own_slug_settings_are_used() -> None:
     underscored = slugify_of({"toc": {"separator": "_"}})
     assert element_ids("## Rare earths\n", underscored) == [("rare_earths", 1)]

@@ -400,11 +400,10 @@ def test_a_fact_whose_row_is_deleted_fails_the_check(story: Path) -> None:
     (story / "data" / "refining_shares.csv").write_text("".join(kept), encoding="utf-8")
     result = run_cli(story, "check")
     assert result.returncode != 0
-    line = next(
-        n
-        for n, text in enumerate((story / "data" / "facts.yaml").read_text().splitlines(), 1)
-        if text.startswith("china-refining-floor:")
-    )
+    lines = (story / "data" / "facts.yaml").read_text().splitlines()
+    start = next(n for n, text in enumerate(lines, 1) if text.startswith("china-refining-floor:"))
+    # Said at the fact's row: line.
+    line = next(n for n, text in enumerate(lines[start:], start + 1) if "row:" in text)
     assert (
         f"data/facts.yaml:{line}: fact 'china-refining-floor': dataset 'refining_shares' "
         "has no row 'RS01'"
