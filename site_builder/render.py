@@ -505,9 +505,10 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
         clipped = {"wide": cut, "phone": clipped_text(narrow) if narrow else []}
         if wider:
             clipped["no phone layout"] = wider
-        if smallest_width(svg_width(svg), uses_pointer_position(spec)) > BREAKPOINT_MAX:
+        wide = svg_width(svg)
+        if smallest_width(wide, uses_pointer_position(spec)) > BREAKPOINT_MAX:
             # On laptops too; on phones as well when it has no phone layout.
-            clipped["scrolls"] = [f"{svg_width(svg):.0f}", "phone layout" if narrow else ""]
+            clipped["scrolls"] = [f"{wide:.0f}", "phone layout" if narrow else ""]
         faint = faint_fills(svg)
         if faint:
             clipped["faint"] = faint
