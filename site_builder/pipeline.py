@@ -41,8 +41,8 @@ from .palette import (
 from .paths import inside, outside_problem, shown_path
 from .pool import start_pool
 from .render import Rendered, Renderer, render_charts
-from .rowsources import cached_chart_sources
-from .specs import describe, plotted_rows
+from .rowsources import cached_chart_sources, drawn_rows
+from .specs import describe, filters_rows, plotted_rows
 
 log = logging.getLogger("site_builder")
 
@@ -80,6 +80,7 @@ class Project:
     timings: dict[str, float] = field(default_factory=dict)
     fact_sources: dict[str, str] = field(default_factory=dict)  # fact id -> "path:line"
     _sources: dict[str, list[Source]] = field(default_factory=dict, repr=False)
+    _descriptions: dict[str, tuple[Any, str]] = field(default_factory=dict, repr=False)
     # Set while charts are still being made (partial.py): finished before they are used.
     pending: Pending | None = field(default=None, repr=False, compare=False)
 
@@ -101,8 +102,18 @@ class Project:
         if chart.definition.description:
             return chart.definition.description
         labels = {name: f.label for name, f in self.fields_of(chart).items()}
+        key = (chart.digest, tuple(labels.items()))
+        known = self._descriptions.get(chart.id)
+        if known and known[0] == key and chart.digest:
+            return known[1]  # the page's figure and the SVG download both ask
         spec = chart.spec  # read once: the chart may hold it no more
-        return describe(spec, plotted_rows(spec), labels)
+        rows = plotted_rows(spec)
+        if filters_rows(spec):  # said of the rows drawn, not of those filtered out
+            drawn = {id(row) for row in drawn_rows(spec)}
+            rows = [row for row in rows if id(row) in drawn]
+        text = describe(spec, rows, labels)
+        self._descriptions[chart.id] = (key, text)
+        return text
 
     def labels_key(self) -> str:
         """What column headings depend on besides the data's descriptions (for caches)."""

@@ -173,7 +173,8 @@ def _text(value: Any) -> str:
 
 
 def drawn_rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """The inline rows that some mark of the chart draws, after its filters."""
+    """The inline rows that some mark of the chart draws, after its filters: the spec's own
+    row objects (every row when that cannot be worked out)."""
     everything = [
         row for rows in _inline_tables(spec).values() for row in rows if isinstance(row, dict)
     ]
@@ -197,12 +198,13 @@ def _evaluated_rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
     import vl_convert as vlc
 
     numbered = copy.deepcopy(spec)
+    # The spec's own rows, so that a caller can tell which of a table's rows are drawn.
     originals: list[dict[str, Any]] = []
-    for rows in _inline_tables(numbered).values():
-        for row in rows:
+    for name, rows in _inline_tables(numbered).items():
+        for row, original in zip(rows, spec["datasets"][name], strict=True):
             if isinstance(row, dict):
                 row[_ROW] = len(originals)
-                originals.append({k: v for k, v in row.items() if k != _ROW})
+                originals.append(original)
     vega = vlc.vegalite_to_vega(numbered)
     # Data made by an aggregate keeps no row numbers: evaluate it also as it was just before
     # (same source, the transforms before the aggregate), to find the rows it counted.

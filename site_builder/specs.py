@@ -133,6 +133,15 @@ def plotted_rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return max(tables, key=len) if tables else []
 
 
+def filters_rows(spec: dict[str, Any]) -> bool:
+    """Whether some view of a Vega-Lite chart filters its rows."""
+    return not is_vega(spec) and any(
+        isinstance(t, dict) and "filter" in t
+        for view, _, _ in _views(spec, None, frozenset())
+        for t in view.get("transform", []) or []
+    )
+
+
 def field_definitions(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(channel, field, definition) for every field any view encodes, conditions included.
 

@@ -262,6 +262,29 @@ def test_generated_description(mini: Path) -> None:
     )
 
 
+def test_a_generated_description_is_of_the_rows_the_chart_draws(mini: Path) -> None:
+    module = mini / "charts" / "cities.py"
+    edit(module, '    description="Bars of population by city.",\n', "")
+    edit(module, 'y="city:N")', 'y="city:N").transform_filter(alt.datum.population < 5000)')
+    project = prepare(mini)
+    # Windhoek (431000) is filtered out: neither the count nor the range may name it.
+    assert project.description_of(project.charts["city-population"]) == (
+        "A bar chart of Population (people) by City, 2 rows, from 250 to 1000. "
+        "Largest: <script>alert(1)</script> (1000); smallest: Town, with comma (250)."
+    )
+    # A filter bound to a control: described as drawn before the reader moves it.
+    edit(
+        module,
+        ".transform_filter(alt.datum.population < 5000)",
+        ".add_params(cut := alt.param(name='cut', value=500, bind=alt.binding_range(min=0,"
+        " max=5000))).transform_filter(alt.datum.population > cut)",
+    )
+    project = prepare(mini)
+    assert project.description_of(project.charts["city-population"]).startswith(
+        "A bar chart of Population (people) by City, 2 rows, from 1000 to 431000. "
+    )
+
+
 def test_a_generated_description_says_nothing_wrong_of_a_summed_chart() -> None:
     from site_builder.specs import describe
 
