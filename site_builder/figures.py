@@ -27,6 +27,9 @@ CHART_DIR = "assets/charts"
 DATA_DIR = "assets/data"
 # A dense chart's image up to this size goes into the page itself, so it shows with the page
 # (before DOMContentLoaded, like an inline SVG) at about the weight of an SVG at the budget.
+# Only an image that every reader sees: a chart with a phone layout has its images as files,
+# loaded lazily, so that a reader fetches the one layout shown (a page holding both would
+# bring every reader both).
 INLINE_IMAGE_LIMIT = 64_000
 # In a finished body, each link to one of the figure's files (by extension) and the embed code
 # are tokens until the page that shows it is known.
@@ -172,8 +175,8 @@ class Figures:
             csv=_token("csv"),
             spec=_token("vg.json"),
             narrow_spec=_token("narrow.vg.json") if r.has_narrow else "",
-            fallback=fallback_src(r.fallback, _token("webp")),
-            narrow_fallback=fallback_src(r.narrow_fallback, _token("narrow.webp")),
+            fallback=fallback_src(r.fallback, _token("webp"), r.has_narrow),
+            narrow_fallback=fallback_src(r.narrow_fallback, _token("narrow.webp"), True),
         )
         exact = uses_pointer_position(spec)
         return {
@@ -297,13 +300,13 @@ class Figures:
         out: list[tuple[str, str | bytes | Path]] = []
         # The download image, drawn as PNG by the page.
         out.append((f"{image}.svg", r.path(".image.svg")))
-        if r.path(".fallback.webp").stat().st_size > INLINE_IMAGE_LIMIT:
+        if _image_file(r.path(".fallback.webp").stat().st_size, r.has_narrow):
             out.append((f"{image}.webp", r.path(".fallback.webp")))
         out.append((f"{base}.vl.json", r.path(".spec.json")))
         out.append((f"{base}.vg.json", r.path(".vg.json")))  # what the live view draws
         if r.has_narrow:
             out.append((f"{base}.narrow.vg.json", r.path(".narrow.vg.json")))
-            if r.path(".narrow.webp").stat().st_size > INLINE_IMAGE_LIMIT:
+            if _image_file(r.path(".narrow.webp").stat().st_size, True):
                 out.append((f"{base}.narrow.webp", r.path(".narrow.webp")))
         csv = self.texts.file_of(  # raw values: only the HTML table is formatted
             ["csv", r.key, *self._digests(chart_id)], lambda: self._csv(chart_id)
@@ -328,10 +331,16 @@ def chart_svg(project: Project, chart_id: str, svg: str) -> str:
     )
 
 
-def fallback_src(image: bytes, link: str) -> str:
-    """Where a page finds the image shown for an SVG over the budget ("": none)."""
+def fallback_src(image: bytes, link: str, one_of_two: bool = False) -> str:
+    """Where a page finds the image shown for an SVG over the budget ("": none);
+    `one_of_two`: an image of a chart with two layouts (wide and phone)."""
     if not image:
         return ""
-    if len(image) > INLINE_IMAGE_LIMIT:
+    if _image_file(len(image), one_of_two):
         return link
     return "data:image/webp;base64," + base64.b64encode(image).decode("ascii")
+
+
+def _image_file(size: int, one_of_two: bool = False) -> bool:
+    """Whether a stand-in image of `size` bytes is a file of its own, not in the page."""
+    return size > 0 and (one_of_two or size > INLINE_IMAGE_LIMIT)

@@ -200,8 +200,8 @@ def _evaluated_rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
     numbered = copy.deepcopy(spec)
     # The spec's own rows, so that a caller can tell which of a table's rows are drawn.
     originals: list[dict[str, Any]] = []
-    for name, rows in _inline_tables(numbered).items():
-        for row, original in zip(rows, spec["datasets"][name], strict=True):
+    for table, rows in _inline_tables(numbered).items():
+        for row, original in zip(rows, spec["datasets"][table], strict=True):
             if isinstance(row, dict):
                 row[_ROW] = len(originals)
                 originals.append(original)

@@ -262,6 +262,9 @@ def test_a_dense_charts_image_is_in_the_page_unless_it_is_big() -> None:
     assert fallback_src(b"", "c.webp") == ""
     assert fallback_src(b"RIFF", "c.webp") == "data:image/webp;base64,UklGRg=="
     assert fallback_src(b"x" * (INLINE_IMAGE_LIMIT + 1), "c.webp") == "c.webp"
+    # One of a chart's two layouts: a file, which a reader shown the other never fetches.
+    assert fallback_src(b"RIFF", "c.webp", one_of_two=True) == "c.webp"
+    assert fallback_src(b"", "c.webp", one_of_two=True) == ""
     svg = '<svg class="marks" width="400" height="300"></svg>'
     inline = BeautifulSoup(
         static_image(svg, "data:image/webp;base64,AA", "c", "T", "D"), "html.parser"

@@ -227,6 +227,8 @@ def test_a_dense_chart_shows_its_phone_layout_on_phones(
         if state == "blocked":
             context.route("**/vega.*.js", lambda route: route.abort())
         page = context.new_page()
+        fetched: list[str] = []
+        page.on("request", lambda r, seen=fetched: seen.append(r.url))
         page.goto(figures_site[0])
         holder = page.locator("#dense-scatter .sb-figure__chart")
         holder.scroll_into_view_if_needed()
@@ -243,6 +245,11 @@ def test_a_dense_chart_shows_its_phone_layout_on_phones(
             shown = holder.locator(f"img.sb-static--{layout}")
             shown.evaluate("img => img.decode()")
             assert shown.evaluate("img => img.naturalWidth") >= 2 * fig["sizes"][0][0] - 2
+        # Each reader loads the image shown, not the other layout's (without JavaScript,
+        # browsers load every image, lazy or not).
+        images = [url for url in fetched if "dense-scatter" in url and url.endswith(".webp")]
+        assert len(images) == (2 if state == "no-js" else 1), (width, state, images)
+        assert state == "no-js" or images[0].endswith(".narrow.webp") == (layout == "narrow")
         context.close()
 
 
