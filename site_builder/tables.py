@@ -304,10 +304,20 @@ def _encoded(spec: dict[str, Any]) -> dict[str, tuple[str, str]]:
         kind = TIME if unit else _KINDS.get(str(fd.get("type", "")), TEXT)
         if name not in kinds or rank < kinds[name][0]:
             kinds[name] = (rank, kind)
-        fmt = _format_of(fd, kind) or unit
+        # A normalized stack's or a count's format is of the shares or counts drawn, not of
+        # the table's values (its '%' made 39 read 3900%).
+        made = fd.get("stack") == "normalize" or fd.get("aggregate") in _NEW_QUANTITIES
+        fmt = "" if made else _format_of(fd, kind) or unit
         if fmt and (name not in formats or rank < formats[name][0]):
             formats[name] = (rank, fmt)
     return {name: (kind, formats.get(name, (0, ""))[1]) for name, (_, kind) in kinds.items()}
+
+
+# Aggregates whose values are not in the field's own unit.
+_NEW_QUANTITIES = {"count", "distinct", "valid", "missing", "variance", "variancep"}
+# A number format without precision, which an axis or legend writes with as many digits as
+# its ticks need (d3's tickFormat): a table writes as many as each value needs.
+_NO_PRECISION = re.compile(r"(\$)?(,)?([f%])")
 
 
 def _format_of(fd: dict[str, Any], kind: str) -> str:
@@ -316,7 +326,12 @@ def _format_of(fd: dict[str, Any], kind: str) -> str:
         return ""  # a custom formatter, which only the browser has
     for where in (fd, fd.get("axis"), fd.get("legend"), fd.get("header")):
         if isinstance(where, dict) and isinstance(where.get("format"), str):
-            return str(where["format"]) if kind != TEXT else ""
+            if kind == TEXT:
+                return ""
+            fmt = str(where["format"])
+            if where is not fd and kind == NUMBER and _NO_PRECISION.fullmatch(fmt):
+                return fmt[:-1] + "~" + fmt[-1]
+            return fmt
     return ""
 
 

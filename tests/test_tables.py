@@ -114,6 +114,28 @@ def test_formats_come_from_the_tooltip_first_then_text_then_axes() -> None:
     ]
 
 
+def test_an_axis_format_without_precision_writes_the_digits_each_value_needs() -> None:
+    share = {"field": "share", "type": "quantitative", "axis": {"format": "%"}}
+    [column] = table_columns(spec({"x": share}), ROWS)
+    assert column == Column("share", NUMBER, "~%")
+    assert format_value(0.1234, column) == "12.34%"  # not 12.340000%, d3's six places
+    assert format_value(0.5, column) == "50%"
+    # A format the writer gave the values themselves (a text mark's) is written as is.
+    [column] = table_columns(spec({"text": {**share, "axis": None, "format": "%"}}), ROWS)
+    assert column.format == "%"
+
+
+def test_a_normalized_stack_or_a_count_does_not_format_the_table_s_values() -> None:
+    # The axis' '%' is of each bar's share of the stack: 39 would read 3900%.
+    stacked = {"field": "tonnes", "type": "quantitative"}
+    normalized = {**stacked, "stack": "normalize", "axis": {"format": ".0%"}}
+    assert table_columns(spec({"y": normalized}), ROWS) == [Column("tonnes", NUMBER, "")]
+    counted = {**stacked, "aggregate": "count", "axis": {"format": ".0%"}}
+    assert table_columns(spec({"y": counted}), ROWS) == [Column("tonnes", NUMBER, "")]
+    summed = {**stacked, "aggregate": "sum", "axis": {"format": ",.0f"}}
+    assert table_columns(spec({"y": summed}), ROWS) == [Column("tonnes", NUMBER, ",.0f")]
+
+
 def test_layers_and_conditions_are_read() -> None:
     chart = {
         "data": {"values": ROWS},
