@@ -154,12 +154,13 @@ def field_definitions(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str
 
 
 def transform_fields(spec: dict[str, Any]) -> list[str]:
-    """The columns the chart's transforms read by name (a fold's, an aggregate's...) and its
-    repeat draws in turn, each once; none for a Vega spec."""
+    """The columns the chart's transforms read (a fold's, an aggregate's, a filter's, by name
+    or in an expression) and its repeat draws in turn, each once; none for a Vega spec."""
     if is_vega(spec):
         return []
     views = list(_views(spec, None, frozenset()))
     read = [name for v, _, _ in views for _, name in _read_fields(v)]
+    read += [name for v, _, _ in views for _, name in _expression_fields(v)]
     for view, _, _ in views:
         repeat = view.get("repeat")
         for names in repeat.values() if isinstance(repeat, dict) else [repeat]:

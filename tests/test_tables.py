@@ -71,6 +71,16 @@ def test_the_columns_a_fold_reads_are_shown() -> None:
     assert [c.name for c in table_columns(folded, ROWS)] == ["country", "tonnes", "share"]
 
 
+def test_the_columns_a_filter_or_calculation_reads_are_shown() -> None:
+    # A menu picks the country (datum.country == pick): without that column the table's rows
+    # of every country could not be told apart.
+    encoding = {"x": {"field": "when", "type": "temporal"}, "y": {"field": "tonnes"}}
+    picked = spec(encoding, transform=[{"filter": "(datum.country === pick)"}])
+    assert [c.name for c in table_columns(picked, ROWS)] == ["country", "tonnes", "when"]
+    made = spec(encoding, transform=[{"calculate": "datum.year - 2000", "as": "since"}])
+    assert [c.name for c in table_columns(made, ROWS)] == ["year", "tonnes", "when"]
+
+
 def test_the_columns_a_repeat_draws_are_shown() -> None:
     # alt.repeat(row=["tonnes", "share"], column=[...]): each view draws one of them.
     views = {
