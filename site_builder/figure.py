@@ -149,11 +149,8 @@ def body_html(
     )
     drawn_for = ""
     if settings:
-        shown = words["list_separator"].join(
-            words["setting"].format(name=name, value=format_cell(value)) for name, value in settings
-        )
         # Hidden once the chart is live: its controls say it then, and change it.
-        said = escape(words["drawn_for"].format(settings=shown))
+        said = escape(drawn_for_text(settings, words))
         drawn_for = f'<p class="sb-figure__settings">{said}</p>'
     return (
         f'<div class="sb-figure__chart" data-sb-spec="{escape(links.spec)}"{attributes}{extra}>'
@@ -333,6 +330,14 @@ def control_settings(spec: dict[str, Any]) -> list[tuple[str, Any]]:
         if label:
             out.append((label, value))
     return out
+
+
+def drawn_for_text(settings: Sequence[tuple[str, Any]], words: Words = EN) -> str:
+    """What a drawing of a chart with controls says it shows: "Drawn for cutoff: 10."."""
+    shown = words["list_separator"].join(
+        words["setting"].format(name=name, value=format_cell(value)) for name, value in settings
+    )
+    return words["drawn_for"].format(settings=shown)
 
 
 def format_cell(value: Any) -> str:

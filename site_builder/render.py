@@ -25,6 +25,7 @@ from . import pool
 from .cache import mark_used, read_entry, read_spec, tool_digest, write_entry
 from .compilelog import caught_warnings
 from .errors import Problem, RenderError
+from .figure import control_settings, drawn_for_text
 from .fonts import renderer
 from .images import (
     WEBP_MAX,
@@ -429,14 +430,15 @@ def _image_job(job: ImageJob) -> KeptOutcome:
     """Make the download image of a chart whose drawing is in the cache (its caption alone
     changed), from the SVG the page shows, as a whole render makes it; write its entry."""
     caption_json, folder, key = job
-    entry = read_entry(Path(folder), key, [".svg", ".clipped.json", ".warnings.json"])
+    entry = read_entry(Path(folder), key, [".svg", ".clipped.json", ".warnings.json", ".spec.json"])
     if entry is None:
         return "its render left the cache while the build ran; build again"
     try:
         svg = entry[".svg"].decode("utf-8")
         clipped_json = entry[".clipped.json"].decode("utf-8")
         cut = json.loads(clipped_json)["wide"]
-        image, fallback = _image_files(svg, json.loads(caption_json), cut)
+        spec = json.loads(entry[".spec.json"])
+        image, fallback = _image_files(svg, json.loads(caption_json), cut, spec)
     except Exception as exc:
         return str(exc) or type(exc).__name__
     image_files = dict(zip(_IMAGE, (image.encode("utf-8"), fallback), strict=True))
@@ -448,15 +450,19 @@ def _image_key(key: str, caption_json: str) -> str:
     return _hash(key, caption_json)
 
 
-def _image_files(svg: str, caption: dict[str, Any], cut: list[str]) -> tuple[str, bytes]:
+def _image_files(
+    svg: str, caption: dict[str, Any], cut: list[str], spec: dict[str, Any]
+) -> tuple[str, bytes]:
     """The download image (the SVG under its title, notes and sources) and, for an SVG over
     the budget, the stand-in image the page shows instead: the SVG alone (b"" for the
-    others)."""
+    others). `spec`: the chart's, whose controls' starting values the image says it shows
+    (in English, as its "Source:")."""
+    settings = control_settings(spec)
     image = image_svg(
         svg,
         caption.get("title", ""),
         caption.get("subtitle", ""),
-        caption.get("notes", []),
+        caption.get("notes", []) + ([drawn_for_text(settings)] if settings else []),
         caption.get("sources", []),
         # Only text runs past the box (a fitted layout's last label): with none cut, the
         # ink is inside, and finding it needs no raster.
@@ -512,7 +518,7 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
         faint = faint_fills(svg)
         if faint:
             clipped["faint"] = faint
-        image, fallback = _image_files(svg, caption, cut)
+        image, fallback = _image_files(svg, caption, cut, spec)
         narrow_image = stand_in(narrow) if narrow else b""
     except Exception as exc:
         # The renderer's message, without its JavaScript stack trace.

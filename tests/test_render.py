@@ -136,6 +136,31 @@ def test_title_changes_the_png_and_its_key_not_the_charts(
     assert height == round(2 * (svg_height(second.svg) + 20 + (lines - 1) * 19 + 21))
 
 
+def test_the_download_image_of_a_chart_with_controls_says_what_they_are_set_to(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chart = prepare(mini).charts["city-population"]
+    slider = {"input": "range", "min": 0, "max": 500000, "name": "Smallest city "}
+    spec = {**chart.spec, "params": [{"name": "cut", "value": 1000, "bind": slider}]}
+    spec["transform"] = [{"filter": "datum.population >= cut"}]
+    with_controls = chart.with_spec(spec)
+    first = render_charts([with_controls], tmp_path / "cache", workers=1)["city-population"]
+    assert "Drawn for Smallest city: 1000." in first.image_svg
+    plain = render_charts([chart], tmp_path / "plain", workers=1)["city-population"]
+    assert "Drawn for" not in plain.image_svg
+    # Only the caption changed: the image made from the cache says it too.
+    from site_builder import render
+
+    def no_render(*args: Any) -> Any:
+        raise AssertionError("the chart was rendered again")
+
+    retitled = replace(with_controls, definition=replace(chart.definition, title="Another title"))
+    monkeypatch.setattr(render, "render_one", no_render)
+    second = render_charts([retitled], tmp_path / "cache", workers=1)["city-population"]
+    assert "Another title" in second.image_svg
+    assert "Drawn for Smallest city: 1000." in second.image_svg
+
+
 def test_a_spec_with_its_own_title_gets_none_added(mini: Path) -> None:
     chart = prepare(mini).charts["city-population"]
     titled = chart.with_spec({**chart.spec, "title": "Drawn by Vega-Lite"})
