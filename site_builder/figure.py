@@ -38,22 +38,18 @@ class FigureLinks:
     narrow_fallback: str = ""  # the same for the phone layout's SVG
 
 
-def caption_html(
-    chart_id: str,
-    title: str,
-    subtitle: str,
-    notes: Sequence[str],
-    sources: Sequence[Source],
-    words: Words = EN,
-) -> str:
-    """`<figcaption>` with title, subtitle, notes and source links.
-
-    Head (title, subtitle) and foot (notes, sources) are separate blocks so that the
-    stylesheet can show the foot under the chart while the caption stays one element.
-    """
+def caption_html(chart_id: str, title: str, subtitle: str) -> str:
+    """`<figcaption>` with title and subtitle: the figure's name."""
     head = f'<p class="sb-figure__title" id="{escape(chart_id)}-title">{escape(title)}</p>'
     if subtitle:
         head += f'<p class="sb-figure__subtitle">{escape(subtitle)}</p>'
+    return f'<figcaption class="sb-figure__caption">{head}</figcaption>'
+
+
+def foot_html(notes: Sequence[str], sources: Sequence[Source], words: Words = EN) -> str:
+    """The notes and source links under the chart ("" for none): after the chart in the page
+    too, so that keyboard and screen reader reach them in the order they are seen (in the
+    caption, above the chart, a source link took the focus before the chart's controls)."""
     parts = []
     for note in notes:
         parts.append(
@@ -63,11 +59,7 @@ def caption_html(
         links = source_links(sources, words["list_separator"])
         label = escape(words["source" if len(sources) == 1 else "sources"])
         parts.append(f'<p class="sb-figure__source">{label.format(links=links)}</p>')
-    foot = f'<div class="sb-figure__foot">{"".join(parts)}</div>' if parts else ""
-    return (
-        f'<figcaption class="sb-figure__caption"><div class="sb-figure__head">{head}</div>'
-        f"{foot}</figcaption>"
-    )
+    return f'<div class="sb-figure__foot">{"".join(parts)}</div>' if parts else ""
 
 
 def source_links(sources: Sequence[Source], separator: str = "; ") -> str:
@@ -94,8 +86,10 @@ def body_html(
     table: str | None = None,
     words: Words = EN,
     settings: Sequence[tuple[str, Any]] = (),
+    foot: str = "",
 ) -> str:
-    """The chart (wide SVG, and a narrow one for phones if any), its data table and downloads.
+    """The chart (wide SVG, and a narrow one for phones if any), its notes and sources
+    (`foot`, from foot_html), its data table and downloads.
 
     An SVG over the byte budget is replaced by the PNG. `exact`: the chart is never drawn
     scaled (its live view reads pointer positions). `embed`: the code to embed the chart
@@ -154,7 +148,7 @@ def body_html(
         drawn_for = f'<p class="sb-figure__settings">{said}</p>'
     return (
         f'<div class="sb-figure__chart" data-sb-spec="{escape(links.spec)}"{attributes}{extra}>'
-        f"{chart}</div>{drawn_for}"
+        f"{chart}</div>{drawn_for}{foot}"
         f'<details class="sb-figure__data"><summary>{escape(words["show_table"])}</summary>'
         f"{table}</details>"
         f'<p class="sb-figure__downloads">{downloads}</p>'

@@ -34,7 +34,10 @@ INLINE_IMAGE_LIMIT = 64_000
 # In a finished body, each link to one of the figure's files (by extension) and the embed code
 # are tokens until the page that shows it is known.
 _EMBED = "\0embed\0"
-_TOKEN = re.compile("\0(?:link:(svg|csv|vg\\.json|narrow\\.vg\\.json|webp|narrow\\.webp)|embed)\0")
+_FOOT = "\0foot\0"  # the notes and sources: the caption's, not the render's
+_TOKEN = re.compile(
+    "\0(?:link:(svg|csv|vg\\.json|narrow\\.vg\\.json|webp|narrow\\.webp)|(embed)|foot)\0"
+)
 
 
 def _token(ext: str) -> str:
@@ -55,15 +58,20 @@ class Figures:
         self.link = link
         self.words = words  # the tool's own words, in the edition's language
         self.captions: dict[str, str] = {}  # by chart: the page and the embed page show it
+        self.feet: dict[str, str] = {}
 
     def caption(self, chart_id: str) -> str:
         if chart_id not in self.captions:
-            chart = self.project.charts[chart_id]
-            d = chart.definition
-            self.captions[chart_id] = figure.caption_html(
-                chart_id, d.title, d.subtitle, d.notes, self.project.sources_of(chart), self.words
-            )
+            d = self.project.charts[chart_id].definition
+            self.captions[chart_id] = figure.caption_html(chart_id, d.title, d.subtitle)
         return self.captions[chart_id]
+
+    def foot(self, chart_id: str) -> str:
+        if chart_id not in self.feet:
+            chart = self.project.charts[chart_id]
+            sources = self.project.sources_of(chart)
+            self.feet[chart_id] = figure.foot_html(chart.definition.notes, sources, self.words)
+        return self.feet[chart_id]
 
     def placeholder(self, chart_id: str) -> str:
         """The figure as Markdown places it: its body is a marker until the page is written."""
@@ -75,7 +83,7 @@ class Figures:
 
     def standalone_inputs(self, chart_id: str) -> list[str]:
         """Everything `standalone` makes its figure from, but the page URL (for a key)."""
-        return [self.caption(chart_id), *self._body_key(chart_id, False)]
+        return [self.caption(chart_id), self.foot(chart_id), *self._body_key(chart_id, False)]
 
     def table(
         self, chart_id: str, spec: dict[str, Any]
@@ -95,7 +103,7 @@ class Figures:
         def fill(token: re.Match[str]) -> str:
             ext = token.group(1)
             if ext is None:
-                return escape(embed)
+                return escape(embed) if token.group(2) else self.foot(chart_id)
             stem = r.image_stem if ext in ("svg", "webp") else r.stem  # the images' own names
             return escape(self.link(f"{CHART_DIR}/{stem}.{ext}", page_url))
 
@@ -105,7 +113,7 @@ class Figures:
     def body_inputs(self, chart_id: str, embeddable: bool) -> list[str]:
         """Everything `body` makes the body from, but the page URL and embed code (for a
         key)."""
-        return self._body_key(chart_id, embeddable)
+        return [self.foot(chart_id), *self._body_key(chart_id, embeddable)]
 
     def _finished(self, chart_id: str, embeddable: bool) -> str:
         """The figure's body with tokens for its links and embed code, which depend on the
@@ -193,6 +201,7 @@ class Figures:
                 table=table,
                 words=words,
                 settings=figure.control_settings(spec),
+                foot=_FOOT,
             )
             for embeddable in (True, False)
         }

@@ -397,5 +397,6 @@ def test_hostile_data_runs_nothing_under_the_policy(hostile_site: str, browser: 
     assert watch.errors == [] and watch.outside == []
     # The hostile text is there, as text: in the caption, the note and the source title.
     caption = page.locator("#xss-meta figcaption").inner_text()
-    assert "<script>window.__xss=1</script>" in caption and "Note " in caption
+    foot = page.locator("#xss-meta .sb-figure__foot").inner_text()
+    assert "<script>window.__xss=1</script>" in caption and "Note " in foot
     page.context.close()

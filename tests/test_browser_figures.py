@@ -66,7 +66,7 @@ def vega_page(tmp_path_factory: pytest.TempPathFactory, render_cache: Path) -> I
     script = (ASSETS / "site-builder.js").read_text().replace("__SB_RUNTIME__", bundle.name)
     (folder / "site-builder.js").write_text(script)
     body = vega_bars_body(r, "bars")
-    caption = caption_html("vega-bars", "Bars in Vega", "", [], [])
+    caption = caption_html("vega-bars", "Bars in Vega", "")
     (folder / "index.html").write_text(
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Vega</title>'
         '<link rel="stylesheet" href="site-builder.css"></head><body class="md-typeset">'

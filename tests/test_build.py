@@ -39,12 +39,17 @@ def test_figure_structure(built: tuple[Path, subprocess.CompletedProcess[str]]) 
     assert caption.select_one(".sb-figure__title").get_text() == (
         "Windhoek is the largest <b>city</b>"
     )
-    assert caption.select_one(".sb-figure__note").get_text() == (
+    # Notes and sources come after the chart, where they are seen: keyboard and screen
+    # reader reach them after the chart's controls, not before.
+    foot = fig.select_one(".sb-figure__chart ~ .sb-figure__foot")
+    assert caption.select(".sb-figure__foot") == []
+    assert foot.select_one(".sb-figure__note").get_text() == (
         "Note: Made-up numbers & test values."
     )
-    assert [(a.get_text(), a["href"]) for a in caption.select(".sb-figure__source a")] == [
+    assert [(a.get_text(), a["href"]) for a in foot.select(".sb-figure__source a")] == [
         ("Test source <one>", "https://example.org/cities?a=1&b=2")
     ]
+    assert foot.find_next_sibling().name == "details"  # then the data table
     svg = fig.select_one(".sb-figure__chart > svg")
     assert svg["role"] == "img"
     assert svg.find("title").get_text() == "Windhoek is the largest <b>city</b>"

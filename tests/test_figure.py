@@ -16,6 +16,7 @@ from site_builder.figure import (
     body_html,
     caption_html,
     data_csv,
+    foot_html,
     format_cell,
     size_css,
     static_image,
@@ -47,7 +48,8 @@ def test_accessible_svg_has_name_description_and_unique_ids() -> None:
 
 
 def test_caption_escapes_metadata() -> None:
-    html = caption_html("c1", EVIL, "Sub", [EVIL], [Source(EVIL, 'https://e.org/?a=1&b="2"')])
+    html = caption_html("c1", EVIL, "Sub")
+    html += foot_html([EVIL], [Source(EVIL, 'https://e.org/?a=1&b="2"')])
     soup = BeautifulSoup(html, "html.parser")
     assert soup.find("script") is None and soup.find("img") is None
     assert soup.select_one(".sb-figure__title").get_text() == EVIL

@@ -12,7 +12,7 @@ from helpers import edit, report
 from PIL import Image
 
 from site_builder.catalog import Source
-from site_builder.figure import caption_html
+from site_builder.figure import foot_html
 from site_builder.linkcheck import check_site
 from site_builder.urls import is_safe_link, is_web_url, unsafe_links
 
@@ -56,9 +56,7 @@ def test_unsafe_links_in_markup() -> None:
 
 
 def test_caption_never_links_an_unsafe_source() -> None:
-    html = caption_html(
-        "c", "T", "", [], [Source("Evil", "javascript:alert(1)"), Source("Ok", "https://a.org/")]
-    )
+    html = foot_html([], [Source("Evil", "javascript:alert(1)"), Source("Ok", "https://a.org/")])
     assert "javascript:" not in html
     assert 'Evil; <a href="https://a.org/" rel="noopener">Ok</a>' in html
 

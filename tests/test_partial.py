@@ -190,8 +190,8 @@ def test_an_edited_table_that_picks_rows_of_a_table_with_row_sources_credits_the
     assert as_cold(mini, tmp_path / "cold")
     shown = (mini / "site" / "second" / "index.html").read_text(encoding="utf-8")
     figure = shown[shown.index('id="picked"') :]
-    caption = figure[: figure.index("</figcaption>")]
-    assert "Beta source" in caption and "Alpha source" not in caption
+    sources = figure[: figure.index('<details class="sb-figure__data"')]
+    assert "Beta source" in sources and "Alpha source" not in sources
 
 
 def test_more_than_tables_and_chart_code_changed_builds_everything(fresh_mini: Path) -> None:

@@ -487,3 +487,30 @@ def test_without_javascript_the_svg_downloads(story_site: str, browser: Any) -> 
     title = page.locator("figure.sb-figure .sb-figure__title").first.inner_text()
     assert text.startswith("<svg") and title.split()[0] in text
     context.close()
+
+
+# Per figure, each visible control, link and button in the order the keyboard reaches them,
+# with the top of its box.
+_FOCUS_ORDER = """
+() => Array.from(document.querySelectorAll("figure.sb-figure")).map(fig => [fig.id,
+  Array.from(fig.querySelectorAll("a[href], input, select, button, summary, [tabindex='0']"))
+    .filter(el => el.checkVisibility({visibilityProperty: true}))
+    .map(el => [el.tagName + "." + el.className, el.getBoundingClientRect().top])])
+"""
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_keyboard_meets_a_figure_in_the_order_it_is_seen(
+    figures_site: tuple[str, str], browser: Any, width: int
+) -> None:
+    """Controls, sources, table and downloads take the focus top to bottom: a source link
+    shown under the chart took it before the chart's slider (it was in the caption)."""
+    context, page = live_page(browser, figures_site[0], width)
+    page.wait_for_selector("#slider .sb-figure__chart[data-sb-state='interactive'] input")
+    for figure_id, stops in page.evaluate(_FOCUS_ORDER):
+        tops = [top for _, top in stops]
+        assert all(b >= a - 2 for a, b in zip(tops, tops[1:])), (width, figure_id, stops)
+        if figure_id == "slider":
+            kinds = [kind.split(".")[0] for kind, _ in stops]
+            assert kinds.index("INPUT") < kinds.index("A"), stops  # the slider, then sources
+    context.close()

@@ -9,7 +9,7 @@ import pytest
 from site_builder import strings
 from site_builder.catalog import Dataset, Field, Source
 from site_builder.datasets import dataset_html
-from site_builder.figure import caption_html, table_html
+from site_builder.figure import caption_html, foot_html, table_html
 
 
 @pytest.mark.parametrize("locale", sorted(strings.CATALOGUES))
@@ -39,7 +39,7 @@ def _english_words() -> list[str]:
 def test_a_chinese_caption_and_table_have_no_english_tool_words() -> None:
     words = strings.ZH
     sources = [Source("A", "https://a.example"), Source("B", "https://b.example")]
-    html = caption_html("c", "标题", "", ["注意事项"], sources, words)
+    html = caption_html("c", "标题", "") + foot_html(["注意事项"], sources, words)
     html += table_html([{"x": 1}] * 600, [("x", "X")], "数据", words=words)
     assert "注：注意事项" in html
     assert "来源：" in html and "；" in html
@@ -49,7 +49,7 @@ def test_a_chinese_caption_and_table_have_no_english_tool_words() -> None:
 
 
 def test_english_is_the_default() -> None:
-    html = caption_html("c", "T", "", ["n"], [Source("A", "https://a.example")])
+    html = foot_html(["n"], [Source("A", "https://a.example")])
     assert '<p class="sb-figure__note">Note: n</p>' in html
     assert "Source: <a" in html
 
