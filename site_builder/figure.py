@@ -135,8 +135,11 @@ def body_html(
         f"{escape(words['image_png'])}</a>"
     )
     downloads = escape(words["downloads"]).format(
-        links=f'<a href="{escape(links.csv)}" download>{escape(words["data_csv"])}</a> · '
-        f'<a href="{escape(links.image)}" download>{escape(words["image_svg"])}</a>'
+        # Saved under the chart's name, as the PNG is, not the file's (its content hash).
+        links=f'<a href="{escape(links.csv)}" download="{escape(chart_id)}.csv">'
+        f"{escape(words['data_csv'])}</a> · "
+        f'<a href="{escape(links.image)}" download="{escape(chart_id)}.svg">'
+        f"{escape(words['image_svg'])}</a>"
         # The PNG is drawn by the page's script from the SVG: its room is kept (hidden) until
         # the script shows it, so that nothing moves, and a reader without script gets the SVG.
         f'<span class="sb-figure__png"> · {png}</span>'

@@ -576,7 +576,10 @@ def describe(
             name = enc.get("field") if isinstance(enc, dict) else None
             if isinstance(name, str) and enc.get("type") in ("nominal", "ordinal", "temporal"):
                 category = category or _unescape(name) or None
-    kind = " and ".join(dict.fromkeys(_MARK_NAMES.get(m, m) for m in marks)) or "data"
+    # Rules and labels annotate the marks that draw the data: "a line chart", not "a line
+    # and text chart".
+    drawn = [m for m in marks if m not in _ANNOTATIONS] or marks
+    kind = " and ".join(dict.fromkeys(_MARK_NAMES.get(m, m) for m in drawn)) or "data"
     text = f"{'An' if kind[0] in 'aeiou' else 'A'} {kind} chart"
     if quantity:
         text += f" of {labels.get(quantity, quantity)}"
@@ -604,9 +607,23 @@ def describe(
 MIDNIGHT = re.compile(r"\d{4}-\d\d-\d\dT00:00:00(\.0+)?")
 
 
+# A time of day as a table holds it: 2024-03-04T08:00:00.
+_TIMESTAMP = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d)?(\.\d+)?")
+_ANNOTATIONS = {"rule", "text"}
+
+
 def _shown(value: Any) -> Any:
-    """A date as a table shows it: 2025-05-30, not 2025-05-30T00:00:00."""
-    return value[:10] if isinstance(value, str) and MIDNIGHT.fullmatch(value) else value
+    """A date as a table shows it: 2025-05-30, not 2025-05-30T00:00:00; a time to the minute
+    (2024-03-04 08:00), or the second when it has one."""
+    if not isinstance(value, str):
+        return value
+    if MIDNIGHT.fullmatch(value):
+        return value[:10]
+    timestamp = _TIMESTAMP.fullmatch(value)
+    if timestamp:
+        day, minute, second, _ = timestamp.groups()
+        return f"{day} {minute}" + (second if second and second != ":00" else "")
+    return value
 
 
 _MARK_NAMES = {

@@ -262,6 +262,27 @@ def test_generated_description(mini: Path) -> None:
     )
 
 
+def test_a_generated_description_names_the_marks_that_draw_the_data_and_writes_times() -> None:
+    from site_builder.specs import describe
+
+    rows = [
+        {"hour": "2024-03-04T08:00:00", "no2": 41.5},
+        {"hour": "2024-03-04T09:30:15", "no2": 12},
+    ]
+    hour = {"field": "hour", "type": "temporal"}
+    line = {"mark": "line", "encoding": {"x": hour, "y": {"field": "no2", "type": "quantitative"}}}
+    labelled = {
+        "data": {"values": rows},
+        "layer": [line, {**line, "mark": "text"}, {"mark": "rule", "encoding": {"y": hour}}],
+    }
+    assert describe(labelled, rows) == (
+        "A line chart of no2 by hour, 2 rows, from 12 to 41.5. "
+        "Largest: 2024-03-04 08:00 (41.5); smallest: 2024-03-04 09:30:15 (12)."
+    )
+    only_rules = {"data": {"values": rows}, "mark": "rule", "encoding": {"x": hour}}
+    assert describe(only_rules, rows).startswith("A line chart")  # nothing else draws
+
+
 def test_a_generated_description_is_of_the_rows_the_chart_draws(mini: Path) -> None:
     module = mini / "charts" / "cities.py"
     edit(module, '    description="Bars of population by city.",\n', "")
@@ -308,6 +329,7 @@ def test_a_generated_description_says_nothing_wrong_of_a_summed_chart() -> None:
             {"mark": "rule", "encoding": {"x": date}},
         ],
     }
+    # The rule marks a day: the chart is a line chart still.
     assert describe(layered, rows) == "A line chart of trips by date, 2 rows."
     folded = {**area, "data": {"values": rows}, "transform": [{"fold": ["trips"]}]}
     assert describe(folded, rows) == "An area chart of trips by date, 2 rows."

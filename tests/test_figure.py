@@ -83,6 +83,9 @@ def test_body_has_table_and_downloads() -> None:
     ]
     png = soup.select_one(".sb-figure__png a")
     assert png["data-sb-png"] == "c1.png" and png.get_text() == "image (PNG)"
+    # Each saved under the chart's name, not its file's (a content hash in it).
+    csv, svg = soup.select(".sb-figure__downloads > a")
+    assert (csv["download"], svg["download"]) == ("c1.csv", "c1.svg")
 
 
 def test_the_embed_snippet_is_text_to_copy_not_a_code_block() -> None:

@@ -13,6 +13,7 @@ PNG (drawn by the page) wherever script runs.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -509,7 +510,7 @@ def test_the_keyboard_meets_a_figure_in_the_order_it_is_seen(
     page.wait_for_selector("#slider .sb-figure__chart[data-sb-state='interactive'] input")
     for figure_id, stops in page.evaluate(_FOCUS_ORDER):
         tops = [top for _, top in stops]
-        assert all(b >= a - 2 for a, b in zip(tops, tops[1:])), (width, figure_id, stops)
+        assert all(b >= a - 2 for a, b in itertools.pairwise(tops)), (width, figure_id, stops)
         if figure_id == "slider":
             kinds = [kind.split(".")[0] for kind, _ in stops]
             assert kinds.index("INPUT") < kinds.index("A"), stops  # the slider, then sources
