@@ -165,6 +165,7 @@ def test_tables_keep_the_chart_order_and_the_chart_formats(site: Path) -> None:
         "Country or group",
         "According to",
         "Share (% of world)",
+        "Value is a floor",  # read by the filters that draw the arrow and the labels
         "Drawn as",
         "Shown as",
     ]
