@@ -308,3 +308,42 @@ def test_a_chart_is_named_by_its_title_and_described_once(vega_page: str, browse
     live_name, live_description = _announced(page, "figure#vega-bars .sb-live svg")
     assert (live_name, live_description) == (title, desc)
     page.context.close()
+
+
+def test_a_size_legend_follows_the_palette(browser: Any) -> None:
+    """Beside a colour legend, a size legend's symbols are drawn black: on the dark palette
+    they take the chart text's colour, not black on a black page."""
+    import vl_convert as vlc
+
+    from site_builder.theme import THEME
+
+    rows = [{"x": i, "y": i * i, "region": "AB"[i % 2], "people": i + 1} for i in range(6)]
+    spec = {
+        "data": {"values": rows},
+        "mark": "circle",
+        "encoding": {
+            "x": {"field": "x", "type": "quantitative"},
+            "y": {"field": "y", "type": "quantitative"},
+            "color": {"field": "region", "type": "nominal"},
+            "size": {"field": "people", "type": "quantitative"},
+        },
+        "config": THEME,
+    }
+    svg = vlc.vegalite_to_svg(spec)
+    css = (ASSETS / "site-builder.css").read_text(encoding="utf-8")
+    context = browser.new_context()
+    page = context.new_page()
+    fills = {}
+    for scheme in ("default", "slate"):
+        page.set_content(
+            f"<style>{css}</style><body data-md-color-scheme='{scheme}'>"
+            f"<div class='sb-figure__chart'>{svg}</div></body>"
+        )
+        fills[scheme] = page.evaluate(
+            "() => [...new Set(Array.from(document.querySelectorAll("
+            "'.role-legend-symbol > path')).map(p => getComputedStyle(p).fill))]"
+        )
+    context.close()
+    # The size legend's grey is the text's: #333 on the light page, #e3e5ea on the dark.
+    assert "rgb(51, 51, 51)" in fills["default"] and "rgb(0, 0, 0)" not in fills["default"]
+    assert "rgb(227, 229, 234)" in fills["slate"] and "rgb(0, 0, 0)" not in fills["slate"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from site_builder.textfit import text_width
 from site_builder.variants import (
     NARROW_WIDTH,
@@ -201,3 +203,35 @@ def test_every_breakpoint_a_chart_gets_has_its_rule() -> None:
         for exact in (False, True):
             below = narrow_below(width, exact)
             assert f'[data-sb-narrow-below="{below}"]' in css, (width, exact, below)
+
+
+def test_slanted_labels_on_a_phone_are_not_thinned_by_their_upright_boxes() -> None:
+    import vl_convert as vlc
+
+    names = [f"Step {i} of the budget" for i in range(9)]
+    rows = [{"step": name, "amount": 10 * i} for i, name in enumerate(names)]
+    x = {"field": "step", "type": "nominal", "sort": None}
+    spec = {
+        "data": {"values": rows},
+        "mark": "bar",
+        "width": 500,
+        "encoding": {"x": x, "y": {"field": "amount", "type": "quantitative"}},
+    }
+    upright = narrow_spec(spec, 620)
+    assert upright is not None
+    assert upright["config"]["axisXDiscrete"]["labelOverlap"] == "parity"
+    slanted = {**spec, "encoding": {**spec["encoding"], "x": {**x, "axis": {"labelAngle": -45}}}}
+    narrow = narrow_spec(slanted, 620)
+    assert narrow is not None and "axisXDiscrete" not in narrow["config"]
+    # Drawn, every name shows (Vega hides a label it thins out with opacity 0): slanted,
+    # they do not touch.
+    thinned = {
+        **narrow,
+        "config": {**narrow["config"], "axisXDiscrete": {"labelOverlap": "parity"}},
+    }
+    hidden = []
+    for layout in (narrow, thinned):
+        labels = re.findall(r"<text[^>]*>Step \d", vlc.vegalite_to_svg(layout))
+        assert len(labels) == len(names)
+        hidden.append(sum('opacity="0"' in label for label in labels))
+    assert hidden[0] == 0 and hidden[1] >= len(names) // 2, hidden  # thinned, most went
