@@ -248,7 +248,39 @@ def build_chart(definition: ChartDef, catalog: Catalog) -> BuiltChart:
     messages = check_spec(checked)
     if messages:
         raise ChartError([_spec_problem(definition, m, h) for m, h in messages])
+    labels = {
+        f.name: f.label
+        for name in definition.data
+        for f in catalog.datasets[name].fields
+        if f.label != f.name
+    }
+    titled(spec, labels)
     return BuiltChart(definition=definition, held_spec=spec, datasets=list(definition.data))
+
+
+# An aggregate's title as Vega-Lite writes it, "Mean of <column>"; "count" names no column.
+_AGGREGATE_TITLES = {"sum", "mean", "average", "median", "min", "max", "stdev", "variance"}
+
+
+def titled(spec: dict[str, Any], labels: dict[str, str]) -> None:
+    """Give each encoded column of the data package its label (title and unit) as its axis,
+    legend, header and tooltip title, where the chart gives it none: not its raw name
+    ("net_bn"). An aggregate's reads as Vega-Lite's would ("Mean of Price (EUR)")."""
+    from .specs import encoded_definitions, unescaped
+
+    for fd in encoded_definitions(spec):
+        name = unescaped(fd["field"]) if isinstance(fd.get("field"), str) else None
+        if name not in labels or "title" in fd:
+            continue
+        if any(
+            isinstance(fd.get(g), dict) and "title" in fd[g] for g in ("axis", "legend", "header")
+        ):
+            continue
+        aggregate = fd.get("aggregate")
+        if aggregate is None:
+            fd["title"] = labels[name]
+        elif aggregate in _AGGREGATE_TITLES:
+            fd["title"] = f"{str(aggregate).capitalize()} of {labels[name]}"
 
 
 _NAMED_COLUMN = re.compile(r"^(?:encodes|\w+ reads) column '(.*)', (?:which|whose) ")

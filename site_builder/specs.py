@@ -153,6 +153,19 @@ def field_definitions(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str
         yield from _definitions_of({**_facet_channels(view), **(view.get("encoding") or {})})
 
 
+def encoded_definitions(spec: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every field definition a view's encoding (or facet) holds itself, a tooltip's list
+    included, conditions not; none for a Vega spec."""
+    if is_vega(spec):
+        return
+    for view, _, _ in _views(spec, None, frozenset()):
+        channels = {**_facet_channels(view), **(view.get("encoding") or {})}
+        for value in channels.values():
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, dict) and "field" in item:
+                    yield item
+
+
 def transform_fields(spec: dict[str, Any]) -> list[str]:
     """The columns the chart's transforms read (a fold's, an aggregate's, a filter's, by name
     or in an expression) and its repeat draws in turn, each once; none for a Vega spec."""
@@ -533,6 +546,11 @@ _DEFAULT_OUTPUTS = {
     "density": ("value", "density"),
     "quantile": ("prob", "value"),
 }
+
+
+def unescaped(name: str) -> str:
+    """A field as the table names its column: 'a\\.b' is column 'a.b'."""
+    return _unescape(name)
 
 
 def _unescape(name: str) -> str:

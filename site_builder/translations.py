@@ -205,8 +205,8 @@ def localize(
             notes=[notes] if isinstance(notes, str) else [str(n) for n in notes],
             sources=project.sources_of(chart),  # the same sources, found once
         )
-        spec, missing = _localized_spec(chart, t, text_key, used)
         fields = project.fields_of(chart)
+        spec, missing = _localized_spec(chart, t, text_key, used, _label_text(fields, t.text))
         types = {name: f.type for name, f in fields.items()}
         for name in (c.name for c in table_columns(spec, plotted_rows(spec), types)):
             if name not in fields and name not in t.text and _has_words(name):
@@ -270,19 +270,36 @@ def localize(
 _translated: dict[str, dict[tuple[str, str], tuple[dict[str, Any], list[str]]]] = {}
 
 
+def _label_text(fields: dict[str, Field], text: dict[str, str]) -> dict[str, str]:
+    """Each column label the build titles axes with (building.titled), in the edition's
+    language: its title and unit translated, else the column's own translation."""
+    found = {}
+    for f in fields.values():
+        english = f.label
+        if english == f.name:
+            continue
+        translated = replace(f, title=text.get(f.title, f.title), unit=text.get(f.unit, f.unit))
+        label = translated.label if translated.label != english else text.get(f.name, english)
+        if label != english:
+            found[english] = label
+    return found
+
+
 def _localized_spec(
     chart: BuiltChart,
     t: Translations,
     text_key: str,
     used: dict[tuple[str, str], tuple[dict[str, Any], list[str]]],
+    labels: dict[str, str],
 ) -> tuple[dict[str, Any], list[str]]:
     """The chart's spec translated, with the locale's number and date formats, and the texts
-    it draws that have no translation (`translate_spec`). Shared by the editions that use it:
-    nothing downstream changes a spec."""
+    it draws that have no translation (`translate_spec`); `labels`: its columns' labels
+    translated (`_label_text`), which the writer's own translations overrule. Shared by the
+    editions that use it: nothing downstream changes a spec."""
     key = (chart.digest, text_key)
     found = _translated.get(t.locale, {}).get(key) if chart.digest else None
     if found is None:
-        spec, missing = translate_spec(chart.spec, t.text)
+        spec, missing = translate_spec(chart.spec, {**labels, **t.text})
         if t.locale in LOCALES or t.locale.split("-")[0] in LOCALES:
             locale = LOCALES.get(t.locale) or LOCALES[t.locale.split("-")[0]]
             spec.setdefault("config", {})["locale"] = locale

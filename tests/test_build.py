@@ -52,6 +52,8 @@ def test_figure_structure(built: tuple[Path, subprocess.CompletedProcess[str]]) 
     assert foot.find_next_sibling().name == "details"  # then the data table
     svg = fig.select_one(".sb-figure__chart > svg")
     assert svg["role"] == "img"
+    # Its axis titles are the columns' labels from the data package, not their names.
+    assert {"Population (people)", "City"} <= {t.get_text() for t in svg.select("text")}
     assert svg.find("title").get_text() == "Windhoek is the largest <b>city</b>"
     assert svg.find("desc").get_text() == "Bars of population by city."
     # The table's columns in the order of the chart's table, numbers as the chart shows them.

@@ -262,6 +262,49 @@ def test_generated_description(mini: Path) -> None:
     )
 
 
+def test_columns_are_titled_by_their_labels_unless_the_chart_titles_them() -> None:
+    from site_builder.building import titled
+
+    labels = {"net_bn": "Net exports (bn USD)", "sector": "Sector", "a.b": "Dotted"}
+    spec = {
+        "facet": {"row": {"field": "sector", "type": "nominal"}},
+        "spec": {
+            "layer": [
+                {
+                    "mark": "bar",
+                    "encoding": {
+                        "x": {"field": "net_bn", "type": "quantitative"},
+                        "y": {"field": "sector", "type": "nominal", "title": None},
+                        "color": {"field": "sector", "legend": {"title": "Kind"}},
+                        "tooltip": [
+                            {"field": "net_bn", "aggregate": "mean"},
+                            {"field": "net_bn", "aggregate": "count"},
+                            {"field": "a\\.b"},
+                            {"field": "other"},
+                        ],
+                    },
+                },
+                {"mark": "rule", "encoding": {"x": {"repeat": "column"}}},
+            ]
+        },
+    }
+    titled(spec, labels)
+    encoding = spec["spec"]["layer"][0]["encoding"]
+    assert spec["facet"]["row"]["title"] == "Sector"
+    assert encoding["x"]["title"] == "Net exports (bn USD)"
+    assert encoding["y"]["title"] is None  # the writer's: no title
+    assert "title" not in encoding["color"]  # its legend has the writer's
+    assert [t.get("title") for t in encoding["tooltip"]] == [
+        "Mean of Net exports (bn USD)",
+        None,  # a count is of rows, not of the column
+        "Dotted",
+        None,  # no label: the column's name, as Vega-Lite writes it
+    ]
+    vega = {"$schema": "https://vega.github.io/schema/vega/v6.json", "marks": []}
+    titled(vega, labels)
+    assert vega == {"$schema": "https://vega.github.io/schema/vega/v6.json", "marks": []}
+
+
 def test_a_generated_description_names_the_marks_that_draw_the_data_and_writes_times() -> None:
     from site_builder.specs import describe
 

@@ -117,7 +117,8 @@ def test_a_chinese_page_s_charts_speak_chinese(built: Path) -> None:
         "温得和克是最大的<b>城市</b>"
     )
     texts = _svg_texts(zh, "city-population")
-    assert {"温得和克", "带逗号的镇", "人口", "城市"} <= set(texts)
+    # The axis titles are the columns' labels, title and unit, as the table's headings.
+    assert {"温得和克", "带逗号的镇", "人口 (人)", "城市"} <= set(texts)
     assert not {"Windhoek", "population", "city"} & set(texts)
     assert zh.select_one("figure#city-population svg title").get_text().startswith("温得和克")
     assert zh.select_one("figure#city-population svg desc").get_text() == "各城市人口的条形图。"
