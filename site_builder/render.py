@@ -609,6 +609,10 @@ def _narrower_scheme(spec: dict[str, Any]) -> str:
 LAPTOP_COLUMN = 688
 
 
+# Stands for the phone layout's width when no text reaches past its edge.
+_NO_TEXT = "\0width:"
+
+
 def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
     """A chart whose text runs past its drawing is cut off for readers: the writer must know."""
     d = chart.definition
@@ -616,6 +620,8 @@ def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
         if not texts:
             continue
         shown = ", ".join(repr(t[:40]) for t in texts[:3]) + (" ..." if len(texts) > 3 else "")
+        if texts[0].startswith(_NO_TEXT):
+            shown = f"what it sets side by side ({texts[0][len(_NO_TEXT) :]} px in all)"
         if layout == "no phone layout":  # shown, scrolling sideways: worth knowing, not wrong
             log.info(
                 "%s:%d: chart '%s': no phone layout: drawn for a phone it is still wider than "
@@ -698,7 +704,8 @@ def _render_narrow(
         narrow = (draw_phone(capped, svg, boxes, draw, predict=False) if capped else None) or narrow
     if svg_width(narrow) > NARROW_ABOVE:  # the wide one serves, scrolling sideways on phones
         wider = [b.text for b in text_boxes(narrow) if b.right > NARROW_ABOVE + 0.5]
-        return "", "", list(dict.fromkeys(wider)) or [f"{svg_width(narrow):.0f} px wide"]
+        # No text past the edge: marks, legends or gaps set side by side make the width.
+        return "", "", list(dict.fromkeys(wider)) or [f"{_NO_TEXT}{svg_width(narrow):.0f}"]
     return narrow, _dumps(compiled["live"]), []
 
 

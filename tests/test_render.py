@@ -469,3 +469,24 @@ def test_a_chart_cannot_set_the_live_views_embed_options() -> None:
     assert live["usermeta"] == {"note": "kept"}
     vega = {"$schema": "https://vega.github.io/schema/vega/v5.json", "marks": [], **spec}
     assert "embedOptions" not in themed(vega)["usermeta"]
+
+
+def test_a_chart_kept_wide_by_no_text_is_reported_by_its_width(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A mark at a fixed 600 px: no text reaches past the phone's edge, the mark does.
+    spec = {
+        "data": {"values": [{"x": i, "y": i % 7} for i in range(30)]},
+        "width": 640,
+        "layer": [
+            {"mark": "line", "encoding": {"x": {"field": "x", "type": "quantitative"},
+                                          "y": {"field": "y", "type": "quantitative"}}},
+            {"mark": {"type": "square", "x": 600, "y": 10, "size": 200}},
+        ],
+    }  # fmt: skip
+    with caplog.at_level("INFO", logger="site_builder"):
+        result = render_charts([built("fixed", spec)], tmp_path / "cache", workers=1)["fixed"]
+    assert result.narrow_svg == ""
+    [message] = [r.getMessage() for r in caplog.records if "no phone layout" in r.getMessage()]
+    assert "because of what it sets side by side (" in message and " px in all)" in message
+    assert "\0" not in message
