@@ -268,13 +268,19 @@ def titled(spec: dict[str, Any], labels: dict[str, str]) -> None:
     ("net_bn"). An aggregate's reads as Vega-Lite's would ("Mean of Price (EUR)")."""
     from .specs import encoded_definitions, unescaped
 
-    for fd in encoded_definitions(spec):
+    def says_title(fd: dict[str, Any]) -> bool:
+        guides = ("axis", "legend", "header")
+        return "title" in fd or any(
+            isinstance(fd.get(g), dict) and "title" in fd[g] for g in guides
+        )
+
+    found = list(encoded_definitions(spec))
+    # A channel the chart titles somewhere keeps that title alone: layers share an axis, and
+    # Vega-Lite would join a label to the writer's title ("Amount, Net exports (bn USD)").
+    titled_channels = {channel for channel, fd in found if channel != "tooltip" and says_title(fd)}
+    for channel, fd in found:
         name = unescaped(fd["field"]) if isinstance(fd.get("field"), str) else None
-        if name not in labels or "title" in fd:
-            continue
-        if any(
-            isinstance(fd.get(g), dict) and "title" in fd[g] for g in ("axis", "legend", "header")
-        ):
+        if name not in labels or channel in titled_channels or says_title(fd):
             continue
         aggregate = fd.get("aggregate")
         if aggregate is None:

@@ -153,17 +153,17 @@ def field_definitions(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str
         yield from _definitions_of({**_facet_channels(view), **(view.get("encoding") or {})})
 
 
-def encoded_definitions(spec: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Every field definition a view's encoding (or facet) holds itself, a tooltip's list
-    included, conditions not; none for a Vega spec."""
+def encoded_definitions(spec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(channel, definition) for every field definition a view's encoding (or facet) holds
+    itself, a tooltip's list included, conditions not; none for a Vega spec."""
     if is_vega(spec):
         return
     for view, _, _ in _views(spec, None, frozenset()):
         channels = {**_facet_channels(view), **(view.get("encoding") or {})}
-        for value in channels.values():
+        for channel, value in channels.items():
             for item in value if isinstance(value, list) else [value]:
                 if isinstance(item, dict) and "field" in item:
-                    yield item
+                    yield channel, item
 
 
 def transform_fields(spec: dict[str, Any]) -> list[str]:

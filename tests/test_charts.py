@@ -300,6 +300,13 @@ def test_columns_are_titled_by_their_labels_unless_the_chart_titles_them() -> No
         "Dotted",
         None,  # no label: the column's name, as Vega-Lite writes it
     ]
+    # Layers share their axis: a title the writer gave one layer is the axis' title alone.
+    bar = {"mark": "bar", "encoding": {"x": {"field": "net_bn", "title": "Amount"}}}
+    text = {"mark": "text", "encoding": {"x": {"field": "net_bn"}, "text": {"field": "net_bn"}}}
+    layered = {"layer": [bar, text]}
+    titled(layered, labels)
+    assert "title" not in layered["layer"][1]["encoding"]["x"]
+    assert layered["layer"][1]["encoding"]["text"]["title"] == "Net exports (bn USD)"
     vega = {"$schema": "https://vega.github.io/schema/vega/v6.json", "marks": []}
     titled(vega, labels)
     assert vega == {"$schema": "https://vega.github.io/schema/vega/v6.json", "marks": []}
