@@ -248,18 +248,24 @@ def build_chart(definition: ChartDef, catalog: Catalog) -> BuiltChart:
     messages = check_spec(checked)
     if messages:
         raise ChartError([_spec_problem(definition, m, h) for m, h in messages])
-    labels = {
-        f.name: f.label
-        for name in definition.data
-        for f in catalog.datasets[name].fields
-        if f.label != f.name
-    }
+    labels: dict[str, str] = {}
+    for name in definition.data:  # the first table's, as the figure's table heads it
+        for f in catalog.datasets[name].fields:
+            labels.setdefault(f.name, f.label)
+    labels = {name: label for name, label in labels.items() if label != name}
     titled(spec, labels)
     return BuiltChart(definition=definition, held_spec=spec, datasets=list(definition.data))
 
 
 # An aggregate's title as Vega-Lite writes it, "Mean of <column>"; "count" names no column.
-_AGGREGATE_TITLES = {"sum", "mean", "average", "median", "min", "max", "stdev", "variance"}
+AGGREGATE_TITLES = ("sum", "mean", "average", "median", "min", "max", "stdev", "variance")
+# Channels whose title a reader sees (on an axis, a legend, a header or in a tooltip).
+_TITLED_CHANNELS = {
+    *("x", "y", "color", "fill", "stroke", "size", "shape", "opacity", "fillOpacity"),
+    *("strokeOpacity", "strokeWidth", "strokeDash", "angle", "theta", "radius"),
+    *("row", "column", "facet", "tooltip", "longitude", "latitude"),
+}
+_GUIDES = ("axis", "legend", "header")
 
 
 def titled(spec: dict[str, Any], labels: dict[str, str]) -> None:
@@ -269,9 +275,8 @@ def titled(spec: dict[str, Any], labels: dict[str, str]) -> None:
     from .specs import encoded_definitions, unescaped
 
     def says_title(fd: dict[str, Any]) -> bool:
-        guides = ("axis", "legend", "header")
         return "title" in fd or any(
-            isinstance(fd.get(g), dict) and "title" in fd[g] for g in guides
+            isinstance(fd.get(g), dict) and "title" in fd[g] for g in _GUIDES
         )
 
     found = list(encoded_definitions(spec))
@@ -282,11 +287,18 @@ def titled(spec: dict[str, Any], labels: dict[str, str]) -> None:
         name = unescaped(fd["field"]) if isinstance(fd.get("field"), str) else None
         if name not in labels or channel in titled_channels or says_title(fd):
             continue
+        if channel not in _TITLED_CHANNELS or any(fd.get(g, {}) is None for g in _GUIDES):
+            continue  # no title drawn
         aggregate = fd.get("aggregate")
         if aggregate is None:
             fd["title"] = labels[name]
-        elif aggregate in _AGGREGATE_TITLES:
-            fd["title"] = f"{str(aggregate).capitalize()} of {labels[name]}"
+        elif isinstance(aggregate, str) and aggregate in AGGREGATE_TITLES:
+            fd["title"] = aggregate_title(aggregate, labels[name])
+
+
+def aggregate_title(aggregate: str, label: str) -> str:
+    """An aggregate's title as Vega-Lite words it: "Mean of Price (EUR)"."""
+    return f"{aggregate.capitalize()} of {label}"
 
 
 _NAMED_COLUMN = re.compile(r"^(?:encodes|\w+ reads) column '(.*)', (?:which|whose) ")

@@ -108,7 +108,10 @@ class Project:
             return known[1]  # the page's figure and the SVG download both ask
         spec = chart.spec  # read once: the chart may hold it no more
         rows = plotted_rows(spec)
-        if filters_rows(spec):  # said of the rows drawn, not of those filtered out
+        tabled = {id(r) for t in (spec.get("datasets") or {}).values() for r in t}
+        # Said of the rows drawn, not of those filtered out (of a table Altair named: rows
+        # written in the spec, alt.Data(values=...), are not evaluated).
+        if filters_rows(spec) and rows and id(rows[0]) in tabled:
             drawn = {id(row) for row in drawn_rows(spec)}
             rows = [row for row in rows if id(row) in drawn]
         text = describe(spec, rows, labels)

@@ -306,7 +306,10 @@ def _encoded(spec: dict[str, Any]) -> dict[str, tuple[str, str]]:
             kinds[name] = (rank, kind)
         # A normalized stack's or a count's format is of the shares or counts drawn, not of
         # the table's values (its '%' made 39 read 3900%).
-        made = fd.get("stack") == "normalize" or fd.get("aggregate") in _NEW_QUANTITIES
+        aggregate = fd.get("aggregate")
+        made = fd.get("stack") == "normalize" or (
+            isinstance(aggregate, str) and aggregate in _NEW_QUANTITIES
+        )
         fmt = "" if made else _format_of(fd, kind) or unit
         if fmt and (name not in formats or rank < formats[name][0]):
             formats[name] = (rank, fmt)

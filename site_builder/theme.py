@@ -86,6 +86,9 @@ THEME: dict[str, Any] = {
         "titleFontSize": TEXT_SIZE,
         "labelColor": TEXT,
         "titleColor": TEXT,
+        # A size legend's symbols beside a colour legend (else black): in the text's colour,
+        # which follows the palette.
+        "symbolBaseFillColor": TEXT,
     },
     "header": {
         "labelFontSize": TEXT_SIZE,

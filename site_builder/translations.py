@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from .building import BuiltChart
+from .building import AGGREGATE_TITLES, BuiltChart, aggregate_title
 from .catalog import Field
 from .errors import Problem, WriterError, yaml_problem
 from .facts import Fact
@@ -272,7 +272,9 @@ _translated: dict[str, dict[tuple[str, str], tuple[dict[str, Any], list[str]]]] 
 
 def _label_text(fields: dict[str, Field], text: dict[str, str]) -> dict[str, str]:
     """Each column label the build titles axes with (building.titled), in the edition's
-    language: its title and unit translated, else the column's own translation."""
+    language: its title and unit translated, else the column's own translation, else as it
+    is (drawn in the default language, as the figure's table heads it: not reported). An
+    aggregate's ("Mean of ...") is said as it is unless the writer translates it."""
     found = {}
     for f in fields.values():
         english = f.label
@@ -280,8 +282,10 @@ def _label_text(fields: dict[str, Field], text: dict[str, str]) -> dict[str, str
             continue
         translated = replace(f, title=text.get(f.title, f.title), unit=text.get(f.unit, f.unit))
         label = translated.label if translated.label != english else text.get(f.name, english)
-        if label != english:
-            found[english] = label
+        found[english] = label
+        for aggregate in AGGREGATE_TITLES:
+            said = aggregate_title(aggregate, english)
+            found[said] = said
     return found
 
 

@@ -377,7 +377,10 @@ def _phone_config(spec: dict[str, Any]) -> None:
 
 
 # Where a spec sets the bottom axis' label angle: an encoding's axis, or the config's.
-_X_AXIS_CONFIGS = ("axis", "axisX", "axisDiscrete", "axisXDiscrete", "axisBand", "axisXBand")
+_X_AXIS_CONFIGS = (
+    *("axis", "axisX", "axisDiscrete", "axisXDiscrete", "axisBand", "axisXBand"),
+    *("axisPoint", "axisXPoint"),
+)
 
 
 def _slanted_x_labels(spec: dict[str, Any]) -> bool:

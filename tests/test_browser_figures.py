@@ -311,8 +311,8 @@ def test_a_chart_is_named_by_its_title_and_described_once(vega_page: str, browse
 
 
 def test_a_size_legend_follows_the_palette(browser: Any) -> None:
-    """Beside a colour legend, a size legend's symbols are drawn black: on the dark palette
-    they take the chart text's colour, not black on a black page."""
+    """Beside a colour legend, a size legend's symbols were drawn black: they take the chart
+    text's colour (the theme's), which the dark palette turns light."""
     import vl_convert as vlc
 
     from site_builder.theme import THEME

@@ -302,11 +302,22 @@ def test_columns_are_titled_by_their_labels_unless_the_chart_titles_them() -> No
     ]
     # Layers share their axis: a title the writer gave one layer is the axis' title alone.
     bar = {"mark": "bar", "encoding": {"x": {"field": "net_bn", "title": "Amount"}}}
-    text = {"mark": "text", "encoding": {"x": {"field": "net_bn"}, "text": {"field": "net_bn"}}}
+    text = {"mark": "text", "encoding": {"x": {"field": "net_bn"}, "y": {"field": "net_bn"}}}
     layered = {"layer": [bar, text]}
     titled(layered, labels)
     assert "title" not in layered["layer"][1]["encoding"]["x"]
-    assert layered["layer"][1]["encoding"]["text"]["title"] == "Net exports (bn USD)"
+    assert layered["layer"][1]["encoding"]["y"]["title"] == "Net exports (bn USD)"
+    # No title where none is drawn (a hidden axis, a detail), and none for an argmax.
+    hidden = {
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "net_bn", "axis": None},
+            "detail": {"field": "sector"},
+            "y": {"field": "sector", "aggregate": {"argmax": "net_bn"}},
+        },
+    }
+    titled(hidden, labels)
+    assert all("title" not in fd for fd in hidden["encoding"].values())
     vega = {"$schema": "https://vega.github.io/schema/vega/v6.json", "marks": []}
     titled(vega, labels)
     assert vega == {"$schema": "https://vega.github.io/schema/vega/v6.json", "marks": []}
@@ -354,6 +365,10 @@ def test_a_generated_description_is_of_the_rows_the_chart_draws(mini: Path) -> N
     assert project.description_of(project.charts["city-population"]).startswith(
         "A bar chart of Population (people) by City, 2 rows, from 1000 to 431000. "
     )
+    # Rows written into the spec (alt.Data), not a named table: all of them, never none.
+    edit(module, "alt.Chart(cities)", "alt.Chart(alt.Data(values=cities.to_dict('records')))")
+    project = prepare(mini)
+    assert ", 3 rows, " in project.description_of(project.charts["city-population"])
 
 
 def test_a_generated_description_says_nothing_wrong_of_a_summed_chart() -> None:

@@ -78,7 +78,9 @@ def test_dense_embed_page_shows_the_png(dense_site: Path) -> None:
         (dense_site / "embed" / "dense-scatter" / "index.html").read_text(encoding="utf-8"),
         "html.parser",
     )
-    for img in soup.select(".sb-figure__chart > img"):
+    images = soup.select(".sb-figure__chart > img")
+    assert len(images) == 2  # the wide layout's and the phone's
+    for img in images:
         assert (dense_site / "embed" / "dense-scatter" / img["src"]).is_file()
 
 

@@ -142,6 +142,8 @@ def test_a_normalized_stack_or_a_count_does_not_format_the_table_s_values() -> N
     assert table_columns(spec({"y": normalized}), ROWS) == [Column("tonnes", NUMBER, "")]
     counted = {**stacked, "aggregate": "count", "axis": {"format": ".0%"}}
     assert table_columns(spec({"y": counted}), ROWS) == [Column("tonnes", NUMBER, "")]
+    picked = {**stacked, "aggregate": {"argmax": "year"}, "axis": {"format": ",.0f"}}
+    assert table_columns(spec({"y": picked}), ROWS) == [Column("tonnes", NUMBER, ",.0f")]
     summed = {**stacked, "aggregate": "sum", "axis": {"format": ",.0f"}}
     assert table_columns(spec({"y": summed}), ROWS) == [Column("tonnes", NUMBER, ",.0f")]
 

@@ -149,3 +149,28 @@ def test_a_fact_in_words_needs_a_format_in_the_edition(mini: Path) -> None:
         "language\n  hint: give it a format in this language in data/translations/zh.yaml under "
         "facts: windhoek-share: ... (e.g. '12.5%')"
     ]
+
+
+def test_column_labels_on_axes_are_translated_by_their_title_and_unit() -> None:
+    from site_builder.catalog import Field
+    from site_builder.translations import _label_text, translate_spec
+
+    fields = {
+        "price": Field("price", "number", "Price", unit="EUR"),
+        "region": Field("region", "string", "Region"),
+    }
+    labels = _label_text(fields, {"Price": "价格"})
+    assert labels["Price (EUR)"] == "价格 (EUR)"
+    spec = {
+        "data": {"values": [{"price": 1, "region": "N"}]},
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "price", "type": "quantitative", "title": "Price (EUR)"},
+            "y": {"field": "price", "aggregate": "mean", "title": "Mean of Price (EUR)"},
+            "color": {"field": "region", "type": "nominal", "title": "Region"},
+        },
+    }
+    out, missing = translate_spec(spec, {**labels, "Price": "价格"})
+    assert out["encoding"]["x"]["title"] == "价格 (EUR)"
+    # Untranslated, as the figure's table heads them: drawn as they are, not reported.
+    assert out["encoding"]["color"]["title"] == "Region" and missing == []
