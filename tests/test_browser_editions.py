@@ -59,8 +59,15 @@ def test_selector_goes_to_this_page_in_the_other_edition(site: str, browser: Any
     page.wait_for_url(site + "zh/second/")
     page.go_back()
     page.wait_for_url(site + "zh/")
+    # The address changes before the page is swapped in: the selector is the home page's
+    # once its English link leads home (a reader clicks what the page shows).
+    english = ".md-select__link[hreflang='en']"
+    page.wait_for_function(
+        "([sel, home]) => { const a = document.querySelector(sel); return a && a.href === home; }",
+        arg=[english, site],
+    )
     # The selector's list opens on hover; a click on its link is what a reader's would be.
-    page.locator(".md-select__link[hreflang='en']").evaluate("a => a.click()")
+    page.locator(english).evaluate("a => a.click()")
     page.wait_for_url(site)
     page.wait_for_function("() => document.documentElement.lang === 'en'")
     assert page.locator(".md-search__input").get_attribute("placeholder") == "Search"
