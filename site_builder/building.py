@@ -272,28 +272,49 @@ def titled(spec: dict[str, Any], labels: dict[str, str]) -> None:
     """Give each encoded column of the data package its label (title and unit) as its axis,
     legend, header and tooltip title, where the chart gives it none: not its raw name
     ("net_bn"). An aggregate's reads as Vega-Lite's would ("Mean of Price (EUR)")."""
-    from .specs import encoded_definitions, unescaped
+    from .specs import is_vega
 
     def says_title(fd: dict[str, Any]) -> bool:
         return "title" in fd or any(
             isinstance(fd.get(g), dict) and "title" in fd[g] for g in _GUIDES
         )
 
-    found = list(encoded_definitions(spec))
-    # A channel the chart titles somewhere keeps that title alone: layers share an axis, and
-    # Vega-Lite would join a label to the writer's title ("Amount, Net exports (bn USD)").
-    titled_channels = {channel for channel, fd in found if channel != "tooltip" and says_title(fd)}
-    for channel, fd in found:
-        name = unescaped(fd["field"]) if isinstance(fd.get("field"), str) else None
-        if name not in labels or channel in titled_channels or says_title(fd):
-            continue
-        if channel not in _TITLED_CHANNELS or any(fd.get(g, {}) is None for g in _GUIDES):
-            continue  # no title drawn
-        aggregate = fd.get("aggregate")
-        if aggregate is None:
-            fd["title"] = labels[name]
-        elif isinstance(aggregate, str) and aggregate in AGGREGATE_TITLES:
-            fd["title"] = aggregate_title(aggregate, labels[name])
+    if is_vega(spec):
+        return
+    for found in _axis_groups(spec):
+        # A channel the chart titles somewhere in a group keeps that title alone: layers share
+        # an axis, and Vega-Lite would join a label to the writer's ("Amount, Net exports").
+        said = {channel for channel, fd in found if channel != "tooltip" and says_title(fd)}
+        for channel, fd in found:
+            if channel not in said and not says_title(fd):
+                _title(channel, fd, labels)
+
+
+def _axis_groups(node: dict[str, Any]) -> list[list[tuple[str, dict[str, Any]]]]:
+    """The field definitions of a chart by the views that share axes and legends: each
+    concatenated view its own, its layers (and facet or repeat panels) together."""
+    from .specs import encoded_definitions
+
+    parts = [v for key in ("hconcat", "vconcat", "concat") for v in node.get(key) or []]
+    if not parts:
+        return [list(encoded_definitions(node))]
+    return [group for part in parts if isinstance(part, dict) for group in _axis_groups(part)]
+
+
+def _title(channel: str, fd: dict[str, Any], labels: dict[str, str]) -> None:
+    """Title one definition with its column's label, where a title is drawn."""
+    from .specs import unescaped
+
+    name = unescaped(fd["field"]) if isinstance(fd.get("field"), str) else None
+    if name not in labels or channel not in _TITLED_CHANNELS:
+        return
+    if any(fd.get(g, {}) is None for g in _GUIDES):
+        return  # no title drawn
+    aggregate = fd.get("aggregate")
+    if aggregate is None:
+        fd["title"] = labels[name]
+    elif isinstance(aggregate, str) and aggregate in AGGREGATE_TITLES:
+        fd["title"] = aggregate_title(aggregate, labels[name])
 
 
 def aggregate_title(aggregate: str, label: str) -> str:

@@ -307,6 +307,11 @@ def test_columns_are_titled_by_their_labels_unless_the_chart_titles_them() -> No
     titled(layered, labels)
     assert "title" not in layered["layer"][1]["encoding"]["x"]
     assert layered["layer"][1]["encoding"]["y"]["title"] == "Net exports (bn USD)"
+    # Views side by side have axes of their own: one titled leaves the other to its label.
+    side = {"hconcat": [bar, {"mark": "bar", "encoding": {"x": {"field": "net_bn"}}}]}
+    titled(side, labels)
+    assert side["hconcat"][1]["encoding"]["x"]["title"] == "Net exports (bn USD)"
+    assert side["hconcat"][0]["encoding"]["x"]["title"] == "Amount"
     # No title where none is drawn (a hidden axis, a detail), and none for an argmax.
     hidden = {
         "mark": "bar",
