@@ -428,19 +428,21 @@ def test_a_chart_as_wide_as_its_container_is_drawn_and_goes_live_at_one_width(
     assert spec["width"] == "container"  # the chart's own spec is left alone
 
 
+def _wide_line_with(mark: dict[str, Any]) -> dict[str, Any]:
+    """A 640 px line chart with `mark` laid over it at fixed pixels."""
+    xy = {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"}}
+    return {
+        "data": {"values": [{"x": i, "y": i % 7} for i in range(30)]},
+        "width": 640,
+        "layer": [{"mark": "line", "encoding": xy}, {"mark": mark}],
+    }
+
+
 def test_a_chart_whose_text_keeps_it_from_a_phone_layout_is_reported(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     label = "Single-trip fare raised from EUR 1.50 to EUR 1.80 on this day, after a long vote"
-    spec = {
-        "data": {"values": [{"x": i, "y": i % 7} for i in range(30)]},
-        "width": 640,
-        "layer": [
-            {"mark": "line", "encoding": {"x": {"field": "x", "type": "quantitative"},
-                                          "y": {"field": "y", "type": "quantitative"}}},
-            {"mark": {"type": "text", "align": "left", "text": label, "x": 40, "y": 10}},
-        ],
-    }  # fmt: skip
+    spec = _wide_line_with({"type": "text", "align": "left", "text": label, "x": 40, "y": 10})
     with caplog.at_level("INFO", logger="site_builder"):
         result = render_charts([built("fare", spec)], tmp_path / "cache", workers=1)["fare"]
     assert result.narrow_svg == ""  # phones get the wide chart, scrolling
@@ -475,15 +477,7 @@ def test_a_chart_kept_wide_by_no_text_is_reported_by_its_width(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     # A mark at a fixed 600 px: no text reaches past the phone's edge, the mark does.
-    spec = {
-        "data": {"values": [{"x": i, "y": i % 7} for i in range(30)]},
-        "width": 640,
-        "layer": [
-            {"mark": "line", "encoding": {"x": {"field": "x", "type": "quantitative"},
-                                          "y": {"field": "y", "type": "quantitative"}}},
-            {"mark": {"type": "square", "x": 600, "y": 10, "size": 200}},
-        ],
-    }  # fmt: skip
+    spec = _wide_line_with({"type": "square", "x": 600, "y": 10, "size": 200})
     with caplog.at_level("INFO", logger="site_builder"):
         result = render_charts([built("fixed", spec)], tmp_path / "cache", workers=1)["fixed"]
     assert result.narrow_svg == ""
