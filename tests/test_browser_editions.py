@@ -59,8 +59,12 @@ def test_selector_goes_to_this_page_in_the_other_edition(site: str, browser: Any
     page.wait_for_url(site + "zh/second/")
     page.go_back()
     page.wait_for_url(site + "zh/")
-    # The address changes before the page is swapped in: the selector is the home page's
-    # once its English link leads home (a reader clicks what the page shows).
+    # The address changes before the page is swapped in, and the second page's English link
+    # also reads "/" until a reader reaches for it: wait for the home page's own heading
+    # (a reader clicks what the page shows).
+    page.wait_for_function(
+        "() => document.querySelector('article h1')?.textContent.startsWith('小故事')"
+    )
     english = ".md-select__link[hreflang='en']"
     page.wait_for_function(
         "([sel, home]) => { const a = document.querySelector(sel); return a && a.href === home; }",
