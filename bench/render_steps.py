@@ -75,7 +75,6 @@ def instrument() -> None:
         ("_render_narrow", "phone layout"),
         ("image_svg", "download image"),
         ("drawn_box", "ink box (raster)"),
-        ("compressed", "stand-in WebP"),
         ("_dumps", "JSON"),
     ):
         setattr(render, name, timed(label, getattr(render, name)))

@@ -33,8 +33,8 @@ class FigureLinks:
     csv: str
     spec: str  # the Vega spec the live view draws
     narrow_spec: str = ""  # the phone layout's, when the figure has one
-    fallback: str = ""  # the image shown for an SVG over the budget (else the download
-    # image): a file or a data: URL
+    fallback: str = ""  # the image file shown for an SVG over the budget (else the
+    # download image)
     narrow_fallback: str = ""  # the same for the phone layout's SVG
 
 
@@ -91,9 +91,9 @@ def body_html(
     """The chart (wide SVG, and a narrow one for phones if any), its notes and sources
     (`foot`, from foot_html), its data table and downloads.
 
-    An SVG over the byte budget is replaced by the PNG. `exact`: the chart is never drawn
-    scaled (its live view reads pointer positions). `embed`: the code to embed the chart
-    elsewhere, offered to readers to copy. `table`: the table's markup, when the caller
+    An SVG over the byte budget is shown as an image file (its stand-in). `exact`: the chart
+    is never drawn scaled (its live view reads pointer positions). `embed`: the code to embed
+    the chart elsewhere, offered to readers to copy. `table`: the table's markup, when the caller
     already has it. `settings`: the values its controls start at (`control_settings`), which
     the drawing shows without its controls.
     """
@@ -222,18 +222,16 @@ def static_image(
     """An image in place of an SVG too heavy to inline, at the SVG's size, named the same way;
     `layout`: "wide" or "narrow" (the phone layout's).
 
-    `src` is a file, or the image itself as a data: URL (shown with the page, as an inline SVG
-    would be). The image is the SVG alone, drawn larger: the box is the SVG's.
+    `src`: the image file (the SVG alone, see images.stand_in_svg); it loads when near the
+    view, in the box the SVG would take.
     """
     width, height = svg_width(svg), svg_height(svg)
     t_id, d_id = f"{chart_id}-svg-title", f"{chart_id}-svg-desc"
     sizes = f"{min_width_class(width, False)} {ratio_class(width, height)}"
-    # A file loads when near the view; an image in the page needs no request.
-    lazy = "" if src.startswith("data:") else ' loading="lazy" decoding="async"'
     return (
         f'<img class="sb-static sb-static--{layout} sb-static--image {sizes}" src="{escape(src)}" '
-        f'width="{round(width)}" height="{round(height)}" '
-        f'alt="{escape(description)}" aria-labelledby="{t_id}" aria-describedby="{d_id}"{lazy}>'
+        f'width="{round(width)}" height="{round(height)}" alt="{escape(description)}" '
+        f'aria-labelledby="{t_id}" aria-describedby="{d_id}" loading="lazy" decoding="async">'
         f'<span id="{t_id}" hidden>{escape(title)}</span>'
         f'<span id="{d_id}" hidden>{escape(description)}</span>'
     )

@@ -4,7 +4,6 @@ they link to, for the page that shows them. The plugin's pages and embed pages a
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from collections.abc import Callable, Collection, Sequence
@@ -15,6 +14,7 @@ from typing import Any, NamedTuple
 
 from . import datasets, figure, tables
 from .cache import TextCache, read_entry, tool_digest, write_entry
+from .images import stand_in_svg
 from .manifest import key_of
 from .markdown import body_marker
 from .pipeline import Project
@@ -25,18 +25,12 @@ from .variants import breakpoint_css, uses_pointer_position
 
 CHART_DIR = "assets/charts"
 DATA_DIR = "assets/data"
-# A dense chart's image up to this size goes into the page itself, so it shows with the page
-# (before DOMContentLoaded, like an inline SVG) at about the weight of an SVG at the budget.
-# Only an image that every reader sees: a chart with a phone layout has its images as files,
-# loaded lazily, so that a reader fetches the one layout shown (a page holding both would
-# bring every reader both).
-INLINE_IMAGE_LIMIT = 64_000
 # In a finished body, each link to one of the figure's files (by extension) and the embed code
 # are tokens until the page that shows it is known.
 _EMBED = "\0embed\0"
 _FOOT = "\0foot\0"  # the notes and sources: the caption's, not the render's
 _TOKEN = re.compile(
-    "\0(?:link:(svg|csv|vg\\.json|narrow\\.vg\\.json|webp|narrow\\.webp)|(embed)|foot)\0"
+    "\0(?:link:(svg|csv|vg\\.json|narrow\\.vg\\.json|stand-in\\.svg|narrow\\.stand-in\\.svg)|(embed)|foot)\0"
 )
 
 
@@ -104,7 +98,7 @@ class Figures:
             ext = token.group(1)
             if ext is None:
                 return escape(embed) if token.group(2) else self.foot(chart_id)
-            stem = r.image_stem if ext in ("svg", "webp") else r.stem  # the images' own names
+            stem = r.image_stem if ext == "svg" else r.stem  # the download image's own name
             return escape(self.link(f"{CHART_DIR}/{stem}.{ext}", page_url))
 
         # One pass over the body: a big table makes it hundreds of KB.
@@ -183,8 +177,8 @@ class Figures:
             csv=_token("csv"),
             spec=_token("vg.json"),
             narrow_spec=_token("narrow.vg.json") if r.has_narrow else "",
-            fallback=fallback_src(r.fallback, _token("webp"), r.has_narrow),
-            narrow_fallback=fallback_src(r.narrow_fallback, _token("narrow.webp"), True),
+            fallback=_token("stand-in.svg"),
+            narrow_fallback=_token("narrow.stand-in.svg") if r.has_narrow else "",
         )
         exact = uses_pointer_position(spec)
         return {
@@ -301,22 +295,22 @@ class Figures:
         ]
 
     def _chart_files(self, chart_id: str) -> list[tuple[str, str | bytes | Path]]:
-        """Per chart the download image, the stand-in image when it is too big for the page,
-        the specs and the CSV, by path from the site root. A file rendered is given as its
-        file in the render cache, copied from there."""
+        """Per chart the download image, the stand-in image of each layout too heavy for the
+        page, the specs and the CSV, by path from the site root. A file rendered is given as
+        its file in the render cache, copied from there."""
         r = self.project.rendered[chart_id]
         base, image = f"{CHART_DIR}/{r.stem}", f"{CHART_DIR}/{r.image_stem}"
         out: list[tuple[str, str | bytes | Path]] = []
         # The download image, drawn as PNG by the page.
         out.append((f"{image}.svg", r.path(".image.svg")))
-        if _image_file(r.path(".fallback.webp").stat().st_size, r.has_narrow):
-            out.append((f"{image}.webp", r.path(".fallback.webp")))
+        if r.heavy():
+            out.append((f"{base}.stand-in.svg", stand_in_svg(r.svg)))
         out.append((f"{base}.vl.json", r.path(".spec.json")))
         out.append((f"{base}.vg.json", r.path(".vg.json")))  # what the live view draws
         if r.has_narrow:
             out.append((f"{base}.narrow.vg.json", r.path(".narrow.vg.json")))
-            if _image_file(r.path(".narrow.webp").stat().st_size, True):
-                out.append((f"{base}.narrow.webp", r.path(".narrow.webp")))
+            if r.heavy(".narrow.svg"):
+                out.append((f"{base}.narrow.stand-in.svg", stand_in_svg(r.narrow_svg)))
         csv = self.texts.file_of(  # raw values: only the HTML table is formatted
             ["csv", r.key, *self._digests(chart_id)], lambda: self._csv(chart_id)
         )
@@ -338,18 +332,3 @@ def chart_svg(project: Project, chart_id: str, svg: str) -> str:
     return figure.accessible_svg(
         svg, chart_id, chart.definition.title, project.description_of(chart)
     )
-
-
-def fallback_src(image: bytes, link: str, one_of_two: bool = False) -> str:
-    """Where a page finds the image shown for an SVG over the budget ("": none);
-    `one_of_two`: an image of a chart with two layouts (wide and phone)."""
-    if not image:
-        return ""
-    if _image_file(len(image), one_of_two):
-        return link
-    return "data:image/webp;base64," + base64.b64encode(image).decode("ascii")
-
-
-def _image_file(size: int, one_of_two: bool = False) -> bool:
-    """Whether a stand-in image of `size` bytes is a file of its own, not in the page."""
-    return size > 0 and (one_of_two or size > INLINE_IMAGE_LIMIT)

@@ -15,16 +15,10 @@ from . import theme
 from .textfit import wrap_text
 from .variants import svg_height, svg_width
 
-# Inline SVG per chart, in bytes after rounding; above it the page shows an image instead.
+# Inline SVG per chart, in bytes after rounding; above it the page shows the SVG as an image
+# file instead (stand_in_svg): a 2,000-point scatter's is 12 KB over the wire, where the 2x
+# WebP it replaced was 49 KB and 86 ms of build time.
 SVG_BUDGET = 150_000
-# That image: WebP at this quality is about a sixth of the PNG (a 2,000-point scatter:
-# 49 KB instead of 288 KB), with no visible loss at twice the pixels.
-WEBP_QUALITY = 75
-# The encoder's effort: 2 takes half the time of the default 4 for 3% more bytes (49.4 KB
-# against 48.1 KB on that scatter; bench/render_steps.py shows the time per chart).
-WEBP_METHOD = 2
-# The longest side a WebP can have, in pixels.
-WEBP_MAX = 16_383
 
 # The download PNG's title block, as Vega-Lite draws a title with the theme.
 IMAGE_FONT = theme.FONT
@@ -287,12 +281,13 @@ def image_svg(
 
 
 def stand_in_svg(svg: str) -> str:
-    """The page SVG alone on the light background: what a page shows, as an image, in place of
-    an SVG over the budget.
+    """The page SVG alone on the light background: what a page shows, as an image file, in
+    place of an SVG over the budget. Still vector (sharp at any zoom, and a fraction of a
+    raster's bytes once the server compresses it), and no raster to make at build time.
 
     Not the download image: the figure's caption says its title and sources already, and the
-    box the page keeps is the SVG's. Opaque: transparency would cost the WebP over twice the
-    bytes (the dark palette blends its background into the page's instead).
+    box the page keeps is the SVG's. Opaque, as the inline SVG's page is: the dark palette
+    turns it over and blends its background into the page's (site-builder.css).
     """
     w, h = _num(svg_width(svg)), _num(svg_height(svg))
     return (
@@ -391,15 +386,3 @@ def rasterized(svg: str, scale: float) -> bytes:
 def _num(value: float) -> str:
     """At most one decimal, no trailing zero, no minus zero."""
     return "%.12g" % (round(value, 1) + 0.0)  # + 0.0 turns -0.0 into 0.0
-
-
-def compressed(png: bytes) -> bytes:
-    """The PNG as a WebP, for a page to show instead of an SVG over the budget."""
-    import io
-
-    from PIL import Image  # only for dense charts
-
-    out = io.BytesIO()
-    with Image.open(io.BytesIO(png)) as image:
-        image.save(out, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
-    return out.getvalue()

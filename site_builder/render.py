@@ -3,8 +3,8 @@ offline, cached, in parallel.
 
 Each chart is compiled to Vega once; the SVG is drawn from that Vega spec, and the live view
 draws the same one, so the browser needs no Vega-Lite compiler. The download image is an SVG
-(title, chart, notes, sources) that the reader's browser turns into a PNG: no raster per chart
-at build time, except the stand-in image of a chart too heavy to inline."""
+(title, chart, notes, sources) that the reader's browser turns into a PNG, and a chart too heavy
+to inline is shown from an SVG file of its own: no raster per chart at build time."""
 
 from __future__ import annotations
 
@@ -28,16 +28,13 @@ from .errors import Problem, RenderError
 from .figure import control_settings, drawn_for_text
 from .fonts import renderer
 from .images import (
-    WEBP_MAX,
-    compressed,
+    SVG_BUDGET,
     drawn_box,
     image_svg,
     numbered_ids,
-    over_budget,
     rasterized,
     round_svg,
     simplify_shapes,
-    stand_in_svg,
 )
 from .palette import faint_fills, spec_colours
 from .phone import draw_phone
@@ -50,7 +47,6 @@ from .variants import (
     NARROW_ABOVE,
     is_vega,
     smallest_width,
-    svg_height,
     svg_width,
     uses_pointer_position,
     with_phone_label_limits,
@@ -70,7 +66,7 @@ class Rendered:
     """The static forms of one chart, named by a hash of everything that made them.
 
     Only the text cut off and the warnings are held in memory; the SVGs pages inline and the
-    files the site links to (download image, specs, stand-in image) stay in the cache entry
+    files the site links to (download image, specs) stay in the cache entry
     and are read, or copied into the site, from there: a build of a thousand charts does not
     hold them all at once, nor does the snapshot of its project."""
 
@@ -91,8 +87,7 @@ class Rendered:
 
     @property
     def image_stem(self) -> str:
-        """The download image's (and stand-in image's) file name stem, named by its caption
-        too."""
+        """The download image's file name stem, named by its caption too."""
         return f"{self.chart_id}.{self.image_key[:8]}"
 
     def path(self, suffix: str) -> Path:
@@ -150,22 +145,16 @@ class Rendered:
         """The phone layout's, compiled; "" when there is none."""
         return self._text(".narrow.vg.json")
 
-    @property
-    def fallback(self) -> bytes:
-        """The download image as WebP, shown instead of an SVG over the budget; else b""."""
-        return self.path(".fallback.webp").read_bytes()
-
-    @property
-    def narrow_fallback(self) -> bytes:
-        """The phone layout as WebP, shown instead of its SVG over the budget; else b""."""
-        return self.path(".narrow.webp").read_bytes()
+    def heavy(self, suffix: str = ".svg") -> bool:
+        """Whether the SVG of this suffix (".svg" or ".narrow.svg") is over the budget for
+        inlining (its file is not read)."""
+        return self.path(suffix).stat().st_size > SVG_BUDGET
 
 
-# What one render gives: wide SVG, narrow SVG, download image (SVG), fallback image, the text
-# cut off (JSON), Vega-Lite's warnings, the Vega of the page and phone layouts, and the phone
-# layout's stand-in image; or an error. (The phone layout's Vega-Lite is not kept: no page or
-# reader uses it.)
-RenderOutcome = tuple[str, str, str, bytes, str, list[str], str, str, bytes] | str
+# What one render gives: wide SVG, narrow SVG, download image (SVG), the text cut off (JSON),
+# Vega-Lite's warnings, and the Vega of the page and phone layouts; or an error. (The phone
+# layout's Vega-Lite is not kept: no page or reader uses it.)
+RenderOutcome = tuple[str, str, str, str, list[str], str, str] | str
 
 
 def image_png(image_svg: str, scale: float = PNG_SCALE) -> bytes:
@@ -232,9 +221,8 @@ _CACHED = (
     ".vg.json",
     ".narrow.vg.json",
     ".spec.json",
-    ".narrow.webp",
 )
-_IMAGE = (".image.svg", ".fallback.webp")
+_IMAGE = (".image.svg",)
 
 
 def render_charts(
@@ -408,17 +396,16 @@ def _render_job(job: RenderJob) -> KeptOutcome:
     outcome = render_one(spec_json, caption_json)
     if isinstance(outcome, str):
         return outcome
-    svg, narrow, image, fallback, clipped_json, warnings, live, narrow_live, narrow_image = outcome
+    svg, narrow, image, clipped_json, warnings, live, narrow_live = outcome
     bad = unsafe_links(svg)
     odd = not_addresses(svg)
     if not bad and not odd:
         # Warnings kept with the images, so a build from the cache reports them again.
         files: tuple[str, ...] = (svg, narrow, clipped_json, _dumps(warnings))
         files += (live, narrow_live, spec_json)
-        data = [f.encode("utf-8") for f in files] + [narrow_image]
+        data = [f.encode("utf-8") for f in files]
         write_entry(Path(folder), key, dict(zip(_CACHED, data, strict=True)))
-        image_files = dict(zip(_IMAGE, (image.encode("utf-8"), fallback), strict=True))
-        write_entry(Path(folder), _image_key(key, caption_json), image_files)
+        write_entry(Path(folder), _image_key(key, caption_json), {".image.svg": image.encode()})
     return clipped_json, warnings, bad, odd
 
 
@@ -438,11 +425,10 @@ def _image_job(job: ImageJob) -> KeptOutcome:
         clipped_json = entry[".clipped.json"].decode("utf-8")
         cut = json.loads(clipped_json)["wide"]
         spec = json.loads(entry[".spec.json"])
-        image, fallback = _image_files(svg, json.loads(caption_json), cut, spec)
+        image = _image_file(svg, json.loads(caption_json), cut, spec)
     except Exception as exc:
         return str(exc) or type(exc).__name__
-    image_files = dict(zip(_IMAGE, (image.encode("utf-8"), fallback), strict=True))
-    write_entry(Path(folder), _image_key(key, caption_json), image_files)
+    write_entry(Path(folder), _image_key(key, caption_json), {".image.svg": image.encode()})
     return clipped_json, json.loads(entry[".warnings.json"]), [], []
 
 
@@ -450,15 +436,12 @@ def _image_key(key: str, caption_json: str) -> str:
     return _hash(key, caption_json)
 
 
-def _image_files(
-    svg: str, caption: dict[str, Any], cut: list[str], spec: dict[str, Any]
-) -> tuple[str, bytes]:
-    """The download image (the SVG under its title, notes and sources) and, for an SVG over
-    the budget, the stand-in image the page shows instead: the SVG alone (b"" for the
-    others). `spec`: the chart's, whose controls' starting values the image says it shows
-    (in English, as its "Source:")."""
+def _image_file(svg: str, caption: dict[str, Any], cut: list[str], spec: dict[str, Any]) -> str:
+    """The download image: the SVG under its title, notes and sources. `spec`: the chart's,
+    whose controls' starting values the image says it shows (in English, as its
+    "Source:")."""
     settings = control_settings(spec)
-    image = image_svg(
+    return image_svg(
         svg,
         caption.get("title", ""),
         caption.get("subtitle", ""),
@@ -468,24 +451,11 @@ def _image_files(
         # ink is inside, and finding it needs no raster.
         drawn_box(svg) if cut else None,
     )
-    return image, stand_in(svg)
-
-
-def stand_in(svg: str) -> bytes:
-    """The image a page shows for an SVG over the budget (b"" for the others): only a chart
-    too heavy to inline needs a raster at build time."""
-    if not over_budget(svg):
-        return b""
-    # A WebP is at most WEBP_MAX px a side: a chart 9,000 px wide gets fewer pixels a px.
-    longest = max(svg_width(svg), svg_height(svg), 1.0)
-    scale = min(PNG_SCALE, WEBP_MAX / longest)
-    return compressed(image_png(stand_in_svg(svg), scale))
 
 
 def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
-    """Render one chart in this process (wide and narrow SVG, the download image, the
-    compressed image a page shows instead of an SVG over the budget, and the Vega the live
-    view draws); errors come back as text.
+    """Render one chart in this process (wide and narrow SVG, the download image, and the
+    Vega the live view draws); errors come back as text.
 
     `caption_json`: what the download image says around the chart (see `image_caption`).
     """
@@ -518,8 +488,7 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
         faint = faint_fills(svg)
         if faint:
             clipped["faint"] = faint
-        image, fallback = _image_files(svg, caption, cut, spec)
-        narrow_image = stand_in(narrow) if narrow else b""
+        image = _image_file(svg, caption, cut, spec)
     except Exception as exc:
         # The renderer's message, without its JavaScript stack trace.
         lines = [ln.strip() for ln in str(exc).splitlines() if not ln.strip().startswith("at ")]
@@ -528,12 +497,10 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
         svg,
         narrow,
         image,
-        fallback,
         _dumps(clipped),
         warnings,
         _dumps(live),
         narrow_live,
-        narrow_image,
     )
 
 

@@ -32,11 +32,11 @@ def test_render_returns_the_compile_warnings() -> None:
     ordered = {**BARS, "encoding": {**BARS["encoding"], "order": {"field": "a", "type": "nominal"}}}
     outcome = render_one(json.dumps(ordered), "{}")
     assert not isinstance(outcome, str), outcome
-    assert outcome[5] == [
+    assert outcome[4] == [
         "Channel order is inappropriate for nominal field, which has no inherent order."
     ]
     clean = render_one(json.dumps(BARS), "{}")
-    assert not isinstance(clean, str) and clean[5] == []
+    assert not isinstance(clean, str) and clean[4] == []
 
 
 def test_warning_text_and_hints() -> None:
@@ -64,7 +64,7 @@ def test_a_chart_as_wide_as_the_page_with_bars_by_category_is_no_warning() -> No
     }
     outcome = render_one(json.dumps(wide), "{}")
     assert not isinstance(outcome, str), outcome
-    assert outcome[5] == ['Dropping "fit-y" because spec has discrete height.']  # Vega-Lite's
-    assert writers_warnings(outcome[5]) == []
+    assert outcome[4] == ['Dropping "fit-y" because spec has discrete height.']  # Vega-Lite's
+    assert writers_warnings(outcome[4]) == []
     ordered = "Channel order is inappropriate for nominal field, which has no inherent order."
-    assert writers_warnings([ordered, *outcome[5]]) == [ordered]
+    assert writers_warnings([ordered, *outcome[4]]) == [ordered]

@@ -21,7 +21,7 @@ from site_builder.figure import (
     size_css,
     static_image,
 )
-from site_builder.figures import INLINE_IMAGE_LIMIT, Figures, fallback_src
+from site_builder.figures import Figures
 from site_builder.images import SVG_BUDGET
 from site_builder.strings import EN, ZH
 from site_builder.variants import narrow_below
@@ -231,14 +231,14 @@ def test_a_dense_charts_phone_layout_shows_as_an_image_too() -> None:
         image="c1.svg",
         csv="c1.csv",
         spec="c1.vg.json",
-        fallback="c1.webp",
-        narrow_fallback="c1.narrow.webp",
+        fallback="c1.stand-in.svg",
+        narrow_fallback="c1.narrow.stand-in.svg",
     )
     html = body_html("c1", "T", "D", (heavy_svg(), heavy_svg(312)), [], [], links)
     soup = BeautifulSoup(html, "html.parser")
     holder = soup.select_one(".sb-figure__chart")
     wide, narrow = holder.select("img")
-    assert (wide["src"], narrow["src"]) == ("c1.webp", "c1.narrow.webp")
+    assert (wide["src"], narrow["src"]) == ("c1.stand-in.svg", "c1.narrow.stand-in.svg")
     assert narrow["class"][:3] == ["sb-static", "sb-static--narrow", "sb-static--image"]
     assert (narrow["width"], narrow["aria-labelledby"]) == ("312", "c1-narrow-svg-title")
     # Swapped for the wide one where the wide one no longer fits, as an inline SVG would be.
@@ -263,20 +263,11 @@ def test_narrow_variant_over_budget_without_an_image_is_left_out() -> None:
     assert soup.select_one(".sb-figure__chart")["tabindex"] == "0"  # scrolls, as without one
 
 
-def test_a_dense_charts_image_is_in_the_page_unless_it_is_big() -> None:
-    assert fallback_src(b"", "c.webp") == ""
-    assert fallback_src(b"RIFF", "c.webp") == "data:image/webp;base64,UklGRg=="
-    assert fallback_src(b"x" * (INLINE_IMAGE_LIMIT + 1), "c.webp") == "c.webp"
-    # One of a chart's two layouts: a file, which a reader shown the other never fetches.
-    assert fallback_src(b"RIFF", "c.webp", one_of_two=True) == "c.webp"
-    assert fallback_src(b"", "c.webp", one_of_two=True) == ""
+def test_a_dense_charts_image_loads_when_near_the_view() -> None:
     svg = '<svg class="marks" width="400" height="300"></svg>'
-    inline = BeautifulSoup(
-        static_image(svg, "data:image/webp;base64,AA", "c", "T", "D"), "html.parser"
-    )
-    linked = BeautifulSoup(static_image(svg, "c.webp", "c", "T", "D"), "html.parser")
-    assert "loading" not in inline.img.attrs and linked.img["loading"] == "lazy"
-    assert inline.img["alt"] == linked.img["alt"] == "D"
+    img = BeautifulSoup(static_image(svg, "c.stand-in.svg", "c", "T", "D"), "html.parser").img
+    assert (img["loading"], img["decoding"], img["alt"]) == ("lazy", "async", "D")
+    assert (img["width"], img["height"]) == ("400", "300")  # its box before it loads
 
 
 def test_a_figure_body_is_kept_per_language(mini: Path, tmp_path: Path) -> None:

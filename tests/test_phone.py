@@ -43,7 +43,7 @@ def phone(spec: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The chart's phone SVG and the Vega it was drawn from."""
     outcome = render_one(json.dumps(themed(spec)), "{}")
     assert not isinstance(outcome, str), outcome
-    narrow, narrow_live = outcome[1], outcome[7]
+    narrow, narrow_live = outcome[1], outcome[6]
     assert narrow, "the chart has a phone layout"
     return narrow, json.loads(narrow_live)
 

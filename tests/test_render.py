@@ -20,7 +20,7 @@ from PIL import Image, ImageOps
 
 from site_builder import pipeline
 from site_builder.errors import RenderError
-from site_builder.images import SVG_BUDGET, over_budget
+from site_builder.images import SVG_BUDGET, over_budget, stand_in_svg
 from site_builder.render import (
     Renderer,
     RenderOutcome,
@@ -43,7 +43,7 @@ def dense_scatter(points: int, width: int = 300) -> dict[str, Any]:
     return chart.to_dict()
 
 
-def ok(outcome: RenderOutcome) -> tuple[str, str, str, bytes, str, list[str], str, str]:
+def ok(outcome: RenderOutcome) -> tuple[str, str, str, str, list[str], str, str]:
     assert not isinstance(outcome, str), outcome
     return outcome
 
@@ -327,16 +327,16 @@ def test_a_dense_scatter_gets_a_phone_layout_and_an_image_for_it(tmp_path: Path)
     dense, sparse = result["dense"], result["sparse"]
     assert over_budget(dense.svg) and len(dense.svg) > SVG_BUDGET
     assert png_size(image_png(dense.image_svg))[0] == round(2 * svg_width(dense.svg))
-    # Too heavy to inline too, its phone layout is shown as an image drawn at 2x, as legible
+    # Too heavy to inline too, its phone layout is shown as an image of its own, as legible
     # on a phone as any other chart's (the wide image scaled down there was not).
     assert 0 < svg_width(dense.narrow_svg) <= NARROW_ABOVE
     assert over_budget(dense.narrow_svg) and dense.has_narrow
-    with Image.open(io.BytesIO(dense.narrow_fallback)) as phone:
-        assert phone.format == "WEBP"
-        assert phone.size == (2 * svg_width(dense.narrow_svg), 2 * svg_height(dense.narrow_svg))
+    assert dense.heavy() and dense.heavy(".narrow.svg")
+    with Image.open(io.BytesIO(image_png(stand_in_svg(dense.narrow_svg), 1))) as phone:
+        assert phone.size == (svg_width(dense.narrow_svg), svg_height(dense.narrow_svg))
         ink = ImageOps.invert(phone.convert("L"))
         assert ink.getbbox() is not None  # drawn, not blank
-    assert sparse.narrow_fallback == b""
+    assert not sparse.heavy() and not sparse.heavy(".narrow.svg")
     # The same chart with few points gets its phone layout.
     assert not over_budget(sparse.svg)
     assert 0 < svg_width(sparse.narrow_svg) <= NARROW_ABOVE
@@ -382,12 +382,13 @@ def test_stand_in_is_the_chart_alone() -> None:
     spec["encoding"]["color"] = {"field": "group", "type": "nominal", "title": "Group"}
     caption = {"title": "A title", "subtitle": "A subtitle", "sources": ["A source"]}
     outcome = ok(render_one(_dumps(page_spec(built("dense", spec))), _dumps(caption)))
-    svg, fallback = outcome[0], outcome[3]
+    svg = outcome[0]
     assert over_budget(svg) and "A source" in outcome[2]  # the download image says it
-    # The page keeps the SVG's box for it: the image is that box at twice the size, so no
-    # part of it is cropped and no title or source band takes the chart's room.
-    with Image.open(io.BytesIO(fallback)) as webp:
-        ink = ImageOps.invert(webp.convert("L"))  # white is 0
+    # The page keeps the SVG's box for it: the image is that box, so no part of it is
+    # cropped and no title or source band takes the chart's room (drawn here at twice the
+    # size, as a phone shows it).
+    with Image.open(io.BytesIO(image_png(stand_in_svg(svg)))) as shown:
+        ink = ImageOps.invert(shown.convert("L"))  # white is 0
     assert ink.size == (round(2 * svg_width(svg)), round(2 * svg_height(svg)))
     box = re.search(r'viewBox="(-?[\d.]+) (-?[\d.]+)', svg)
     dx, dy = (float(box.group(1)), float(box.group(2))) if box else (0.0, 0.0)
@@ -467,7 +468,7 @@ def test_a_chart_cannot_set_the_live_views_embed_options() -> None:
     }
     outcome = render_one(json.dumps(themed(spec)), "{}")
     assert not isinstance(outcome, str)
-    live = json.loads(outcome[6])
+    live = json.loads(outcome[5])
     assert live["usermeta"] == {"note": "kept"}
     vega = {"$schema": "https://vega.github.io/schema/vega/v5.json", "marks": [], **spec}
     assert "embedOptions" not in themed(vega)["usermeta"]

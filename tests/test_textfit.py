@@ -122,5 +122,5 @@ def test_arabic_labels_are_not_taken_for_cut_off() -> None:
     bars = alt.Chart(rows).mark_bar().encode(x="v:Q", y=alt.Y("label:N", title=None))
     outcome = render_one(json.dumps(themed(bars.to_dict())), "{}")
     assert not isinstance(outcome, str)
-    assert json.loads(outcome[4]) == {"phone": [], "wide": []}
+    assert json.loads(outcome[3]) == {"phone": [], "wide": []}
     assert text_width("\u064e", 12) == 0  # a vowel mark sits on its letter
