@@ -89,6 +89,12 @@ class Figures:
         types = {name: f.type for name, f in self.project.fields_of(chart).items()}
         return rows, tables.table_columns(spec, rows, types)
 
+    def premake(self, chart_id: str) -> None:
+        """Make the chart's figure (its body, table and CSV) ahead of its page, into the cache:
+        a build calls this as each chart is rendered, so that they are made while the render
+        processes draw the other charts, not after."""
+        self._finished(chart_id, True)  # both bodies, the page's and the embed page's
+
     def body(self, chart_id: str, page_url: str, embed: str = "") -> str:
         """The chart, its table and downloads, linked from `page_url`; `embed`: the code to
         embed it elsewhere, if readers are offered one."""
@@ -153,6 +159,7 @@ class Figures:
         r = self.project.rendered[chart_id]
         spec = chart.spec
         rows, columns = self.table(chart_id, spec)
+        self._csv_file(chart_id, lambda: figure.data_csv(rows, [c.name for c in columns]))
         fields = self.project.fields_of(chart)
         labelled = [(c.name, self.project.column_label(c.name, fields)) for c in columns]
         d = chart.definition
@@ -199,6 +206,12 @@ class Figures:
             )
             for embeddable in (True, False)
         }
+
+    def _csv_file(self, chart_id: str, make: Callable[[], str]) -> Path:
+        """The file of the chart's CSV download (raw values: only the HTML table is
+        formatted), made by `make` unless a build made it before."""
+        key = ["csv", self.project.rendered[chart_id].key, *self._digests(chart_id)]
+        return self.texts.file_of(key, make)
 
     def _csv(self, chart_id: str) -> str:
         rows, columns = self.table(chart_id, self.project.charts[chart_id].spec)
@@ -311,10 +324,7 @@ class Figures:
             out.append((f"{base}.narrow.vg.json", r.path(".narrow.vg.json")))
             if r.heavy(".narrow.svg"):
                 out.append((f"{base}.narrow.stand-in.svg", stand_in_svg(r.narrow_svg)))
-        csv = self.texts.file_of(  # raw values: only the HTML table is formatted
-            ["csv", r.key, *self._digests(chart_id)], lambda: self._csv(chart_id)
-        )
-        out.append((f"{base}.csv", csv))
+        out.append((f"{base}.csv", self._csv_file(chart_id, lambda: self._csv(chart_id))))
         return out
 
 

@@ -308,12 +308,18 @@ def build_facts(
     return facts
 
 
-def prepare_rendered(settings: Settings, preview: bool = False, defer: bool = False) -> Project:
+def prepare_rendered(
+    settings: Settings,
+    preview: bool = False,
+    defer: bool = False,
+    after: AfterRender | None = None,
+) -> Project:
     """`prepare` then `render`; or, when no file under data/ and charts/ changed since the
     last good build, that build's project with the pages read again (snapshot.py).
     `preview`: a rebuild of a live preview, which holds the project's lock (no other build
     prunes the cache meanwhile) and its last project in memory. `defer`: the project may
-    come back with charts still being made (`pending`, partial.py)."""
+    come back with charts still being made (`pending`, partial.py). `after`: see `render`
+    (a build of every chart only)."""
     from . import snapshot
 
     clock = time.perf_counter()
@@ -343,7 +349,7 @@ def prepare_rendered(settings: Settings, preview: bool = False, defer: bool = Fa
                 except WriterError:
                     renderer.cancel()
                     raise
-                render(project, renderer=renderer)
+                render(project, renderer=renderer, after=after)
         snapshot.save(project, digest, warnings)
         partial.remember(settings, digest, files)
         return project
@@ -422,18 +428,33 @@ def spec_cache(settings: Settings) -> SpecCache:
     return SpecCache(settings.cache_dir / "specs", library)
 
 
+# Work on a chart of a project once it is rendered (see `render`).
+AfterRender = Callable[[Project, str], None]
+
+
 def render(
-    project: Project, chart_ids: list[str] | None = None, renderer: Renderer | None = None
+    project: Project,
+    chart_ids: list[str] | None = None,
+    renderer: Renderer | None = None,
+    after: AfterRender | None = None,
 ) -> None:
     """Render every chart, or those named (or take them from the cache); log Vega-Lite's
     warnings on them.
 
-    `renderer`: the one `prepare` handed the charts to; what is left is waiting for it."""
+    `renderer`: the one `prepare` handed the charts to; what is left is waiting for it.
+    `after(project, chart_id)`: run on each chart as soon as it is rendered, while the render
+    processes draw the others (its figure made, which pages would otherwise make after)."""
     clock = time.perf_counter()
     charts = [project.charts[i] for i in chart_ids] if chart_ids is not None else None
     charts = list(project.charts.values()) if charts is None else charts
     if renderer is not None:
-        project.rendered.update(renderer.finish())
+
+        def done(chart_id: str, rendered: Rendered) -> None:
+            project.rendered[chart_id] = rendered
+            if after is not None:
+                after(project, chart_id)
+
+        project.rendered.update(renderer.finish(done))
     else:
         project.rendered.update(
             render_charts(

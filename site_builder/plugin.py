@@ -212,7 +212,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 # A one-off build may read the pages while the changed charts are made.
                 defer = self.command == "build" and self.edition is None
                 defer = defer and pagekeys.foreseeable(config)
-                self.project = pipeline.prepare_rendered(self.settings, serving, defer)
+                self.project = pipeline.prepare_rendered(
+                    self.settings, serving, defer, self._premaker()
+                )
             elif self.edition is not None and not self.edition.default:
                 # Another edition's build: the default one's project, in this language (in a
                 # preview, made again only when what makes it changed).
@@ -252,6 +254,20 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             self.policy_pages = []
             self.sitemap = {}
         self.pages_started = time.perf_counter()
+
+    def _premaker(self) -> pipeline.AfterRender:
+        """Each chart's figure made as soon as it is rendered, in this edition's words (the
+        pages find it in the cache)."""
+        words = words_for(self.edition.locale if self.edition else None)
+        made: list[Figures] = []
+
+        def premake(project: pipeline.Project, chart_id: str) -> None:
+            if not made:
+                texts = TextCache(self.settings.cache_dir / "figures")
+                made.append(Figures(project, texts, get_relative_url, words))
+            made[0].premake(chart_id)
+
+        return premake
 
     @event_priority(-110)  # after mkdocs-static-i18n, which sorts the writer's pages by language
     def on_files(self, files: Files, *, config: Any) -> Files:

@@ -325,11 +325,16 @@ class Renderer:
                 future.cancel()
         self.jobs = []
 
-    def finish(self) -> dict[str, Rendered]:
-        """Every chart added, rendered; all failures reported together."""
+    def finish(self, each: Callable[[str, Rendered], None] | None = None) -> dict[str, Rendered]:
+        """Every chart added, rendered; all failures reported together. `each(chart_id,
+        rendered)`: called for each chart as soon as it is rendered (from the cache first), so
+        that the caller's work on it goes on while the render processes draw the others."""
         problems = []
         if self.jobs:
             self.cache.mkdir(parents=True, exist_ok=True)
+        if each is not None:
+            for chart_id, cached in list(self.results.items()):
+                each(chart_id, cached)
         for done, (chart, key, caption_json, future, drawn) in enumerate(self.jobs, 1):
             outcome = None
             if future is not None:
@@ -368,6 +373,8 @@ class Renderer:
                 tuple(warnings),
                 _image_key(key, caption_json),
             )
+            if each is not None and not problems:  # a failed build makes no more
+                each(chart.id, self.results[chart.id])
         fresh = len(self.jobs)
         self.jobs = []
         if problems:

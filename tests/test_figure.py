@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import helpers
+import pytest
 from bs4 import BeautifulSoup
 from helpers import prepare
 
@@ -283,6 +285,43 @@ def test_a_figure_body_is_kept_per_language(mini: Path, tmp_path: Path) -> None:
     }
     assert EN["show_table"] in bodies["en"] and ZH["show_table"] not in bodies["en"]
     assert ZH["show_table"] in bodies["zh"] and EN["show_table"] not in bodies["zh"]
+
+
+def test_figures_are_made_as_their_charts_are_rendered(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build makes each figure while the render processes draw the other charts: the
+    pages then find it made, and it is the one they would have made."""
+    from site_builder.render import Renderer
+
+    settings = helpers.settings(mini)
+    project = pipeline.prepare(settings)
+    renderer = Renderer(settings.cache_dir)
+    for chart in project.charts.values():
+        renderer.add(chart, project.sources_of(chart))
+    texts = TextCache(tmp_path / "texts")
+    seen: list[str] = []
+
+    def premake(made: pipeline.Project, chart_id: str) -> None:
+        assert chart_id in made.rendered  # rendered before its figure is made
+        seen.append(chart_id)
+        Figures(made, texts, lambda target, page: target).premake(chart_id)
+
+    pipeline.render(project, renderer=renderer, after=premake)
+    assert sorted(seen) == sorted(project.charts)
+    expected = {
+        chart_id: Figures(project, TextCache(tmp_path / "fresh"), lambda t, p: t).body(
+            chart_id, "p/"
+        )
+        for chart_id in project.charts
+    }
+
+    def not_again(*args: object) -> None:
+        raise AssertionError("made again")
+
+    monkeypatch.setattr(Figures, "_make_bodies", not_again)
+    premade = Figures(project, texts, lambda target, page: target)
+    assert {c: premade.body(c, "p/") for c in project.charts} == expected
 
 
 def test_controls_are_said_by_their_label_and_the_value_they_show() -> None:
