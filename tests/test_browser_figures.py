@@ -174,8 +174,8 @@ def test_stand_in_shows_the_chart_alone(
     box = img.bounding_box()
     w, h = int(img.get_attribute("width")), int(img.get_attribute("height"))
     assert box and abs(box["width"] / box["height"] - w / h) < 0.01  # no layout shift
-    # The image is the chart alone, twice as big: shown whole, nothing to crop.
-    assert img.evaluate("el => [el.naturalWidth, el.naturalHeight]") == [2 * w, 2 * h]
+    # The image is the chart alone, as big as its box (vector): shown whole, nothing to crop.
+    assert img.evaluate("el => [el.naturalWidth, el.naturalHeight]") == [w, h]
     page_colour = _rgb(page.evaluate("getComputedStyle(document.body).backgroundColor"))
     checked: set[str] = set()
     # A phone shows part of the chart at a time: look at it scrolled to each end.
