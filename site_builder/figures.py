@@ -90,10 +90,14 @@ class Figures:
         return rows, tables.table_columns(spec, rows, types)
 
     def premake(self, chart_id: str) -> None:
-        """Make the chart's figure (its body, table and CSV) ahead of its page, into the cache:
-        a build calls this as each chart is rendered, so that they are made while the render
-        processes draw the other charts, not after."""
+        """Make the chart's figure (its body, table, CSV and stand-in images) ahead of its
+        page, into the cache: a build calls this as each chart is rendered, so that they are
+        made while the render processes draw the other charts, not after."""
         self._finished(chart_id, True)  # both bodies, the page's and the embed page's
+        r = self.project.rendered[chart_id]
+        for suffix in (".svg", ".narrow.svg"):
+            if r.heavy(suffix):
+                self._stand_in(r, suffix)
 
     def body(self, chart_id: str, page_url: str, embed: str = "") -> str:
         """The chart, its table and downloads, linked from `page_url`; `embed`: the code to
@@ -213,6 +217,14 @@ class Figures:
         key = ["csv", self.project.rendered[chart_id].key, *self._digests(chart_id)]
         return self.texts.file_of(key, make)
 
+    def _stand_in(self, r: Rendered, suffix: str) -> Path:
+        """The file of the image shown for a layout's SVG over the budget (`suffix`: ".svg"
+        or ".narrow.svg"): copied into the site from the cache, not held until MkDocs writes
+        the site (a scatter's is hundreds of KB)."""
+        return self.texts.file_of(
+            ["stand-in", r.key, suffix], lambda: stand_in_svg(r.path(suffix).read_text("utf-8"))
+        )
+
     def _csv(self, chart_id: str) -> str:
         rows, columns = self.table(chart_id, self.project.charts[chart_id].spec)
         return figure.data_csv(rows, [c.name for c in columns])
@@ -317,13 +329,13 @@ class Figures:
         # The download image, drawn as PNG by the page.
         out.append((f"{image}.svg", r.path(".image.svg")))
         if r.heavy():
-            out.append((f"{base}.stand-in.svg", stand_in_svg(r.svg)))
+            out.append((f"{base}.stand-in.svg", self._stand_in(r, ".svg")))
         out.append((f"{base}.vl.json", r.path(".spec.json")))
         out.append((f"{base}.vg.json", r.path(".vg.json")))  # what the live view draws
         if r.has_narrow:
             out.append((f"{base}.narrow.vg.json", r.path(".narrow.vg.json")))
             if r.heavy(".narrow.svg"):
-                out.append((f"{base}.narrow.stand-in.svg", stand_in_svg(r.narrow_svg)))
+                out.append((f"{base}.narrow.stand-in.svg", self._stand_in(r, ".narrow.svg")))
         out.append((f"{base}.csv", self._csv_file(chart_id, lambda: self._csv(chart_id))))
         return out
 
