@@ -66,7 +66,8 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix site_builder charts tests bench tools
 
 # Speed at scale (bench/scale.py): 1,000 charts, a 1,000,000-row CSV and the Chromium
-# figures, about 20 minutes; `make bench BENCH="--pages 10 --runs 1 --big 100000"` for a quick run.
+# figures, then Lighthouse and reaching for a chart: about 35 minutes;
+# `make bench BENCH="--pages 10 --runs 1 --big 100000"` for a quick run.
 BENCH ?= --pages 250 --charts 4 --runs 3
 bench: $(VENV)/.installed-test node_modules/.package-lock.json
 	@$(BYTECODE)
