@@ -227,7 +227,7 @@ def _dist2(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def over_budget(svg: str) -> bool:
-    """Too heavy to inline in a page: the PNG stands in for it."""
+    """Too heavy to inline in a page: an image file of it stands in (stand_in_svg)."""
     return len(svg.encode("utf-8")) > SVG_BUDGET
 
 
