@@ -262,10 +262,12 @@ class TextCache:
             self.memory[name] = text
         return text
 
-    def file_of(self, parts: list[str], make: Callable[[], str]) -> Path:
-        """The file holding the text named by `parts` (made by `make` if no build made it),
-        for a build to copy into the site rather than hold."""
+    def file_of(self, parts: list[str], make: Callable[[], str | bytes]) -> Path:
+        """The file holding the text (or bytes) named by `parts` (made by `make` if no build
+        made it), for a build to copy into the site rather than hold."""
         name = _name(*parts)
         if read_entry(self.folder, name, [".txt"]) is None:
-            write_entry(self.folder, name, {".txt": make().encode("utf-8")})
+            made = make()
+            data = made if isinstance(made, bytes) else made.encode("utf-8")
+            write_entry(self.folder, name, {".txt": data})
         return self.folder / f"{name}.txt"

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from . import datasets, figure, tables
 from .cache import TextCache, read_entry, tool_digest, write_entry
-from .images import stand_in_svg
+from .images import RASTER_ABOVE, stand_in_svg, stand_in_webp
 from .manifest import key_of
 from .markdown import body_marker
 from .pipeline import Project
@@ -30,7 +30,7 @@ DATA_DIR = "assets/data"
 _EMBED = "\0embed\0"
 _FOOT = "\0foot\0"  # the notes and sources: the caption's, not the render's
 _TOKEN = re.compile(
-    "\0(?:link:(svg|csv|vg\\.json|narrow\\.vg\\.json|stand-in\\.svg|narrow\\.stand-in\\.svg)|(embed)|foot)\0"
+    "\0(?:link:(svg|csv|vg\\.json|narrow\\.vg\\.json|(?:narrow\\.)?stand-in\\.(?:svg|webp))|(embed)|foot)\0"
 )
 
 
@@ -188,8 +188,10 @@ class Figures:
             csv=_token("csv"),
             spec=_token("vg.json"),
             narrow_spec=_token("narrow.vg.json") if r.has_narrow else "",
-            fallback=_token("stand-in.svg"),
-            narrow_fallback=_token("narrow.stand-in.svg") if r.has_narrow else "",
+            fallback=_token(stand_in_name(r, ".svg")),
+            narrow_fallback=_token("narrow." + stand_in_name(r, ".narrow.svg"))
+            if r.has_narrow
+            else "",
         )
         exact = uses_pointer_position(spec)
         return {
@@ -221,8 +223,10 @@ class Figures:
         """The file of the image shown for a layout's SVG over the budget (`suffix`: ".svg"
         or ".narrow.svg"): copied into the site from the cache, not held until MkDocs writes
         the site (a scatter's is hundreds of KB)."""
+        draw = stand_in_webp if stand_in_name(r, suffix).endswith("webp") else stand_in_svg
         return self.texts.file_of(
-            ["stand-in", r.key, suffix], lambda: stand_in_svg(r.path(suffix).read_text("utf-8"))
+            ["stand-in", r.key, suffix, str(RASTER_ABOVE)],
+            lambda: draw(r.path(suffix).read_text("utf-8")),
         )
 
     def _csv(self, chart_id: str) -> str:
@@ -329,13 +333,14 @@ class Figures:
         # The download image, drawn as PNG by the page.
         out.append((f"{image}.svg", r.path(".image.svg")))
         if r.heavy():
-            out.append((f"{base}.stand-in.svg", self._stand_in(r, ".svg")))
+            out.append((f"{base}.{stand_in_name(r, '.svg')}", self._stand_in(r, ".svg")))
         out.append((f"{base}.vl.json", r.path(".spec.json")))
         out.append((f"{base}.vg.json", r.path(".vg.json")))  # what the live view draws
         if r.has_narrow:
             out.append((f"{base}.narrow.vg.json", r.path(".narrow.vg.json")))
             if r.heavy(".narrow.svg"):
-                out.append((f"{base}.narrow.stand-in.svg", self._stand_in(r, ".narrow.svg")))
+                name = stand_in_name(r, ".narrow.svg")
+                out.append((f"{base}.narrow.{name}", self._stand_in(r, ".narrow.svg")))
         out.append((f"{base}.csv", self._csv_file(chart_id, lambda: self._csv(chart_id))))
         return out
 
@@ -354,3 +359,9 @@ def chart_svg(project: Project, chart_id: str, svg: str) -> str:
     return figure.accessible_svg(
         svg, chart_id, chart.definition.title, project.description_of(chart)
     )
+
+
+def stand_in_name(r: Rendered, suffix: str) -> str:
+    """How the stand-in of a layout's SVG (`suffix`: ".svg" or ".narrow.svg") ends: the SVG
+    itself as a file, or for the densest a WebP (images.RASTER_ABOVE)."""
+    return "stand-in.webp" if r.path(suffix).stat().st_size > RASTER_ABOVE else "stand-in.svg"

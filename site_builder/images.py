@@ -16,9 +16,19 @@ from .textfit import wrap_text
 from .variants import svg_height, svg_width
 
 # Inline SVG per chart, in bytes after rounding; above it the page shows the SVG as an image
-# file instead (stand_in_svg): a 2,000-point scatter's is 12 KB over the wire, where the 2x
-# WebP it replaced was 49 KB and 86 ms of build time.
+# file instead (stand_in_svg): a 2,000-point scatter's is 12 KB over the wire, where a 2x WebP
+# is 49 KB and 86 ms of build time.
 SVG_BUDGET = 150_000
+# Above this a stand-in is a WebP all the same: a browser lays an SVG image out on its main
+# thread (a 4,000-point scatter, 561 KB, took up to 370 ms at a phone's speed; 3,000 points,
+# 424 KB, none over 50 ms) and decodes a WebP off it.
+RASTER_ABOVE = 400_000
+# That WebP: at this quality about a sixth of the PNG, with no visible loss at twice the
+# pixels; effort 2 takes half the time of the default 4 for 3% more bytes.
+WEBP_QUALITY = 75
+WEBP_METHOD = 2
+WEBP_MAX = 16_383  # the longest side a WebP can have, in pixels
+WEBP_SCALE = 2
 
 # The download PNG's title block, as Vega-Lite draws a title with the theme.
 IMAGE_FONT = theme.FONT
@@ -295,6 +305,21 @@ def stand_in_svg(svg: str) -> str:
         f'width="{w}" height="{h}" viewBox="0 0 {w} {h}">'
         f'<rect width="{w}" height="{h}" fill="{theme.LIGHT_BACKGROUND}"/>{_moved(svg, 0, 0)}</svg>'
     )
+
+
+def stand_in_webp(svg: str) -> bytes:
+    """The stand-in of an SVG over RASTER_ABOVE: `stand_in_svg` drawn at twice its size (or
+    less, for a chart wider than a WebP can be), as a WebP."""
+    import io
+
+    from PIL import Image  # only for the densest charts
+
+    longest = max(svg_width(svg), svg_height(svg), 1.0)
+    png = rasterized(stand_in_svg(svg), min(WEBP_SCALE, WEBP_MAX / longest))
+    out = io.BytesIO()
+    with Image.open(io.BytesIO(png)) as image:
+        image.save(out, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
+    return out.getvalue()
 
 
 def drawn_box(svg: str) -> Box | None:
