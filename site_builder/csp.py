@@ -21,7 +21,7 @@ DIRECTIVES: dict[str, tuple[str, ...]] = {
     "default-src": ("'self'",),
     "script-src": ("'self'",),
     "style-src": ("'self'",),
-    "img-src": ("'self'", "data:"),  # data: for images in the page (a dense chart, icons)
+    "img-src": ("'self'", "data:"),  # data: for images in the page (the theme's icons)
     "object-src": ("'none'",),
     "base-uri": ("'self'",),
 }
