@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import pickle
+import threading
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
@@ -22,9 +23,11 @@ if TYPE_CHECKING:  # render workers import this module: no pandas for them
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file, so a reader never sees half an entry."""
+    """Write through a temporary file, so a reader never sees half an entry. The file is
+    named by the process and the thread: two threads may write the same entry at once (a
+    preview's social card, from a render's callback and from the build)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
 

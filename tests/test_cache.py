@@ -236,3 +236,31 @@ def test_a_cached_table_can_still_be_referred_to(tmp_path: Path) -> None:
     (data / "b.csv").write_text("code,w\nzzz,3\n")
     with pytest.raises(DataError, match="not found in the table it refers to"):
         load_catalog(data, tmp_path, cache)
+
+
+def test_threads_of_one_process_write_the_same_entry_at_once(tmp_path: Path) -> None:
+    """A preview writes a social card from a render's callback thread while the build thread
+    writes it too: their temporary files were one (named by the process), and one thread's
+    rename found it gone."""
+    import threading
+
+    from site_builder.cache import read_entry, write_entry
+
+    failures: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def write() -> None:
+        start.wait()
+        try:
+            for _ in range(300):
+                write_entry(tmp_path, "card", {".png": b"x" * 50_000})
+        except BaseException as exc:  # any failure is the finding
+            failures.append(exc)
+
+    threads = [threading.Thread(target=write) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    assert read_entry(tmp_path, "card", [".png"]) == {".png": b"x" * 50_000}
