@@ -30,6 +30,8 @@ from site_builder.render import image_caption, page_spec
 # the phone layout's time, not "compile").
 _current: list[str] = []
 _spent: dict[str, float] = collections.defaultdict(float)
+# Vega drawings made for the current chart (the wide one and its phone layout's tries).
+_drawings: list[int] = [0]
 
 
 def timed(label: str, func: Callable[..., Any]) -> Callable[..., Any]:
@@ -60,7 +62,17 @@ class _Renderer:
             "svg_to_png": "raster (PNG)",
         }
         func = getattr(self._vlc, name)
+        if name == "vega_to_svg":
+            func = counted(func)
         return timed(labels[name], func) if name in labels else func
+
+
+def counted(func: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _drawings[0] += 1
+        return func(*args, **kwargs)
+
+    return wrapper
 
 
 def instrument() -> None:
@@ -115,10 +127,12 @@ def main() -> None:
     by_kind: dict[str, dict[str, float]] = {}
     count: dict[str, int] = collections.Counter()
     phones: dict[str, int] = collections.Counter()
+    drawings: dict[str, int] = collections.Counter()
     total_start = time.process_time()
     for chart_id, spec_json, caption_json in jobs:
         kind = KINDS[(int(chart_id[1:4]) * args.charts + int(chart_id[-1])) % len(KINDS)]
         _spent.clear()
+        _drawings[0] = 0
         start = time.process_time()
         outcome = render.render_one(spec_json, caption_json)
         whole = time.process_time() - start
@@ -131,6 +145,7 @@ def main() -> None:
         steps["total"] += whole
         count[kind] += 1
         phones[kind] += bool(outcome[1])
+        drawings[kind] += _drawings[0]
     total = time.process_time() - total_start
     n = len(jobs)
     labels = sorted({k for s in by_kind.values() for k in s}, key=lambda k: (k == "total", k))
@@ -149,6 +164,11 @@ def main() -> None:
         f"  {'floor (SVG + spec)':<22}"
         + " " * 10 * len(kinds)
         + f"{1000 * floor['floor'] / n:10.1f}"
+    )
+    print(
+        f"  {'Vega drawings':<22}"
+        + "".join(f"{drawings[k] / count[k]:10.2f}" for k in kinds)
+        + f"{sum(drawings.values()) / n:10.2f}"
     )
     print(f"render / floor: {total / floor['floor']:.2f}x")
 
