@@ -4,6 +4,7 @@ the file again; its findings are said in our words, at the physical line."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from collections.abc import Collection
@@ -37,10 +38,36 @@ def described(res: dict[str, Any], shown: str) -> tuple[list[Field], list[str]] 
     try:
         resource = _over_bytes(res, b"")
     except frictionless.FrictionlessException as exc:
-        return Problem(
-            shown, f"resource '{res['name']}': {exc.error.note or exc.error.message}", SCHEMA_HINT
-        )
+        note = exc.error.note or exc.error.message
+        return Problem(shown, f"resource '{res['name']}': {note}", _type_guess(note) + SCHEMA_HINT)
     return fields_of(resource), list(resource.schema.primary_key)
+
+
+# The field types of the Table Schema that the validator knows.
+_FIELD_TYPES = [
+    "string",
+    "number",
+    "integer",
+    "boolean",
+    "object",
+    "array",
+    "date",
+    "time",
+    "datetime",
+    "year",
+    "yearmonth",
+    "duration",
+    "geopoint",
+    "geojson",
+    "any",
+]
+
+
+def _type_guess(note: str) -> str:
+    """ "did you mean 'integer'? " for a misspelt field type ('field type "interger"')."""
+    found = re.search(r'field type "([^"]*)" is not supported', note)
+    close = difflib.get_close_matches(found.group(1).lower(), _FIELD_TYPES, 1) if found else []
+    return f"did you mean '{close[0]}'? " if close else ""
 
 
 def validated_package(tables: list[tuple[dict[str, Any], bytes]]) -> Any:

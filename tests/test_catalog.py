@@ -294,6 +294,14 @@ def test_unknown_field_type(tmp_path: Path) -> None:
         f"data/datapackage.yaml:{line}:{column}: resource 't': field type \"text\" is not supported"
     )
     assert "field types are string, number" in found[0]
+    assert "did you mean" not in found[0]  # "text" is like none of them
+
+
+def test_misspelt_field_type_gets_the_nearest(tmp_path: Path) -> None:
+    schema = {"fields": [{"name": "count", "type": "interger"}]}
+    found = problems(tmp_path, "count\n1\n", schema=schema)
+    assert 'field type "interger" is not supported' in found[0]
+    assert "hint: did you mean 'integer'?" in found[0]
 
 
 def test_missing_csv_file(tmp_path: Path) -> None:
