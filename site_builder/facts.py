@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import warnings
@@ -358,13 +359,13 @@ def _lookup_cell(catalog: Catalog, name: str, row: Any, column: str) -> Any:
         )
     if not ds.primary_key:
         raise _FactProblem(
-            f"dataset '{name}' has no primary key to find row {row!r}",
+            f"dataset '{name}' has no primary key to find row {_written(row)}",
             "add 'primaryKey:' to its schema",
         )
     keys = row if isinstance(row, list) else [row]
     if len(keys) != len(ds.primary_key):
         raise _FactProblem(
-            f"row {row!r} does not match the primary key ({', '.join(ds.primary_key)})",
+            f"row {_written(row)} does not match the primary key ({', '.join(ds.primary_key)})",
             "give one value per key column, as a list",
         )
     mask = None
@@ -381,13 +382,23 @@ def _lookup_cell(catalog: Catalog, name: str, row: Any, column: str) -> Any:
             f"{c} {str(k)!r}" for c, k in zip(ds.primary_key[:index], keys[:index], strict=True)
         )
         raise _FactProblem(
-            f"dataset '{name}' has no row {row!r}: no row has {col} {str(key)!r}"
+            f"dataset '{name}' has no row {_written(row)}: no row has {col} {str(key)!r}"
             + ("" if alone else f" with {before}"),
             nearest(str(key), known),
             "row",
         )
     hits = frame[mask] if mask is not None else frame.iloc[0:0]
     return hits.iloc[0][column]
+
+
+def _written(row: Any) -> str:
+    """A fact's row as facts.yaml gives it: [2024-07-01, 'China'], not Python's words for
+    a date."""
+    if isinstance(row, list):
+        return "[" + ", ".join(_written(v) for v in row) + "]"
+    if isinstance(row, (datetime.date, datetime.datetime)):
+        return row.isoformat()
+    return repr(row) if isinstance(row, str) else str(row)
 
 
 def _shown(value: Any) -> str:

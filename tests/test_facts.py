@@ -99,6 +99,8 @@ def test_a_key_of_several_columns_names_the_part_no_row_has(tmp_path: Path) -> N
         "row has district 'Riverside' with month '2024-07-01'\n"
         "  hint: known: 'Eastgate', 'Old Town'"
     )
+    # YAML reads an unquoted date as a date: said as it is written, not as Python's date.
+    assert "has no row [2024-07-01, 'Oldtown']: " in said([datetime.date(2024, 7, 1), "Oldtown"])
     assert said(["2031-07-01", "Old Town"]).endswith(
         "no row has month '2031-07-01'\n"
         "  hint: did you mean '2024-07-01'? known: '2024-07-01', '2024-08-01'"
