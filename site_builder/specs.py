@@ -571,12 +571,17 @@ def describe(
     summed = False
     if is_vega(spec):
         marks = sorted({str(m.get("type")) for m in spec.get("marks", []) if m.get("type")})
+    scatter: tuple[str, str] | None = None  # a scatter's x and y columns
+    stacked_by = None  # the position column of stacked bars or areas
     for view, _, _ in [] if is_vega(spec) else _views(spec, None, frozenset()):
         mark = view.get("mark")
         name = mark.get("type") if isinstance(mark, dict) else mark
         if isinstance(name, str) and name not in marks:
             marks.append(name)
         encoding = view.get("encoding", {})
+        if not quantity:
+            scatter = scatter or _scatter_axes(encoding)
+            stacked_by = stacked_by or (_stacked_over(encoding) if name in _STACKED else None)
         for channel in ("x", "y", "theta", "size"):
             enc = encoding.get(channel)
             # A repeat chart's field is {"repeat": ...}: no one column to name.
@@ -599,11 +604,23 @@ def describe(
     drawn = [m for m in marks if m not in _ANNOTATIONS] or marks
     kind = " and ".join(dict.fromkeys(_MARK_NAMES.get(m, m) for m in drawn)) or "data"
     text = f"{'An' if kind[0] in 'aeiou' else 'A'} {kind} chart"
+    if scatter:
+        return _scatter_text(text, rows, scatter, category, labels)
     if quantity:
         text += f" of {labels.get(quantity, quantity)}"
         if category:
             text += f" by {labels.get(category, category)}"
     text += f", {len(rows)} rows"
+    if stacked_by and quantity and not summed:
+        # Drawn as stacks: their totals are the heights a reader sees, not any one row.
+        totals = _totals(rows, quantity, stacked_by)
+        if totals:
+            hi = max(totals, key=lambda k: totals[k])
+            lo = min(totals, key=lambda k: totals[k])
+            return (
+                text + f". Largest total: {_shown(hi)} ({_num(totals[hi])}); "
+                f"smallest total: {_shown(lo)} ({_num(totals[lo])})."
+            )
     values = [
         (r[quantity], _shown(r.get(category)) if category else None)
         for r in rows
@@ -618,6 +635,77 @@ def describe(
         text += f", from {_num(lo[0])} to {_num(hi[0])}"
         if category:
             text += f". Largest: {hi[1]} ({_num(hi[0])}); smallest: {lo[1]} ({_num(lo[0])})"
+    return text + "."
+
+
+_STACKED = ("bar", "area")
+
+
+def _quantity_field(enc: Any) -> str | None:
+    """The column a position channel plots as it is (not summed, binned or counted)."""
+    if not isinstance(enc, dict) or enc.get("type") != "quantitative":
+        return None
+    name = enc.get("field")
+    if not isinstance(name, str) or enc.get("aggregate") or enc.get("bin"):
+        return None
+    return _unescape(name)
+
+
+def _scatter_axes(encoding: dict[str, Any]) -> tuple[str, str] | None:
+    """A scatter's x and y columns: both position channels plot quantities row by row."""
+    x, y = _quantity_field(encoding.get("x")), _quantity_field(encoding.get("y"))
+    return (x, y) if x and y else None
+
+
+def _stacked_over(encoding: dict[str, Any]) -> str | None:
+    """The position column of bars or areas that Vega-Lite stacks by a colour's series (as
+    it does unless told not to): each stack's total is what the reader sees."""
+    colour = encoding.get("color")
+    if not isinstance(colour, dict) or colour.get("type") not in ("nominal", "ordinal"):
+        return None
+    for value, other in (("y", "x"), ("x", "y")):
+        enc = encoding.get(value)
+        if _quantity_field(enc) and enc.get("stack", True) not in (None, False, "normalize"):
+            over = encoding.get(other)
+            name = over.get("field") if isinstance(over, dict) else None
+            return _unescape(name) if isinstance(name, str) else None
+    return None
+
+
+def _totals(rows: list[dict[str, Any]], quantity: str, over: str) -> dict[Any, float]:
+    """Each stack's total: the quantity summed by the position column."""
+    totals: dict[Any, float] = {}
+    for r in rows:
+        value = r.get(quantity)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            key = r.get(over)
+            totals[key] = totals.get(key, 0) + value
+    return totals
+
+
+def _scatter_text(
+    text: str,
+    rows: list[dict[str, Any]],
+    axes: tuple[str, str],
+    category: str | None,
+    labels: dict[str, str],
+) -> str:
+    """A scatter's description: one quantity against the other, and each one's range (no
+    row is its "largest")."""
+    x, y = (labels.get(a, a) for a in axes)
+    text += f" of {y} against {x}"
+    if category:
+        text += f" by {labels.get(category, category)}"
+    text += f", {len(rows)} rows"
+    for column in reversed(axes):
+        values = [
+            r[column]
+            for r in rows
+            if isinstance(r.get(column), (int, float)) and not isinstance(r.get(column), bool)
+        ]
+        if values:
+            name = labels.get(column, column)
+            text += f"; {name} from {_num(min(values))} to {_num(max(values))}"
     return text + "."
 
 

@@ -680,3 +680,41 @@ def test_a_writer_s_limit_on_rows_is_kept() -> None:
     with alt.data_transformers.enable("default", max_rows=2):  # over it: drawn by VegaFusion
         built, checked = _to_spec(chart.properties(data=pd.DataFrame({"v": [1, 2, 3]})))
     assert "/vega/" in built["$schema"] and "/vega-lite/" in checked["$schema"]
+
+
+def test_a_generated_description_of_a_scatter_or_stacks_names_what_is_drawn() -> None:
+    from site_builder.specs import describe
+
+    quantity = {"type": "quantitative"}
+    rows = [{"km": 1.2, "min": 10, "rider": "Casual"}, {"km": 18.3, "min": 131, "rider": "Casual"},
+            {"km": 2, "min": 8, "rider": "Member"}]  # fmt: skip
+    scatter = {
+        "mark": "point",
+        "encoding": {
+            "x": {"field": "km", **quantity},
+            "y": {"field": "min", **quantity},
+            "color": {"field": "rider", "type": "nominal"},
+        },
+    }
+    # No row is a scatter's "largest": each axis's range instead.
+    assert describe(scatter, rows, {"km": "Distance (km)"}) == (
+        "A dot chart of min against Distance (km) by rider, 3 rows; min from 8 to 131; "
+        "Distance (km) from 1.2 to 18.3."
+    )
+    rows = [{"month": "Jan", "n": 5, "s": "A"}, {"month": "Jan", "n": 50, "s": "B"},
+            {"month": "Feb", "n": 55, "s": "A"}, {"month": "Feb", "n": 1, "s": "B"}]  # fmt: skip
+    bars = {
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "month", "type": "nominal"},
+            "y": {"field": "n", **quantity},
+            "color": {"field": "s", "type": "nominal"},
+        },
+    }
+    # Stacked by colour: the bars are as tall as their totals, not as any one row.
+    assert describe(bars, rows) == (
+        "A bar chart of n by month, 4 rows. Largest total: Feb (56); smallest total: Jan (55)."
+    )
+    unstacked = {**bars, "encoding": {**bars["encoding"], "y": {"field": "n", **quantity,
+                                                                  "stack": None}}}  # fmt: skip
+    assert describe(unstacked, rows).endswith("Largest: Feb (55); smallest: Feb (1).")
