@@ -38,7 +38,7 @@ from .images import (
 )
 from .palette import faint_fills, spec_colours
 from .phone import draw_phone
-from .textfit import TextBox, clipped_text, text_boxes
+from .textfit import TextBox, clipped_text, overlapping_text, text_boxes
 from .theme import THEME
 from .tovega import to_vega
 from .urls import not_addresses, page_relative_links, unsafe_links
@@ -492,6 +492,12 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
         if smallest_width(wide, uses_pointer_position(spec)) > BREAKPOINT_MAX:
             # On laptops too; on phones as well when it has no phone layout.
             clipped["scrolls"] = [f"{wide:.0f}", "phone layout" if narrow else ""]
+        if narrow:
+            # Labels a phone layout set over each other (the wide one kept them apart).
+            apart = overlapping_text(boxes)
+            crowded = sorted(overlapping_text(text_boxes(narrow)) - apart)
+            if crowded:
+                clipped["crowded"] = [f"{a} / {b}" for a, b in crowded]
         faint = faint_fills(svg)
         if faint:
             clipped["faint"] = faint
@@ -506,9 +512,31 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
         image,
         _dumps(clipped),
         warnings,
-        _dumps(live),
+        _dumps(laid_out_on_change(live)),
         narrow_live,
     )
+
+
+def laid_out_on_change(vega: dict[str, Any]) -> dict[str, Any]:
+    """The Vega a live view draws: laid out again whenever a reader changes it, when it has
+    controls or selections. Vega lays a chart out once by default: a menu that made the axis
+    labels wider drew them past the chart's edge, cutting off the axis title."""
+    autosize = vega.get("autosize", "pad")
+    if isinstance(autosize, str):
+        autosize = {"type": autosize}
+    if not isinstance(autosize, dict) or "signal" in autosize or not _changes(vega):
+        return vega
+    return {**vega, "autosize": {**autosize, "resize": True}}
+
+
+def _changes(group: dict[str, Any]) -> bool:
+    """Whether a reader can change what the group (a Vega spec or a group mark) draws: a
+    signal bound to a control, or one that events update (a selection)."""
+    for signal in group.get("signals") or []:
+        if isinstance(signal, dict) and ("bind" in signal or "on" in signal):
+            return True
+    marks = group.get("marks") or []
+    return any(isinstance(m, dict) and m.get("type") == "group" and _changes(m) for m in marks)
 
 
 # The engine's words for a writer's mistakes it alone finds, and what to do.
@@ -625,6 +653,17 @@ def _warn_clipped(chart: BuiltChart, clipped: dict[str, list[str]]) -> None:
                 " (phones show its phone layout)" if texts[1:2] == ["phone layout"] else "",
             )
             continue
+        if layout == "crowded":
+            log.info(  # a note: the wide layout shows them apart, and the table has them
+                "%s:%d: chart '%s': in its phone layout, text prints over other text: %s\n"
+                "  hint: label fewer marks (the data table has every value), give the chart "
+                "fewer points across, or a smaller text mark (fontSize)",
+                d.path,
+                d.line,
+                chart.id,
+                "; ".join(texts[:3]) + (" ..." if len(texts) > 3 else ""),
+            )
+            continue
         if layout == "faint":
             # A colour the writer named is warned of already (pipeline.warn_pale_colours).
             named = set(spec_colours(chart.spec))
@@ -680,7 +719,7 @@ def _render_narrow(
         wider = [b.text for b in text_boxes(narrow) if b.right > NARROW_ABOVE + 0.5]
         # No text past the edge: marks, legends or gaps set side by side make the width.
         return "", "", list(dict.fromkeys(wider)) or [f"{_NO_TEXT}{svg_width(narrow):.0f}"]
-    return narrow, _dumps(compiled["live"]), []
+    return narrow, _dumps(laid_out_on_change(compiled["live"])), []
 
 
 def _link_problem(chart: BuiltChart, unsafe: list[str], odd: list[str]) -> Problem:

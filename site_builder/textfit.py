@@ -159,6 +159,22 @@ def clipped_text(svg: str, tolerance: float = 1.0, boxes: list[TextBox] | None =
     ]
 
 
+def overlapping_text(boxes: list[TextBox], gap: float = 2.0) -> set[tuple[str, str]]:
+    """The pairs of texts on the same line that print over each other or nearly touch (less
+    than `gap` px apart), as pairs sorted by their text."""
+    ordered = sorted(boxes, key=lambda b: b.left)
+    found = set()
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1 :]:
+            if b.left >= a.right + gap:
+                break  # sorted by left: no later box comes nearer this one
+            # Sharing more than a sliver of height: side by side, not one above the other.
+            shared = min(a.bottom, b.bottom) - max(a.top, b.top)
+            if shared > gap and a.text != b.text:
+                found.add((a.text, b.text) if a.text < b.text else (b.text, a.text))
+    return found
+
+
 _INHERITED = ("font-size", "font-weight", "text-anchor")
 
 

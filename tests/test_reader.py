@@ -336,6 +336,32 @@ def test_a_value_set_with_a_control_survives_the_swap_to_the_phone_layout(
 
 
 @pytest.mark.parametrize("width", [375, 1280])
+def test_a_control_that_widens_the_labels_leaves_the_chart_whole(
+    figures_site: tuple[str, str], browser: Any, width: int
+) -> None:
+    """A menu made the axis labels wider (thousands to millions): the live chart, laid out
+    once, drew them past its left edge and cut the axis title in half."""
+    context, page = live_page(browser, figures_site[0], width)
+    holder = page.locator("#scale-picker .sb-figure__chart")
+    holder.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "el => el.dataset.sbState === 'interactive'", arg=holder.element_handle()
+    )
+    labels = holder.locator(".sb-live svg .role-axis-label text")
+    before = labels.evaluate_all("ts => Math.max(...ts.map(t => t.textContent.length))")
+    holder.locator("select").select_option("1000")
+    page.wait_for_function(
+        "([el, n]) => Array.from(el.querySelectorAll('.sb-live svg .role-axis-label text'))"
+        ".some(t => t.textContent.length > n)",
+        arg=[holder.element_handle(), before],
+    )
+    fig = next(f for f in figures(page) if f["id"] == "scale-picker")
+    assert fig["images"] == ["live"] and fig["clipped"] == [], fig
+    assert not fig["overflowing"] or width == 375, fig  # a laptop's column holds it
+    context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
 def test_a_static_chart_says_the_values_its_controls_start_at(
     figures_site: tuple[str, str], browser: Any, width: int
 ) -> None:
@@ -354,8 +380,9 @@ def test_a_static_chart_says_the_values_its_controls_start_at(
     assert chart and below and table
     assert chart["y"] + chart["height"] <= below["y"] + 0.5  # under the chart, before the table
     assert below["y"] + below["height"] <= table["y"] + 0.5
-    # Only the chart with controls says so.
-    assert page.locator(".sb-figure__settings").count() == 1
+    # Only the charts with controls say so.
+    assert page.locator(".sb-figure__settings").count() == 2
+    assert page.locator("#scale-picker .sb-figure__settings").inner_text() == "Drawn for Scale: 1."
     context.close()
     context, page = live_page(browser, figures_site[0], width)
     holder = page.locator("#slider .sb-figure__chart")

@@ -27,11 +27,12 @@ from site_builder.render import (
     _dumps,
     image_caption,
     image_png,
+    laid_out_on_change,
     page_spec,
     render_charts,
     render_one,
 )
-from site_builder.textfit import text_boxes, wrap_text
+from site_builder.textfit import overlapping_text, text_boxes, wrap_text
 from site_builder.variants import NARROW_ABOVE, svg_height, svg_width
 
 
@@ -453,6 +454,29 @@ def test_a_chart_whose_text_keeps_it_from_a_phone_layout_is_reported(
     assert not [r for r in caplog.records if r.levelname == "WARNING"]  # not a failed build
 
 
+def test_labels_a_phone_layout_sets_over_each_other_are_reported(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Twelve labels apart on a 640 px line were printed over each other on a phone."""
+    points = [{"x": i, "y": 10, "label": f"{20_000 + 997 * i:,}"} for i in range(12)]
+    xy = {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"}}
+    labelled = {"text": {"field": "label", "type": "nominal"}, **xy}
+    spec = {
+        "data": {"values": points},
+        "width": 640,
+        "layer": [{"mark": "line", "encoding": xy}, {"mark": "text", "encoding": labelled}],
+    }
+    with caplog.at_level("INFO", logger="site_builder"):
+        result = render_charts([built("totals", spec)], tmp_path / "cache", workers=1)["totals"]
+    assert result.narrow_svg  # a phone layout, where the labels crowd
+    crowded = json.loads(result.clipped_json)["crowded"]
+    assert "20,000 / 20,997" in crowded, crowded
+    assert ("20,000", "20,997") not in overlapping_text(text_boxes(result.svg))  # apart, wide
+    [message] = [r.getMessage() for r in caplog.records if "prints over" in r.getMessage()]
+    assert "chart 'totals'" in message and "20,000 / 20,997" in message
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]  # not a failed build
+
+
 def test_a_chart_cannot_set_the_live_views_embed_options() -> None:
     """`usermeta.embedOptions` reached the page's live view: `ast: false` broke it under the
     site's policy, `actions: true` opened a menu with the chart's own HTML in a popup."""
@@ -485,3 +509,18 @@ def test_a_chart_kept_wide_by_no_text_is_reported_by_its_width(
     [message] = [r.getMessage() for r in caplog.records if "no phone layout" in r.getMessage()]
     assert "because of what it sets side by side (" in message and " px in all)" in message
     assert "\0" not in message
+
+
+def test_a_live_view_that_readers_change_is_laid_out_again_on_each_change() -> None:
+    still = {"autosize": {"type": "pad", "contains": "padding"}, "signals": [{"name": "w"}]}
+    assert laid_out_on_change(still) == still
+    menu = {"signals": [{"name": "per", "value": 1, "bind": {"input": "select"}}]}
+    assert laid_out_on_change(menu)["autosize"] == {"type": "pad", "resize": True}
+    # A selection in a view of a composition: its signals are in a group mark.
+    brushed = {
+        "autosize": "fit-x",
+        "marks": [{"type": "group", "signals": [{"name": "brush", "on": [{"events": "x"}]}]}],
+    }
+    assert laid_out_on_change(brushed)["autosize"] == {"type": "fit-x", "resize": True}
+    driven = {"autosize": {"signal": "size"}, "signals": [{"name": "s", "on": []}]}
+    assert laid_out_on_change(driven) == driven  # the spec's own: left as it is

@@ -149,3 +149,20 @@ def slider(points):
         .add_params(cutoff)
         .properties(width=600)
     )
+
+
+@chart("scale-picker", data="sales", title="Units sold by year, counted one way or another")
+def scale_picker(sales):
+    # A menu that widens the axis labels (thousands to millions): the live chart was laid out
+    # once, and the wider labels ran off its left edge.
+    per = alt.param(
+        name="per", value=1, bind=alt.binding_select(options=[1, 1000], name="Scale ")
+    )
+    return (
+        alt.Chart(sales)
+        .transform_calculate(shown="datum.units * per")
+        .mark_bar()
+        .encode(x="year:O", y=alt.Y("sum(shown):Q", title="Units sold"))
+        .add_params(per)
+        .properties(width=300)
+    )
