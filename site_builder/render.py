@@ -485,7 +485,8 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
         if not is_vega(spec):
             narrow, narrow_live, wider = _render_narrow(spec, spec_json, svg, boxes, version)
         cut = clipped_text(svg, boxes=boxes)
-        clipped = {"wide": cut, "phone": clipped_text(narrow) if narrow else []}
+        narrow_boxes = text_boxes(narrow) if narrow else []
+        clipped = {"wide": cut, "phone": clipped_text(narrow, boxes=narrow_boxes) if narrow else []}
         if wider:
             clipped["no phone layout"] = wider
         wide = svg_width(svg)
@@ -495,7 +496,7 @@ def render_one(spec_json: str, caption_json: str) -> RenderOutcome:
         if narrow:
             # Labels a phone layout set over each other (the wide one kept them apart).
             apart = overlapping_text(boxes)
-            crowded = sorted(overlapping_text(text_boxes(narrow)) - apart)
+            crowded = sorted(overlapping_text(narrow_boxes) - apart)
             if crowded:
                 clipped["crowded"] = [f"{a} / {b}" for a, b in crowded]
         faint = faint_fills(svg)

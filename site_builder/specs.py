@@ -665,7 +665,9 @@ def _stacked_over(encoding: dict[str, Any]) -> str | None:
         return None
     for value, other in (("y", "x"), ("x", "y")):
         enc = encoding.get(value)
-        if _quantity_field(enc) and enc.get("stack", True) not in (None, False, "normalize"):
+        if not isinstance(enc, dict) or not _quantity_field(enc):
+            continue
+        if enc.get("stack", True) not in (None, False, "normalize"):
             over = encoding.get(other)
             name = over.get("field") if isinstance(over, dict) else None
             return _unescape(name) if isinstance(name, str) else None
