@@ -290,20 +290,29 @@ def image_svg(
     )
 
 
-def stand_in_svg(svg: str) -> str:
-    """The page SVG alone on the light background: what a page shows, as an image file, in
-    place of an SVG over the budget. Still vector (sharp at any zoom, and a fraction of a
-    raster's bytes once the server compresses it), and no raster to make at build time.
+def stand_in_svg(svg: str, both_palettes: bool = True) -> str:
+    """The page SVG alone on the page's colour: what a page shows, as an image file, in place
+    of an SVG over the budget. Still vector (sharp at any zoom, and a fraction of a raster's
+    bytes once the server compresses it), and no raster to make at build time.
 
     Not the download image: the figure's caption says its title and sources already, and the
-    box the page keeps is the SVG's. Opaque, as the inline SVG's page is: the dark palette
-    turns it over and blends its background into the page's (site-builder.css).
+    box the page keeps is the SVG's. `both_palettes`: with the dark palette's neutral colours
+    and background for an image whose colour scheme is dark (the page sets it: data colours
+    stay as drawn, as the live chart's do); else the light one alone.
     """
     w, h = _num(svg_width(svg)), _num(svg_height(svg))
+    style = ""
+    if both_palettes:
+        swaps = "".join(
+            f'[{attribute}="{theme.SWAPPED[name]}"]{{{attribute}:{theme.DARK_SWAPPED[name]}}}'
+            for attribute, name in theme.SWAPS
+        )
+        dark = f"{swaps}.sb-page{{fill:{theme.DARK_BACKGROUND}}}"
+        style = f"<style>@media (prefers-color-scheme: dark){{{dark}}}</style>"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-        f'width="{w}" height="{h}" viewBox="0 0 {w} {h}">'
-        f'<rect width="{w}" height="{h}" fill="{theme.LIGHT_BACKGROUND}"/>{_moved(svg, 0, 0)}</svg>'
+        f'width="{w}" height="{h}" viewBox="0 0 {w} {h}">{style}<rect class="sb-page" '
+        f'width="{w}" height="{h}" fill="{theme.LIGHT_BACKGROUND}"/>{_moved(svg, 0, 0)}</svg>'
     )
 
 
@@ -315,7 +324,7 @@ def stand_in_webp(svg: str) -> bytes:
     from PIL import Image  # only for the densest charts
 
     longest = max(svg_width(svg), svg_height(svg), 1.0)
-    png = rasterized(stand_in_svg(svg), min(WEBP_SCALE, WEBP_MAX / longest))
+    png = rasterized(stand_in_svg(svg, both_palettes=False), min(WEBP_SCALE, WEBP_MAX / longest))
     out = io.BytesIO()
     with Image.open(io.BytesIO(png)) as image:
         image.save(out, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)

@@ -41,6 +41,28 @@ SWAPPED = {
     "surface": SURFACE,
     "bg": BACKGROUND,
 }
+# The same on the dark palette (site-builder.css's, checked by tests/test_theme.py); lines
+# that match the page take its own colour there.
+DARK_SWAPPED = {
+    "text": "#e3e5ea",
+    "title": "#f4f5f7",
+    "subtle": "#c2c6cf",
+    "grid": "#3b404c",
+    "axis": "#9aa0ad",
+    "surface": "#3f4451",
+    "bg": DARK_BACKGROUND,
+}
+# Which attribute the stylesheet recolours, for each neutral colour it recolours.
+SWAPS = (
+    ("fill", "text"),
+    ("fill", "title"),
+    ("fill", "subtle"),
+    ("stroke", "text"),
+    ("stroke", "grid"),
+    ("stroke", "axis"),
+    ("fill", "surface"),
+    ("stroke", "bg"),
+)
 # Not data colours: the stylesheet recolours them for each palette.
 PAGE_COLOURS = frozenset({*SWAPPED.values(), "#fff"})
 

@@ -254,7 +254,7 @@ def dense_project(dest: Path) -> Path:
         package.write(RESOURCE)
     (project / "charts" / "dense.py").write_text(CHART)
     # Light and dark palettes, each as the reader's system prefers: the image standing in for
-    # the chart is turned over for the dark one.
+    # the chart shows the dark palette's neutral colours on the dark one.
     config = project / "mkdocs.yml"
     config.write_text(config.read_text().replace("  font: false\n", "  font: false\n" + PALETTES))
     (project / "content" / "dense.md").write_text(

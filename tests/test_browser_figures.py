@@ -27,7 +27,7 @@ from helpers import (
     serve,
     vega_bars_body,
 )
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageStat
 
 from site_builder.figure import caption_html, figure_html
 from site_builder.render import render_charts
@@ -201,6 +201,32 @@ def test_stand_in_shows_the_chart_alone(
     # The top of the y-axis, the legend's title: every text of the chart was looked at.
     assert checked == {t[0] for t in texts} and "Group" in checked
     context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_stand_in_has_the_live_charts_colours(base: str, browser: Any, scheme: str) -> None:
+    """On the dark palette the stand-in was the light image turned over: its data colours
+    came out pale and changed when the live chart took its place."""
+    shots = []
+    for runtime in ("fails", "loads"):
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+        if runtime == "fails":
+            context.route("**/vega.*.js", lambda route: route.abort())
+        page = context.new_page()
+        page.goto(base + PAGE)
+        holder = page.locator("figure#dense-scatter .sb-figure__chart")
+        ends = scroll_all(page)
+        assert ends == ["static" if runtime == "fails" else "interactive"]
+        page.mouse.move(0, 0)  # no tooltip, no hover
+        holder.scroll_into_view_if_needed()
+        shots.append(Image.open(io.BytesIO(holder.screenshot())).convert("RGB"))
+        context.close()
+    still, live = shots
+    assert still.size == live.size
+    # The same drawing, pixel for pixel, but for the odd edge of a glyph or a point.
+    gap = ImageChops.difference(still, live).convert("L").point(lambda v: 255 if v > 40 else 0)
+    differ = ImageStat.Stat(gap).mean[0] / 255  # the share of pixels far apart
+    assert differ < 0.005, differ
 
 
 def test_live_chart_replaces_the_png(base: str, browser: Any) -> None:

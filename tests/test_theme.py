@@ -32,6 +32,12 @@ def test_dark_palette_recolours_every_neutral_colour() -> None:
     )
 
 
+def test_dark_values_are_the_stylesheets() -> None:
+    # Stand-in images recolour themselves with these (images.stand_in_svg).
+    dark = _variables(_block('[data-md-color-scheme="slate"] .sb-figure__chart'))
+    assert {**dark, "bg": theme.DARK_BACKGROUND} == theme.DARK_SWAPPED
+
+
 def test_swaps_look_for_the_colours_the_renderer_writes() -> None:
     swaps = re.findall(
         r'\.sb-figure__chart svg \[(fill|stroke)="(#[0-9a-f]+)"\] '
@@ -42,6 +48,7 @@ def test_swaps_look_for_the_colours_the_renderer_writes() -> None:
     for _, colour, name in swaps:
         assert theme.SWAPPED[name] == colour, (colour, name)
     assert {name for _, _, name in swaps} == set(theme.SWAPPED)
+    assert {(attribute, name) for attribute, _, name in swaps} == set(theme.SWAPS)
 
 
 def test_rules_are_drawn_in_a_colour_each_palette_swaps() -> None:
