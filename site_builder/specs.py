@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, TypeGuard
 
 from .urls import is_safe_link
 from .variants import is_vega
@@ -615,27 +615,31 @@ def describe(
         # Drawn as stacks: their totals are the heights a reader sees, not any one row.
         totals = _totals(rows, quantity, stacked_by)
         if totals:
-            hi = max(totals, key=lambda k: totals[k])
-            lo = min(totals, key=lambda k: totals[k])
-            return (
-                text + f". Largest total: {_shown(hi)} ({_num(totals[hi])}); "
-                f"smallest total: {_shown(lo)} ({_num(totals[lo])})."
-            )
+            stacks = [(total, _shown(key)) for key, total in totals.items()]
+            return text + _extremes(stacks, " total") + "."
     values = [
         (r[quantity], _shown(r.get(category)) if category else None)
         for r in rows
-        if quantity
-        and not summed
-        and isinstance(r.get(quantity), (int, float))
-        and not isinstance(r.get(quantity), bool)
+        if quantity and not summed and _is_number(r.get(quantity))
     ]
     if values:
-        hi = max(values, key=lambda v: v[0])
-        lo = min(values, key=lambda v: v[0])
-        text += f", from {_num(lo[0])} to {_num(hi[0])}"
+        numbers = [v for v, _ in values]
+        text += f", from {_num(min(numbers))} to {_num(max(numbers))}"
         if category:
-            text += f". Largest: {hi[1]} ({_num(hi[0])}); smallest: {lo[1]} ({_num(lo[0])})"
+            text += _extremes(values)
     return text + "."
+
+
+def _is_number(value: Any) -> TypeGuard[float]:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _extremes(values: list[tuple[float, Any]], what: str = "") -> str:
+    """ ". Largest: China (90); smallest: Malaysia (4)" of (value, name) pairs (the first
+    of equals)."""
+    hi = max(values, key=lambda v: v[0])
+    lo = min(values, key=lambda v: v[0])
+    return f". Largest{what}: {hi[1]} ({_num(hi[0])}); smallest{what}: {lo[1]} ({_num(lo[0])})"
 
 
 _STACKED = ("bar", "area")
@@ -679,7 +683,7 @@ def _totals(rows: list[dict[str, Any]], quantity: str, over: str) -> dict[Any, f
     totals: dict[Any, float] = {}
     for r in rows:
         value = r.get(quantity)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if _is_number(value):
             key = r.get(over)
             totals[key] = totals.get(key, 0) + value
     return totals
@@ -700,11 +704,7 @@ def _scatter_text(
         text += f" by {labels.get(category, category)}"
     text += f", {len(rows)} rows"
     for column in reversed(axes):
-        values = [
-            r[column]
-            for r in rows
-            if isinstance(r.get(column), (int, float)) and not isinstance(r.get(column), bool)
-        ]
+        values = [r[column] for r in rows if _is_number(r.get(column))]
         if values:
             name = labels.get(column, column)
             text += f"; {name} from {_num(min(values))} to {_num(max(values))}"
